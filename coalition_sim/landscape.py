@@ -44,6 +44,7 @@ from numpy.typing import ArrayLike
 from coalition_sim.errors import InputError
 
 __all__ = [
+    "DEFAULT_MAX_ENUMERATE",
     "LocalMinimum",
     "Trajectory",
     "configuration_count",
@@ -55,6 +56,8 @@ __all__ = [
     "validate",
 ]
 
+#: Default largest number of actors whose configurations are all enumerated.
+DEFAULT_MAX_ENUMERATE = 22
 #: Relative tolerance of the symmetry check, against the largest ``|p_ij|``.
 SYMMETRY_RTOL = 1e-9
 #: A switch must lower frustration by more than this, relative to the actor's largest
@@ -434,7 +437,7 @@ def local_minima(
     names: Sequence[str] | None = None,
     seed: Seed = 0,
     pinned: Mapping[int, int] | Mapping[str, int] | None = None,
-    max_enumerate: int = 22,
+    max_enumerate: int = DEFAULT_MAX_ENUMERATE,
     restarts: int = 10_000,
 ) -> list[LocalMinimum]:
     """All local minima of the landscape with their energies and basins.
