@@ -1,0 +1,265 @@
+"""Loading and validating the packaged facts: states, borders, Ukraine's industry.
+
+The files ship inside the package (``coalition_sim/data``, sources in ``SOURCES.md``).
+Analysts who update a figure pass their own edition with ``--states FILE`` and
+``--borders FILE``; it is validated the same way, and every error names the file, the
+row and the column. This layer knows nothing about parameters or the model.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+
+from coalition_sim.errors import InputError
+
+DATA_DIR = files("coalition_sim") / "data"
+STATES_FILE = "european_states.csv"
+BORDERS_FILE = "borders.csv"
+UKRAINE_FILE = "ukraine_industry_facts.csv"
+
+REGIONS = ("Baltic", "Nordic", "Central", "Western", "Southern", "Balkan", "Eastern",
+           "Adversary", "External")
+VOTES = ("yes", "no", "abstain", "absent", "non-member")
+#: Score of a UNGA vote on Ukraine for the alignment trait; non-members have no score.
+VOTE_SCORE: Mapping[str, float] = MappingProxyType(
+    {"yes": 1.0, "abstain": 0.0, "absent": 0.0, "no": -1.0}
+)
+ADVERSARY = ("RUS", "BLR")
+
+
+def _text(value: str) -> str:
+    if not value.strip():
+        raise ValueError("is empty")
+    return value.strip()
+
+
+def _iso3(value: str) -> str:
+    value = value.strip()
+    if not (len(value) == 3 and value.isalpha() and value.isupper()):
+        raise ValueError(f"'{value}' is not an upper-case ISO3 code")
+    return value
+
+
+def _boolean(value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in {"true", "false"}:
+        return lowered == "true"
+    raise ValueError(f"'{value}' is not true or false")
+
+
+def _number(low: float, high: float, *, blank_ok: bool = False) -> Callable[[str], float]:
+    def parse(value: str) -> float:
+        if not value.strip():
+            if blank_ok:
+                return math.nan
+            raise ValueError("is empty; a number is required")
+        try:
+            number = float(value)
+        except ValueError:
+            raise ValueError(f"'{value}' is not a number") from None
+        if not (math.isfinite(number) and low <= number <= high):
+            raise ValueError(f"{value} is outside [{low:g}, {high:g}]")
+        return number
+
+    return parse
+
+
+def _one_of(choices: tuple[str, ...]) -> Callable[[str], str]:
+    def parse(value: str) -> str:
+        if value.strip() not in choices:
+            raise ValueError(f"'{value}' is not one of {', '.join(choices)}")
+        return value.strip()
+
+    return parse
+
+
+#: Columns of the states file and how each is parsed and checked.
+STATE_COLUMNS: Mapping[str, Callable[[str], Any]] = MappingProxyType(
+    {
+        "iso3": _iso3,
+        "name": _text,
+        "region": _one_of(REGIONS),
+        "nato_member": _boolean,
+        "eu_member": _boolean,
+        "gdp_usd_bn_2024": _number(0.001, 1e6),
+        "population_m_2024": _number(0.001, 1e4),
+        "defence_spend_usd_bn_2024": _number(0.0, 1e5),
+        "defence_pct_gdp_2024": _number(0.0, 100.0, blank_ok=True),
+        "capital": _text,
+        "capital_lat": _number(-90.0, 90.0),
+        "capital_lon": _number(-180.0, 180.0),
+        "borders_russia_or_belarus": _boolean,
+        "km_capital_to_russia_or_belarus": _number(0.0, 40000.0),
+        "arms_industry_revenue_usd_bn_2023": _number(0.0, 1e5),
+        "nuclear_weapons": _boolean,
+        "unga_es11_1_vote": _one_of(VOTES),
+        "unga_es11_7_2025_vote": _one_of(VOTES),
+    }
+)
+BORDER_COLUMNS: Mapping[str, Callable[[str], Any]] = MappingProxyType(
+    {"a": _iso3, "b": _iso3, "kind": _one_of(("land", "sea"))}
+)
+
+
+def _read_rows(
+    path: Path | Any, columns: Mapping[str, Callable[[str], Any]]
+) -> list[dict[str, Any]]:
+    """Read a CSV file, parse every required column, and name file/row/column on error."""
+    label = getattr(path, "name", str(path))
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{path}: data file not found") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(f"{path}: cannot read the file ({error})") from None
+    reader = csv.DictReader(text.splitlines())
+    header = reader.fieldnames or []
+    missing = [name for name in columns if name not in header]
+    if missing:
+        raise InputError(f"{label}: missing column(s) {', '.join(missing)}")
+    rows = []
+    for line_number, raw in enumerate(reader, start=2):
+        if None in raw or any(raw.get(name) is None for name in columns):
+            raise InputError(f"{label}, row {line_number}: wrong number of fields")
+        row = {}
+        for name, parse in columns.items():
+            try:
+                row[name] = parse(raw[name])
+            except ValueError as error:
+                raise InputError(f"{label}, row {line_number}, column {name}: {error}") from None
+        row["notes"] = (raw.get("notes") or "").strip()
+        rows.append(row)
+    if not rows:
+        raise InputError(f"{label}: no data rows")
+    return rows
+
+
+@dataclass(frozen=True, eq=False)
+class Dataset:
+    """The facts one run uses: every state's raw data, the borders, Ukraine's industry.
+
+    ``states`` keeps every row of the states file, adversary and external included, in
+    file order; ``borders`` holds unordered ISO3 pairs with their kind (land or sea).
+    """
+
+    states: tuple[Mapping[str, Any], ...]
+    borders: tuple[tuple[str, str, str], ...]
+    ukraine_facts: Mapping[str, float]
+    states_source: str
+    borders_source: str
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """ISO3 codes of all rows, in file order."""
+        return tuple(row["iso3"] for row in self.states)
+
+    def row(self, iso3: str) -> Mapping[str, Any]:
+        """The raw row of one state."""
+        for row in self.states:
+            if row["iso3"] == iso3:
+                return row
+        raise InputError(f"unknown ISO3 code '{iso3}' in {self.states_source}")
+
+    def actor_rows(self) -> tuple[Mapping[str, Any], ...]:
+        """Rows of the states that are agents: neither adversary nor external."""
+        return tuple(r for r in self.states if r["region"] not in ("Adversary", "External"))
+
+    def column(self, name: str, rows: tuple[Mapping[str, Any], ...] | None = None) -> np.ndarray:
+        """One column as a numpy array (float, bool or object) over ``rows``."""
+        values = [row[name] for row in (self.states if rows is None else rows)]
+        if values and isinstance(values[0], bool):
+            return np.array(values, dtype=bool)
+        if values and isinstance(values[0], float):
+            return np.array(values, dtype=float)
+        return np.array(values, dtype=object)
+
+    def adjacency(self, codes: tuple[str, ...], kinds: tuple[str, ...] = ("land", "sea")):
+        """Symmetric boolean matrix of borders between ``codes``."""
+        index = {code: i for i, code in enumerate(codes)}
+        matrix = np.zeros((len(codes), len(codes)), dtype=bool)
+        for a, b, kind in self.borders:
+            if kind in kinds and a in index and b in index:
+                matrix[index[a], index[b]] = matrix[index[b], index[a]] = True
+        return matrix
+
+
+def _check_states(rows: list[dict[str, Any]], label: str) -> None:
+    seen: dict[str, int] = {}
+    for line_number, row in enumerate(rows, start=2):
+        code = row["iso3"]
+        if code in seen:
+            raise InputError(
+                f"{label}, row {line_number}, column iso3: {code} repeats row {seen[code]}"
+            )
+        seen[code] = line_number
+        if math.isnan(row["defence_pct_gdp_2024"]):
+            # Blank share (Iceland): derive it from spending and GDP.
+            row["defence_pct_gdp_2024"] = 100.0 * row["defence_spend_usd_bn_2024"] / row[
+                "gdp_usd_bn_2024"
+            ]
+    for code in ADVERSARY:
+        if code not in seen:
+            raise InputError(f"{label}: the adversary row {code} is missing")
+    if not any(r["region"] not in ("Adversary", "External") for r in rows):
+        raise InputError(f"{label}: no European state rows (all are Adversary or External)")
+
+
+def _check_borders(rows: list[dict[str, Any]], codes: set[str], label: str) -> None:
+    for line_number, row in enumerate(rows, start=2):
+        for column in ("a", "b"):
+            if row[column] not in codes:
+                raise InputError(
+                    f"{label}, row {line_number}, column {column}: unknown ISO3 code "
+                    f"{row[column]} (not in the states file)"
+                )
+        if row["a"] == row["b"]:
+            raise InputError(f"{label}, row {line_number}: a state cannot border itself")
+
+
+def _load_ukraine_facts(path: Any) -> Mapping[str, float]:
+    columns = {"key": _text, "value": _number(-1e12, 1e12), "unit": _text}
+    rows = _read_rows(path, columns)
+    return MappingProxyType({row["key"]: row["value"] for row in rows})
+
+
+def load_dataset(
+    states_path: str | Path | None = None, borders_path: str | Path | None = None
+) -> Dataset:
+    """Load and validate the states and borders (the packaged files by default)."""
+    if states_path is None and borders_path is None:
+        return _packaged_dataset()
+    return _load(states_path, borders_path)
+
+
+@cache
+def _packaged_dataset() -> Dataset:
+    return _load(None, None)
+
+
+def _load(states_path: str | Path | None, borders_path: str | Path | None) -> Dataset:
+    states_file = DATA_DIR / STATES_FILE if states_path is None else Path(states_path)
+    borders_file = DATA_DIR / BORDERS_FILE if borders_path is None else Path(borders_path)
+    states_label = STATES_FILE if states_path is None else str(states_path)
+    borders_label = BORDERS_FILE if borders_path is None else str(borders_path)
+    states = _read_rows(states_file, STATE_COLUMNS)
+    _check_states(states, states_label)
+    borders = _read_rows(borders_file, BORDER_COLUMNS)
+    _check_borders(borders, {row["iso3"] for row in states}, borders_label)
+    pairs = tuple(sorted({(*sorted((r["a"], r["b"])), r["kind"]) for r in borders}))
+    return Dataset(
+        states=tuple(MappingProxyType(row) for row in states),
+        borders=pairs,
+        ukraine_facts=_load_ukraine_facts(DATA_DIR / UKRAINE_FILE),
+        states_source=states_label,
+        borders_source=borders_label,
+    )

@@ -1,0 +1,548 @@
+"""The scenario schema: every parameter of the model, declared once.
+
+Each :class:`Parameter` carries its type, unit, default, allowed range, a one-line help
+and a source or rationale. The CLI (``--set``), scenario TOML files, the dashboard's
+controls and the sweep samplers all read this one table, so a parameter added here is
+usable everywhere and validated the same way.
+
+A :class:`Scenario` is a validated, immutable set of values for every parameter plus
+per-state overrides of traits (for example the reliability of one ISO3 code).
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Literal
+
+from coalition_sim.errors import InputError
+
+Kind = Literal["float", "int", "bool", "choice", "iso3_list"]
+
+#: Traits of one state that a scenario may override, with their allowed range.
+STATE_TRAITS: Mapping[str, tuple[float, float, str]] = MappingProxyType(
+    {
+        "alignment": (-1.0, 1.0, "orientation toward the Western/Ukrainian side"),
+        "reliability": (0.0, 1.0, "probability of honouring a commitment when called on"),
+        "proximity": (0.0, 1.0, "exposure to Russia"),
+        "defence_pct_gdp": (0.0, 50.0, "starting defence spending, % of GDP"),
+    }
+)
+
+#: Prefix of per-state override names: ``state.HUN.reliability``.
+STATE_PREFIX = "state."
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One model parameter: what it means, its unit, and what values are allowed."""
+
+    name: str
+    kind: Kind
+    default: Any
+    unit: str
+    help: str
+    source: str
+    group: str
+    low: float | None = None
+    high: float | None = None
+    choices: tuple[str, ...] = ()
+    optional: bool = False
+
+    def describe_allowed(self) -> str:
+        """Say in a few words which values are allowed, for error messages and help."""
+        if self.kind == "choice":
+            return "one of " + ", ".join(self.choices)
+        if self.kind == "bool":
+            return "true or false"
+        if self.kind == "iso3_list":
+            return "a list of ISO3 codes such as EST,LVA"
+        text = f"{self.kind} in [{self.low:g}, {self.high:g}]"
+        return text + (" or 'never'" if self.optional else "")
+
+    def parse(self, text: str) -> Any:
+        """Turn a command-line string into a value, then validate it."""
+        raw = text.strip()
+        if self.optional and raw.lower() in {"never", "none", ""}:
+            return None
+        if self.kind == "iso3_list":
+            return self.validate([code for code in raw.replace(" ", ",").split(",") if code])
+        if self.kind == "bool":
+            lowered = raw.lower()
+            if lowered in {"true", "1", "yes", "on"}:
+                return True
+            if lowered in {"false", "0", "no", "off"}:
+                return False
+            raise InputError(f"{self.name}: '{text}' is not a boolean; allowed: true or false")
+        if self.kind in {"int", "float"}:
+            try:
+                number = float(raw)
+            except ValueError:
+                raise InputError(
+                    f"{self.name}: '{text}' is not a number; allowed: {self.describe_allowed()}"
+                ) from None
+            return self.validate(number)
+        return self.validate(raw)
+
+    def validate(self, value: Any) -> Any:
+        """Return ``value`` normalised to this parameter's type, or raise InputError."""
+        allowed = self.describe_allowed()
+        if value is None:
+            if self.optional:
+                return None
+            raise InputError(f"{self.name}: a value is required; allowed: {allowed}")
+        if self.kind == "bool":
+            if isinstance(value, bool):
+                return value
+            raise InputError(f"{self.name}: {value!r} is not a boolean; allowed: {allowed}")
+        if self.kind == "choice":
+            if isinstance(value, str) and value in self.choices:
+                return value
+            raise InputError(f"{self.name}: {value!r} is not allowed; allowed: {allowed}")
+        if self.kind == "iso3_list":
+            if isinstance(value, str):
+                value = [value]
+            if not isinstance(value, (list, tuple)):
+                raise InputError(f"{self.name}: {value!r} is not a list; allowed: {allowed}")
+            codes = []
+            for code in value:
+                if not (isinstance(code, str) and len(code) == 3 and code.isalpha()):
+                    raise InputError(f"{self.name}: {code!r} is not an ISO3 code; allowed: {allowed}")
+                if code.upper() not in codes:
+                    codes.append(code.upper())
+            return tuple(codes)
+        # numbers
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise InputError(f"{self.name}: {value!r} is not a number; allowed: {allowed}")
+        number = float(value)
+        if not math.isfinite(number) or not (self.low <= number <= self.high):
+            raise InputError(f"{self.name}: {value!r} is out of range; allowed: {allowed}")
+        if self.kind == "int":
+            if number != int(number):
+                raise InputError(f"{self.name}: {value!r} is not a whole number; allowed: {allowed}")
+            return int(number)
+        return number
+
+
+def _p(name: str, kind: Kind, default: Any, unit: str, group: str, help: str, source: str, **kw):
+    return Parameter(name, kind, default, unit, help, source, group, **kw)
+
+
+FOUNDERS = ("EST", "LVA", "LTU", "FIN", "SWE", "NOR", "DNK", "ISL", "POL", "UKR")
+
+_PARAMETERS: tuple[Parameter, ...] = (
+    # --- run ---------------------------------------------------------------------------
+    _p("steps", "int", 40, "quarters", "run",
+       "number of quarterly steps to simulate",
+       "2026Q1-2035Q4, the horizon of NATO's 2025 Hague spending pledge", low=1, high=400),
+    _p("seed", "int", 1, "-", "run",
+       "seed of the random number generator; same seed and parameters give the same run",
+       "reproducibility", low=0, high=2**63 - 1),
+    # --- actors --------------------------------------------------------------------------
+    _p("founders", "iso3_list", FOUNDERS, "ISO3 codes", "actors",
+       "states that are members at step 0 and never leave",
+       "the committed core of the source article: Baltic and Nordic states, Poland, Ukraine"),
+    _p("unreliable", "iso3_list", ("HUN", "SVK"), "ISO3 codes", "actors",
+       "states modelled as unreliable: low reliability, may veto",
+       "Hungary voted against UNGA ES-11/7 and abstained on EU SAFE; Slovakia's policy shift"),
+    _p("reliability", "float", 0.75, "probability", "actors",
+       "probability that a state honours a commitment when called on",
+       "Leeds, Long and Mitchell (2000): 74.5 % of alliance commitments honoured",
+       low=0.0, high=1.0),
+    _p("unreliable_reliability", "float", 0.35, "probability", "actors",
+       "reliability of the unreliable set",
+       "modelling assumption: under half the base rate of Leeds et al. (2000)",
+       low=0.0, high=1.0),
+    _p("proximity_scale_km", "float", 600.0, "km", "actors",
+       "distance at which exposure to Russia falls to 1/e (proximity = exp(-km/scale))",
+       "modelling assumption: roughly the depth of a Baltic-to-Berlin corridor",
+       low=50.0, high=5000.0),
+    # --- threat and the United States ---------------------------------------------------
+    _p("threat_initial", "float", 0.6, "index 0-1", "threat",
+       "level of the Russian threat at step 0",
+       "modelling assumption: full-scale war ongoing in 2026, below an open attack on NATO",
+       low=0.0, high=1.0),
+    _p("threat_mean", "float", 0.5, "index 0-1", "threat",
+       "long-run level the threat reverts to (T_bar)",
+       "modelling assumption", low=0.0, high=1.0),
+    _p("threat_reversion", "float", 0.1, "per quarter", "threat",
+       "speed at which the threat reverts to its mean (rho)",
+       "modelling assumption: half-life of about 7 quarters", low=0.0, high=1.0),
+    _p("threat_volatility", "float", 0.05, "index per quarter", "threat",
+       "standard deviation of the quarterly threat shock (sigma)",
+       "modelling assumption", low=0.0, high=0.5),
+    _p("deterrence_effect", "float", 0.05, "index per quarter", "threat",
+       "threat reduction per quarter at full coalition credibility (kappa)",
+       "modelling assumption: deterrence by denial lowers the threat slowly", low=0.0, high=0.5),
+    _p("base_aggression", "float", 0.15, "probability per quarter", "threat",
+       "probability of an aggression event per quarter at threat 1 and credibility 0",
+       "modelling assumption: sabotage, airspace and hybrid incidents of 2023-2025",
+       low=0.0, high=1.0),
+    _p("aggression_threat_jump", "float", 0.08, "index", "threat",
+       "rise of the threat after an aggression event",
+       "modelling assumption", low=0.0, high=1.0),
+    _p("failed_response_jump", "float", 0.05, "index", "threat",
+       "extra rise of the threat when less than half the members respond to an attack on one",
+       "modelling assumption: a failed test emboldens the aggressor", low=0.0, high=1.0),
+    _p("us_commitment", "float", 0.8, "share 0-1", "us",
+       "US commitment to European defence at step 0 (u_0)",
+       "modelling assumption: US still in NATO but openly conditional (2025)",
+       low=0.0, high=1.0),
+    _p("us_withdrawal_step", "int", None, "step", "us",
+       "step at which the US starts withdrawing ('never' for no withdrawal)",
+       "scenario lever", low=0, high=400, optional=True),
+    _p("us_commitment_after", "float", 0.0, "share 0-1", "us",
+       "US commitment once the withdrawal is complete",
+       "scenario lever: 0 is a full withdrawal", low=0.0, high=1.0),
+    _p("us_withdrawal_quarters", "int", 4, "quarters", "us",
+       "duration of the withdrawal (linear decline)",
+       "modelling assumption: a one-year drawdown", low=1, high=40),
+    _p("us_guarantee_weight", "float", 0.6, "share 0-1", "us",
+       "share of a NATO member's perceived threat removed by a full US guarantee (g)",
+       "modelling assumption", low=0.0, high=1.0),
+    _p("us_europe_share", "float", 0.1, "share of US spending", "us",
+       "share of US defence spending committed to Europe at full commitment",
+       "modelling assumption: EUCOM and rotational forces, about a tenth of the US budget",
+       low=0.0, high=1.0),
+    # --- applications --------------------------------------------------------------------
+    _p("w_threat", "float", 1.5, "utility per unit", "utility",
+       "weight of perceived threat times protection gained in the utility of joining",
+       "modelling assumption", low=0.0, high=10.0),
+    _p("w_cost", "float", 1.0, "utility per unit", "utility",
+       "weight of the spending burden (gap to the spending floor, as a share of the floor)",
+       "modelling assumption", low=0.0, high=10.0),
+    _p("w_affinity", "float", 0.5, "utility per unit", "utility",
+       "weight of affinity: member neighbours and alignment similarity to members",
+       "modelling assumption", low=0.0, high=10.0),
+    _p("w_align", "float", 0.3, "utility per unit", "utility",
+       "weight of the state's own alignment",
+       "modelling assumption", low=0.0, high=10.0),
+    _p("w_entrap", "float", 0.6, "utility per unit", "utility",
+       "weight of the fear of entrapment, larger for distant states",
+       "modelling assumption (Snyder 1984, the alliance security dilemma)", low=0.0, high=10.0),
+    _p("application_threshold", "float", 0.2, "utility", "utility",
+       "utility above which an outsider applies",
+       "modelling assumption", low=-5.0, high=5.0),
+    _p("reapply_delay", "int", 4, "quarters", "utility",
+       "quarters a rejected applicant waits before it may apply again",
+       "modelling assumption", low=0, high=40),
+    _p("exit_threshold", "float", -0.2, "utility", "utility",
+       "utility of staying below which a member considers leaving",
+       "modelling assumption", low=-5.0, high=5.0),
+    _p("exit_patience", "int", 4, "quarters", "utility",
+       "consecutive quarters below the exit threshold before a member leaves",
+       "modelling assumption: a year of discontent", low=1, high=40),
+    # --- negotiation and admission --------------------------------------------------------
+    _p("protocol", "choice", "threshold", "-", "negotiation",
+       "negotiation protocol deciding on applications",
+       "threshold: members vote on the applicant as it is", choices=("threshold",)),
+    _p("admission_rule", "choice", "unanimity", "-", "negotiation",
+       "rule by which members decide on an applicant",
+       "unanimity as in EU and NATO accession; qmv is the EU double majority (TEU art. 16)",
+       choices=("unanimity", "qmv", "majority", "core")),
+    _p("qmv_member_share", "float", 0.55, "share of members", "negotiation",
+       "qmv: share of members that must vote yes",
+       "TEU art. 16(4): 55 % of member states", low=0.0, high=1.0),
+    _p("qmv_population_share", "float", 0.65, "share of population", "negotiation",
+       "qmv: share of the members' population that the yes votes must hold",
+       "TEU art. 16(4): 65 % of the population", low=0.0, high=1.0),
+    _p("vote_threshold", "float", 0.5, "score", "negotiation",
+       "score above which a member votes yes",
+       "modelling assumption", low=-5.0, high=5.0),
+    _p("vote_gain_weight", "float", 1.0, "score per unit", "negotiation",
+       "weight of the applicant's gain to parity in a member's vote",
+       "modelling assumption", low=0.0, high=10.0),
+    _p("vote_gain_scale", "float", 0.05, "parity", "negotiation",
+       "gain to parity that counts as a full gain (1) in a member's vote",
+       "modelling assumption: a mid-sized state adds about 0.05 to parity", low=0.001, high=1.0),
+    _p("vote_similarity_weight", "float", 0.5, "score per unit", "negotiation",
+       "weight of alignment similarity between member and applicant in the vote",
+       "modelling assumption", low=0.0, high=10.0),
+    _p("vote_unreliability_weight", "float", 0.5, "score per unit", "negotiation",
+       "weight of the applicant's unreliability (1 - reliability) against it",
+       "modelling assumption", low=0.0, high=10.0),
+    _p("vote_exposure_weight", "float", 0.5, "score per unit", "negotiation",
+       "weight of the voting member's own exposure to Russia (exposed members want allies)",
+       "modelling assumption", low=0.0, high=10.0),
+    _p("veto_propensity", "float", 0.5, "probability per unit distance", "negotiation",
+       "probability that an unreliable member vetoes, per unit of alignment distance",
+       "modelling assumption: Hungary's record of blocking EU decisions on Ukraine",
+       low=0.0, high=1.0),
+    # --- spending and commitments -----------------------------------------------------------
+    _p("spending_floor_pct", "float", 3.5, "% of GDP", "spending",
+       "the coalition's spending floor that members commit to reach",
+       "The Hague Summit Declaration (25 Jun 2025): 3.5 % core defence by 2035",
+       low=0.0, high=10.0),
+    _p("phase_in_years", "float", 5.0, "years", "spending",
+       "years a new member has to reach the spending floor",
+       "modelling assumption; the Hague pledge gives ten years from 2025", low=0.25, high=20.0),
+    _p("threat_response", "float", 3.0, "% of GDP per unit threat", "spending",
+       "rise of the desired defence burden per unit of perceived threat",
+       "modelling assumption: frontline states spent 3-4 % of GDP in 2024", low=0.0, high=20.0),
+    _p("ramp_rate", "float", 0.25, "% of GDP per quarter", "spending",
+       "largest change of a state's defence burden in one quarter",
+       "modelling assumption: one point of GDP a year, Poland's pace in 2022-2024",
+       low=0.0, high=5.0),
+    _p("max_defence_pct", "float", 10.0, "% of GDP", "spending",
+       "ceiling of the defence burden of a state at peace",
+       "modelling assumption; Ukraine at war (34.5 %) keeps its own level", low=1.0, high=50.0),
+    _p("readiness", "float", 1.0, "share 0-1", "strength",
+       "share of spending that yields usable capability",
+       "modelling assumption: 1 counts all spending", low=0.0, high=1.0),
+    _p("adversary_ppp_factor", "float", 3.0, "multiplier", "strength",
+       "purchasing-power multiplier of Russian and Belarusian spending",
+       "SIPRI and IISS PPP estimates put Russian spending at 2.5-3.5 times its dollar value",
+       low=1.0, high=6.0),
+    _p("adversary_growth_pct", "float", 0.0, "% per year", "strength",
+       "real growth of Russian and Belarusian defence spending",
+       "modelling assumption: a plateau after the 2024 peak", low=-20.0, high=20.0),
+    _p("industry_weight", "float", 0.1, "share", "strength",
+       "capability bonus of the largest domestic arms industry (SIPRI Top 100 revenue)",
+       "modelling assumption: a home industry sustains forces in a long war",
+       low=0.0, high=1.0),
+    _p("nuclear_discount", "float", 0.8, "multiplier", "strength",
+       "credibility multiplier when no nuclear power (France, UK) is a member",
+       "modelling assumption", low=0.0, high=1.0),
+    _p("ukraine_experience_multiplier", "float", 1.25, "multiplier", "strength",
+       "combat-experience multiplier of Ukraine's contribution to strength",
+       "modelling assumption: the only European force with large-scale war experience",
+       low=1.0, high=3.0),
+    # --- Ukraine's industry ----------------------------------------------------------------
+    _p("ukraine_investment_share", "float", 0.0, "share of spending", "ukraine",
+       "share of members' (other than Ukraine's) defence spending invested in Ukraine's industry",
+       "scenario lever (the 'Danish model' of procurement from Ukrainian firms)",
+       low=0.0, high=0.5),
+    _p("cost_advantage", "float", 4.0, "multiplier", "ukraine",
+       "European-equivalent dollars of output per dollar invested in Ukraine's industry",
+       "Chupryna (2025), LSE EUROPP: production costs 3-5 times lower than in Europe",
+       low=1.0, high=10.0),
+    _p("ukraine_capacity_usd_bn", "float", 35.0, "USD bn per year", "ukraine",
+       "production potential of Ukraine's defence industry",
+       "Minister Smetanin, 13 May 2025: capacity of USD 35 bn", low=1.0, high=200.0),
+    _p("ukraine_utilisation_initial", "float", 1 / 3, "share 0-1", "ukraine",
+       "share of Ukraine's industrial capacity in use at step 0",
+       "Chupryna (2025), LSE EUROPP: about one third of capacity", low=0.0, high=1.0),
+    _p("ukraine_absorption_quarters", "float", 4.0, "quarters", "ukraine",
+       "time constant for new investment to become production",
+       "modelling assumption: contracts to deliveries in about a year", low=1.0, high=40.0),
+    _p("ukraine_drones_initial_m", "float", 1.5, "million per year", "ukraine",
+       "drone output at the initial utilisation",
+       "Umerov (Dec 2024) and Chupryna (2025): 1.5 million drones produced in 2024",
+       low=0.0, high=50.0),
+)
+
+SCHEMA: Mapping[str, Parameter] = MappingProxyType({p.name: p for p in _PARAMETERS})
+
+
+def _closest(name: str, candidates: Iterable[str]) -> str:
+    import difflib
+
+    match = difflib.get_close_matches(name, list(candidates), n=1)
+    return f" (did you mean {match[0]}?)" if match else ""
+
+
+def parse_state_key(key: str) -> tuple[str, str]:
+    """Split ``state.HUN.reliability`` into ``("HUN", "reliability")`` or raise InputError."""
+    parts = key.split(".")
+    if len(parts) != 3 or parts[0] != "state":
+        raise InputError(f"{key}: per-state overrides are written state.ISO3.TRAIT")
+    iso3, trait = parts[1].upper(), parts[2]
+    if not (len(iso3) == 3 and iso3.isalpha()):
+        raise InputError(f"{key}: '{parts[1]}' is not an ISO3 code")
+    if trait not in STATE_TRAITS:
+        raise InputError(f"{key}: unknown trait '{trait}'; allowed: {', '.join(STATE_TRAITS)}")
+    return iso3, trait
+
+
+def _validate_state_value(iso3: str, trait: str, value: Any) -> float:
+    low, high, _ = STATE_TRAITS[trait]
+    name = f"state.{iso3}.{trait}"
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise InputError(f"{name}: {value!r} is not a number; allowed: float in [{low:g}, {high:g}]")
+    if not (math.isfinite(value) and low <= value <= high):
+        raise InputError(f"{name}: {value!r} is out of range; allowed: float in [{low:g}, {high:g}]")
+    return float(value)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A validated set of values for every parameter, plus per-state trait overrides.
+
+    Build one with :func:`load_scenario` or :meth:`with_values`; both validate, so a
+    Scenario in hand is always valid.
+    """
+
+    name: str
+    description: str
+    values: Mapping[str, Any]
+    state_overrides: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+
+    def __getitem__(self, name: str) -> Any:
+        return self.values[name]
+
+    def with_values(self, changes: Mapping[str, Any], *, name: str | None = None) -> Scenario:
+        """Return a copy with ``changes`` applied; keys may be ``state.ISO3.TRAIT``."""
+        values = dict(self.values)
+        overrides = {iso3: dict(traits) for iso3, traits in self.state_overrides.items()}
+        for key, value in changes.items():
+            if key.startswith(STATE_PREFIX):
+                iso3, trait = parse_state_key(key)
+                overrides.setdefault(iso3, {})[trait] = _validate_state_value(iso3, trait, value)
+            elif key in SCHEMA:
+                values[key] = SCHEMA[key].validate(value)
+            else:
+                raise InputError(f"unknown parameter '{key}'{_closest(key, SCHEMA)}")
+        return Scenario(
+            name or self.name,
+            self.description,
+            MappingProxyType(values),
+            MappingProxyType({k: MappingProxyType(v) for k, v in overrides.items()}),
+        )
+
+    def with_assignments(self, assignments: Iterable[str]) -> Scenario:
+        """Apply ``name=value`` strings from the command line (``--set``)."""
+        changes: dict[str, Any] = {}
+        for text in assignments:
+            key, sep, raw = text.partition("=")
+            key = key.strip()
+            if not sep or not key:
+                raise InputError(f"--set {text!r}: write name=value")
+            changes[key] = parse_value(key, raw)
+        return self.with_values(changes)
+
+    def flat(self) -> dict[str, Any]:
+        """Every value as a plain dict, per-state overrides as ``state.ISO3.TRAIT`` keys."""
+        out = {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.values.items()}
+        for iso3, traits in sorted(self.state_overrides.items()):
+            for trait, value in sorted(traits.items()):
+                out[f"state.{iso3}.{trait}"] = value
+        return out
+
+    def to_toml(self) -> str:
+        """Render as a scenario TOML file that :func:`load_scenario` reads back."""
+        lines = [f"name = {_toml(self.name)}", f"description = {_toml(self.description)}", ""]
+        lines += [f"{k} = {_toml(v)}" for k, v in self.values.items() if v is not None]
+        for iso3, traits in sorted(self.state_overrides.items()):
+            lines += ["", f"[states.{iso3}]"] + [f"{t} = {_toml(v)}" for t, v in traits.items()]
+        return "\n".join(lines) + "\n"
+
+
+def parse_value(key: str, raw: str) -> Any:
+    """Parse a command-line string for parameter ``key`` (including per-state keys)."""
+    if key.startswith(STATE_PREFIX):
+        parse_state_key(key)
+        try:
+            return float(raw)
+        except ValueError:
+            raise InputError(f"{key}: '{raw}' is not a number") from None
+    if key not in SCHEMA:
+        raise InputError(f"unknown parameter '{key}'{_closest(key, SCHEMA)}")
+    return SCHEMA[key].parse(raw)
+
+
+def _toml(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    return repr(value)
+
+
+DEFAULT = Scenario(
+    "default",
+    "every parameter at its default",
+    MappingProxyType({p.name: p.default for p in _PARAMETERS}),
+    MappingProxyType({}),
+)
+
+_PRESET_CHANGES: dict[str, tuple[str, dict[str, Any]]] = {
+    "baseline": (
+        "today's world: US commitment at 0.8 and no withdrawal, unanimity, no investment in "
+        "Ukraine",
+        {},
+    ),
+    "us-withdrawal": (
+        "the US withdraws from step 4 (2027Q1) over a year, down to no commitment",
+        {"us_withdrawal_step": 4, "us_commitment_after": 0.0},
+    ),
+    "unanimity-veto": (
+        "Hungary and Slovakia inside from the start, with unanimity: every admission can be "
+        "vetoed",
+        {"founders": (*FOUNDERS, "HUN", "SVK"), "admission_rule": "unanimity"},
+    ),
+    "ukraine-investment": (
+        "members invest 5 % of their defence spending in Ukraine's industry",
+        {"ukraine_investment_share": 0.05},
+    ),
+    "fast-track": (
+        "qualified majority (EU double majority) instead of unanimity",
+        {"admission_rule": "qmv"},
+    ),
+}
+
+PRESETS: Mapping[str, Scenario] = MappingProxyType(
+    {
+        name: Scenario(name, description, DEFAULT.values, MappingProxyType({}))
+        .with_values(changes)
+        for name, (description, changes) in _PRESET_CHANGES.items()
+    }
+)
+
+
+def load_scenario(name_or_path: str | Path) -> Scenario:
+    """Load a preset by name or a scenario TOML file.
+
+    A TOML file holds top-level ``name = value`` pairs for any parameter, an optional
+    ``base`` preset they apply to (default ``baseline``), an optional ``name`` and
+    ``description``, and ``[states.ISO3]`` tables of per-state trait overrides.
+    """
+    text = str(name_or_path)
+    if text in PRESETS:
+        return PRESETS[text]
+    path = Path(text)
+    if path.suffix != ".toml" and not path.exists():
+        raise InputError(
+            f"unknown scenario '{text}'; allowed: a TOML file or one of {', '.join(PRESETS)}"
+        )
+    try:
+        with path.open("rb") as handle:
+            document = tomllib.load(handle)
+    except FileNotFoundError:
+        raise InputError(f"{path}: scenario file not found") from None
+    except tomllib.TOMLDecodeError as error:
+        raise InputError(f"{path}: malformed TOML: {error}") from None
+    except OSError as error:
+        raise InputError(f"{path}: cannot read: {error.strerror}") from None
+    return scenario_from_mapping(document, origin=str(path), default_name=path.stem)
+
+
+def scenario_from_mapping(
+    document: Mapping[str, Any], *, origin: str, default_name: str = "custom"
+) -> Scenario:
+    """Build a scenario from a parsed TOML document; errors name ``origin``."""
+    document = dict(document)
+    base_name = document.pop("base", "baseline")
+    if base_name not in PRESETS:
+        raise InputError(f"{origin}: base: unknown preset '{base_name}'; allowed: {', '.join(PRESETS)}")
+    name = document.pop("name", default_name)
+    description = document.pop("description", f"{base_name} with changes from {origin}")
+    states = document.pop("states", {})
+    changes: dict[str, Any] = dict(document)
+    if not isinstance(states, dict):
+        raise InputError(f"{origin}: states: write [states.ISO3] tables")
+    for iso3, traits in states.items():
+        if not isinstance(traits, dict):
+            raise InputError(f"{origin}: states.{iso3}: write trait = value pairs")
+        for trait, value in traits.items():
+            changes[f"state.{iso3}.{trait}"] = value
+    try:
+        scenario = PRESETS[base_name].with_values(changes, name=str(name))
+    except InputError as error:
+        raise InputError(f"{origin}: {error}") from None
+    return Scenario(scenario.name, str(description), scenario.values, scenario.state_overrides)

@@ -1,0 +1,7 @@
+"""The arithmetic of the model: pure numpy functions, no Mesa, no pandas.
+
+One module per rule of the design (``DESIGN.md``): derived traits, the threat process,
+the utility of joining, votes and admission rules, spending, Ukraine's industry, and
+strength. Each function works on whole arrays of states at once, so the Mesa model
+calls each rule once per step, and tests can check every rule on a hand-made world.
+"""

@@ -1,0 +1,38 @@
+"""Defence spending: desired burden, commitment paths and the quarterly ramp."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def desired_pct(
+    base_pct: np.ndarray, perceived: np.ndarray, response: float, ceiling: float
+) -> np.ndarray:
+    """Burden a state wants: ``base_pct + threat_response * theta_i``, capped at the ceiling.
+
+    A state already above the ceiling (Ukraine at war) keeps its own level as its cap.
+    """
+    cap = np.maximum(ceiling, base_pct)
+    return np.minimum(base_pct + response * perceived, cap)
+
+
+def committed_pct(
+    step: int,
+    joined_step: np.ndarray,
+    pct_at_joining: np.ndarray,
+    floor_pct: float,
+    phase_in_quarters: np.ndarray | float,
+) -> np.ndarray:
+    """Committed path of each member: linear from its level at joining to the floor.
+
+    A member already above the floor is committed to stay where it was.
+    """
+    elapsed = np.clip((step - joined_step) / np.maximum(phase_in_quarters, 1e-9), 0.0, 1.0)
+    target = np.maximum(pct_at_joining, floor_pct)
+    return pct_at_joining + (target - pct_at_joining) * elapsed
+
+
+def ramp(current: np.ndarray, target: np.ndarray, rate: float, moves: np.ndarray) -> np.ndarray:
+    """Move toward ``target`` by at most ``rate`` where ``moves`` holds, else stay."""
+    step = np.clip(target - current, -rate, rate)
+    return np.where(moves, current + step, current)
