@@ -63,9 +63,9 @@ SYMMETRY_RTOL = 1e-9
 #: A switch must lower frustration by more than this, relative to the actor's largest
 #: possible frustration, so that rounding never turns a tie into a move.
 GAIN_RTOL = 1e-9
-#: Enumeration beyond this many free actors would need more than 8 GiB for the
-#: successor table, so ``max_enumerate`` is capped here.
-MAX_ENUMERATE_CAP = 30
+#: The enumeration needs about 30 bytes per configuration at its peak (60 MiB at 22
+#: actors, 4 GiB at 28) and time in proportion, so ``max_enumerate`` is capped here.
+MAX_ENUMERATE_CAP = 28
 #: Rows of configurations handled at once by the enumeration (memory per batch is about
 #: ``8 * n`` bytes times this, for a few arrays).
 _BATCH_ROWS = 1 << 16
@@ -553,16 +553,16 @@ def _enumerate(
     field_high, spin_high = table(high_bits, low_bits)
     movable = np.ones(n, dtype=bool)
     movable[list(pins)] = False
-    flip = np.zeros(n, dtype=np.int64)
-    flip[free] = np.int64(1) << np.arange(m, dtype=np.int64)
+    flip = np.zeros(n, dtype=np.int32)
+    flip[free] = np.int32(1) << np.arange(m, dtype=np.int32)
     if mirror:
         flip[0] = total - 1
 
-    successor = np.empty(total, dtype=np.int64)
+    successor = np.empty(total, dtype=np.int32)
     per_batch = max(1, _BATCH_ROWS >> low_bits)
-    low_index = np.arange(1 << low_bits, dtype=np.int64)
+    low_index = np.arange(1 << low_bits, dtype=np.int32)
     for start in range(0, 1 << high_bits, per_batch):
-        high = np.arange(start, min(start + per_batch, 1 << high_bits), dtype=np.int64)
+        high = np.arange(start, min(start + per_batch, 1 << high_bits), dtype=np.int32)
         field = (h0 + field_high[high][:, None, :] + field_low[None, :, :]).reshape(-1, n)
         spin = (base + spin_high[high][:, None, :] + spin_low[None, :, :]).reshape(-1, n)
         index = ((high[:, None] << low_bits) | low_index[None, :]).ravel()
@@ -571,14 +571,14 @@ def _enumerate(
         k = _pick(gain, count, rng)
         successor[index] = np.where(count > 0, index ^ flip[k], index)
 
-    minima = np.flatnonzero(successor == np.arange(total))
+    minima = np.flatnonzero(successor == np.arange(total, dtype=np.int32))
     # Pointer doubling: after step t every entry points 2**t moves ahead (or to its end).
     while True:
         ahead = successor[successor]
         if np.array_equal(ahead, successor):
             break
         successor = ahead
-    basins = np.bincount(successor, minlength=total)[minima] / total
+    basins = np.bincount(np.searchsorted(minima, successor), minlength=minima.size) / total
 
     ends = np.empty((minima.size, n), dtype=np.int8)
     ends[:] = ((1.0 - base) / 2).astype(np.int8)

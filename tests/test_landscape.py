@@ -444,7 +444,7 @@ def test_symmetric_within_rounding_is_accepted():
         ({"pinned": {"Z": 0}}, "pinned actor 'Z' is not among the actors"),
         ({"pinned": {7: 0}}, "pinned actor 7 must be a name or an index in 0..3"),
         ({"pinned": {"A": 2}}, "pinned actor A has side 2; use 0 or 1"),
-        ({"max_enumerate": 0}, "max_enumerate must be an integer in 1..30"),
+        ({"max_enumerate": 0}, "max_enumerate must be an integer in 1..28"),
         ({"restarts": 0}, "restarts must be a positive integer"),
     ],
 )
