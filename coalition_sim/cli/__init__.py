@@ -49,6 +49,9 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as error:
         print(f"coalition-sim {args.command}: error: {error}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # output piped into `head` and the like
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print(f"coalition-sim {args.command}: interrupted", file=sys.stderr)
         return 130

@@ -1,0 +1,48 @@
+"""Options shared by several subcommands: the scenario, overrides, the data files."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def add_data_options(parser: argparse.ArgumentParser) -> None:
+    """``--states FILE`` and ``--borders FILE``: an analyst's own edition of the data."""
+    group = parser.add_argument_group("data")
+    group.add_argument("--states", metavar="FILE", help="states CSV (default: the packaged data)")
+    group.add_argument("--borders", metavar="FILE", help="borders CSV (default: the packaged data)")
+
+
+def add_scenario_options(parser: argparse.ArgumentParser, *, run_options: bool = True) -> None:
+    """``--scenario``, ``--set`` and, for runs, ``--steps`` and ``--seed``."""
+    parser.add_argument(
+        "--scenario", default="baseline", metavar="NAME|FILE.toml",
+        help="preset name or scenario TOML file (default: baseline; see `coalition-sim scenarios`)",
+    )
+    parser.add_argument(
+        "--set", dest="assignments", action="append", default=[], metavar="NAME=VALUE",
+        help="override a parameter, e.g. admission_rule=qmv or state.HUN.reliability=0.2 "
+        "(repeatable)",
+    )
+    if run_options:
+        parser.add_argument("--steps", type=int, metavar="N", help="quarters to simulate")
+        parser.add_argument("--seed", type=int, metavar="S", help="random seed")
+
+
+def load_data(args: argparse.Namespace):
+    """The dataset named by ``--states``/``--borders`` (validated), or the packaged one."""
+    from coalition_sim.datasets import load_dataset
+
+    return load_dataset(getattr(args, "states", None), getattr(args, "borders", None))
+
+
+def scenario_from_args(args: argparse.Namespace):
+    """The scenario with ``--set``, ``--steps`` and ``--seed`` applied, validated."""
+    from coalition_sim.parameters import load_scenario
+
+    scenario = load_scenario(args.scenario).with_assignments(args.assignments)
+    changes = {}
+    for name in ("steps", "seed"):
+        value = getattr(args, name, None)
+        if value is not None:
+            changes[name] = value
+    return scenario.with_values(changes) if changes else scenario
