@@ -1,0 +1,349 @@
+"""Where the runs of a sweep execute: one interface, three backends.
+
+The runner hands an :class:`Executor` a function, a stream of tasks (chunks of runs) and
+one shared object (the base scenario, the data set, what to collect); it gets back
+``(task, result)`` pairs as tasks finish, in any order. It never learns which backend it
+has. Every backend is a context manager that starts its workers on entry and stops them
+on exit, so an interrupted sweep leaves no process behind.
+
+- :class:`SerialExecutor`: in this process; for one worker, debugging and tests.
+- :class:`PoolExecutor`: a local process pool (``fork``: workers inherit the loaded
+  code and the shared object without pickling it). A worker that dies takes the pool
+  down; the pool is restarted and the lost tasks resubmitted, a few times at most.
+- :class:`DaskExecutor`: a dask.distributed cluster, existing (``--scheduler
+  tcp://HOST:PORT``) or started here on loopback (``--dask-local N``). A worker that dies
+  is replaced by its nanny and dask reruns its tasks; each task is submitted once under
+  a unique key and yielded once, so no run is lost or duplicated.
+
+The number of tasks in flight is bounded, so memory does not grow with the sweep.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import signal
+import uuid
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+#: A task function: ``fn(shared, task) -> result``; must be importable (module level).
+TaskFn = Callable[[Any, Any], Any]
+
+#: How many times a broken local pool is restarted before its tasks are given up.
+POOL_RESTARTS = 3
+
+
+def available_cores() -> int:
+    """Cores this process may use (affinity-aware)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+class Executor(ABC):
+    """Runs tasks somewhere and yields ``(task, result)`` pairs as they finish.
+
+    A result is whatever ``fn`` returned, or the exception raised when the task could
+    not be run at all (the runner records it against every run of the task).
+    """
+
+    #: Short backend name recorded in metadata.json.
+    name: str = "executor"
+
+    def __enter__(self) -> Executor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Stop the workers (no-op for the serial backend)."""
+
+    @property
+    @abstractmethod
+    def workers(self) -> int:
+        """Number of tasks that can run at the same time."""
+
+    @abstractmethod
+    def imap_unordered(
+        self, fn: TaskFn, tasks: Iterable[T], shared: Any
+    ) -> Iterator[tuple[T, Any]]:
+        """Run ``fn(shared, task)`` for every task; yield pairs in completion order."""
+
+    def describe(self) -> dict[str, Any]:
+        """Describe where the sweep ran, for metadata.json."""
+        return {"backend": self.name, "workers": self.workers}
+
+
+class SerialExecutor(Executor):
+    """Runs every task in this process, one after the other."""
+
+    name = "serial"
+
+    @property
+    def workers(self) -> int:
+        """One."""
+        return 1
+
+    def imap_unordered(
+        self, fn: TaskFn, tasks: Iterable[T], shared: Any
+    ) -> Iterator[tuple[T, Any]]:
+        """Run the tasks in order."""
+        for task in tasks:
+            yield task, fn(shared, task)
+
+
+# --- local process pool ---------------------------------------------------------------------
+
+_SHARED: Any = None
+
+
+def _pool_init(shared: Any) -> None:
+    """Keep the shared object in the worker; leave Ctrl-C to the parent."""
+    global _SHARED  # noqa: PLW0603 - one value per worker process, set once
+    _SHARED = shared
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _pool_call(fn: TaskFn, task: Any) -> Any:
+    return fn(_SHARED, task)
+
+
+class PoolExecutor(Executor):
+    """A local pool of worker processes started with ``fork``."""
+
+    name = "local-pool"
+
+    def __init__(self, workers: int | None = None, *, max_pending: int | None = None):
+        self._workers = workers or available_cores()
+        self._max_pending = max_pending or 2 * self._workers
+        self._pool = None
+        self._shared: Any = None
+        self.restarts = 0
+
+    @property
+    def workers(self) -> int:
+        """Number of worker processes."""
+        return self._workers
+
+    def _start(self, shared: Any) -> None:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        self._pool = ProcessPoolExecutor(
+            max_workers=self._workers,
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=_pool_init,
+            initargs=(shared,),
+        )
+
+    def close(self) -> None:
+        """Stop the pool; queued tasks are cancelled, running ones finish."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def imap_unordered(
+        self, fn: TaskFn, tasks: Iterable[T], shared: Any
+    ) -> Iterator[tuple[T, Any]]:
+        """Submit tasks with a bounded number in flight; yield as they complete."""
+        from concurrent.futures import FIRST_COMPLETED, wait
+        from concurrent.futures.process import BrokenProcessPool
+
+        self.close()
+        self._start(shared)
+        source = iter(tasks)
+        pending: dict[Any, T] = {}
+        retry: list[T] = []
+
+        def fill() -> None:
+            while len(pending) < self._max_pending:
+                if retry:
+                    task = retry.pop(0)
+                else:
+                    task = next(source, _END)
+                    if task is _END:
+                        return
+                pending[self._pool.submit(_pool_call, fn, task)] = task
+
+        fill()
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            broken = False
+            for future in done:
+                task = pending.pop(future)
+                error = future.exception()
+                if isinstance(error, BrokenProcessPool) and self.restarts < POOL_RESTARTS:
+                    retry.append(task)
+                    broken = True
+                elif error is not None:
+                    yield task, error
+                else:
+                    yield task, future.result()
+            if broken:
+                # every other task in flight died with the pool: run them again
+                retry.extend(pending.values())
+                pending.clear()
+                self.restarts += 1
+                self._pool.shutdown(wait=True, cancel_futures=True)
+                self._start(shared)
+            fill()
+
+    def describe(self) -> dict[str, Any]:
+        """Backend, workers and start method."""
+        return {"backend": self.name, "workers": self.workers, "start_method": "fork"}
+
+
+_END = object()
+
+
+# --- dask.distributed -----------------------------------------------------------------------
+
+_DASK_SHARED: dict[str, Any] = {}
+
+
+def _dask_call(fn: TaskFn, token: str, payload: bytes, task: Any) -> Any:
+    """Run one task on a dask worker, unpickling the shared object once per process."""
+    shared = _DASK_SHARED.get(token)
+    if shared is None:
+        _DASK_SHARED.clear()
+        shared = pickle.loads(payload)
+        _DASK_SHARED[token] = shared
+    return fn(shared, task)
+
+
+class DaskExecutor(Executor):
+    """A dask.distributed cluster: an existing scheduler, or a local one on loopback.
+
+    Args:
+        address: ``tcp://HOST:PORT`` of a running scheduler; its workers must have
+            coalition-sim installed.
+        local_workers: start a ``LocalCluster`` with this many single-threaded worker
+            processes, listening on 127.0.0.1 only, without a dashboard.
+        max_pending: tasks in flight (default: twice the cluster's threads).
+
+    """
+
+    name = "dask"
+
+    def __init__(
+        self,
+        address: str | None = None,
+        *,
+        local_workers: int | None = None,
+        max_pending: int | None = None,
+    ):
+        if (address is None) == (local_workers is None):
+            raise ValueError("give either a scheduler address or a number of local workers")
+        self.address = address
+        self.local_workers = local_workers
+        self._max_pending = max_pending
+        self.cluster = None
+        self.client = None
+
+    def __enter__(self) -> DaskExecutor:
+        from distributed import Client, LocalCluster
+
+        if self.address is None:
+            self.cluster = LocalCluster(
+                n_workers=self.local_workers,
+                threads_per_worker=1,
+                processes=True,
+                host="127.0.0.1",
+                dashboard_address=None,
+            )
+            self.client = Client(self.cluster)
+        else:
+            self.client = Client(self.address, timeout="20s")
+        return self
+
+    def close(self) -> None:
+        """Disconnect, and stop the local cluster if this executor started it."""
+        if self.client is not None:
+            self.client.close()
+            self.client = None
+        if self.cluster is not None:
+            self.cluster.close()
+            self.cluster = None
+
+    @property
+    def workers(self) -> int:
+        """Total threads of the cluster's workers (at least one)."""
+        if self.client is None:
+            return self.local_workers or 1
+        info = self.client.scheduler_info()
+        return max(1, sum(w.get("nthreads", 1) for w in info.get("workers", {}).values()))
+
+    def imap_unordered(
+        self, fn: TaskFn, tasks: Iterable[T], shared: Any
+    ) -> Iterator[tuple[T, Any]]:
+        """Submit tasks under unique keys, a bounded number at a time."""
+        from distributed import as_completed
+
+        payload = pickle.dumps(shared, protocol=pickle.HIGHEST_PROTOCOL)
+        token = hashlib.sha256(payload).hexdigest()[:16]
+        prefix = f"coalition-sweep-{uuid.uuid4().hex[:12]}"
+        max_pending = self._max_pending or 2 * self.workers
+        source = iter(tasks)
+        by_key: dict[str, T] = {}
+        counter = 0
+
+        def submit_next(stream: Any) -> bool:
+            nonlocal counter
+            task = next(source, _END)
+            if task is _END:
+                return False
+            key = f"{prefix}-{counter}"
+            counter += 1
+            future = self.client.submit(
+                _dask_call, fn, token, payload, task, key=key, pure=False, retries=2
+            )
+            by_key[key] = task
+            stream.add(future)
+            return True
+
+        stream = as_completed()
+        for _ in range(max_pending):
+            if not submit_next(stream):
+                break
+        for future in stream:
+            task = by_key.pop(future.key)
+            if future.status == "error":
+                yield task, future.exception()
+            else:
+                yield task, future.result()
+            future.release()
+            submit_next(stream)
+
+    def describe(self) -> dict[str, Any]:
+        """Backend, scheduler address and workers."""
+        where = self.address or (self.cluster.scheduler_address if self.cluster else None)
+        return {
+            "backend": self.name,
+            "workers": self.workers,
+            "scheduler": where,
+            "local_cluster": self.address is None,
+        }
+
+
+def make_executor(
+    *,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    dask_local: int | None = None,
+) -> Executor:
+    """Pick the backend from the command-line choices (default: all local cores)."""
+    if scheduler is not None:
+        return DaskExecutor(scheduler)
+    if dask_local is not None:
+        return DaskExecutor(local_workers=dask_local)
+    count = workers or available_cores()
+    if count == 1:
+        return SerialExecutor()
+    return PoolExecutor(count)
