@@ -49,6 +49,7 @@ __all__ = [
     "Trajectory",
     "configuration_count",
     "energy",
+    "enumerates",
     "frustration",
     "is_local_minimum",
     "local_minima",
@@ -235,7 +236,7 @@ def _sides_array(sides: ArrayLike, n: int) -> np.ndarray:
 def frustration(sizes: ArrayLike, propensity: ArrayLike, sides: ArrayLike) -> np.ndarray:
     """Frustration of every actor in a configuration.
 
-    ``F_i(X) = sum over j != i of s_j * p_ij * d_ij(X)`` (Axelrod and Bennett 1993, eq. 1).
+    ``F_i(X) = sum over j != i of s_j * p_ij * d_ij(X)`` (Axelrod and Bennett 1993).
 
     Args:
         sizes: ``s_i`` per actor.
@@ -256,7 +257,7 @@ def energy(sizes: ArrayLike, propensity: ArrayLike, sides: ArrayLike) -> float:
     """Energy of a configuration.
 
     ``E(X) = sum over ordered pairs i != j of s_i * s_j * p_ij * d_ij(X)``
-    (Axelrod and Bennett 1993, eq. 2): each unordered pair counts twice, and
+    (Axelrod and Bennett 1993): each unordered pair counts twice, and
     ``E(X) = sum_i s_i * F_i(X)``.
 
     Args:
@@ -314,6 +315,20 @@ def configuration_count(n: int, pinned: Mapping[int, int] | Mapping[str, int] | 
     return 1 << (n - len(pinned) if pinned else n - 1)
 
 
+def enumerates(
+    n: int,
+    pinned: Mapping[int, int] | Mapping[str, int] | None = None,
+    max_enumerate: int = DEFAULT_MAX_ENUMERATE,
+) -> bool:
+    """Whether `local_minima` enumerates every configuration (else: random restarts).
+
+    True while there are at most ``2**(max_enumerate - 1)`` starting configurations, that
+    is up to ``max_enumerate`` actors without pins (one more per pinned actor beyond the
+    first).
+    """
+    return configuration_count(n, pinned) <= 1 << (max_enumerate - 1)
+
+
 def _field_matrix(s: np.ndarray, p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``A[i, j] = s_j * p_ij`` and the per-actor gain tolerance.
 
@@ -342,7 +357,7 @@ def run_dynamics(
 
     At each step one actor is drawn uniformly among those whose frustration would strictly
     fall if they switched, and it switches; pinned actors never switch. The run ends in a
-    local minimum (Axelrod and Bennett 1993, section "Dynamics").
+    local minimum, as in Axelrod and Bennett (1993).
 
     Args:
         sizes: ``s_i`` per actor.
@@ -397,7 +412,11 @@ def _descend(
     rows = np.arange(spin.shape[0])
     cur = spin.copy()
     field = cur @ a.T
+    steps = 0
     while rows.size:
+        steps += 1
+        if steps % 32 == 0:  # refresh the incrementally updated field against drift
+            field = cur @ a.T
         gain = ((-cur * field) > tol) & movable
         count = gain.sum(axis=1)
         done = count == 0
@@ -464,7 +483,8 @@ def local_minima(
         pinned: Actor (index, or name when ``names`` is given) -> side 0 or 1. Pinned
             actors never switch and no starting configuration moves them; ``sides[k]`` of
             each result is then side ``k``.
-        max_enumerate: Largest number of actors enumerated exhaustively (at most 30).
+        max_enumerate: Largest number of actors enumerated exhaustively (at most
+            ``MAX_ENUMERATE_CAP`` = 28; see `enumerates`).
         restarts: Number of random starts beyond the enumeration limit.
 
     Returns:
@@ -487,7 +507,7 @@ def local_minima(
         raise InputError(f"restarts must be a positive integer, got {restarts!r}")
     rng = np.random.default_rng(seed)
     a, tol = _field_matrix(s, p)
-    if configuration_count(n, pins) <= 1 << (max_enumerate - 1):
+    if enumerates(n, pins, max_enumerate):
         ends, basins = _enumerate(a, tol, pins, rng)
     else:
         ends, basins = _restart(a, tol, pins, restarts, rng)
@@ -573,11 +593,14 @@ def _enumerate(
 
     minima = np.flatnonzero(successor == np.arange(total, dtype=np.int32))
     # Pointer doubling: after step t every entry points 2**t moves ahead (or to its end).
-    while True:
+    # A run is shorter than the number of configurations, so m + 1 doublings suffice.
+    for _ in range(m + 2):
         ahead = successor[successor]
         if np.array_equal(ahead, successor):
             break
         successor = ahead
+    else:  # pragma: no cover - would mean a cycle, which strict gains rule out
+        raise RuntimeError("landscape dynamics did not settle; please report this instance")
     basins = np.bincount(np.searchsorted(minima, successor), minlength=minima.size) / total
 
     ends = np.empty((minima.size, n), dtype=np.int8)

@@ -15,6 +15,7 @@ from coalition_sim.landscape import (
     LocalMinimum,
     configuration_count,
     energy,
+    enumerates,
     frustration,
     is_local_minimum,
     local_minima,
@@ -329,6 +330,10 @@ def test_pinning_by_name_labels_the_sides():
     assert result[0].sides == (("C", "D"), ("A", "B"))
     assert configuration_count(4, {"C": 0, "D": 0}) == 4
     assert configuration_count(4) == 8
+    assert enumerates(22)
+    assert not enumerates(23)
+    assert enumerates(23, {"RUS": 1, "BLR": 1})  # 2**21 configurations, as for 22 free
+    assert not enumerates(8, max_enumerate=7)
 
 
 def test_a_pinned_actor_can_hold_a_configuration_that_is_not_free_minimum():

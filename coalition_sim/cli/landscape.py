@@ -80,9 +80,10 @@ def handle(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([_as_json(m) for m in minima], indent=2))
         return 0
-    count = landscape.configuration_count(len(names))
-    exhaustive = count <= 1 << (landscape.DEFAULT_MAX_ENUMERATE - 1)
-    how = f"all {count} configurations" if exhaustive else f"{args.restarts} random restarts"
+    if landscape.enumerates(len(names)):
+        how = f"all {landscape.configuration_count(len(names))} configurations"
+    else:
+        how = f"{args.restarts} random restarts"
     print(_report(minima, len(names), how, args.seed))
     return 0
 
