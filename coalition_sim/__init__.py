@@ -6,4 +6,3 @@ try:
     __version__ = version("coalition-sim")
 except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0.0.0+unknown"
-

@@ -27,8 +27,17 @@ STATES_FILE = "european_states.csv"
 BORDERS_FILE = "borders.csv"
 UKRAINE_FILE = "ukraine_industry_facts.csv"
 
-REGIONS = ("Baltic", "Nordic", "Central", "Western", "Southern", "Balkan", "Eastern",
-           "Adversary", "External")
+REGIONS = (
+    "Baltic",
+    "Nordic",
+    "Central",
+    "Western",
+    "Southern",
+    "Balkan",
+    "Eastern",
+    "Adversary",
+    "External",
+)
 VOTES = ("yes", "no", "abstain", "absent", "non-member")
 #: Score of a UNGA vote on Ukraine for the alignment trait; non-members have no score.
 VOTE_SCORE: Mapping[str, float] = MappingProxyType(
@@ -204,9 +213,9 @@ def _check_states(rows: list[dict[str, Any]], label: str) -> None:
         seen[code] = line_number
         if math.isnan(row["defence_pct_gdp_2024"]):
             # Blank share (Iceland): derive it from spending and GDP.
-            row["defence_pct_gdp_2024"] = 100.0 * row["defence_spend_usd_bn_2024"] / row[
-                "gdp_usd_bn_2024"
-            ]
+            row["defence_pct_gdp_2024"] = (
+                100.0 * row["defence_spend_usd_bn_2024"] / row["gdp_usd_bn_2024"]
+            )
     for code in ADVERSARY:
         if code not in seen:
             raise InputError(f"{label}: the adversary row {code} is missing")

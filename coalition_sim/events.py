@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -38,13 +39,22 @@ class EventLog:
     events: list[Event] = field(default_factory=list)
 
     def record(
-        self, step: int, kind: str, actor: str = "", target: str = "", value: float = 0.0,
+        self,
+        step: int,
+        kind: str,
+        actor: str = "",
+        target: str = "",
+        value: float = 0.0,
         detail: str = "",
     ) -> None:
         """Append one event; ``kind`` must be one of :data:`EVENT_KINDS`."""
         if kind not in EVENT_KINDS:
             raise ValueError(f"unknown event kind {kind!r}")
         self.events.append(Event(step, kind, actor, target, float(value), detail))
+
+    def extend(self, events: Iterable[Event]) -> None:
+        """Append many events at once (a ballot's votes), without re-checking each kind."""
+        self.events.extend(events)
 
     def __len__(self) -> int:
         return len(self.events)
@@ -63,6 +73,12 @@ class EventLog:
 
         frame = pd.DataFrame(self.events, columns=list(COLUMNS))
         return frame.astype(
-            {"step": "int64", "kind": "string", "actor": "string", "target": "string",
-             "value": "float64", "detail": "string"}
+            {
+                "step": "int64",
+                "kind": "string",
+                "actor": "string",
+                "target": "string",
+                "value": "float64",
+                "detail": "string",
+            }
         )

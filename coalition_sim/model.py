@@ -18,7 +18,7 @@ import numpy as np
 from coalition_sim.agents import STATE_REPORTERS, StateAgent
 from coalition_sim.datasets import ADVERSARY, Dataset, load_dataset
 from coalition_sim.errors import InputError
-from coalition_sim.events import EventLog
+from coalition_sim.events import Event, EventLog
 from coalition_sim.parameters import Scenario, load_scenario
 from coalition_sim.protocols import PROTOCOLS
 from coalition_sim.rules import industry, spending, strength, threat, traits, utility, voting
@@ -84,6 +84,7 @@ class CoalitionModel(mesa.Model):
         overrides.pop("scenario", None)  # SolaraViz passes Mesa's own scenario object
         config = load_scenario(base) if isinstance(base, str) else base
         self.config: Scenario = config.with_values(overrides) if overrides else config
+        self._p = dict(self.config.values)  # plain dict: read many times a step
         super().__init__(rng=self.config["seed"] if rng is None else rng)
         self.dataset = dataset or load_dataset()
         self.events = EventLog()
@@ -91,7 +92,9 @@ class CoalitionModel(mesa.Model):
         self._setup_world()
         reporters = dict(STATE_REPORTERS)
         for column, term in enumerate(TERMS):
-            reporters[f"u_{term}"] = lambda agent, c=column: float(agent.model.terms[agent.index, c])
+            reporters[f"u_{term}"] = lambda agent, c=column: float(
+                agent.model.terms[agent.index, c]
+            )
         self.datacollector = mesa.DataCollector(
             model_reporters={name: name for name in METRICS},
             agent_reporters=reporters if collect_states else None,
@@ -110,12 +113,19 @@ class CoalitionModel(mesa.Model):
         for field in ("founders", "unreliable"):
             for code in cfg[field]:
                 if code not in known:
-                    raise InputError(f"{field}: unknown ISO3 code {code} (not in {data.states_source})")
+                    raise InputError(
+                        f"{field}: unknown ISO3 code {code} (not in {data.states_source})"
+                    )
                 if code not in index:
-                    raise InputError(f"{field}: {code} is the adversary or external, not a European state")
+                    raise InputError(
+                        f"{field}: {code} is the adversary or external, not a European state"
+                    )
         for code in cfg.state_overrides:
             if code not in index:
-                raise InputError(f"state.{code}: unknown ISO3 code (not a European state in {data.states_source})")
+                raise InputError(
+                    f"state.{code}: unknown ISO3 code "
+                    f"(not a European state in {data.states_source})"
+                )
         self.index = index
         self.names = tuple(r["name"] for r in rows)
         self.gdp = data.column("gdp_usd_bn_2024", rows)
@@ -133,7 +143,9 @@ class CoalitionModel(mesa.Model):
         self.reliability = traits.reliability(
             self.codes, cfg["unreliable"], cfg["reliability"], cfg["unreliable_reliability"]
         )
-        self.industry = traits.industry_index(data.column("arms_industry_revenue_usd_bn_2023", rows))
+        self.industry = traits.industry_index(
+            data.column("arms_industry_revenue_usd_bn_2023", rows)
+        )
         for code, overrides in cfg.state_overrides.items():
             i = index[code]
             for trait, value in overrides.items():
@@ -145,6 +157,14 @@ class CoalitionModel(mesa.Model):
         if "UKR" in index:
             self.experience[index["UKR"]] = cfg["ukraine_experience_multiplier"]
         self.adjacency = data.adjacency(self.codes)
+        self._adjacency_f = self.adjacency.astype(float)
+        # Capability and strength are linear in the defence burden: precompute the slopes.
+        self._capability_per_pct = traits.capability(
+            self.gdp / 100.0, self.industry, cfg["industry_weight"]
+        )
+        self._contribution_per_pct = (
+            self.reliability * self.experience * cfg["readiness"] * self._capability_per_pct
+        )
         n = len(rows)
         self.founder = np.array([c in set(cfg["founders"]) for c in self.codes])
         self.member = self.founder.copy()
@@ -172,14 +192,19 @@ class CoalitionModel(mesa.Model):
         self.rule = voting.ADMISSION_RULES[cfg["admission_rule"]]
         self.protocol = PROTOCOLS[cfg["protocol"]]
         self.vote_weights = voting.VoteWeights(
-            gain=cfg["vote_gain_weight"], gain_scale=cfg["vote_gain_scale"],
+            gain=cfg["vote_gain_weight"],
+            gain_scale=cfg["vote_gain_scale"],
             similarity=cfg["vote_similarity_weight"],
             unreliability=cfg["vote_unreliability_weight"],
-            exposure=cfg["vote_exposure_weight"], threshold=cfg["vote_threshold"],
+            exposure=cfg["vote_exposure_weight"],
+            threshold=cfg["vote_threshold"],
         )
         self.utility_weights = utility.UtilityWeights(
-            threat=cfg["w_threat"], cost=cfg["w_cost"], affinity=cfg["w_affinity"],
-            alignment=cfg["w_align"], entrapment=cfg["w_entrap"],
+            threat=cfg["w_threat"],
+            cost=cfg["w_cost"],
+            affinity=cfg["w_affinity"],
+            alignment=cfg["w_align"],
+            entrapment=cfg["w_entrap"],
         )
         self.threat = cfg["threat_initial"]
         self.us_commitment = cfg["us_commitment"]
@@ -226,13 +251,21 @@ class CoalitionModel(mesa.Model):
         """Derived and current traits of one state, for tables and tooltips."""
         i = self.agent(iso3).index
         return {
-            "iso3": iso3, "name": self.names[i], "status": self.status_of(i),
-            "proximity": float(self.proximity[i]), "alignment": float(self.alignment[i]),
-            "reliability": float(self.reliability[i]), "industry": float(self.industry[i]),
-            "nato": bool(self.nato[i]), "eu": bool(self.eu[i]), "nuclear": bool(self.nuclear[i]),
+            "iso3": iso3,
+            "name": self.names[i],
+            "status": self.status_of(i),
+            "proximity": float(self.proximity[i]),
+            "alignment": float(self.alignment[i]),
+            "reliability": float(self.reliability[i]),
+            "industry": float(self.industry[i]),
+            "nato": bool(self.nato[i]),
+            "eu": bool(self.eu[i]),
+            "nuclear": bool(self.nuclear[i]),
             "unreliable": bool(self.is_unreliable[i]),
-            "defence_pct_gdp": float(self.pct[i]), "spending_usd_bn": float(self.spending[i]),
-            "perceived_threat": float(self.perceived[i]), "utility": float(self.utility[i]),
+            "defence_pct_gdp": float(self.pct[i]),
+            "spending_usd_bn": float(self.spending[i]),
+            "perceived_threat": float(self.perceived[i]),
+            "utility": float(self.utility[i]),
         }
 
     # ------------------------------------------------------------------ the step
@@ -245,23 +278,28 @@ class CoalitionModel(mesa.Model):
         applicants = self._applications(t)
         self._negotiate(t, applicants)
         self._spend(t)
-        self._update_outlook()
         self._exits(t)
         self._industry()
         self._measure()
         self.datacollector.collect(self)
 
     def _threat_step(self, t: int) -> None:
-        cfg = self.config
+        cfg = self._p
         self.us_commitment = threat.us_commitment(
-            t, cfg["us_commitment"], cfg["us_withdrawal_step"], cfg["us_commitment_after"],
+            t,
+            cfg["us_commitment"],
+            cfg["us_withdrawal_step"],
+            cfg["us_commitment_after"],
             cfg["us_withdrawal_quarters"],
         )
         shock = 0.0
-        chance = threat.aggression_probability(cfg["base_aggression"], self.threat, self.credibility)
+        chance = threat.aggression_probability(
+            cfg["base_aggression"], self.threat, self.credibility
+        )
         if self.rng.random() < chance:
             protection = np.where(
-                self.member, self.credibility,
+                self.member,
+                self.credibility,
                 self.us_commitment * cfg["us_guarantee_weight"] * self.nato,
             )
             weights = threat.target_weights(self.proximity, protection)
@@ -270,7 +308,10 @@ class CoalitionModel(mesa.Model):
                 shock += cfg["aggression_threat_jump"]
                 self.aggression_events += 1
                 self.events.record(
-                    t, "aggression", "RUS", self.codes[target],
+                    t,
+                    "aggression",
+                    "RUS",
+                    self.codes[target],
                     min(1.0, self.threat + shock),
                 )
                 if self.member[target]:
@@ -281,33 +322,46 @@ class CoalitionModel(mesa.Model):
                         self.response_share = float(responded.mean())
                         responders = " ".join(self.codes[j] for j in others[responded])
                         self.events.record(
-                            t, "response", "", self.codes[target], self.response_share,
+                            t,
+                            "response",
+                            "",
+                            self.codes[target],
+                            self.response_share,
                             f"responded: {responders or 'none'}",
                         )
                         if self.response_share < 0.5:
                             shock += cfg["failed_response_jump"]
         self.threat = threat.next_threat(
-            self.threat, cfg["threat_mean"], cfg["threat_reversion"], cfg["threat_volatility"],
-            cfg["deterrence_effect"], self.credibility, shock, self.rng.standard_normal(),
+            self.threat,
+            cfg["threat_mean"],
+            cfg["threat_reversion"],
+            cfg["threat_volatility"],
+            cfg["deterrence_effect"],
+            self.credibility,
+            shock,
+            self.rng.standard_normal(),
         )
 
     def _update_outlook(self) -> None:
-        """Perceived threat and utility terms of every state, given membership now."""
-        cfg = self.config
+        """Perceived threat and utility terms of every state, given membership now.
+
+        Computed once a step, after the threat moves: applications and exits both read
+        it, so a member weighs staying on the same outlook as an outsider weighs joining.
+        """
+        cfg = self._p
         self.perceived = threat.perceived_threat(
             self.threat, self.proximity, self.nato, self.us_commitment, cfg["us_guarantee_weight"]
         )
-        self.capability = traits.capability(self.spending, self.industry, cfg["industry_weight"])
-        contribution = self.reliability * self.capability * self.experience * cfg["readiness"]
-        total = float(contribution[self.member].sum())
+        self.capability = self.pct * self._capability_per_pct
+        contribution = self.pct * self._contribution_per_pct
+        total = contribution @ self.member
         others = np.where(self.member, total - contribution, total)
-        gain = utility.protection_gain(self.capability, others)
         self.terms = utility.utility_terms(
             self.utility_weights,
             self.perceived,
-            gain,
+            utility.protection_gain(self.capability, others),
             utility.burden(self.pct, cfg["spending_floor_pct"]),
-            utility.affinity(self.adjacency, self.member, self.alignment),
+            utility.affinity(self._adjacency_f, self.member, self.alignment),
             self.alignment,
             utility.entrapment(self.proximity, self.threat),
         )
@@ -315,7 +369,7 @@ class CoalitionModel(mesa.Model):
 
     def _applications(self, t: int) -> list[int]:
         wants = (~self.member) & (self.eligible_from <= t)
-        wants &= self.utility > self.config["application_threshold"]
+        wants &= self.utility > self._p["application_threshold"]
         applicants = [int(i) for i in np.flatnonzero(wants)]
         for i in applicants:
             self.label[i] = "applicant"
@@ -333,7 +387,7 @@ class CoalitionModel(mesa.Model):
             if i in admitted:
                 self.admit(i, t)
             else:
-                self.eligible_from[i] = t + 1 + self.config["reapply_delay"]
+                self.eligible_from[i] = t + 1 + self._p["reapply_delay"]
 
     def hold_vote(self, i: int, *, phase_in_quarters: float | None = None) -> Decision:
         """Members vote on applicant ``i`` under the admission rule; record votes and result.
@@ -343,15 +397,19 @@ class CoalitionModel(mesa.Model):
         from the applicant; under unanimity a veto blocks, under other rules it counts
         as a no.
         """
-        t, cfg = self.steps, self.config
+        t, cfg = self.steps, self._p
         members = self._voting_members
         voters = members[self.rule.voters(self.founder[members])]
         parity_gain = (
             self.reliability[i] * self.capability[i] * self.experience[i] * cfg["readiness"]
         ) / self.adversary_strength
         scores = voting.vote_scores(
-            self.vote_weights, parity_gain, self.alignment[i], self.reliability[i],
-            self.alignment[voters], self.proximity[voters],
+            self.vote_weights,
+            parity_gain,
+            self.alignment[i],
+            self.reliability[i],
+            self.alignment[voters],
+            self.proximity[voters],
         )
         votes = np.where(scores > self.vote_weights.threshold, voting.YES, voting.NO).astype(object)
         unreliable = self.is_unreliable[voters]
@@ -362,16 +420,21 @@ class CoalitionModel(mesa.Model):
             draws = self.rng.random(int(unreliable.sum())) < chance
             votes[np.flatnonzero(unreliable)[draws]] = voting.VETO
         ballot = voting.Ballot(
-            tuple(self.codes[j] for j in voters), tuple(votes),
-            self.population[voters], self.founder[voters],
+            tuple(self.codes[j] for j in voters),
+            tuple(votes),
+            self.population[voters],
+            self.founder[voters],
         )
         admitted = self.rule.admits(
-            ballot, qmv_member_share=cfg["qmv_member_share"],
+            ballot,
+            qmv_member_share=cfg["qmv_member_share"],
             qmv_population_share=cfg["qmv_population_share"],
         )
         applicant = self.codes[i]
-        for voter, vote in zip(ballot.voters, ballot.votes, strict=True):
-            self.events.record(t, "vote", voter, applicant, 1.0 if vote == voting.YES else 0.0, vote)
+        self.events.extend(
+            Event(t, "vote", voter, applicant, 1.0 if vote == voting.YES else 0.0, vote)
+            for voter, vote in zip(ballot.voters, ballot.votes, strict=True)
+        )
         blocking = (not admitted) and self.rule.name == "unanimity"
         for voter in ballot.vetoes:
             self.vetoes += 1
@@ -395,20 +458,21 @@ class CoalitionModel(mesa.Model):
         self.member[i] = True
         self.joined_step[i] = t
         self.pct_at_joining[i] = self.pct[i]
-        self.phase_in_quarters[i] = self._terms_offered.pop(
-            i, self.config["phase_in_years"] * 4.0
-        )
+        self.phase_in_quarters[i] = self._terms_offered.pop(i, self._p["phase_in_years"] * 4.0)
         self.discontent[i] = 0
         self.admissions += 1
         self.join_order.append((self.codes[i], t))
 
     def _spend(self, t: int) -> None:
-        cfg = self.config
+        cfg = self._p
         desired = spending.desired_pct(
             self.pct0, self.perceived, cfg["threat_response"], cfg["max_defence_pct"]
         )
         committed = spending.committed_pct(
-            t, self.joined_step, self.pct_at_joining, cfg["spending_floor_pct"],
+            t,
+            self.joined_step,
+            self.pct_at_joining,
+            cfg["spending_floor_pct"],
             self.phase_in_quarters,
         )
         target = np.where(self.member, np.maximum(desired, committed), desired)
@@ -416,18 +480,18 @@ class CoalitionModel(mesa.Model):
         self.pct = spending.ramp(self.pct, target, cfg["ramp_rate"], ~self.member | honours)
 
     def _exits(self, t: int) -> None:
-        unhappy = self.member & ~self.founder & (self.utility < self.config["exit_threshold"])
+        unhappy = self.member & ~self.founder & (self.utility < self._p["exit_threshold"])
         self.discontent = np.where(unhappy, self.discontent + 1, 0)
-        for i in np.flatnonzero(self.discontent >= self.config["exit_patience"]):
+        for i in np.flatnonzero(self.discontent >= self._p["exit_patience"]):
             self.member[i] = False
             self.discontent[i] = 0
             self.label[i] = "outsider"
-            self.eligible_from[i] = t + 1 + self.config["reapply_delay"]
+            self.eligible_from[i] = t + 1 + self._p["reapply_delay"]
             self.exits += 1
             self.events.record(t, "exit", self.codes[i], "", self.utility[i])
 
     def _industry(self) -> None:
-        cfg = self.config
+        cfg = self._p
         ukraine = self.index.get("UKR")
         investors = self.member.copy()
         if ukraine is None or not self.member[ukraine]:
@@ -448,40 +512,55 @@ class CoalitionModel(mesa.Model):
             self.ukraine_utilisation, target, cfg["ukraine_absorption_quarters"]
         )
         self.ukraine_industry_output_usd_bn = industry.investment_output(
-            self.ukraine_utilisation, cfg["ukraine_capacity_usd_bn"], cfg["ukraine_utilisation_initial"],
+            self.ukraine_utilisation,
+            cfg["ukraine_capacity_usd_bn"],
+            cfg["ukraine_utilisation_initial"],
             cfg["cost_advantage"],
         )
         self.ukraine_drone_output_m = industry.drone_output(
-            self.ukraine_utilisation, cfg["ukraine_utilisation_initial"], cfg["ukraine_drones_initial_m"]
+            self.ukraine_utilisation,
+            cfg["ukraine_utilisation_initial"],
+            cfg["ukraine_drones_initial_m"],
         )
 
     def _measure(self) -> None:
         """Strength, parity, cohesion and credibility from membership and spending now."""
-        cfg = self.config
+        cfg = self._p
         capability = traits.capability(self.spending, self.industry, cfg["industry_weight"])
         invested = getattr(self, "_investors", np.zeros(len(self.codes), dtype=bool))
         share = cfg["ukraine_investment_share"] * getattr(self, "_absorbed_share", 0.0)
         at_home = np.where(invested, capability * (1.0 - share), capability)
         self.capability = capability
         self.adversary_strength = strength.adversary_strength(
-            self.adversary_spending, cfg["adversary_ppp_factor"], cfg["adversary_growth_pct"],
+            self.adversary_spending,
+            cfg["adversary_ppp_factor"],
+            cfg["adversary_growth_pct"],
             self.steps,
         )
         self.coalition_strength = strength.coalition_strength(
-            at_home, self.reliability, self.member, cfg["readiness"], self.experience,
+            at_home,
+            self.reliability,
+            self.member,
+            cfg["readiness"],
+            self.experience,
             self.ukraine_industry_output_usd_bn,
         )
         self.parity = self.coalition_strength / self.adversary_strength
         us = self.us_commitment * cfg["us_europe_share"] * self.us_spending * cfg["readiness"]
         self.parity_with_us = (self.coalition_strength + us) / self.adversary_strength
         self.cohesion = max(
-            0.0, strength.cohesion(capability, self.reliability, self.member) - self.cohesion_penalty
+            0.0,
+            strength.cohesion(capability, self.reliability, self.member) - self.cohesion_penalty,
         )
         self.credibility = strength.credibility(
-            self.parity, self.cohesion, bool((self.nuclear & self.member).any()),
+            self.parity,
+            self.cohesion,
+            bool((self.nuclear & self.member).any()),
             cfg["nuclear_discount"],
         )
         self.members = int(self.member.sum())
         self.coalition_spending_usd_bn = float(self.spending[self.member].sum())
         gdp = float(self.gdp[self.member].sum())
-        self.coalition_spending_pct_gdp = 100.0 * self.coalition_spending_usd_bn / gdp if gdp else 0.0
+        self.coalition_spending_pct_gdp = (
+            100.0 * self.coalition_spending_usd_bn / gdp if gdp else 0.0
+        )

@@ -9,7 +9,7 @@ themselves are held by :meth:`CoalitionModel.hold_vote` under the admission rule
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, override
 
 if TYPE_CHECKING:  # pragma: no cover
     from coalition_sim.model import CoalitionModel
@@ -40,6 +40,7 @@ class ThresholdProtocol(Protocol):
     parameters = ("admission_rule", "vote_threshold", "veto_propensity", "phase_in_years")
     reference = "the accession practice of the EU (TEU art. 49) and NATO (art. 10)"
 
+    @override
     def negotiate(self, model: CoalitionModel, applicants: Sequence[int]) -> list[int]:
         return [i for i in applicants if model.hold_vote(i).admitted]
 

@@ -43,8 +43,13 @@ def check_out_dir(out: Path, force: bool) -> None:
         raise InputError(f"{out}: exists and is not a folder")
 
 
-def write_atomically(out: Path, tables: Mapping[str, pd.DataFrame], metadata: Mapping[str, Any],
-                     *, force: bool = False) -> Path:
+def write_atomically(
+    out: Path,
+    tables: Mapping[str, pd.DataFrame],
+    metadata: Mapping[str, Any],
+    *,
+    force: bool = False,
+) -> Path:
     """Write ``tables`` as ``NAME.parquet`` and ``metadata.json`` into ``out`` atomically."""
     check_out_dir(out, force)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -96,8 +101,9 @@ def run_metadata(result, *, dataset_sources: Mapping[str, str], command: str = "
     }
 
 
-def write_run(result, out: Path, *, dataset_sources: Mapping[str, str], command: str = "",
-              force: bool = False) -> Path:
+def write_run(
+    result, out: Path, *, dataset_sources: Mapping[str, str], command: str = "", force: bool = False
+) -> Path:
     """Write ``steps``, ``states``, ``events`` parquet files and ``metadata.json``."""
     tables = {"steps": result.steps, "events": result.events}
     if result.states is not None:

@@ -120,9 +120,15 @@ def simulate(
 
 #: Raw columns of the data shown beside the derived traits in ``coalition-sim states``.
 RAW_COLUMNS = (
-    "region", "gdp_usd_bn_2024", "population_m_2024", "defence_spend_usd_bn_2024",
-    "defence_pct_gdp_2024", "km_capital_to_russia_or_belarus",
-    "arms_industry_revenue_usd_bn_2023", "unga_es11_1_vote", "unga_es11_7_2025_vote",
+    "region",
+    "gdp_usd_bn_2024",
+    "population_m_2024",
+    "defence_spend_usd_bn_2024",
+    "defence_pct_gdp_2024",
+    "km_capital_to_russia_or_belarus",
+    "arms_industry_revenue_usd_bn_2023",
+    "unga_es11_1_vote",
+    "unga_es11_7_2025_vote",
 )
 
 

@@ -15,11 +15,17 @@ def add_data_options(parser: argparse.ArgumentParser) -> None:
 def add_scenario_options(parser: argparse.ArgumentParser, *, run_options: bool = True) -> None:
     """``--scenario``, ``--set`` and, for runs, ``--steps`` and ``--seed``."""
     parser.add_argument(
-        "--scenario", default="baseline", metavar="NAME|FILE.toml",
+        "--scenario",
+        default="baseline",
+        metavar="NAME|FILE.toml",
         help="preset name or scenario TOML file (default: baseline; see `coalition-sim scenarios`)",
     )
     parser.add_argument(
-        "--set", dest="assignments", action="append", default=[], metavar="NAME=VALUE",
+        "--set",
+        dest="assignments",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
         help="override a parameter, e.g. admission_rule=qmv or state.HUN.reliability=0.2 "
         "(repeatable)",
     )

@@ -28,7 +28,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     add_scenario_options(parser)
     parser.add_argument(
-        "--out", type=Path, metavar="DIR",
+        "--out",
+        type=Path,
+        metavar="DIR",
         help="results folder (default: a new folder under results/)",
     )
     parser.add_argument("--force", action="store_true", help="replace DIR if it exists")
@@ -95,8 +97,11 @@ def format_summary(result) -> str:
         ),
         "",
         "first step with parity >= 1: "
-        + (f"{o['first_parity_step']} ({quarter(o['first_parity_step'])})"
-           if o["first_parity_step"] >= 0 else "never"),
+        + (
+            f"{o['first_parity_step']} ({quarter(o['first_parity_step'])})"
+            if o["first_parity_step"] >= 0
+            else "never"
+        ),
     ]
     vetoes = result.events[result.events["kind"] == "veto"]
     if len(vetoes):

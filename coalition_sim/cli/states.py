@@ -24,7 +24,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         ),
     )
     parser.add_argument(
-        "--format", choices=("table", "csv", "json"), default="table",
+        "--format",
+        choices=("table", "csv", "json"),
+        default="table",
         help="output format (default: table)",
     )
     add_scenario_options(parser, run_options=False)
@@ -49,14 +51,24 @@ def handle(args: argparse.Namespace) -> int:
         shown = table.drop(columns=["name", "unga_es11_1_vote", "unga_es11_7_2025_vote"])
         shown = shown.rename(
             columns={
-                "gdp_usd_bn_2024": "gdp_bn", "population_m_2024": "pop_m",
-                "defence_spend_usd_bn_2024": "spend_bn", "defence_pct_gdp_2024": "pct_gdp",
+                "gdp_usd_bn_2024": "gdp_bn",
+                "population_m_2024": "pop_m",
+                "defence_spend_usd_bn_2024": "spend_bn",
+                "defence_pct_gdp_2024": "pct_gdp",
                 "km_capital_to_russia_or_belarus": "km_rus",
                 "arms_industry_revenue_usd_bn_2023": "arms_bn",
                 "capability_usd_bn": "capability",
             }
         )
-        with pd.option_context("display.width", 200, "display.max_columns", 50,
-                               "display.max_rows", 200, "display.float_format", "{:.3g}".format):
+        with pd.option_context(
+            "display.width",
+            200,
+            "display.max_columns",
+            50,
+            "display.max_rows",
+            200,
+            "display.float_format",
+            "{:.3g}".format,
+        ):
             print(shown.to_string(index=False))
     return 0

@@ -14,9 +14,7 @@ def absorbed_investment(investment: float, capacity: float, initial_utilisation:
     return min(max(0.0, investment), idle)
 
 
-def next_utilisation(
-    utilisation: float, target: float, absorption_quarters: float
-) -> float:
+def next_utilisation(utilisation: float, target: float, absorption_quarters: float) -> float:
     """Utilisation moves toward its funded target with a time constant in quarters."""
     return utilisation + (target - utilisation) / absorption_quarters
 

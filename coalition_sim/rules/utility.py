@@ -26,12 +26,12 @@ def protection_gain(own_capability: np.ndarray, others_strength: np.ndarray) -> 
 
     ``others_strength`` is the coalition's strength without state i (for an outsider,
     the whole coalition). A small state gains nearly all its defence from joining (close
-    to 1); a large one brings much of it itself.
+    to 1); a large one brings much of it itself. A state with no force joining an empty
+    coalition gains nothing (0).
     """
-    own = np.asarray(own_capability, dtype=float)
-    others = np.broadcast_to(np.asarray(others_strength, dtype=float), own.shape)
-    total = others + own
-    return np.divide(others, total, out=np.zeros_like(own), where=total > 0)
+    total = others_strength + own_capability
+    safe = np.where(total > 0, total, 1.0)
+    return np.where(total > 0, others_strength / safe, 0.0)
 
 
 def burden(defence_pct: np.ndarray, floor_pct: float) -> np.ndarray:
@@ -41,21 +41,20 @@ def burden(defence_pct: np.ndarray, floor_pct: float) -> np.ndarray:
     return np.clip((floor_pct - defence_pct) / floor_pct, 0.0, 1.0)
 
 
-def affinity(
-    adjacency: np.ndarray, member: np.ndarray, alignment: np.ndarray
-) -> np.ndarray:
+def affinity(adjacency: np.ndarray, member: np.ndarray, alignment: np.ndarray) -> np.ndarray:
     """Closeness to the coalition in [0, 1]: half member neighbours, half alignment.
 
-    The first half is the share of a state's neighbours (``borders.csv``) that are
-    members; the second is one minus half the distance between the state's alignment
-    and the members' mean alignment.
+    The first half is the share of a state's neighbours (``borders.csv``, a 0/1
+    matrix) that are members; the second is one minus half the distance between the
+    state's alignment and the members' mean alignment.
     """
+    adjacency = np.asarray(adjacency, dtype=float)
     neighbours = adjacency.sum(axis=1)
-    member_neighbours = adjacency[:, member].sum(axis=1)
-    share = np.divide(member_neighbours, neighbours, out=np.zeros(len(member)), where=neighbours > 0)
-    mean_alignment = alignment[member].mean() if member.any() else 0.0
-    similarity = 1.0 - np.abs(alignment - mean_alignment) / 2.0
-    return 0.5 * share + 0.5 * similarity
+    member_neighbours = adjacency @ member
+    share = member_neighbours / np.where(neighbours > 0, neighbours, 1.0)
+    count = member.sum()
+    mean_alignment = (alignment @ member) / count if count else 0.0
+    return 0.5 * share + 0.5 * (1.0 - np.abs(alignment - mean_alignment) / 2.0)
 
 
 def entrapment(proximity: np.ndarray, threat: float) -> np.ndarray:
@@ -73,12 +72,10 @@ def utility_terms(
     entrapment_score: np.ndarray,
 ) -> np.ndarray:
     """Weighted terms of ``U_i``, one column per entry of :data:`TERMS` (signed)."""
-    return np.column_stack(
-        (
-            weights.threat * perceived * gain,
-            -weights.cost * burden_share,
-            weights.affinity * affinity_score,
-            weights.alignment * alignment,
-            -weights.entrapment * entrapment_score,
-        )
-    )
+    terms = np.empty((len(perceived), len(TERMS)))
+    terms[:, 0] = weights.threat * perceived * gain
+    terms[:, 1] = -weights.cost * burden_share
+    terms[:, 2] = weights.affinity * affinity_score
+    terms[:, 3] = weights.alignment * alignment
+    terms[:, 4] = -weights.entrapment * entrapment_score
+    return terms

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import ClassVar
+from typing import ClassVar, override
 
 import numpy as np
 
@@ -102,6 +102,7 @@ class Unanimity(AdmissionRule):
     name = "unanimity"
     description = "every member votes yes; one no or veto blocks"
 
+    @override
     def admits(self, ballot: Ballot, **thresholds: float) -> bool:
         return bool(ballot.votes) and all(v == YES for v in ballot.votes)
 
@@ -112,6 +113,7 @@ class QualifiedMajority(AdmissionRule):
     name = "qmv"
     description = "double majority: 55 % of members holding 65 % of the members' population"
 
+    @override
     def admits(self, ballot: Ballot, **thresholds: float) -> bool:
         yes = ballot.yes
         if not yes.size:
@@ -130,6 +132,7 @@ class SimpleMajority(AdmissionRule):
     name = "majority"
     description = "more than half of the members vote yes"
 
+    @override
     def admits(self, ballot: Ballot, **thresholds: float) -> bool:
         yes = ballot.yes
         return bool(yes.size) and yes.sum() * 2 > yes.size
@@ -141,9 +144,11 @@ class CoreDecides(AdmissionRule):
     name = "core"
     description = "the founders still in the coalition decide by simple majority"
 
+    @override
     def voters(self, founder: np.ndarray) -> np.ndarray:
         return np.asarray(founder, dtype=bool)
 
+    @override
     def admits(self, ballot: Ballot, **thresholds: float) -> bool:
         yes = ballot.yes
         return bool(yes.size) and yes.sum() * 2 > yes.size
