@@ -922,8 +922,16 @@ _PRESET_CHANGES: dict[str, tuple[str, dict[str, Any]]] = {
         {"us_withdrawal_step": 4, "us_commitment_after": 0.0},
     ),
     "unanimity-veto": (
-        "Hungary and Slovakia inside from the start, with unanimity: every admission can be vetoed",
-        {"founders": (*FOUNDERS, "HUN", "SVK"), "admission_rule": "unanimity"},
+        "Hungary and Slovakia inside from the start (Slovakia aligned like Hungary), with "
+        "unanimity: every admission can be vetoed",
+        {
+            "founders": (*FOUNDERS, "HUN", "SVK"),
+            "admission_rule": "unanimity",
+            # Slovakia voted yes on both UNGA resolutions, which gives it full alignment
+            # and so no reason to veto; its government's stance since 2023 (holding up
+            # the EU's 18th sanctions package in 2025) is closer to Hungary's.
+            "state.SVK.alignment": 0.0,
+        },
     ),
     "ukraine-investment": (
         "members invest 5 % of their defence spending in Ukraine's industry",
