@@ -61,7 +61,10 @@ class Parameter:
             return "true or false"
         if self.kind == "iso3_list":
             return "a list of ISO3 codes such as EST,LVA"
-        text = f"{self.kind} in [{self.low:g}, {self.high:g}]"
+        if self.kind == "int":
+            text = f"int in [{int(self.low)}, {int(self.high)}]"
+        else:
+            text = f"float in [{self.low:g}, {self.high:g}]"
         return text + (" or 'never'" if self.optional else "")
 
     def parse(self, text: str) -> Any:
@@ -1004,3 +1007,46 @@ def scenario_from_mapping(
     except InputError as error:
         raise InputError(f"{origin}: {error}") from None
     return Scenario(scenario.name, str(description), scenario.values, scenario.state_overrides)
+
+
+def reference_markdown() -> str:
+    """The parameter reference (``docs/parameters.md``): every parameter in one table."""
+    lines = [
+        "# Parameters",
+        "",
+        "Generated from the scenario schema (`coalition_sim/parameters.py`) by",
+        "`coalition-sim scenarios reference`; a test checks that this file is current.",
+        "",
+    ]
+    group = None
+    for p in SCHEMA.values():
+        if p.group != group:
+            group = p.group
+            lines += [
+                f"## {group}",
+                "",
+                "| name | default | unit | allowed | meaning | source or rationale |",
+                "|---|---|---|---|---|---|",
+            ]
+        default = " ".join(p.default) if isinstance(p.default, tuple) else p.default
+        default = "never" if default is None else default
+        if isinstance(default, float):
+            default = f"{default:.4g}"
+        cells = (p.name, default, p.unit, p.describe_allowed(), p.help, p.source)
+        lines.append("| " + " | ".join(str(c).replace("|", "\\|") for c in cells) + " |")
+        if (
+            p.name == list(SCHEMA)[-1]
+            or list(SCHEMA.values())[list(SCHEMA).index(p.name) + 1].group != group
+        ):
+            lines.append("")
+    lines += [
+        "## per-state overrides",
+        "",
+        "Written `state.ISO3.TRAIT = value` with `--set`, or as `[states.ISO3]` tables in a",
+        "scenario file.",
+        "",
+        "| trait | allowed | meaning |",
+        "|---|---|---|",
+    ]
+    lines += [f"| {t} | [{lo:g}, {hi:g}] | {m} |" for t, (lo, hi, m) in STATE_TRAITS.items()]
+    return "\n".join(lines) + "\n"

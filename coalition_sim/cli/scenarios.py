@@ -16,7 +16,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "range and source; `--toml` prints it as a scenario file to edit."
         ),
     )
-    parser.add_argument("action", nargs="?", choices=("list", "show"), default="list")
+    parser.add_argument(
+        "action",
+        nargs="?",
+        choices=("list", "show", "reference"),
+        default="list",
+        help="list presets (default), show one, or print the parameter reference (Markdown)",
+    )
     parser.add_argument("name", nargs="?", metavar="NAME|FILE.toml", help="scenario to show")
     parser.add_argument("--toml", action="store_true", help="print as a scenario TOML file")
     parser.set_defaults(handler=handle)
@@ -27,6 +33,11 @@ def handle(args: argparse.Namespace) -> int:
     from coalition_sim.errors import InputError
     from coalition_sim.parameters import PRESETS, SCHEMA, load_scenario
 
+    if args.action == "reference":
+        from coalition_sim.parameters import reference_markdown
+
+        print(reference_markdown(), end="")
+        return 0
     if args.action == "list":
         width = max(map(len, PRESETS))
         for name, scenario in PRESETS.items():
