@@ -1,0 +1,51 @@
+"""Strength, parity, cohesion, credibility (coalition_sim.rules.strength) on hand values."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from coalition_sim.rules import strength
+
+CAP = np.array([10.0, 20.0, 5.0, 100.0])
+REL = np.array([1.0, 0.5, 0.35, 0.75])
+MEMBER = np.array([True, True, True, False])
+
+
+def test_coalition_strength_sums_members_reliable_capability():
+    # 1*10 + 0.5*20 + 0.35*5 = 21.75 (the outsider's 100 does not count)
+    ones = np.ones(4)
+    assert strength.coalition_strength(CAP, REL, MEMBER, 1.0, ones, 0.0) == pytest.approx(21.75)
+    # Readiness scales everything, industry output included: 0.5 * (21.75 + 10)
+    assert strength.coalition_strength(CAP, REL, MEMBER, 0.5, ones, 10.0) == pytest.approx(15.875)
+    # Ukraine's experience multiplier on the first member: 1.25 * 10 + 10 + 1.75
+    experience = np.array([1.25, 1.0, 1.0, 1.0])
+    assert strength.coalition_strength(CAP, REL, MEMBER, 1.0, experience, 0.0) == pytest.approx(
+        24.25
+    )
+    assert strength.coalition_strength(CAP, REL, np.zeros(4, bool), 1.0, ones, 0.0) == 0.0
+
+
+def test_adversary_strength_with_ppp_and_growth():
+    assert strength.adversary_strength(150.0, 3.0, 0.0, 40) == pytest.approx(450.0)
+    # 10 % a year: after 8 quarters 1.1 ** 2 = 1.21
+    assert strength.adversary_strength(100.0, 2.0, 10.0, 8) == pytest.approx(242.0)
+    assert strength.adversary_strength(100.0, 1.0, -20.0, 4) == pytest.approx(80.0)
+
+
+def test_cohesion_is_the_reliability_weighted_share():
+    # (10 + 10 + 1.75) / (10 + 20 + 5) = 21.75 / 35
+    assert strength.cohesion(CAP, REL, MEMBER) == pytest.approx(21.75 / 35)
+    assert strength.cohesion(CAP, REL, np.zeros(4, bool)) == 0.0
+    # No capability among members: the mean reliability.
+    zero = np.zeros(4)
+    assert strength.cohesion(zero, REL, MEMBER) == pytest.approx((1 + 0.5 + 0.35) / 3)
+    assert 0.0 <= strength.cohesion(CAP, REL, np.ones(4, bool)) <= 1.0
+
+
+def test_credibility_with_and_without_a_nuclear_member():
+    assert strength.credibility(0.5, 0.8, True, 0.8) == pytest.approx(0.4)
+    assert strength.credibility(0.5, 0.8, False, 0.8) == pytest.approx(0.32)
+    # Parity above one counts as one.
+    assert strength.credibility(2.5, 0.9, True, 0.8) == pytest.approx(0.9)
+    assert strength.credibility(0.0, 0.9, True, 0.8) == 0.0

@@ -1,0 +1,74 @@
+"""The threat process and the US commitment (coalition_sim.rules.threat) on hand values."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from coalition_sim.rules import threat
+
+
+@pytest.mark.parametrize(
+    ("step", "expected"),
+    [(0, 0.8), (4, 0.8), (5, 0.6), (6, 0.4), (7, 0.2), (8, 0.0), (40, 0.0)],
+)
+def test_us_commitment_withdraws_linearly_after_the_withdrawal_step(step, expected):
+    # Start 0.8; withdrawal from step 4 over 4 quarters down to 0.
+    assert threat.us_commitment(step, 0.8, 4, 0.0, 4) == pytest.approx(expected)
+
+
+def test_us_commitment_without_withdrawal_and_partial_withdrawal():
+    assert all(threat.us_commitment(t, 0.8, None, 0.0, 4) == 0.8 for t in range(50))
+    # Partial withdrawal to 0.4 over 2 quarters from step 0.
+    assert [threat.us_commitment(t, 0.8, 0, 0.4, 2) for t in range(4)] == pytest.approx(
+        [0.8, 0.6, 0.4, 0.4]
+    )
+    # A "withdrawal" up to a larger commitment moves up just as linearly.
+    assert threat.us_commitment(1, 0.2, 0, 1.0, 2) == pytest.approx(0.6)
+
+
+def test_next_threat_without_noise_is_mean_reversion_minus_deterrence_plus_shock():
+    # 0.6 + 0.1 * (0.5 - 0.6) + 0.05 * 0 + 0.08 - 0.05 * 0.4 = 0.65
+    assert threat.next_threat(0.6, 0.5, 0.1, 0.05, 0.05, 0.4, 0.08, 0.0) == pytest.approx(0.65)
+    # The noise enters as sigma * eps: 0.5 + 0.05 * 2 = 0.6
+    assert threat.next_threat(0.5, 0.5, 0.1, 0.05, 0.0, 0.0, 0.0, 2.0) == pytest.approx(0.6)
+    # Nothing moves: unchanged.
+    assert threat.next_threat(0.3, 0.9, 0.0, 0.0, 0.0, 1.0, 0.0, 5.0) == 0.3
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ((0.95, 0.5, 0.0, 0.1, 0.0, 0.0, 0.2, 3.0), 1.0),  # clipped above
+        ((0.05, 0.5, 0.0, 0.1, 0.5, 1.0, 0.0, -3.0), 0.0),  # clipped below
+        ((1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0), 1.0),
+    ],
+)
+def test_next_threat_is_clipped_to_the_unit_interval(args, expected):
+    assert threat.next_threat(*args) == expected
+
+
+def test_aggression_probability():
+    assert threat.aggression_probability(0.15, 0.6, 0.5) == pytest.approx(0.045)
+    assert threat.aggression_probability(1.0, 1.0, 0.0) == 1.0
+    assert threat.aggression_probability(1.0, 1.0, 1.0) == 0.0
+    # Credibility above 1 (never produced by the model) cannot make it negative.
+    assert threat.aggression_probability(1.0, 1.0, 2.0) == 0.0
+
+
+def test_target_weights():
+    weights = threat.target_weights(np.array([1.0, 0.5, 0.2]), np.array([0.5, 0.0, 1.0]))
+    assert weights.tolist() == pytest.approx([0.5, 0.5, 0.0])
+    assert threat.target_weights(np.zeros(3), np.zeros(3)).sum() == 0.0
+
+
+def test_perceived_threat_is_shielded_by_the_us_for_nato_members():
+    # theta = T * p * (1 - u * g * nato) = 0.5 * 0.8 * (1 - 1 * 0.6) = 0.16 for NATO,
+    # 0.5 * 0.8 = 0.4 outside it.
+    out = threat.perceived_threat(
+        0.5, np.array([0.8, 0.8]), np.array([True, False]), us=1.0, guarantee=0.6
+    )
+    assert out == pytest.approx([0.16, 0.4])
+    # Withdrawal (u = 0) removes the shield.
+    out = threat.perceived_threat(0.5, np.array([0.8]), np.array([True]), us=0.0, guarantee=0.6)
+    assert out == pytest.approx([0.4])

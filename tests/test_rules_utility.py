@@ -1,0 +1,73 @@
+"""The utility of joining (coalition_sim.rules.utility) on hand values."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from coalition_sim.rules import utility
+
+
+def test_protection_gain_is_the_share_the_others_bring():
+    # Others 90, own 10: 0.9. Own 0: 1. Empty coalition: 0 (and 0 for a state with no force).
+    own = np.array([10.0, 0.0, 10.0, 0.0])
+    others = np.array([90.0, 50.0, 0.0, 0.0])
+    assert utility.protection_gain(own, others) == pytest.approx([0.9, 1.0, 0.0, 0.0])
+    # A scalar coalition strength is broadcast to every outsider.
+    assert utility.protection_gain(np.array([1.0, 3.0]), 9.0) == pytest.approx([0.9, 0.75])
+
+
+def test_burden_is_the_gap_to_the_floor_as_a_share_of_it():
+    out = utility.burden(np.array([0.0, 1.75, 3.5, 5.0]), 3.5)
+    assert out == pytest.approx([1.0, 0.5, 0.0, 0.0])
+    assert utility.burden(np.array([0.0, 2.0]), 0.0).tolist() == [0.0, 0.0]
+
+
+def test_affinity_half_member_neighbours_half_alignment_similarity():
+    # States 0..3; 0 and 1 are members (alignment 1 and 0.5, mean 0.75).
+    # 2 borders 0 and 3 (one member neighbour of two); 3 borders only 2; 0 borders 1, 2.
+    adjacency = np.zeros((4, 4), dtype=bool)
+    for a, b in ((0, 1), (0, 2), (2, 3)):
+        adjacency[a, b] = adjacency[b, a] = True
+    member = np.array([True, True, False, False])
+    alignment = np.array([1.0, 0.5, -1.0, 0.75])
+    out = utility.affinity(adjacency, member, alignment)
+    expected = [
+        0.5 * 1 / 2 + 0.5 * (1 - 0.25 / 2),  # neighbours 1 (member) and 2
+        0.5 * 1 / 1 + 0.5 * (1 - 0.25 / 2),  # neighbour 0 (member)
+        0.5 * 1 / 2 + 0.5 * (1 - 1.75 / 2),  # neighbours 0 (member) and 3
+        0.5 * 0 / 1 + 0.5 * (1 - 0.0 / 2),  # neighbour 2 (outsider), same alignment
+    ]
+    assert out == pytest.approx(expected)
+    assert np.all((out >= 0) & (out <= 1))
+
+
+def test_affinity_without_neighbours_or_members():
+    adjacency = np.zeros((2, 2), dtype=bool)
+    out = utility.affinity(adjacency, np.array([False, False]), np.array([1.0, -1.0]))
+    # No members: mean alignment taken as 0; no neighbours: share 0.
+    assert out == pytest.approx([0.5 * 0.5, 0.5 * 0.5])
+
+
+def test_entrapment_is_larger_for_distant_states():
+    assert utility.entrapment(np.array([1.0, 0.5, 0.0]), 0.6) == pytest.approx([0.0, 0.3, 0.6])
+
+
+def test_utility_terms_are_weighted_and_signed_in_order():
+    weights = utility.UtilityWeights(
+        threat=1.5, cost=1.0, affinity=0.5, alignment=0.3, entrapment=0.6
+    )
+    terms = utility.utility_terms(
+        weights,
+        perceived=np.array([0.5, 0.1]),
+        gain=np.array([0.8, 1.0]),
+        burden_share=np.array([0.0, 0.5]),
+        affinity_score=np.array([1.0, 0.2]),
+        alignment=np.array([1.0, -1.0]),
+        entrapment_score=np.array([0.0, 0.5]),
+    )
+    assert utility.TERMS == ("threat", "cost", "affinity", "alignment", "entrapment")
+    assert terms.shape == (2, 5)
+    assert terms[0] == pytest.approx([0.6, 0.0, 0.5, 0.3, 0.0])
+    assert terms[1] == pytest.approx([0.15, -0.5, 0.1, -0.3, -0.3])
+    assert terms.sum(axis=1) == pytest.approx([1.4, -0.85])

@@ -1,0 +1,149 @@
+"""Votes, vetoes and the admission rules (coalition_sim.rules.voting) on hand values."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from coalition_sim.parameters import SCHEMA
+from coalition_sim.rules import voting
+from coalition_sim.rules.voting import NO, VETO, YES, Ballot
+
+QMV = {"qmv_member_share": 0.55, "qmv_population_share": 0.65}
+
+
+def ballot(votes, population=None, founder=None):
+    n = len(votes)
+    return Ballot(
+        tuple(f"S{i:02d}" for i in range(n)),
+        tuple(votes),
+        np.ones(n) if population is None else np.asarray(population, dtype=float),
+        np.ones(n, bool) if founder is None else np.asarray(founder, dtype=bool),
+    )
+
+
+def test_registry_matches_the_schema_choices():
+    assert tuple(voting.ADMISSION_RULES) == ("unanimity", "qmv", "majority", "core")
+    assert SCHEMA["admission_rule"].choices == tuple(voting.ADMISSION_RULES)
+    for name, rule in voting.ADMISSION_RULES.items():
+        assert rule.name == name
+        assert rule.description
+
+
+def test_vote_scores_on_hand_values():
+    weights = voting.VoteWeights(
+        gain=1.0,
+        gain_scale=0.05,
+        similarity=0.5,
+        unreliability=0.5,
+        exposure=0.5,
+        threshold=0.5,
+    )
+    # gain 0.02 / 0.05 = 0.4; voters at alignment 1 and 0 (applicant 1); reliability 0.75.
+    scores = voting.vote_scores(
+        weights, 0.02, 1.0, 0.75, np.array([1.0, 0.0]), np.array([1.0, 0.2])
+    )
+    # 0.4 + 0.5 * 1 - 0.5 * 0.25 + 0.5 * 1 = 1.275; 0.4 + 0.5 * 0.5 - 0.125 + 0.1 = 0.625
+    assert scores == pytest.approx([1.275, 0.625])
+    # The gain counts at most one full gain.
+    big = voting.vote_scores(weights, 10.0, 1.0, 1.0, np.array([1.0]), np.array([0.0]))
+    assert big == pytest.approx([1.5])
+    negative = voting.vote_scores(weights, -1.0, 1.0, 1.0, np.array([1.0]), np.array([0.0]))
+    assert negative == pytest.approx([0.5])
+
+
+def test_veto_probability_grows_with_alignment_distance():
+    out = voting.veto_probability(0.5, np.array([0.0, 1.0, -1.0]), 1.0)
+    assert out == pytest.approx([0.5, 0.0, 1.0])
+    assert voting.veto_probability(1.0, np.array([-1.0]), 1.0) == pytest.approx([1.0])  # capped
+
+
+def test_ballot_views():
+    b = ballot([YES, NO, VETO, YES])
+    assert b.yes.tolist() == [True, False, False, True]
+    assert b.vetoes == ("S02",)
+
+
+# ------------------------------------------------------------------ unanimity
+
+
+@pytest.mark.parametrize(
+    ("votes", "admitted"),
+    [([YES] * 5, True), ([YES] * 4 + [NO], False), ([YES] * 4 + [VETO], False), ([], False)],
+)
+def test_unanimity(votes, admitted):
+    assert voting.ADMISSION_RULES["unanimity"].admits(ballot(votes), **QMV) is admitted
+
+
+# ------------------------------------------------------------------ qmv at its boundaries
+
+
+def test_qmv_member_share_exactly_55_percent_passes():
+    # 11 of 20 members = 0.55 exactly, equal populations -> population share 0.55 too:
+    # use a population clause of 0.55 to isolate the member clause.
+    votes = [YES] * 11 + [NO] * 9
+    rule = voting.ADMISSION_RULES["qmv"]
+    assert rule.admits(ballot(votes), qmv_member_share=0.55, qmv_population_share=0.55)
+    # 10 of 20 = 0.5 fails.
+    votes = [YES] * 10 + [NO] * 10
+    assert not rule.admits(ballot(votes), qmv_member_share=0.55, qmv_population_share=0.5)
+
+
+def test_qmv_population_share_exactly_65_percent_passes():
+    # 3 of 4 members (0.75) holding 65 of 100 m people: exactly 0.65.
+    rule = voting.ADMISSION_RULES["qmv"]
+    assert rule.admits(ballot([YES, YES, YES, NO], [30, 20, 15, 35]), **QMV)
+    # 64.9 of 100: just below.
+    assert not rule.admits(ballot([YES, YES, YES, NO], [30, 20, 14.9, 35.1]), **QMV)
+
+
+def test_qmv_just_below_the_member_share_fails_whatever_the_population():
+    # 54 % of members would be impossible with few members: 6 of 11 = 0.545 < 0.55,
+    # although the yes voters hold 99 % of the population.
+    rule = voting.ADMISSION_RULES["qmv"]
+    population = [99] * 6 + [1] * 5
+    votes = [YES] * 6 + [NO] * 5
+    assert not rule.admits(ballot(votes, population), **QMV)
+    # 7 of 11 = 0.636 passes.
+    votes = [YES] * 7 + [NO] * 4
+    assert rule.admits(ballot(votes, population), **QMV)
+
+
+def test_qmv_counts_a_veto_as_a_no():
+    rule = voting.ADMISSION_RULES["qmv"]
+    assert rule.admits(ballot([YES, YES, VETO], [10, 10, 1]), **QMV)
+    assert not rule.admits(ballot([YES, VETO, VETO], [10, 10, 1]), **QMV)
+    assert not rule.admits(ballot([]), **QMV)
+
+
+def test_qmv_thresholds_are_parameters():
+    rule = voting.ADMISSION_RULES["qmv"]
+    b = ballot([YES, NO, NO, NO])  # 25 % of members and population
+    assert not rule.admits(b, **QMV)
+    assert rule.admits(b, qmv_member_share=0.25, qmv_population_share=0.25)
+
+
+# ------------------------------------------------------------------ majority and core
+
+
+@pytest.mark.parametrize(
+    ("votes", "admitted"),
+    [
+        ([YES, YES, NO], True),
+        ([YES, NO], False),  # exactly half is not a majority
+        ([YES, YES, NO, NO], False),
+        ([YES, YES, YES, NO, VETO], True),
+        ([YES, VETO, VETO], False),
+        ([], False),
+    ],
+)
+@pytest.mark.parametrize("rule", ["majority", "core"])
+def test_simple_majority_and_core(rule, votes, admitted):
+    assert bool(voting.ADMISSION_RULES[rule].admits(ballot(votes), **QMV)) is admitted
+
+
+def test_core_voters_are_the_founders_others_all_members():
+    founder = np.array([True, False, True, False])
+    assert voting.ADMISSION_RULES["core"].voters(founder).tolist() == founder.tolist()
+    for name in ("unanimity", "qmv", "majority"):
+        assert voting.ADMISSION_RULES[name].voters(founder).all()
