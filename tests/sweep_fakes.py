@@ -88,3 +88,13 @@ def main(argv: list[str]) -> int:
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))
+
+
+def die_once(scenario, **kwargs):
+    """Kill the worker process the first time it runs (marker file in FAKE_DIE_MARKER)."""
+    marker = os.environ.get("FAKE_DIE_MARKER")
+    if marker and not os.path.exists(marker):
+        with open(marker, "w") as handle:
+            handle.write("died")
+        os._exit(9)
+    return fake_simulate(scenario, **kwargs)

@@ -123,6 +123,14 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="replace the results of an earlier sweep in the output folder",
     )
+    out.add_argument(
+        "--flush-every",
+        type=int,
+        default=2000,
+        metavar="N",
+        help="write finished runs to disk every N runs (default 2000); "
+        "at most N runs are lost to a crash",
+    )
     out.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
     out.add_argument(
         "--dry-run", action="store_true", help="validate and print the number of runs, run nothing"
@@ -153,11 +161,12 @@ def handle(args: argparse.Namespace) -> int:
         RunContext,
         SweepInterrupted,
         SweepRunner,
+        check_against_data,
         spec_from_folder,
     )
     from coalition_sim.sweep.sampling import build_design
 
-    for name in ("--workers", "--dask-local", "--chunk-size"):
+    for name in ("--workers", "--dask-local", "--chunk-size", "--flush-every"):
         _positive(name, getattr(args, name[2:].replace("-", "_")))
     chosen = [n for n, v in (("--workers", args.workers), ("--scheduler", args.scheduler),
                              ("--dask-local", args.dask_local)) if v is not None]  # fmt: skip
@@ -172,10 +181,11 @@ def handle(args: argparse.Namespace) -> int:
         saved = spec_from_folder(folder)
         if _spec_given(args) or args.states or args.borders or args.keep_steps:
             asked = _build(args, build_spec)
-            if asked.fingerprint() != saved.fingerprint():
+            differ = asked.differences(saved)
+            if differ:
                 raise InputError(
-                    f"--resume {folder}: the folder holds another sweep "
-                    f"({saved.name}); run 'coalition-sim sweep --resume {folder}' alone"
+                    f"--resume {folder}: the folder holds another sweep (it differs in "
+                    f"{', '.join(differ)}); run 'coalition-sim sweep --resume {folder}' alone"
                 )
         spec = saved
     else:
@@ -187,9 +197,12 @@ def handle(args: argparse.Namespace) -> int:
     if total == 0:
         raise InputError("the design has no runs")
     dataset = _load_data(spec.states_path, spec.borders_path)
-    context = RunContext(
-        spec.base_scenario(), dataset, spec.keep_steps, getattr(args, "run_fn", None)
-    )
+    check_against_data(spec, design, dataset)
+    run_fn = getattr(args, "run_fn", None)
+    if run_fn is None:
+        # imported here, before the pool forks, so workers do not import the model again
+        from coalition_sim.simulation import simulate as run_fn
+    context = RunContext(spec.base_scenario(), dataset, spec.keep_steps, run_fn)
     if args.dry_run:
         print(f"{total} runs: {len(design)} samples x {spec.reps} replications "
               f"({spec.sample}); output {folder}")  # fmt: skip
@@ -219,7 +232,7 @@ def handle(args: argparse.Namespace) -> int:
     try:
         runner = SweepRunner(
             spec, folder, executor, context=context, resume=resume, progress=not quiet,
-            chunk=args.chunk_size, design=design, setup_s=setup_s,
+            chunk=args.chunk_size, design=design, setup_s=setup_s, flush_rows=args.flush_every,
         )  # fmt: skip
         result = runner.run()
     except SweepInterrupted as stop:
@@ -270,10 +283,6 @@ def _build(args: argparse.Namespace, build_spec: Any) -> Any:
 
 def _load_data(states: str | None, borders: str | None) -> Any:
     """Load the data set every run uses, once, before anything is written."""
-    try:
-        from coalition_sim.datasets import load_dataset
-    except ImportError:  # pragma: no cover - the model package is not there yet
-        if states or borders:
-            raise InputError("--states/--borders: data loading is not available") from None
-        return None
+    from coalition_sim.datasets import load_dataset
+
     return load_dataset(states, borders)

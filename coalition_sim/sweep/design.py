@@ -251,13 +251,25 @@ class SweepSpec:
         out["fixed"] = dict(self.fixed)
         return out
 
+    def defining(self) -> dict[str, Any]:
+        """The fields that define the runs (not the name or the description)."""
+        return {k: v for k, v in self.to_dict().items() if k in DEFINING}
+
     def fingerprint(self) -> str:
         """Hash of what defines the runs; --resume refuses a folder of another sweep."""
-        keys = ("scenario", "params", "sample", "samples", "reps", "seed", "fixed")
-        keys += ("keep_steps", "morris_levels", "states_path", "borders_path")
-        data = {k: v for k, v in self.to_dict().items() if k in keys}
-        text = json.dumps(data, sort_keys=True, default=str)
+        text = json.dumps(self.defining(), sort_keys=True, default=str)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+    def differences(self, other: SweepSpec) -> list[str]:
+        """Names of the defining fields that differ from ``other``."""
+        mine, theirs = self.defining(), other.defining()
+        return [k for k in DEFINING if json.dumps(mine[k], default=str)
+                != json.dumps(theirs[k], default=str)]  # fmt: skip
+
+
+#: Fields of a spec that change its runs.
+DEFINING = ("scenario", "params", "sample", "samples", "reps", "seed", "fixed", "keep_steps",
+            "morris_levels", "states_path", "borders_path")  # fmt: skip
 
 
 def spec_from_dict(data: Mapping[str, Any]) -> SweepSpec:

@@ -20,13 +20,16 @@ The number of tasks in flight is bounded, so memory does not grow with the sweep
 
 from __future__ import annotations
 
+import copyreg
 import hashlib
 import os
 import pickle
 import signal
 import uuid
+import warnings
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
+from types import MappingProxyType
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -136,12 +139,19 @@ class PoolExecutor(Executor):
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        self._pool = ProcessPoolExecutor(
-            max_workers=self._workers,
-            mp_context=multiprocessing.get_context("fork"),
-            initializer=_pool_init,
-            initargs=(shared,),
-        )
+        with warnings.catch_warnings():
+            # Python 3.12 warns about fork() in any process with threads; here those are
+            # pyarrow's and OpenBLAS's pools, which re-initialise themselves after a fork.
+            warnings.filterwarnings(
+                "ignore", "This process .* is multi-threaded", DeprecationWarning
+            )
+            self._pool = ProcessPoolExecutor(
+                max_workers=self._workers,
+                mp_context=multiprocessing.get_context("fork"),
+                initializer=_pool_init,
+                initargs=(shared,),
+            )
+            self._pool.submit(int).result()  # fork every worker now, inside this filter
 
     def close(self) -> None:
         """Stop the pool; queued tasks are cancelled, running ones finish."""
@@ -206,6 +216,24 @@ _END = object()
 # --- dask.distributed -----------------------------------------------------------------------
 
 _DASK_SHARED: dict[str, Any] = {}
+
+
+def _mappingproxy(data: dict) -> MappingProxyType:
+    return MappingProxyType(data)
+
+
+def _reduce_mappingproxy(proxy: MappingProxyType) -> tuple:
+    return _mappingproxy, (dict(proxy),)
+
+
+def picklable_mappingproxy() -> None:
+    """Let pickle carry ``MappingProxyType`` (read-only views in Scenario and Dataset).
+
+    Scenarios and data sets hold their tables as read-only mapping proxies, which pickle
+    refuses; this registers a reducer that rebuilds them as proxies of a copied dict.
+    The fork pool never pickles them; dask must.
+    """
+    copyreg.pickle(MappingProxyType, _reduce_mappingproxy)
 
 
 def _dask_call(fn: TaskFn, token: str, payload: bytes, task: Any) -> Any:
@@ -286,6 +314,7 @@ class DaskExecutor(Executor):
         """Submit tasks under unique keys, a bounded number at a time."""
         from distributed import as_completed
 
+        picklable_mappingproxy()
         payload = pickle.dumps(shared, protocol=pickle.HIGHEST_PROTOCOL)
         token = hashlib.sha256(payload).hexdigest()[:16]
         prefix = f"coalition-sweep-{uuid.uuid4().hex[:12]}"

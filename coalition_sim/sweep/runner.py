@@ -123,6 +123,38 @@ def run_chunk(context: RunContext, chunk: Sequence[tuple[int, int, dict[str, Any
     return rows, table
 
 
+def check_against_data(spec: SweepSpec, design: Design, dataset: Any) -> None:
+    """Refuse ISO3 codes the data set does not hold as European states, before any run.
+
+    The schema checks the form of a code; only the data knows whether it is a state the
+    model simulates. Checked: ISO3-list parameters (fixed or varied) and per-state keys.
+    """
+    if dataset is None:
+        return
+    actors = {row["iso3"] for row in dataset.actor_rows()}
+    known = set(dataset.codes)
+    source = getattr(dataset, "states_source", "the states data")
+    base = spec.base_scenario()
+    lists: dict[str, set[str]] = {}
+    for name, value in base.values.items():
+        if isinstance(value, tuple):
+            lists.setdefault(name, set()).update(value)
+    keys = {f"state.{iso3}" for iso3 in base.state_overrides}
+    for settings in design.settings:
+        for name, value in settings.items():
+            if isinstance(value, list):
+                lists.setdefault(name, set()).update(value)
+            elif name.startswith("state."):
+                keys.add(name.rsplit(".", 1)[0])
+    problems = [(name, code) for name, codes in lists.items() for code in sorted(codes)]
+    problems += [(key, key.split(".")[1]) for key in sorted(keys)]
+    for name, code in problems:
+        if code not in known:
+            raise InputError(f"{name}: unknown ISO3 code {code} (not in {source})")
+        if code not in actors:
+            raise InputError(f"{name}: {code} is the adversary or external, not a European state")
+
+
 # --- the rerun command ----------------------------------------------------------------------
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -103,12 +104,20 @@ def folder_is_free(folder: Path) -> bool:
 
 
 class PartWriter:
-    """Buffers rows (or tables) and writes them as numbered, atomically renamed parts."""
+    """Buffers rows (or tables) and writes them as numbered, atomically renamed parts.
 
-    def __init__(self, folder: Path, stem: str, *, flush_rows: int = 2000):
+    A part is written when ``flush_rows`` rows are buffered or ``flush_seconds`` have
+    passed since the last one, whichever comes first.
+    """
+
+    def __init__(
+        self, folder: Path, stem: str, *, flush_rows: int = 2000, flush_seconds: float = 30.0
+    ):
         self.dir = Path(folder) / PARTS
         self.stem = stem
         self.flush_rows = flush_rows
+        self.flush_seconds = flush_seconds
+        self._last = time.monotonic()
         self._rows: list[dict[str, Any]] = []
         self._tables: list[pa.Table] = []
         self._buffered = 0
@@ -130,7 +139,9 @@ class PartWriter:
         self._maybe_flush()
 
     def _maybe_flush(self) -> None:
-        if self._buffered >= self.flush_rows:
+        if self._buffered >= self.flush_rows or (
+            self._buffered and time.monotonic() - self._last >= self.flush_seconds
+        ):
             self.flush()
 
     def flush(self) -> None:
@@ -146,6 +157,7 @@ class PartWriter:
         self._next += 1
         self.written += table.num_rows
         self._rows, self._tables, self._buffered = [], [], 0
+        self._last = time.monotonic()
 
 
 def _sources(folder: Path, stem: str, final: str) -> list[Path]:
