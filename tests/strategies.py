@@ -15,7 +15,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from hypothesis import strategies as st
+
 from coalition_sim.datasets import STATE_COLUMNS, load_dataset
+from coalition_sim.parameters import DEFAULT, SCHEMA, Parameter, Scenario
 
 HEADER = (*STATE_COLUMNS, "notes")
 
@@ -130,3 +133,101 @@ def write_world(
 def load_world(folder: Path, rows, borders=(), **kw):
     """Write a synthetic world and load it through the validating loader."""
     return load_dataset(*write_world(folder, rows, borders, **kw))
+
+
+# ------------------------------------------------------------------ hypothesis generators
+
+#: Codes of synthetic states, none of them a real adversary or external code.
+CODES = ("AAA", "BBB", "CCC", "DDD", "EEE", "FFF")
+VOTE_CHOICES = ("yes", "no", "abstain", "absent", "non-member")
+
+
+def _number(low: float, high: float) -> st.SearchStrategy[float]:
+    return st.floats(low, high, allow_nan=False, allow_infinity=False).map(lambda x: round(x, 3))
+
+
+@st.composite
+def world_rows(draw, min_states: int = 3, max_states: int = 6):
+    """Rows (for :func:`write_world`) and borders of a small random world."""
+    n = draw(st.integers(min_states, max_states))
+    rows, borders = [], []
+    for code in CODES[:n]:
+        gdp = draw(_number(1.0, 1000.0))
+        pct = draw(_number(0.0, 6.0))
+        rows.append(
+            state_row(
+                code,
+                nato_member=draw(st.booleans()),
+                eu_member=draw(st.booleans()),
+                gdp_usd_bn_2024=gdp,
+                population_m_2024=draw(_number(0.1, 100.0)),
+                defence_pct_gdp_2024=pct,
+                defence_spend_usd_bn_2024=round(gdp * pct / 100, 4),
+                km_capital_to_russia_or_belarus=draw(_number(0.0, 3000.0)),
+                arms_industry_revenue_usd_bn_2023=draw(_number(0.0, 20.0)),
+                nuclear_weapons=draw(st.booleans()),
+                unga_es11_1_vote=draw(st.sampled_from(VOTE_CHOICES)),
+                unga_es11_7_2025_vote=draw(st.sampled_from(VOTE_CHOICES)),
+            )
+        )
+    pairs = [(a, b) for i, a in enumerate(CODES[:n]) for b in CODES[i + 1 : n]]
+    borders = draw(st.lists(st.sampled_from(pairs), min_size=1, max_size=len(pairs)))
+    return rows, [(a, b, draw(st.sampled_from(("land", "sea")))) for a, b in borders]
+
+
+@st.composite
+def scenarios(draw, codes: tuple[str, ...], max_steps: int = 8) -> Scenario:
+    """A valid scenario over the states ``codes``: founders, rules and a lively world."""
+    founders = draw(st.lists(st.sampled_from(codes), min_size=1, max_size=len(codes), unique=True))
+    unreliable = draw(st.lists(st.sampled_from(codes), max_size=2, unique=True))
+    changes = {
+        "steps": draw(st.integers(1, max_steps)),
+        "seed": draw(st.integers(0, 2**32)),
+        "founders": founders,
+        "unreliable": unreliable,
+        "admission_rule": draw(st.sampled_from(SCHEMA["admission_rule"].choices)),
+        "threat_initial": draw(_number(0.0, 1.0)),
+        "threat_volatility": draw(_number(0.0, 0.3)),
+        "base_aggression": draw(_number(0.0, 1.0)),
+        "application_threshold": draw(_number(-1.5, 1.0)),
+        "exit_threshold": draw(_number(-1.0, 0.5)),
+        "exit_patience": draw(st.integers(1, 3)),
+        "reapply_delay": draw(st.integers(0, 2)),
+        "vote_threshold": draw(_number(-0.5, 1.5)),
+        "veto_propensity": draw(_number(0.0, 1.0)),
+        "us_commitment": draw(_number(0.0, 1.0)),
+        "us_withdrawal_step": draw(st.one_of(st.none(), st.integers(0, max_steps))),
+        "ukraine_investment_share": draw(_number(0.0, 0.5)),
+        "reliability": draw(_number(0.0, 1.0)),
+        "unreliable_reliability": draw(_number(0.0, 1.0)),
+        "adversary_growth_pct": draw(_number(-20.0, 20.0)),
+    }
+    return DEFAULT.with_values(changes, name="generated")
+
+
+def parameter_values(parameter: Parameter) -> st.SearchStrategy:
+    """Any valid value of one schema parameter."""
+    if parameter.kind == "bool":
+        return st.booleans()
+    if parameter.kind == "choice":
+        return st.sampled_from(parameter.choices)
+    if parameter.kind == "iso3_list":
+        return st.lists(
+            st.sampled_from(("EST", "LVA", "POL", "HUN", "UKR", "FRA")), unique=True, max_size=4
+        ).map(tuple)
+    if parameter.kind == "int":
+        values = st.integers(int(parameter.low), int(parameter.high))
+    else:
+        values = st.floats(parameter.low, parameter.high, allow_nan=False)
+    return st.one_of(st.none(), values) if parameter.optional else values
+
+
+@st.composite
+def scenario_changes(draw) -> dict:
+    """A few parameters of the schema set to any valid value, and per-state overrides."""
+    names = draw(st.lists(st.sampled_from(list(SCHEMA)), max_size=6, unique=True))
+    changes = {name: draw(parameter_values(SCHEMA[name])) for name in names}
+    for code in draw(st.lists(st.sampled_from(("HUN", "SVK", "POL")), max_size=2, unique=True)):
+        changes[f"state.{code}.alignment"] = draw(st.floats(-1.0, 1.0))
+        changes[f"state.{code}.reliability"] = draw(st.floats(0.0, 1.0))
+    return changes
