@@ -14,6 +14,8 @@ EVENT_KINDS = {
     "admission": "target is admitted; detail = the tally",
     "rejection": "target is rejected; detail = the tally",
     "exit": "actor leaves the coalition; value = its utility of staying",
+    "bargain": "actor (applicant) bargains over the phase-in; value = agreed years (NaN: no deal)",
+    "breach": "actor (member) breaks its negotiated commitment; value = shortfall, % of GDP",
     "aggression": "the adversary strikes target; value = the threat after the shock",
     "response": "members respond to an attack on target; value = share that responded",
 }

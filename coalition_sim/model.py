@@ -21,7 +21,16 @@ from coalition_sim.errors import InputError
 from coalition_sim.events import Event, EventLog
 from coalition_sim.parameters import Scenario, load_scenario
 from coalition_sim.protocols import PROTOCOLS
-from coalition_sim.rules import industry, spending, strength, threat, traits, utility, voting
+from coalition_sim.rules import (
+    bargaining,
+    industry,
+    spending,
+    strength,
+    threat,
+    traits,
+    utility,
+    voting,
+)
 from coalition_sim.rules.utility import TERMS
 
 #: Model-level metrics collected at every step, in column order.
@@ -90,6 +99,7 @@ class CoalitionModel(mesa.Model):
         self.events = EventLog()
         self._setup_states()
         self._setup_world()
+        self.protocol.setup(self)
         reporters = dict(STATE_REPORTERS)
         for column, term in enumerate(TERMS):
             reporters[f"u_{term}"] = lambda agent, c=column: float(
@@ -190,7 +200,7 @@ class CoalitionModel(mesa.Model):
         us_rows = [r for r in data.states if r["iso3"] == "USA"]
         self.us_spending = us_rows[0]["defence_spend_usd_bn_2024"] if us_rows else 0.0
         self.rule = voting.ADMISSION_RULES[cfg["admission_rule"]]
-        self.protocol = PROTOCOLS[cfg["protocol"]]
+        self.protocol = PROTOCOLS[cfg["protocol"]]()  # one instance per model: it may hold state
         self.vote_weights = voting.VoteWeights(
             gain=cfg["vote_gain_weight"],
             gain_scale=cfg["vote_gain_scale"],
@@ -275,10 +285,10 @@ class CoalitionModel(mesa.Model):
         t = self.steps
         self._threat_step(t)
         self._update_outlook()
-        applicants = self._applications(t)
+        applicants = self.protocol.applications(self, t)
         self._negotiate(t, applicants)
         self._spend(t)
-        self._exits(t)
+        self.protocol.exits(self, t)
         self._industry()
         self._measure()
         self.datacollector.collect(self)
@@ -368,14 +378,19 @@ class CoalitionModel(mesa.Model):
         self.utility = self.terms.sum(axis=1)
 
     def _applications(self, t: int) -> list[int]:
+        """Outsiders free to apply whose utility of joining clears the threshold apply."""
         wants = (~self.member) & (self.eligible_from <= t)
         wants &= self.utility > self._p["application_threshold"]
         applicants = [int(i) for i in np.flatnonzero(wants)]
         for i in applicants:
-            self.label[i] = "applicant"
-            self.events.record(t, "application", self.codes[i], "", self.utility[i])
-        self.applicants = len(applicants)
+            self.record_application(i, t)
         return applicants
+
+    def record_application(self, i: int, t: int, detail: str = "") -> None:
+        """State ``i`` applies at step ``t``: label it, count it and log it."""
+        self.label[i] = "applicant"
+        self.applicants += 1
+        self.events.record(t, "application", self.codes[i], "", self.utility[i], detail)
 
     def _negotiate(self, t: int, applicants: list[int]) -> None:
         if not applicants:
@@ -398,19 +413,11 @@ class CoalitionModel(mesa.Model):
         as a no.
         """
         t, cfg = self.steps, self._p
-        members = self._voting_members
-        voters = members[self.rule.voters(self.founder[members])]
-        parity_gain = (
-            self.reliability[i] * self.capability[i] * self.experience[i] * cfg["readiness"]
-        ) / self.adversary_strength
-        scores = voting.vote_scores(
-            self.vote_weights,
-            parity_gain,
-            self.alignment[i],
-            self.reliability[i],
-            self.alignment[voters],
-            self.proximity[voters],
-        )
+        voters, scores = self.vote_scores(i)
+        if phase_in_quarters is not None:  # members weigh negotiated terms: delay costs
+            scores = scores - bargaining.delay_penalty(
+                phase_in_quarters / 4.0, cfg["phase_in_years"], cfg["bargaining_delay_weight"]
+            )
         votes = np.where(scores > self.vote_weights.threshold, voting.YES, voting.NO).astype(object)
         unreliable = self.is_unreliable[voters]
         if unreliable.any():
@@ -453,6 +460,23 @@ class CoalitionModel(mesa.Model):
             self._terms_offered[i] = phase_in_quarters
         return Decision(applicant, admitted, ballot)
 
+    def vote_scores(self, i: int) -> tuple[np.ndarray, np.ndarray]:
+        """Indices of the members voting on applicant ``i`` and their scores (no vetoes)."""
+        members = self._voting_members
+        voters = members[self.rule.voters(self.founder[members])]
+        parity_gain = (
+            self.reliability[i] * self.capability[i] * self.experience[i] * self._p["readiness"]
+        ) / self.adversary_strength
+        scores = voting.vote_scores(
+            self.vote_weights,
+            parity_gain,
+            self.alignment[i],
+            self.reliability[i],
+            self.alignment[voters],
+            self.proximity[voters],
+        )
+        return voters, scores
+
     def admit(self, i: int, t: int) -> None:
         """Make state ``i`` a member from step ``t``, committed to the spending floor."""
         self.member[i] = True
@@ -478,17 +502,23 @@ class CoalitionModel(mesa.Model):
         target = np.where(self.member, np.maximum(desired, committed), desired)
         honours = self.rng.random(len(self.codes)) < self.reliability
         self.pct = spending.ramp(self.pct, target, cfg["ramp_rate"], ~self.member | honours)
+        self.protocol.commitments(self, t, committed)
 
     def _exits(self, t: int) -> None:
+        """Members whose utility of staying is below the threshold long enough leave."""
         unhappy = self.member & ~self.founder & (self.utility < self._p["exit_threshold"])
         self.discontent = np.where(unhappy, self.discontent + 1, 0)
         for i in np.flatnonzero(self.discontent >= self._p["exit_patience"]):
-            self.member[i] = False
-            self.discontent[i] = 0
-            self.label[i] = "outsider"
-            self.eligible_from[i] = t + 1 + self._p["reapply_delay"]
-            self.exits += 1
-            self.events.record(t, "exit", self.codes[i], "", self.utility[i])
+            self.leave(int(i), t)
+
+    def leave(self, i: int, t: int, detail: str = "") -> None:
+        """Member ``i`` leaves the coalition at step ``t`` and may reapply after the delay."""
+        self.member[i] = False
+        self.discontent[i] = 0
+        self.label[i] = "outsider"
+        self.eligible_from[i] = t + 1 + self._p["reapply_delay"]
+        self.exits += 1
+        self.events.record(t, "exit", self.codes[i], "", self.utility[i], detail)
 
     def _industry(self) -> None:
         cfg = self._p

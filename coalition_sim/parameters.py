@@ -480,9 +480,10 @@ _PARAMETERS: tuple[Parameter, ...] = (
         "threshold",
         "-",
         "negotiation",
-        "negotiation protocol deciding on applications",
-        "threshold: members vote on the applicant as it is",
-        choices=("threshold",),
+        "negotiation protocol deciding on applications (see `coalition-sim protocols`)",
+        "threshold: vote on the applicant as it is; bargaining: alternating offers over the "
+        "phase-in (Rubinstein 1982); landscape: switching rule (Axelrod and Bennett 1993)",
+        choices=("threshold", "bargaining", "landscape"),
     ),
     _p(
         "admission_rule",
