@@ -21,6 +21,8 @@ COMMANDS: tuple[str, ...] = (
     "scenarios",
     "landscape",
     "sweep",
+    "compare",
+    "sensitivity",
 )
 
 

@@ -1,0 +1,84 @@
+"""``coalition-sim compare``: outcome distributions of a sweep, per group, with CIs."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``compare`` subcommand."""
+    parser = subparsers.add_parser(
+        "compare",
+        help="compare outcomes of a sweep across groups: mean, sd, 95%% CI, figures",
+        description=(
+            "Summarise a sweep's outcomes per group (by default every combination of the "
+            "varied parameters): number of runs, mean, standard deviation and 95%% "
+            "confidence interval of the mean. Prints the table, writes it as CSV, and "
+            "draws the distributions (and the time course of parity and membership when "
+            "the sweep kept its steps)."
+        ),
+    )
+    parser.add_argument("folder", metavar="DIR", help="a sweep folder (with runs.parquet)")
+    parser.add_argument(
+        "--by",
+        nargs="+",
+        action="extend",
+        default=None,
+        metavar="PARAM",
+        help="group by these columns (default: the varied parameters)",
+    )
+    parser.add_argument(
+        "--metric",
+        nargs="+",
+        action="extend",
+        default=None,
+        metavar="NAME",
+        help="outcomes to compare (default: members, parity, cohesion, "
+        "credibility, parity reached, first parity step, vetoes)",
+    )
+    parser.add_argument(
+        "--csv",
+        type=Path,
+        metavar="FILE",
+        help="where to write the table (default DIR/compare.csv)",
+    )
+    parser.add_argument(
+        "--plot",
+        type=Path,
+        metavar="FILE.png",
+        help="draw the distributions here; with kept steps also FILE-timecourse.png",
+    )
+    parser.add_argument("--title", default="", help="first line of the figures' titles")
+    parser.set_defaults(handler=handle)
+
+
+def handle(args: argparse.Namespace) -> int:
+    """Print the comparison table, write CSV and figures."""
+    import pandas as pd
+
+    from coalition_sim.errors import InputError
+    from coalition_sim.sweep import compare, plots, storage
+
+    runs, metadata = compare.load_runs(args.folder)
+    by = args.by if args.by is not None else compare.varied_parameters(metadata)
+    metrics = compare.numeric_metrics(runs, args.metric)
+    if not metrics:
+        raise InputError("--metric: no numeric outcome to compare")
+    if args.plot is not None and args.plot.suffix.lower() != ".png":
+        raise InputError(f"--plot {args.plot}: write a .png file name")
+    table = compare.summary_table(runs, by, metrics)
+    print(compare.format_table(table, by))
+    csv = args.csv or Path(args.folder) / "compare.csv"
+    storage.atomic_write(csv, lambda tmp: table.to_csv(tmp, index=False, float_format="%.6g"))
+    print(f"\ntable: {csv}")
+    if args.plot is not None:
+        title = args.title or metadata.get("description") or metadata.get("name", "")
+        print(f"figure: {plots.plot_distributions(runs, by, metrics, args.plot, title=title)}")
+        steps_path = Path(args.folder) / storage.STEPS
+        if steps_path.exists():
+            steps = pd.read_parquet(steps_path)
+            target = args.plot.with_name(args.plot.stem + "-timecourse.png")
+            print(f"figure: {plots.plot_timecourse(steps, runs, by, target, title=title)}")
+    return 0

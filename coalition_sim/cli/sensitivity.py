@@ -1,0 +1,55 @@
+"""``coalition-sim sensitivity``: Sobol or Morris indices of a sweep, table and chart."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``sensitivity`` subcommand."""
+    parser = subparsers.add_parser(
+        "sensitivity",
+        help="sensitivity indices of a sobol or morris sweep (SALib)",
+        description=(
+            "Global sensitivity analysis of a sweep made with --sample sobol (first and "
+            "total order indices S1, ST with 95%% intervals) or --sample morris (mu*, "
+            "sigma). Outcomes are averaged over replications first."
+        ),
+    )
+    parser.add_argument("folder", metavar="DIR", help="a sobol or morris sweep folder")
+    parser.add_argument(
+        "--metric",
+        nargs="+",
+        action="extend",
+        default=None,
+        metavar="NAME",
+        help="outcomes to analyse (default: the main outcomes)",
+    )
+    parser.add_argument(
+        "--csv",
+        type=Path,
+        metavar="FILE",
+        help="where to write the table (default DIR/sensitivity.csv)",
+    )
+    parser.add_argument("--plot", type=Path, metavar="FILE.png", help="draw a bar chart here")
+    parser.add_argument("--title", default="", help="first line of the figure's title")
+    parser.set_defaults(handler=handle)
+
+
+def handle(args: argparse.Namespace) -> int:
+    """Print the indices, write CSV and the chart."""
+    from coalition_sim.errors import InputError
+    from coalition_sim.sweep import plots, sensitivity, storage
+
+    if args.plot is not None and args.plot.suffix.lower() != ".png":
+        raise InputError(f"--plot {args.plot}: write a .png file name")
+    table, method = sensitivity.analyse(args.folder, args.metric)
+    print(sensitivity.format_indices(table, method))
+    csv = args.csv or Path(args.folder) / "sensitivity.csv"
+    storage.atomic_write(csv, lambda tmp: table.to_csv(tmp, index=False, float_format="%.6g"))
+    print(f"\ntable: {csv}")
+    if args.plot is not None and not table.empty:
+        print(f"figure: {plots.plot_sensitivity(table, method, args.plot, title=args.title)}")
+    return 0

@@ -1,0 +1,227 @@
+"""Comparing outcome distributions across groups of runs.
+
+An analyst judges a policy by the distribution of outcomes over replications, not by one
+run. :func:`summary_table` gives, for each group (by default each combination of the
+varied parameters) and each metric, the number of successful runs, the mean, the
+standard deviation and a 95 % confidence interval of the mean (Student's t). Runs that
+failed are counted per group and left out of the statistics.
+
+``first_parity_step`` is -1 when parity was never reached, so its plain mean would mix
+"never" with quarters. The table reports instead ``parity_reached`` (the share of runs
+that reached parity, in [0, 1]) and ``first_parity_step`` over the runs that reached it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from coalition_sim.errors import InputError
+from coalition_sim.sweep import storage
+
+#: Metrics compared when none are named, in this order, when present.
+DEFAULT_METRICS = (
+    "final_members",
+    "final_parity",
+    "final_cohesion",
+    "final_credibility",
+    "parity_reached",
+    "first_parity_step",
+    "vetoes_unreliable",
+)
+
+#: What each outcome means and its unit, for tables and axis labels.
+METRIC_LABELS: dict[str, str] = {
+    "final_members": "members at the end (states)",
+    "final_parity": "parity at the end (coalition / adversary strength)",
+    "final_parity_with_us": "parity with the US at the end (ratio)",
+    "final_cohesion": "cohesion at the end (reliability-weighted share, 0-1)",
+    "final_credibility": "credibility at the end (index 0-1)",
+    "final_threat": "threat at the end (index 0-1)",
+    "initial_parity": "parity at step 0 (ratio)",
+    "parity_reached": "share of runs reaching parity (0-1)",
+    "first_parity_step": "first quarter with parity >= 1 (runs that reached it)",
+    "vetoes_unreliable": "vetoes by unreliable members (count per run)",
+    "admissions": "admissions (count per run)",
+    "rejections": "rejections (count per run)",
+    "exits": "exits (count per run)",
+    "aggression_events": "aggression events (count per run)",
+    "ukraine_member": "share of runs with Ukraine a member (0-1)",
+    "final_ukraine_utilisation": "Ukraine's industry utilisation at the end (0-1)",
+    "final_coalition_spending_usd_bn": "coalition defence spending at the end (USD bn/yr)",
+    "parity": "parity (coalition / adversary strength)",
+    "members": "members (states)",
+    "cohesion": "cohesion (0-1)",
+    "credibility": "credibility (0-1)",
+}
+
+
+def label(metric: str) -> str:
+    """Describe a metric with its unit, for titles and axes."""
+    return METRIC_LABELS.get(metric, metric.replace("_", " "))
+
+
+def load_runs(folder: str | Path) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Read ``runs.parquet`` and ``metadata.json`` of a sweep folder, or raise InputError."""
+    from coalition_sim.sweep.runner import load_metadata
+
+    folder = Path(folder)
+    path = folder / storage.RUNS
+    if not path.exists():
+        if (folder / storage.PARTS).exists():
+            raise InputError(
+                f"{folder}: the sweep did not finish; run 'coalition-sim sweep --resume "
+                f"{folder}' first"
+            )
+        raise InputError(f"{folder}: not a sweep folder (no {storage.RUNS})")
+    metadata = load_metadata(folder)
+    runs = pd.read_parquet(path)
+    return add_derived(runs), metadata
+
+
+def add_derived(runs: pd.DataFrame) -> pd.DataFrame:
+    """Add ``parity_reached`` and make ``first_parity_step`` missing when never reached."""
+    runs = runs.copy()
+    if "first_parity_step" in runs:
+        step = pd.to_numeric(runs["first_parity_step"], errors="coerce")
+        reached = (step >= 0).astype(float)
+        reached[step.isna()] = np.nan
+        runs["parity_reached"] = reached
+        runs["first_parity_step"] = step.where(step >= 0)
+    if "ukraine_member" in runs:
+        runs["ukraine_member"] = runs["ukraine_member"].astype(float)
+    return runs
+
+
+def varied_parameters(metadata: dict[str, Any]) -> list[str]:
+    """Names of the parameters the sweep varied, in design order."""
+    return [p["name"] for p in metadata.get("design", {}).get("parameters", [])]
+
+
+def check_columns(runs: pd.DataFrame, names: Sequence[str], what: str) -> None:
+    """Raise InputError naming the first unknown column."""
+    for name in names:
+        if name not in runs.columns:
+            allowed = ", ".join(c for c in runs.columns if c not in ("command", "error"))
+            raise InputError(f"{what} {name}: no such column; allowed: {allowed}")
+
+
+def numeric_metrics(runs: pd.DataFrame, metrics: Sequence[str] | None) -> list[str]:
+    """The metrics to compare: the named ones (checked) or the defaults present."""
+    if metrics:
+        check_columns(runs, metrics, "--metric")
+        for name in metrics:
+            if not pd.api.types.is_numeric_dtype(runs[name]):
+                raise InputError(f"--metric {name}: not a numeric outcome")
+        return list(metrics)
+    return [m for m in DEFAULT_METRICS if m in runs.columns]
+
+
+def _t_quantile(df: np.ndarray) -> np.ndarray:
+    from scipy import stats
+
+    return stats.t.ppf(0.975, df)
+
+
+def group_labels(frame: pd.DataFrame, by: Sequence[str]) -> pd.Series:
+    """A readable label per row: ``admission_rule=qmv, reliability=0.7``."""
+    if not by:
+        return pd.Series("all runs", index=frame.index)
+    parts = [frame[name].map(lambda v, n=name: f"{n}={_fmt(v)}") for name in by]
+    out = parts[0]
+    for part in parts[1:]:
+        out = out + ", " + part
+    return out
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def summary_table(runs: pd.DataFrame, by: Sequence[str], metrics: Sequence[str]) -> pd.DataFrame:
+    """Mean, sd and 95 % CI of each metric per group; one row per (group, metric).
+
+    Groups keep the order in which they first appear in run-id order (the design order).
+    """
+    check_columns(runs, by, "--by")
+    keys = list(by)
+    members: dict[tuple, list] = {(): list(runs.index)} if not keys else {}
+    if keys:
+        tuples = zip(*(runs[k] for k in keys), strict=True)
+        for index, key in zip(runs.index, tuples, strict=True):
+            members.setdefault(key, []).append(index)
+    rows = []
+    for key, index in members.items():
+        group = runs.loc[index]
+        part = group[group["status"] == "ok"]
+        failed = int((group["status"] != "ok").sum())
+        values = dict(zip(keys, key, strict=True))
+        for metric in metrics:
+            series = pd.to_numeric(part[metric], errors="coerce").dropna()
+            n = len(series)
+            mean = float(series.mean()) if n else np.nan
+            sd = float(series.std(ddof=1)) if n > 1 else np.nan
+            half = float(_t_quantile(np.array(n - 1)) * sd / np.sqrt(n)) if n > 1 else np.nan
+            rows.append(
+                {
+                    **values,
+                    "metric": metric,
+                    "n": n,
+                    "failed": failed,
+                    "mean": mean,
+                    "sd": sd,
+                    "ci95_low": mean - half,
+                    "ci95_high": mean + half,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def format_table(table: pd.DataFrame, by: Sequence[str]) -> str:
+    """Render the summary for a terminal: one line per group and metric."""
+    if table.empty:
+        return "(no runs)"
+    shown = table.copy()
+    shown.insert(0, "group", group_labels(shown, by))
+    shown = shown.drop(columns=list(by))
+
+    def interval(row: pd.Series) -> str:
+        if np.isnan(row["ci95_low"]):
+            return ""
+        return f"[{row['ci95_low']:.4g}, {row['ci95_high']:.4g}]"
+
+    shown["95% CI"] = shown.apply(interval, axis=1)
+    width = int(shown["group"].str.len().max())
+    shown["group"] = shown["group"].str.ljust(width)
+    shown["metric"] = shown["metric"].str.ljust(int(shown["metric"].str.len().max()))
+    shown = shown[["group", "metric", "n", "failed", "mean", "sd", "95% CI"]]
+    return shown.to_string(
+        index=False, float_format=lambda x: f"{x:.4g}", na_rep="-", justify="left"
+    )
+
+
+def mean_difference(runs: pd.DataFrame, by: str, metric: str, a: Any, b: Any) -> dict[str, float]:
+    """Difference of means ``b - a`` of ``metric`` between two values of ``by``, Welch CI.
+
+    Used by the experiments to say whether a lever changes an outcome beyond noise.
+    """
+    from scipy import stats
+
+    ok = runs[runs["status"] == "ok"]
+    x = pd.to_numeric(ok.loc[ok[by] == a, metric], errors="coerce").dropna().to_numpy()
+    y = pd.to_numeric(ok.loc[ok[by] == b, metric], errors="coerce").dropna().to_numpy()
+    diff = float(y.mean() - x.mean())
+    vx, vy = x.var(ddof=1) / len(x), y.var(ddof=1) / len(y)
+    se = float(np.sqrt(vx + vy))
+    if se == 0:
+        return {"difference": diff, "ci95_low": diff, "ci95_high": diff, "p_value": 0.0}
+    df = (vx + vy) ** 2 / (vx**2 / (len(x) - 1) + vy**2 / (len(y) - 1))
+    half = float(stats.t.ppf(0.975, df) * se)
+    p = float(2 * stats.t.sf(abs(diff) / se, df))
+    return {"difference": diff, "ci95_low": diff - half, "ci95_high": diff + half, "p_value": p}

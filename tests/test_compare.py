@@ -1,0 +1,101 @@
+"""`coalition-sim compare`: per-group statistics, CSV and figures."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import sweep_fakes
+from scipy import stats
+
+from coalition_sim.cli import main
+from coalition_sim.sweep.compare import add_derived, mean_difference, summary_table
+
+
+@pytest.fixture(scope="module")
+def swept(tmp_path_factory):
+    out = tmp_path_factory.mktemp("cmp") / "s"
+    argv = ["sweep", "--param", "admission_rule=unanimity,qmv", "--param",
+            "reliability=0.5,0.123", "--reps", "6", "--steps", "12", "--keep-steps",
+            "--workers", "1", "--quiet", "--out", str(out)]  # fmt: skip
+    assert sweep_fakes.main(argv) == 1  # the 0.123 runs fail on purpose
+    return out
+
+
+def test_statistics_match_a_hand_computation():
+    runs = pd.DataFrame(
+        {"status": ["ok"] * 5 + ["error"], "g": ["a", "a", "a", "b", "b", "b"],
+         "x": [1.0, 2.0, 4.0, 3.0, 5.0, np.nan]}
+    )  # fmt: skip
+    table = summary_table(runs, ["g"], ["x"]).set_index("g")
+    a = np.array([1.0, 2.0, 4.0])
+    half = stats.t.ppf(0.975, 2) * a.std(ddof=1) / np.sqrt(3)
+    assert table.loc["a", "n"] == 3 and table.loc["a", "failed"] == 0
+    assert table.loc["a", "mean"] == pytest.approx(7 / 3)
+    assert table.loc["a", "sd"] == pytest.approx(a.std(ddof=1))
+    assert table.loc["a", "ci95_low"] == pytest.approx(7 / 3 - half)
+    assert (table.loc["b", "n"], table.loc["b", "failed"]) == (2, 1)
+    single = summary_table(runs.iloc[:1], [], ["x"])
+    assert single.loc[0, "n"] == 1 and np.isnan(single.loc[0, "sd"])
+
+
+def test_parity_never_reached_is_a_share_not_a_minus_one_mean():
+    runs = add_derived(pd.DataFrame({"status": ["ok"] * 4, "first_parity_step": [-1, 8, -1, 12]}))
+    assert list(runs.parity_reached) == [0, 1, 0, 1]
+    table = summary_table(runs, [], ["parity_reached", "first_parity_step"]).set_index("metric")
+    assert table.loc["parity_reached", "mean"] == 0.5
+    assert table.loc["first_parity_step", "mean"] == 10 and table.loc["first_parity_step", "n"] == 2
+
+
+def test_mean_difference_welch():
+    runs = pd.DataFrame({"status": "ok", "g": ["a"] * 4 + ["b"] * 4,
+                         "x": [1, 2, 3, 4, 11, 12, 13, 14]})  # fmt: skip
+    d = mean_difference(runs, "g", "x", "a", "b")
+    assert d["difference"] == 10 and d["ci95_low"] < 10 < d["ci95_high"] and d["p_value"] < 1e-4
+
+
+def test_compare_cli_table_csv_and_figures(swept, tmp_path, capsys):
+    fig = tmp_path / "fig.png"
+    assert main(["compare", str(swept), "--plot", str(fig)]) == 0
+    out = capsys.readouterr().out
+    assert "admission_rule=qmv, reliability=0.5" in out and "95% CI" in out
+    table = pd.read_csv(swept / "compare.csv")
+    assert {"admission_rule", "reliability", "metric", "n", "failed", "mean", "sd",
+            "ci95_low", "ci95_high"} <= set(table.columns)  # fmt: skip
+    failed = table[table.reliability == 0.123]
+    assert (failed.n == 0).all() and (failed.failed == 6).all()
+    assert fig.stat().st_size > 10_000 and (tmp_path / "fig-timecourse.png").exists()
+    assert fig.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_compare_by_and_metric(swept, tmp_path, capsys):
+    csv = tmp_path / "t.csv"
+    argv = ["compare", str(swept), "--by", "admission_rule", "--metric", "final_parity",
+            "--csv", str(csv)]  # fmt: skip
+    assert main(argv) == 0
+    table = pd.read_csv(csv)
+    assert list(table.admission_rule) == ["unanimity", "qmv"] and set(table.metric) == {
+        "final_parity"
+    }
+    assert (table.n == 6).all()
+
+
+@pytest.mark.parametrize(
+    ("extra", "fragment"),
+    [
+        (["--by", "colour"], "--by colour: no such column"),
+        (["--metric", "members"], "--metric members: not a numeric outcome"),
+        (["--plot", "x.jpg"], "write a .png file name"),
+    ],
+)
+def test_compare_bad_input(swept, capsys, extra, fragment):
+    assert main(["compare", str(swept), *extra]) == 2
+    assert fragment in capsys.readouterr().err
+
+
+def test_compare_needs_a_finished_sweep(tmp_path, capsys):
+    assert main(["compare", str(tmp_path)]) == 2
+    assert "not a sweep folder" in capsys.readouterr().err
+    (tmp_path / ".parts").mkdir()
+    assert main(["compare", str(tmp_path)]) == 2
+    assert "--resume" in capsys.readouterr().err
