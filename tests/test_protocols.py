@@ -1,0 +1,347 @@
+"""Negotiation protocols: the registry, a contract every protocol passes, and each one's rules.
+
+:class:`ProtocolContract` holds the tests every protocol must pass; each protocol's test
+class inherits it and sets ``protocol``. A protocol added to the registry without a test
+class here fails :func:`test_every_protocol_has_a_contract_test`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections import Counter
+from typing import ClassVar
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from coalition_sim.events import EVENT_KINDS
+from coalition_sim.model import CoalitionModel
+from coalition_sim.parameters import SCHEMA, load_scenario
+from coalition_sim.protocols import PROTOCOLS, Protocol
+from coalition_sim.simulation import simulate
+
+SCENARIOS = ("baseline", "us-withdrawal", "unanimity-veto")
+SEEDS = (1, 7)
+STEPS = 24
+#: Overrides that make members leave often and reapply soon, to exercise exits.
+CHURN = {
+    "exit_threshold": 0.6,
+    "exit_patience": 1,
+    "reapply_delay": 0,
+    "landscape_alignment_weight": 0.0,
+    "landscape_eu_weight": 2.0,
+    "landscape_border_weight": -2.0,
+    "threat_volatility": 0.3,
+}
+
+
+def test_schema_choices_match_the_registry():
+    assert SCHEMA["protocol"].choices == tuple(PROTOCOLS)
+    assert SCHEMA["protocol"].default in PROTOCOLS
+
+
+def test_every_protocol_has_a_contract_test():
+    tested = {cls.protocol for cls in ProtocolContract.__subclasses__()}
+    assert tested == set(PROTOCOLS)
+
+
+def test_unknown_protocol_is_refused_naming_the_field():
+    from coalition_sim.errors import InputError
+
+    with pytest.raises(InputError, match="protocol"):
+        load_scenario("baseline").with_values({"protocol": "haggle"})
+
+
+def run_model(scenario: str, protocol: str, seed: int, steps: int = STEPS, **overrides):
+    """Step a model and keep, per step, who was a member and the events of that step."""
+    model = CoalitionModel(scenario, rng=seed, protocol=protocol, **overrides)
+    history = [model.member.copy()]
+    for _ in range(steps):
+        model.step()
+        history.append(model.member.copy())
+    return model, history
+
+
+class ProtocolContract:
+    """What every protocol guarantees. Subclasses set ``protocol``."""
+
+    protocol: ClassVar[str]
+
+    def test_registered_with_metadata(self):
+        cls = PROTOCOLS[self.protocol]
+        assert issubclass(cls, Protocol)
+        assert cls.name == self.protocol
+        assert cls.description and cls.reference and cls.__doc__
+        assert cls.parameters, "a protocol lists the schema parameters it reads"
+        unknown = [p for p in cls.parameters if p not in SCHEMA]
+        assert not unknown, f"parameters not in the schema: {unknown}"
+
+    @pytest.mark.parametrize("scenario", SCENARIOS[:2])
+    def test_deterministic_under_a_seed(self, scenario):
+        base = load_scenario(scenario).with_values({"protocol": self.protocol})
+        one = simulate(base, seed=3, steps=STEPS)
+        two = simulate(base, seed=3, steps=STEPS)
+        pd.testing.assert_frame_equal(one.steps, two.steps)
+        pd.testing.assert_frame_equal(one.events, two.events)
+        assert one.join_order == two.join_order
+        assert one.outcomes == two.outcomes
+
+    @pytest.mark.parametrize("scenario", SCENARIOS)
+    def test_founders_are_members_at_step_0_and_stay(self, scenario):
+        model, history = run_model(scenario, self.protocol, seed=1)
+        assert np.array_equal(history[0], model.founder)
+        assert all(members[model.founder].all() for members in history)
+        assert model.datacollector.get_model_vars_dataframe()["members"].iloc[0] == len(
+            model.config["founders"]
+        )
+
+    @pytest.mark.parametrize("seed", SEEDS)
+    @pytest.mark.parametrize("scenario", [*SCENARIOS, "churn"])
+    def test_events_are_consistent_with_membership(self, scenario, seed):
+        if scenario == "churn":  # members leave easily and come back soon
+            model, history = run_model("us-withdrawal", self.protocol, seed=seed, **CHURN)
+            assert model.events.of_kind("exit")
+        else:
+            model, history = run_model(scenario, self.protocol, seed=seed)
+        events = model.events.events
+        assert {e.kind for e in events} <= set(EVENT_KINDS)
+        by_step: dict[int, list] = {}
+        for e in events:
+            by_step.setdefault(e.step, []).append(e)
+        steps = model.datacollector.get_model_vars_dataframe()
+        for t in range(STEPS):
+            before, after = history[t], history[t + 1]
+            happened = by_step.get(t + 1, [])  # Mesa counts steps from 1
+            admitted = [e.target for e in happened if e.kind == "admission"]
+            exited = [e.actor for e in happened if e.kind == "exit"]
+            applied = {e.actor for e in happened if e.kind == "application"}
+            joined = {model.codes[i] for i in np.flatnonzero(after & ~before)}
+            left = {model.codes[i] for i in np.flatnonzero(before & ~after)}
+            assert len(admitted) - len(exited) == after.sum() - before.sum()
+            assert set(admitted) - set(exited) == joined - left
+            assert set(exited) - set(admitted) == left - joined
+            assert set(admitted) <= applied, "admitted without applying that step"
+            for code in admitted:
+                assert not before[model.index[code]], f"{code} admitted while a member"
+            for code in exited:
+                assert not model.founder[model.index[code]], f"founder {code} left"
+            row = steps.iloc[t + 1]
+            assert row["admissions"] == len(admitted) and row["exits"] == len(exited)
+            assert row["applicants"] == len(applied)
+            assert row["members"] == after.sum()
+
+    @pytest.mark.parametrize("scenario", SCENARIOS[:2])
+    def test_never_admitted_twice_without_an_exit(self, scenario):
+        model, _ = run_model(scenario, self.protocol, seed=2, steps=40, reapply_delay=1)
+        inside = {model.codes[i] for i in np.flatnonzero(model.founder)}
+        for e in model.events.events:
+            if e.kind == "admission":
+                assert e.target not in inside, f"{e.target} admitted twice at step {e.step}"
+                inside.add(e.target)
+            elif e.kind == "exit":
+                assert e.actor in inside
+                inside.discard(e.actor)
+        assert inside == {model.codes[i] for i in np.flatnonzero(model.member)}
+        assert Counter(code for code, _ in model.join_order) == Counter(
+            list(model.config["founders"])
+            + [e.target for e in model.events.events if e.kind == "admission"]
+        )
+
+
+# --------------------------------------------------------------------------- threshold
+
+
+class TestThreshold(ProtocolContract):
+    protocol = "threshold"
+
+    def test_only_states_clearing_the_threshold_apply(self):
+        model = CoalitionModel("us-withdrawal", protocol="threshold")
+        for _ in range(12):
+            model.step()
+            for e in model.events.since(model.steps):
+                if e.kind == "application":
+                    assert e.value > model.config["application_threshold"]
+        assert not model.events.of_kind("bargain") and not model.events.of_kind("breach")
+
+
+# --------------------------------------------------------------------------- bargaining
+
+
+class TestBargaining(ProtocolContract):
+    protocol = "bargaining"
+
+    def test_deals_bind_the_agreed_phase_in(self):
+        model, _ = run_model("baseline", "bargaining", seed=1, steps=20)
+        deals = model.protocol.agreements
+        assert deals, "the baseline has states short only because of the floor"
+        standard = model.config["phase_in_years"]
+        longest = model.config["bargaining_max_phase_in_years"]
+        for i, deal in deals.items():
+            assert deal.agreed and deal.round == 1
+            assert standard <= deal.phase_in_years <= longest
+            if model.member[i]:
+                assert model.phase_in_quarters[i] == pytest.approx(4 * deal.phase_in_years)
+        bargains = model.events.of_kind("bargain")
+        admitted = {(e.step, e.target) for e in model.events.of_kind("admission")}
+        agreed = {(e.step, e.actor) for e in bargains if not math.isnan(e.value)}
+        conditional = {
+            (e.step, e.actor)
+            for e in model.events.of_kind("application")
+            if e.detail.startswith("conditional")
+        }
+        assert {(e.step, e.actor) for e in bargains} == conditional
+        # Conditional applicants are admitted only with a deal.
+        assert {k for k in admitted if k in conditional} <= agreed
+
+    def test_conditional_applicants_fall_short_only_because_of_the_floor(self):
+        model = CoalitionModel("baseline", protocol="bargaining")
+        threshold = model.config["application_threshold"]
+        for _ in range(6):
+            model.step()
+        for e in model.events.of_kind("application"):
+            if e.detail.startswith("conditional"):
+                assert e.value <= threshold
+        # An outsider short only because of its cost clears the threshold without it.
+        model = CoalitionModel("baseline", protocol="bargaining")
+        model.step()
+        for i in model.protocol.conditional:
+            assert model.utility[i] + model.protocol.cost(model, i) > threshold
+
+    def test_no_room_to_bargain_no_conditional_admission(self):
+        # The longest phase-in on the table is the standard one: the applicant's
+        # reservation is longer than the standard, so no conditional applicant agrees
+        # unless its reservation is exactly the standard.
+        model, _ = run_model(
+            "baseline", "bargaining", seed=1, steps=12, bargaining_max_phase_in_years=5.0
+        )
+        for e in model.events.of_kind("bargain"):
+            assert math.isnan(e.value) or e.value == pytest.approx(5.0)
+
+    def test_deals_are_worse_for_the_applicant_with_a_patient_coalition(self):
+        def mean_years(dc):
+            model, _ = run_model(
+                "baseline",
+                "bargaining",
+                seed=1,
+                steps=4,
+                bargaining_rounds=2,
+                bargaining_discount_coalition=dc,
+            )
+            years = [e.value for e in model.events.of_kind("bargain") if not math.isnan(e.value)]
+            zone = list(model.protocol.agreements.values())
+            return years, zone
+
+        impatient, zones = mean_years(0.0)  # the applicant keeps the whole zone: its top
+        assert impatient and all(d.phase_in_years == pytest.approx(d.high) for d in zones)
+        patient, zones = mean_years(1.0)  # two rounds, delta_C = 1: the bottom of the zone
+        assert patient and all(d.phase_in_years == pytest.approx(d.low) for d in zones)
+
+    def test_breaches_are_recorded_once_and_lower_cohesion(self):
+        model = CoalitionModel(
+            "baseline",
+            protocol="bargaining",
+            breach_penalty_decay=0.5,
+            breach_cohesion_penalty=0.1,
+        )
+        while not model.protocol.agreements:
+            model.step()
+        # From now on the states with a deal never honour it: they fall behind their
+        # path and stay behind.
+        never = [model.codes[i] for i in model.protocol.agreements]
+        model.reliability[list(model.protocol.agreements)] = 0.0
+        penalties = []
+        for _ in range(30):
+            model.step()
+            penalties.append(model.cohesion_penalty)
+        breaches = model.events.of_kind("breach")
+        assert breaches, "members never honouring must break their negotiated paths"
+        counts = Counter(e.actor for e in breaches)
+        assert all(counts[code] <= 1 for code in never), "one breach per episode"
+        assert all(e.value > model.config["breach_tolerance_pct"] for e in breaches)
+        assert {e.actor for e in breaches} <= {model.codes[i] for i in model.protocol.agreements}
+        start = model.steps - len(penalties)  # penalties[k] is after step start + k + 1
+        last = max(e.step for e in breaches)
+        assert penalties[last - start - 1] >= 0.1
+        # After the last breach the penalty halves every quarter.
+        tail = penalties[last - start - 1 :]
+        for previous, current in itertools.pairwise(tail):
+            assert current == pytest.approx(previous * 0.5)
+
+    def test_cohesion_penalty_enters_cohesion(self):
+        model = CoalitionModel("baseline", protocol="bargaining")
+        model.step()
+        raw = model.cohesion
+        model.cohesion_penalty = 0.2
+        model._measure()
+        assert model.cohesion == pytest.approx(max(0.0, raw - 0.2))
+
+    def test_no_breach_events_without_deals(self):
+        model, _ = run_model(
+            "baseline", "bargaining", seed=1, steps=12, bargaining_max_phase_in_years=0.25
+        )
+        assert not model.protocol.agreements or all(
+            d.phase_in_years == pytest.approx(5.0) for d in model.protocol.agreements.values()
+        )
+
+
+# --------------------------------------------------------------------------- landscape
+
+
+class TestLandscape(ProtocolContract):
+    protocol = "landscape"
+
+    def test_applicants_lower_their_frustration_by_joining(self):
+        model = CoalitionModel("baseline", protocol="landscape")
+        for _ in range(6):
+            gains = model.protocol.gains(model) if model.protocol.view else None
+            model.step()
+            for e in model.events.since(model.steps):
+                if e.kind == "application":
+                    assert e.detail.startswith("landscape")
+                    if gains is not None:
+                        assert gains[model.index[e.actor]] > 0
+
+    def test_gains_match_the_landscape_frustrations(self):
+        from coalition_sim import landscape
+
+        model = CoalitionModel("baseline", protocol="landscape")
+        model.step()
+        view = model.protocol.view
+        n = len(model.codes)
+        gains = model.protocol.gains(model)
+        sides = np.concatenate([np.where(model.member, 0, 1), np.ones(view.sizes.size - n)])
+        sizes = view.sizes.copy()
+        sizes[:n] = np.maximum(model.capability, 0.01)
+        sizes[n:] *= model.adversary_strength / model.protocol.adversary_strength0
+        now = landscape.frustration(sizes, view.propensity, sides)
+        for i in (model.index["DEU"], model.index["HUN"], model.index["POL"]):
+            switched = sides.copy()
+            switched[i] = 1 - switched[i]
+            after = landscape.frustration(sizes, view.propensity, switched)
+            assert gains[i] == pytest.approx(now[i] - after[i])
+
+    def test_members_leave_when_the_other_side_is_less_frustrating(self):
+        # Hungary made hostile to everyone but Russia, admitted by hand, leaves at once.
+        model = CoalitionModel(
+            "baseline",
+            protocol="landscape",
+            exit_patience=1,
+            landscape_alignment_weight=10.0,
+            **{"state.HUN.alignment": -1.0},
+        )
+        hun = model.index["HUN"]
+        model._voting_members = np.flatnonzero(model.member)
+        model.admit(hun, 0)
+        model.step()
+        exits = model.events.of_kind("exit")
+        assert [e.actor for e in exits] == ["HUN"]
+        assert exits[0].detail.startswith("landscape")
+        assert not model.member[hun]
+
+    def test_admission_rule_still_applies(self):
+        # Unanimity with Hungary and Slovakia inside: vetoes block landscape applicants too.
+        model, _ = run_model("unanimity-veto", "landscape", seed=1, steps=12)
+        assert model.events.of_kind("veto")
+        assert model.events.of_kind("rejection")
