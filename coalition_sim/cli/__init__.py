@@ -20,6 +20,7 @@ COMMANDS: tuple[str, ...] = (
     "states",
     "scenarios",
     "landscape",
+    "protocols",
     "sweep",
     "compare",
     "sensitivity",

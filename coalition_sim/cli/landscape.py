@@ -29,7 +29,15 @@ and one row per actor in the header's order: a symmetric matrix of propensities 
 zero diagonal (positive: the two actors want to be on the same side).
 
 Up to 22 actors every configuration is enumerated; beyond, the minima are those reached
-from --restarts random starting configurations."""
+from --restarts random starting configurations.
+
+--europe builds the actors from the packaged states data instead (or --states/--borders):
+every European state of the model plus Russia and Belarus, sized by capability, with
+propensities from shared exposure to Russia, alignment similarity, shared borders and
+co-membership of the EU and NATO (weights: the landscape_*_weight parameters of the
+scenario; see `coalition-sim scenarios show`). Russia and Belarus are pinned to one side,
+so each minimum is a predicted alignment of Europe: the coalition side and the
+adversary's side."""
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -40,19 +48,38 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    # The actors come from two CSV files. A later ``--europe`` mode (actors built from the
-    # packaged states data) will sit in a mutually exclusive group with these two.
-    actors = parser.add_argument_group("actors")
-    actors.add_argument(
-        "--sizes", type=Path, required=True, metavar="SIZES.csv", help="columns actor,size"
-    )
+    # The actors come either from two CSV files or from the states data (--europe); the
+    # two modes exclude each other, checked in `handle` (argparse groups cannot say
+    # "these two together, or that one").
+    actors = parser.add_argument_group("actors (two CSV files, or --europe)")
+    actors.add_argument("--sizes", type=Path, metavar="SIZES.csv", help="columns actor,size")
     actors.add_argument(
         "--propensity",
         type=Path,
-        required=True,
         metavar="MATRIX.csv",
         help="header actor,A,B,... then one row per actor",
     )
+    actors.add_argument(
+        "--europe",
+        action="store_true",
+        help="the European states, Russia and Belarus, built from the states data",
+    )
+    europe = parser.add_argument_group("with --europe")
+    europe.add_argument(
+        "--scenario",
+        metavar="NAME|FILE.toml",
+        help="preset or scenario file giving the weights and traits (default: baseline)",
+    )
+    europe.add_argument(
+        "--set",
+        dest="assignments",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a parameter, e.g. landscape_border_weight=1 (repeatable)",
+    )
+    europe.add_argument("--states", metavar="FILE", help="states CSV (default: packaged)")
+    europe.add_argument("--borders", metavar="FILE", help="borders CSV (default: packaged)")
     parser.add_argument("--json", action="store_true", help="print the minima as JSON")
     parser.add_argument(
         "--seed", type=int, default=0, help="seed for the order of play (default: 0)"
@@ -64,15 +91,32 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="N",
         help="random starts when there are too many actors to enumerate (default: 10000)",
     )
-    parser.set_defaults(handler=handle)
+    parser.set_defaults(handler=handle, parser=parser)
+
+
+def _check_mode(args: argparse.Namespace) -> None:
+    """Either --sizes with --propensity, or --europe; exit 2 with a usage message if not."""
+    parser: argparse.ArgumentParser = args.parser
+    files = args.sizes is not None or args.propensity is not None
+    europe_options = args.scenario is not None or args.assignments or args.states or args.borders
+    if args.europe and files:
+        parser.error("--europe builds the actors from the data: drop --sizes/--propensity")
+    if not args.europe:
+        if europe_options:
+            parser.error("--scenario, --set, --states and --borders go with --europe")
+        if args.sizes is None or args.propensity is None:
+            parser.error("give both --sizes and --propensity, or --europe")
 
 
 def handle(args: argparse.Namespace) -> int:
-    """Load the two files, find the local minima and print them."""
+    """Load the actors, find the local minima and print them."""
     import numpy as np
 
     from coalition_sim import landscape
 
+    _check_mode(args)
+    if args.europe:
+        return handle_europe(args)
     names, sizes, propensity = load_csv_inputs(args.sizes, args.propensity)
     minima = landscape.local_minima(
         np.array(sizes), propensity, names=names, seed=args.seed, restarts=args.restarts
@@ -85,6 +129,51 @@ def handle(args: argparse.Namespace) -> int:
     else:
         how = f"{args.restarts} random restarts"
     print(_report(minima, len(names), how, args.seed))
+    return 0
+
+
+def handle_europe(args: argparse.Namespace) -> int:
+    """Build Europe's landscape from the data and print its predicted alignments."""
+    from coalition_sim import europe_landscape, landscape
+    from coalition_sim.cli.common import load_data
+    from coalition_sim.parameters import load_scenario
+
+    scenario = load_scenario(args.scenario or "baseline").with_assignments(args.assignments)
+    view = europe_landscape.for_scenario(scenario, load_data(args))
+    minima = view.minima(seed=args.seed, restarts=args.restarts)
+    coalition, adversary = europe_landscape.COALITION_SIDE, europe_landscape.ADVERSARY_SIDE
+    if args.json:
+        rows = []
+        for m in minima:
+            row = _as_json(m)
+            row["coalition"] = list(m.sides[coalition])
+            row["adversary"] = list(m.sides[adversary])
+            rows.append(row)
+        print(json.dumps(rows, indent=2))
+        return 0
+    n = len(view.names)
+    if landscape.enumerates(n, view.pinned):
+        how = f"all {landscape.configuration_count(n, view.pinned)} configurations"
+    else:
+        how = f"{args.restarts} random restarts"
+    pinned = " and ".join(view.pinned)
+    lines = [
+        f"Predicted alignments of Europe, scenario {scenario.name}: {n} actors, {pinned} "
+        f"pinned to the adversary's side; {len(minima)} local "
+        f"{'minimum' if len(minima) == 1 else 'minima'}, deepest first; basin = share of "
+        f"the starting configurations ({how}, seed {args.seed}) whose dynamics end there."
+    ]
+    width = len(str(len(minima)))
+    for rank, m in enumerate(minima, start=1):
+        lines += [
+            "",
+            f"{rank:>{width}}. energy {m.energy:.6g}   basin {_percent(m.basin)}",
+            f"{'':>{width}}  coalition ({len(m.sides[coalition])}): "
+            + (", ".join(m.sides[coalition]) or "(nobody)"),
+            f"{'':>{width}}  adversary's side ({len(m.sides[adversary])}): "
+            + ", ".join(m.sides[adversary]),
+        ]
+    print("\n".join(lines))
     return 0
 
 
