@@ -1,0 +1,125 @@
+"""``coalition-sim scenarios``: list the presets, show every value of one."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+
+import pytest
+
+from coalition_sim.parameters import PRESETS, SCHEMA, load_scenario
+
+
+def test_list_shows_all_five_presets_with_a_description(cli):
+    code, out, err = cli("scenarios")
+    assert code == 0, err
+    lines = out.strip().splitlines()
+    assert len(lines) == 5
+    names = [line.split()[0] for line in lines]
+    assert names == [
+        "baseline", "us-withdrawal", "unanimity-veto", "ukraine-investment", "fast-track",
+    ]  # fmt: skip
+    for line, name in zip(lines, names, strict=True):
+        assert line.split(None, 1)[1] == PRESETS[name].description
+    code, again, _ = cli("scenarios", "list")
+    assert code == 0
+    assert again == out
+
+
+@pytest.mark.parametrize("name", list(PRESETS))
+def test_show_prints_every_parameter(cli, name):
+    code, out, err = cli("scenarios", "show", name)
+    assert code == 0, err
+    scenario = PRESETS[name]
+    assert out.startswith(f"{name}: {scenario.description}\n")
+    for parameter in SCHEMA.values():
+        value = scenario[parameter.name]
+        if isinstance(value, tuple):
+            value = " ".join(value)
+        elif value is None:
+            value = "never"
+        line = re.search(rf"^ ([ *]){parameter.name}\s+(.*)$", out, re.M)
+        assert line, parameter.name
+        assert line.group(2).startswith(str(value)), parameter.name
+        assert parameter.unit in line.group(2)
+        differs = scenario[parameter.name] != parameter.default
+        assert (line.group(1) == "*") == differs, parameter.name
+    for group in {p.group for p in SCHEMA.values()}:
+        assert f"[{group}]" in out
+    for iso3, traits in scenario.state_overrides.items():
+        for trait in traits:
+            assert f"*state.{iso3}.{trait}" in out
+
+
+def test_show_marks_what_a_preset_changes(cli):
+    code, out, _ = cli("scenarios", "show", "us-withdrawal")
+    assert code == 0
+    assert re.search(r"^ \*us_withdrawal_step\s+4\s", out, re.M)
+    assert re.search(r"^  reliability\s+0\.75\s", out, re.M)
+    code, out, _ = cli("scenarios", "show", "baseline")
+    assert code == 0
+    assert "*" not in "".join(line[:2] for line in out.splitlines()[2:] if line.startswith(" "))
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG (doc mismatch): `scenarios --help` says show prints every parameter 'with its "
+    "value, unit, range and source', but the lines hold value, unit and help only",
+)
+def test_show_prints_range_and_source(cli):
+    code, out, _ = cli("scenarios", "show", "baseline")
+    assert code == 0
+    for parameter in SCHEMA.values():
+        line = re.search(rf"^ [ *]{parameter.name}\s+(.*)$", out, re.M).group(1)
+        assert parameter.describe_allowed() in line or parameter.source in line, parameter.name
+
+
+@pytest.mark.parametrize("name", list(PRESETS))
+def test_show_toml_is_a_scenario_file(cli, tmp_path, name):
+    code, out, err = cli("scenarios", "show", name, "--toml")
+    assert code == 0, err
+    tomllib.loads(out)
+    path = tmp_path / "copy.toml"
+    path.write_text(out)
+    assert load_scenario(path).flat() == PRESETS[name].flat()
+    # And the file shows like the preset.
+    code, shown, _ = cli("scenarios", "show", path)
+    assert code == 0
+    assert shown.startswith(f"{name}: ")
+
+
+def test_show_a_toml_file_with_overrides(cli, tmp_path):
+    path = tmp_path / "mine.toml"
+    path.write_text('admission_rule = "core"\n[states.HUN]\nreliability = 0.05\n')
+    code, out, err = cli("scenarios", "show", path)
+    assert code == 0, err
+    assert re.search(r"^ \*admission_rule\s+core\s", out, re.M)
+    assert re.search(r"^ \*state\.HUN\.reliability\s+0\.05", out, re.M)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["show"], "name a scenario; allowed: baseline, us-withdrawal"),
+        (["show", "nowhere"], "unknown scenario 'nowhere'; allowed: a TOML file or one of"),
+        (["show", "nowhere.toml"], "nowhere.toml: scenario file not found"),
+    ],
+)
+def test_show_bad_input(cli, tmp_path, monkeypatch, args, message):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = cli("scenarios", *args)
+    assert code == 2
+    assert out == ""
+    assert err.startswith("coalition-sim scenarios: error: ")
+    assert len(err.strip().splitlines()) == 1
+    assert message in err
+
+
+def test_show_malformed_toml(cli, tmp_path):
+    path = tmp_path / "bad.toml"
+    path.write_text("admission_rule = \n")
+    code, out, err = cli("scenarios", "show", path)
+    assert code == 2
+    assert out == ""
+    assert f"{path}: malformed TOML" in err
+    assert len(err.strip().splitlines()) == 1

@@ -1,0 +1,138 @@
+"""``coalition-sim states``: every input of the model, raw and derived, per state."""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from coalition_sim.simulation import RAW_COLUMNS
+
+DATA = Path(__file__).resolve().parents[1] / "coalition_sim" / "data"
+DERIVED = ("proximity", "alignment", "reliability", "industry", "capability_usd_bn", "status")
+
+
+def states_csv(cli, *args):
+    code, out, err = cli("states", "--format", "csv", *args)
+    assert code == 0, err
+    assert err == ""
+    return pd.read_csv(io.StringIO(out)).set_index("iso3")
+
+
+def test_csv_has_raw_and_derived_columns_for_every_state(cli, real_dataset):
+    table = states_csv(cli)
+    assert len(table) == 41
+    assert list(table.index) == [r["iso3"] for r in real_dataset.actor_rows()]
+    for column in ("name", *RAW_COLUMNS, "nato", "eu", "nuclear", *DERIVED):
+        assert column in table.columns, column
+    assert table.loc["LTU", "proximity"] == pytest.approx(math.exp(-31 / 600), rel=1e-3)
+    assert table.loc["HUN", "reliability"] == 0.35
+    assert table.loc["HUN", "alignment"] == 0
+    assert table.loc["MKD", "alignment"] == 0.5  # yes, abstain
+    assert table.loc["GBR", "industry"] == 1
+    assert table.loc["FRA", "nuclear"]
+    assert table.loc["UKR", "status"] == "founder"
+    assert table.loc["FRA", "status"] == "outsider"
+    assert table.loc["POL", "gdp_usd_bn_2024"] == pytest.approx(
+        real_dataset.row("POL")["gdp_usd_bn_2024"], rel=1e-3
+    )
+
+
+def test_json_is_a_list_of_records(cli):
+    code, out, err = cli("states", "--format", "json")
+    assert code == 0, err
+    records = json.loads(out)
+    assert len(records) == 41
+    by = {r["iso3"]: r for r in records}
+    assert by["EST"]["name"] == "Estonia"
+    assert by["EST"]["nato"] is True
+    assert by["HUN"]["reliability"] == 0.35
+    assert set(DERIVED) <= set(by["EST"])
+
+
+def test_table_is_readable(cli):
+    code, out, err = cli("states")
+    assert code == 0, err
+    lines = out.strip().splitlines()
+    assert len(lines) == 42  # header and 41 states
+    header = lines[0].split()
+    assert header[0] == "iso3"
+    for column in ("proximity", "alignment", "reliability", "industry", "capability", "status"):
+        assert column in header
+    assert any(line.split()[0] == "UKR" and line.split()[-1] == "founder" for line in lines)
+
+
+def test_scenario_and_overrides_change_the_table(cli):
+    table = states_csv(
+        cli, "--scenario", "unanimity-veto", "--set", "state.HUN.reliability=0.1",
+        "--set", "reliability=0.9",
+    )  # fmt: skip
+    assert table.loc["HUN", "status"] == "founder"
+    assert table.loc["HUN", "reliability"] == 0.1
+    assert table.loc["SVK", "reliability"] == 0.35
+    assert table.loc["SVK", "alignment"] == 0.0  # the preset's override
+    assert table.loc["POL", "reliability"] == 0.9
+
+
+def test_states_file_with_a_modified_copy_changes_the_output(cli, tmp_path):
+    text = (DATA / "european_states.csv").read_text(encoding="utf-8")
+    # Poland's capital moved ten times further from Russia, and its GDP doubled.
+    old = "POL,Poland,Central,true,true,"
+    line = next(line for line in text.splitlines() if line.startswith(old))
+    fields = line.split(",")
+    fields[5] = str(float(fields[5]) * 2)  # gdp_usd_bn_2024
+    fields[13] = "1440"  # km_capital_to_russia_or_belarus
+    path = tmp_path / "my_states.csv"
+    path.write_text(text.replace(line, ",".join(fields)), encoding="utf-8")
+    packaged = states_csv(cli)
+    mine = states_csv(cli, "--states", path)
+    assert packaged.loc["POL", "km_capital_to_russia_or_belarus"] == 144
+    assert mine.loc["POL", "km_capital_to_russia_or_belarus"] == 1440
+    assert mine.loc["POL", "proximity"] == pytest.approx(math.exp(-1440 / 600), rel=1e-3)
+    assert mine.loc["POL", "proximity"] < packaged.loc["POL", "proximity"]
+    assert mine.loc["POL", "gdp_usd_bn_2024"] == pytest.approx(
+        2 * packaged.loc["POL", "gdp_usd_bn_2024"], rel=1e-3
+    )
+    others = packaged.index != "POL"
+    pd.testing.assert_frame_equal(mine[others], packaged[others])
+
+
+def test_borders_file_is_validated(cli, tmp_path):
+    path = tmp_path / "borders.csv"
+    path.write_text("a,b,kind\nPOL,DEU,land\nPOL,XYZ,land\n")
+    code, out, err = cli("states", "--borders", path)
+    assert code == 2
+    assert out == ""
+    assert err.strip() == (
+        f"coalition-sim states: error: {path}, row 3, column b: unknown ISO3 code XYZ "
+        "(not in the states file)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--states", "missing.csv"], "missing.csv: data file not found"),
+        (["--set", "relability=0.3"], "unknown parameter 'relability'"),
+        (["--scenario", "nowhere"], "unknown scenario 'nowhere'"),
+        (["--set", "founders=ZZZ"], "founders: unknown ISO3 code ZZZ"),
+    ],
+)
+def test_bad_input(cli, args, message):
+    code, out, err = cli("states", *args)
+    assert code == 2
+    assert out == ""
+    assert "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+    assert err.startswith("coalition-sim states: error: ")
+    assert message in err
+
+
+def test_unknown_format_is_refused_by_argparse(cli):
+    with pytest.raises(SystemExit) as info:
+        cli("states", "--format", "xml")
+    assert info.value.code == 2
