@@ -654,11 +654,12 @@ _PARAMETERS: tuple[Parameter, ...] = (
     _p(
         "breach_tolerance_pct",
         "float",
-        0.1,
+        0.25,
         "% of GDP",
         "bargaining",
         "bargaining: shortfall below a negotiated commitment path that counts as a breach",
-        "modelling assumption: 0.1 % of GDP is visible in NATO's annual expenditure figures",
+        "modelling assumption: more than a quarter's full ramp (ramp_rate) behind, so a "
+        "single missed quarter is not yet a breach",
         low=0.0,
         high=5.0,
     ),
