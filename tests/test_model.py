@@ -500,3 +500,31 @@ def test_rng_argument_overrides_the_scenario_seed(real_dataset):
 
     assert np.array_equal(threat_path(rng=1), threat_path())  # scenario seed is 1
     assert not np.array_equal(threat_path(rng=2), threat_path())
+
+
+# ------------------------------------------------------------------ exits
+
+
+def test_an_unhappy_member_leaves_after_its_patience_and_may_reapply(world):
+    # qmv admits CCC at step 1 (see above). With exit_threshold 5 (the largest allowed)
+    # every non-founder member is unhappy: CCC's discontent is 1 at step 1 and 2 at
+    # step 2, when it reaches exit_patience 2 and leaves. It may apply again from step
+    # 2 + 1 + reapply_delay 4 = 7, and does (its U of joining, 1.17, is unchanged).
+    model = build(world, admission_rule="qmv", exit_threshold=5.0, exit_patience=2)
+    model.step()
+    assert "CCC" in members(model)
+    model.step()
+    (exit_,) = events(model, "exit")
+    assert (exit_.step, exit_.actor) == (2, "CCC")
+    assert members(model) == {"AAA", "BBB", "HHH"}  # founders never leave
+    assert model.status_of(model.index["CCC"]) == "outsider"
+    assert model.eligible_from[model.index["CCC"]] == 7
+    for _ in range(4):
+        model.step()
+    assert [e.step for e in events(model, "application")] == [1]
+    model.step()
+    assert [e.step for e in events(model, "application")] == [1, 7]
+    assert model.join_order[-2:] == [("CCC", 1), ("CCC", 7)]
+    frame = model.datacollector.get_model_vars_dataframe()
+    assert frame["members"].tolist() == [3, 4, 3, 3, 3, 3, 3, 4]
+    assert frame["exits"].tolist() == [0, 0, 1, 0, 0, 0, 0, 0]

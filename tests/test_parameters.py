@@ -432,3 +432,23 @@ def test_to_toml_escapes_quotes_and_backslashes():
     scenario = Scenario('a "b"', "c:\\d", DEFAULT.values)
     document = tomllib.loads(scenario.to_toml())
     assert (document["name"], document["description"]) == ('a "b"', "c:\\d")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG (minor): Parameter.validate checks isinstance(value, (int, float)), so numpy "
+    "integers (np.int64 from an array or a DataFrame row) are refused as 'not a number'",
+)
+def test_numpy_integers_are_numbers():
+    import numpy as np
+
+    scenario = DEFAULT.with_values({"steps": np.int64(12), "reliability": np.int64(1)})
+    assert scenario["steps"] == 12
+    assert type(scenario["steps"]) is int
+    assert scenario["reliability"] == 1.0
+
+
+def test_numpy_floats_are_numbers():
+    import numpy as np
+
+    assert DEFAULT.with_values({"reliability": np.float64(0.5)})["reliability"] == 0.5
