@@ -434,6 +434,12 @@ def test_the_installed_command_runs_and_fails_cleanly(tmp_path):
     assert listing(tmp_path / "r") == FILES
     meta = json.loads((tmp_path / "r" / "metadata.json").read_text())
     assert meta["command"] == f"coalition-sim run --steps 3 --seed 4 --out {tmp_path / 'r'}"
+    # The same run in this process (another hash seed) gives the same tables.
+    from coalition_sim.simulation import simulate
+
+    here = simulate(PRESETS["baseline"], seed=4, steps=3, collect_states=True)
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "r" / "steps.parquet"), here.steps)
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "r" / "events.parquet"), here.events)
     bad = subprocess.run(
         [exe, "run", "--set", "reliabilty=0.5", "--out", tmp_path / "s"],
         capture_output=True, text=True, timeout=120, check=False, cwd=tmp_path,

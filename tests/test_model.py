@@ -528,3 +528,21 @@ def test_an_unhappy_member_leaves_after_its_patience_and_may_reapply(world):
     frame = model.datacollector.get_model_vars_dataframe()
     assert frame["members"].tolist() == [3, 4, 3, 3, 3, 3, 3, 4]
     assert frame["exits"].tolist() == [0, 0, 1, 0, 0, 0, 0, 0]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="DOUBTFUL: model.hold_vote sets label 'applicant' on a rejected state and it keeps "
+    "that status in later steps when it does not apply (waiting out reapply_delay)",
+)
+def test_a_rejected_state_is_not_an_applicant_while_it_waits(world):
+    # DDD applies (threshold -2) and is rejected at step 1 (scores 0.25 and 0.5, not above
+    # vote_threshold 0.5; see _core_or_majority_world), then may not apply before step 6.
+    model = build(
+        world, vote_threshold=0.5, application_threshold=-2.0, **{"state.DDD.reliability": 0.0}
+    )
+    model.step()
+    assert [e.target for e in events(model, "rejection", 1)] == ["DDD"]
+    model.step()
+    assert not [e for e in events(model, "application", 2) if e.actor == "DDD"]
+    assert model.status_of(model.index["DDD"]) != "applicant"

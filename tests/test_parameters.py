@@ -452,3 +452,13 @@ def test_numpy_floats_are_numbers():
     import numpy as np
 
     assert DEFAULT.with_values({"reliability": np.float64(0.5)})["reliability"] == 0.5
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="DOUBTFUL: founders may be empty (--set founders=); the run then has no coalition "
+    "and no one can ever be admitted (no voters), silently",
+)
+def test_founders_cannot_be_empty():
+    with pytest.raises(InputError, match="founders"):
+        DEFAULT.with_assignments(["founders="])
