@@ -15,18 +15,35 @@ from coalition_sim.sweep.compare import add_derived, mean_difference, summary_ta
 @pytest.fixture(scope="module")
 def swept(tmp_path_factory):
     out = tmp_path_factory.mktemp("cmp") / "s"
-    argv = ["sweep", "--param", "admission_rule=unanimity,qmv", "--param",
-            "reliability=0.5,0.123", "--reps", "6", "--steps", "12", "--keep-steps",
-            "--workers", "1", "--quiet", "--out", str(out)]  # fmt: skip
+    argv = [
+        "sweep",
+        "--param",
+        "admission_rule=unanimity,qmv",
+        "--param",
+        "reliability=0.5,0.123",
+        "--reps",
+        "6",
+        "--steps",
+        "12",
+        "--keep-steps",
+        "--workers",
+        "1",
+        "--quiet",
+        "--out",
+        str(out),
+    ]
     assert sweep_fakes.main(argv) == 1  # the 0.123 runs fail on purpose
     return out
 
 
 def test_statistics_match_a_hand_computation():
     runs = pd.DataFrame(
-        {"status": ["ok"] * 5 + ["error"], "g": ["a", "a", "a", "b", "b", "b"],
-         "x": [1.0, 2.0, 4.0, 3.0, 5.0, np.nan]}
-    )  # fmt: skip
+        {
+            "status": ["ok"] * 5 + ["error"],
+            "g": ["a", "a", "a", "b", "b", "b"],
+            "x": [1.0, 2.0, 4.0, 3.0, 5.0, np.nan],
+        }
+    )
     table = summary_table(runs, ["g"], ["x"]).set_index("g")
     a = np.array([1.0, 2.0, 4.0])
     half = stats.t.ppf(0.975, 2) * a.std(ddof=1) / np.sqrt(3)
@@ -48,8 +65,9 @@ def test_parity_never_reached_is_a_share_not_a_minus_one_mean():
 
 
 def test_mean_difference_welch():
-    runs = pd.DataFrame({"status": "ok", "g": ["a"] * 4 + ["b"] * 4,
-                         "x": [1, 2, 3, 4, 11, 12, 13, 14]})  # fmt: skip
+    runs = pd.DataFrame(
+        {"status": "ok", "g": ["a"] * 4 + ["b"] * 4, "x": [1, 2, 3, 4, 11, 12, 13, 14]}
+    )
     d = mean_difference(runs, "g", "x", "a", "b")
     assert d["difference"] == 10 and d["ci95_low"] < 10 < d["ci95_high"] and d["p_value"] < 1e-4
 
@@ -60,8 +78,17 @@ def test_compare_cli_table_csv_and_figures(swept, tmp_path, capsys):
     out = capsys.readouterr().out
     assert "admission_rule=qmv, reliability=0.5" in out and "95% CI" in out
     table = pd.read_csv(swept / "compare.csv")
-    assert {"admission_rule", "reliability", "metric", "n", "failed", "mean", "sd",
-            "ci95_low", "ci95_high"} <= set(table.columns)  # fmt: skip
+    assert {
+        "admission_rule",
+        "reliability",
+        "metric",
+        "n",
+        "failed",
+        "mean",
+        "sd",
+        "ci95_low",
+        "ci95_high",
+    } <= set(table.columns)
     failed = table[table.reliability == 0.123]
     assert (failed.n == 0).all() and (failed.failed == 6).all()
     assert fig.stat().st_size > 10_000 and (tmp_path / "fig-timecourse.png").exists()
@@ -70,8 +97,16 @@ def test_compare_cli_table_csv_and_figures(swept, tmp_path, capsys):
 
 def test_compare_by_and_metric(swept, tmp_path, capsys):
     csv = tmp_path / "t.csv"
-    argv = ["compare", str(swept), "--by", "admission_rule", "--metric", "final_parity",
-            "--csv", str(csv)]  # fmt: skip
+    argv = [
+        "compare",
+        str(swept),
+        "--by",
+        "admission_rule",
+        "--metric",
+        "final_parity",
+        "--csv",
+        str(csv),
+    ]
     assert main(argv) == 0
     table = pd.read_csv(csv)
     assert list(table.admission_rule) == ["unanimity", "qmv"] and set(table.metric) == {

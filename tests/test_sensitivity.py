@@ -8,14 +8,35 @@ import sweep_fakes
 
 from coalition_sim.cli import main
 
-PARAMS = ["--param", "reliability=0.2:0.9", "--param", "cost_advantage=3:5",
-          "--param", "admission_rule=unanimity,qmv,core"]  # fmt: skip
+PARAMS = [
+    "--param",
+    "reliability=0.2:0.9",
+    "--param",
+    "cost_advantage=3:5",
+    "--param",
+    "admission_rule=unanimity,qmv,core",
+]
 
 
 def _sweep(tmp_path, method, samples):
     out = tmp_path / method
-    argv = ["sweep", "--sample", method, "--samples", str(samples), *PARAMS, "--reps", "2",
-            "--steps", "6", "--workers", "1", "--quiet", "--out", str(out)]  # fmt: skip
+    argv = [
+        "sweep",
+        "--sample",
+        method,
+        "--samples",
+        str(samples),
+        *PARAMS,
+        "--reps",
+        "2",
+        "--steps",
+        "6",
+        "--workers",
+        "1",
+        "--quiet",
+        "--out",
+        str(out),
+    ]
     assert sweep_fakes.main(argv) == 0
     return out
 
@@ -44,8 +65,23 @@ def test_morris_ranks_parameters(tmp_path, capsys):
 
 def test_sensitivity_refuses_a_grid(tmp_path, capsys):
     out = tmp_path / "g"
-    assert sweep_fakes.main(["sweep", "--param", "reliability=0.5,0.9", "--steps", "3",
-                             "--workers", "1", "--quiet", "--out", str(out)]) == 0  # fmt: skip
+    assert (
+        sweep_fakes.main(
+            [
+                "sweep",
+                "--param",
+                "reliability=0.5,0.9",
+                "--steps",
+                "3",
+                "--workers",
+                "1",
+                "--quiet",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     assert main(["sensitivity", str(out)]) == 2
     assert "needs a sobol or morris sweep" in capsys.readouterr().err
 

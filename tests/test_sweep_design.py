@@ -84,8 +84,7 @@ def test_errors_match_run_set_messages():
 def test_grid_range_needs_points_but_lhs_does_not():
     with pytest.raises(InputError, match="a grid needs a number of points"):
         build_spec(params=["reliability=0.5:0.9"])
-    spec = build_spec(params=["reliability=0.5:0.9", "cost_advantage=3:5"], sample="lhs",
-                      samples=8)  # fmt: skip
+    spec = build_spec(params=["reliability=0.5:0.9", "cost_advantage=3:5"], sample="lhs", samples=8)
     assert len(build_design(spec)) == 8
 
 
@@ -172,8 +171,11 @@ def test_grid_order_is_row_major():
     spec = build_spec(params=["reliability=0.5,0.9", "admission_rule=unanimity,qmv,core"])
     settings = build_design(spec).settings
     assert [(s["reliability"], s["admission_rule"]) for s in settings[:4]] == [
-        (0.5, "unanimity"), (0.5, "qmv"), (0.5, "core"), (0.9, "unanimity"),
-    ]  # fmt: skip
+        (0.5, "unanimity"),
+        (0.5, "qmv"),
+        (0.5, "core"),
+        (0.9, "unanimity"),
+    ]
 
 
 def test_sobol_and_morris_sizes_and_determinism():

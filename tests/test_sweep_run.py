@@ -27,8 +27,17 @@ ROOT = Path(__file__).resolve().parents[1]
 FAKES = Path(sweep_fakes.__file__)
 PYTHON = sys.executable
 
-SMALL = ["--param", "reliability=0.6,0.8", "--param", "admission_rule=unanimity,qmv",
-         "--reps", "3", "--steps", "4", "--quiet"]  # fmt: skip
+SMALL = [
+    "--param",
+    "reliability=0.6,0.8",
+    "--param",
+    "admission_rule=unanimity,qmv",
+    "--reps",
+    "3",
+    "--steps",
+    "4",
+    "--quiet",
+]
 
 
 def runs(folder: Path) -> pd.DataFrame:
@@ -63,8 +72,7 @@ def test_serial_pool_and_dask_give_identical_files(tmp_path):
     assert meta["workers"]["backend"] == "dask" and meta["workers"]["scheduler"].startswith(
         "tcp://127.0.0.1:"
     )
-    assert meta["counts"] == {"planned": 24, "done_before": 0, "to_run": 24, "ok": 24,
-                              "failed": 0}  # fmt: skip
+    assert meta["counts"] == {"planned": 24, "done_before": 0, "to_run": 24, "ok": 24, "failed": 0}
     for key in ("version", "base_scenario", "design", "master_seed", "timings", "host"):
         assert key in meta
 
@@ -73,9 +81,22 @@ def test_runs_table_layout_and_rerun_command(tmp_path, capsys):
     out = tmp_path / "s"
     assert main(["sweep", *SMALL, "--workers", "1", "--out", str(out)]) == 0
     table = pd.read_parquet(out / "runs.parquet")
-    head = ["run_id", "sample_id", "replication", "seed", "status", "reliability",
-            "admission_rule", "final_members", "members", "final_parity", "final_cohesion",
-            "final_credibility", "first_parity_step", "vetoes_unreliable"]  # fmt: skip
+    head = [
+        "run_id",
+        "sample_id",
+        "replication",
+        "seed",
+        "status",
+        "reliability",
+        "admission_rule",
+        "final_members",
+        "members",
+        "final_parity",
+        "final_cohesion",
+        "final_credibility",
+        "first_parity_step",
+        "vetoes_unreliable",
+    ]
     assert list(table.columns[: len(head)]) == head
     assert list(table.columns[-3:]) == ["error", "wall_time_s", "command"]
     row = table.iloc[7]
@@ -101,8 +122,9 @@ def test_pool_restarts_after_a_worker_dies(tmp_path):
     os.environ["FAKE_DIE_MARKER"] = str(marker)
     try:
         with PoolExecutor(2) as ex:
-            result = SweepRunner(spec, tmp_path / "pool", ex, context=killer, progress=False,
-                                 chunk=2).run()  # fmt: skip
+            result = SweepRunner(
+                spec, tmp_path / "pool", ex, context=killer, progress=False, chunk=2
+            ).run()
             assert ex.restarts == 1
     finally:
         del os.environ["FAKE_DIE_MARKER"]
@@ -115,8 +137,18 @@ def test_pool_restarts_after_a_worker_dies(tmp_path):
 
 def test_failed_runs_are_recorded_and_the_sweep_goes_on(tmp_path, capsys):
     out = tmp_path / "f"
-    argv = ["--param", "reliability=0.5,0.123,0.9", "--reps", "2", "--steps", "3",
-            "--workers", "2", "--out", str(out)]  # fmt: skip
+    argv = [
+        "--param",
+        "reliability=0.5,0.123,0.9",
+        "--reps",
+        "2",
+        "--steps",
+        "3",
+        "--workers",
+        "2",
+        "--out",
+        str(out),
+    ]
     assert fake_sweep(argv) == 1
     err = capsys.readouterr().err
     assert "2 of 6 runs failed" in err and "rerun: coalition-sim run" in err
@@ -135,11 +167,35 @@ def test_failed_runs_are_recorded_and_the_sweep_goes_on(tmp_path, capsys):
 
 def _start(out: Path, extra_env: dict[str, str], *args: str) -> subprocess.Popen:
     env = {**os.environ, "FAKE_SLEEP": "0.004", **extra_env}
-    argv = [PYTHON, str(FAKES), "sweep", "--param", "reliability=0.5:0.9:5", "--reps", "80",
-            "--steps", "3", "--workers", "2", "--flush-every", "8", "--chunk-size", "4",
-            "--out", str(out), *args]  # fmt: skip
-    return subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            start_new_session=True, cwd=ROOT, text=True)  # fmt: skip
+    argv = [
+        PYTHON,
+        str(FAKES),
+        "sweep",
+        "--param",
+        "reliability=0.5:0.9:5",
+        "--reps",
+        "80",
+        "--steps",
+        "3",
+        "--workers",
+        "2",
+        "--flush-every",
+        "8",
+        "--chunk-size",
+        "4",
+        "--out",
+        str(out),
+        *args,
+    ]
+    return subprocess.Popen(
+        argv,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+        cwd=ROOT,
+        text=True,
+    )
 
 
 def _wait_for_parts(out: Path, proc: subprocess.Popen, count: int = 3) -> None:
@@ -156,8 +212,24 @@ def _wait_for_parts(out: Path, proc: subprocess.Popen, count: int = 3) -> None:
 @pytest.mark.parametrize("how", ["SIGKILL", "SIGINT"])
 def test_resume_after_interruption_equals_an_uninterrupted_sweep(tmp_path, how):
     reference = tmp_path / "ref"
-    assert fake_sweep(["--param", "reliability=0.5:0.9:5", "--reps", "80", "--steps", "3",
-                       "--workers", "1", "--out", str(reference), "--quiet"]) == 0  # fmt: skip
+    assert (
+        fake_sweep(
+            [
+                "--param",
+                "reliability=0.5:0.9:5",
+                "--reps",
+                "80",
+                "--steps",
+                "3",
+                "--workers",
+                "1",
+                "--out",
+                str(reference),
+                "--quiet",
+            ]
+        )
+        == 0
+    )
     out = tmp_path / "cut"
     proc = _start(out, {})
     _wait_for_parts(out, proc)
@@ -173,10 +245,15 @@ def test_resume_after_interruption_equals_an_uninterrupted_sweep(tmp_path, how):
     assert not (out / "runs.parquet").exists()
     saved = storage.done_run_ids(out)
     assert 0 < len(saved) < 400
-    resumed = subprocess.run([PYTHON, str(FAKES), "sweep", "--resume", str(out)], check=False,
-                             cwd=ROOT,
-                             capture_output=True, text=True, timeout=60,
-                             env={**os.environ, "FAKE_SLEEP": "0"})  # fmt: skip
+    resumed = subprocess.run(
+        [PYTHON, str(FAKES), "sweep", "--resume", str(out)],
+        check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "FAKE_SLEEP": "0"},
+    )
     assert resumed.returncode == 0, resumed.stderr
     assert f"{len(saved)} already done" in resumed.stderr
     assert "%|" not in resumed.stderr  # no progress bar in a pipe
@@ -188,10 +265,23 @@ def test_resume_after_interruption_equals_an_uninterrupted_sweep(tmp_path, how):
 
 def test_resume_refuses_another_sweep(tmp_path, capsys):
     out = tmp_path / "a"
-    assert fake_sweep(["--param", "reliability=0.5,0.9", "--steps", "2", "--out", str(out),
-                       "--quiet", "--workers", "1"]) == 0  # fmt: skip
-    assert fake_sweep(["--param", "reliability=0.5,0.8", "--steps", "2", "--resume",
-                       str(out)]) == 2  # fmt: skip
+    assert (
+        fake_sweep(
+            [
+                "--param",
+                "reliability=0.5,0.9",
+                "--steps",
+                "2",
+                "--out",
+                str(out),
+                "--quiet",
+                "--workers",
+                "1",
+            ]
+        )
+        == 0
+    )
+    assert fake_sweep(["--param", "reliability=0.5,0.8", "--steps", "2", "--resume", str(out)]) == 2
     assert "holds another sweep" in capsys.readouterr().err
     # resuming a finished sweep runs nothing and changes nothing
     before = runs(out)
@@ -213,16 +303,18 @@ def test_dask_worker_killed_mid_sweep_loses_and_duplicates_nothing(tmp_path):
 
     os.environ["FAKE_SLEEP"] = "0.01"
     try:
-        cluster = LocalCluster(n_workers=2, threads_per_worker=1, host="127.0.0.1",
-                               dashboard_address=None)  # fmt: skip
+        cluster = LocalCluster(
+            n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address=None
+        )
         with cluster, Client(cluster) as client:
             out = tmp_path / "dask"
             result: dict = {}
 
             def sweep() -> None:
                 with DaskExecutor(cluster.scheduler_address) as ex:
-                    runner = SweepRunner(spec, out, ex, context=context, progress=False,
-                                         chunk=3, flush_rows=6)  # fmt: skip
+                    runner = SweepRunner(
+                        spec, out, ex, context=context, progress=False, chunk=3, flush_rows=6
+                    )
                     result["r"] = runner.run()
 
             thread = threading.Thread(target=sweep)
@@ -293,12 +385,31 @@ def test_sweep_file_with_data_files(tmp_path):
     sweep_file.write_text(
         'name = "x"\nreps = 2\nsteps = 3\n[params]\nadmission_rule = ["unanimity", "core"]\n'
     )
-    data = ["--states", str(tmp_path / "european_states.csv"),
-            "--borders", str(tmp_path / "borders.csv")]  # fmt: skip
-    assert main(["sweep", str(sweep_file), "--workers", "1", "--quiet",
-                 "--out", str(tmp_path / "a"), *data]) == 0  # fmt: skip
-    assert main(["sweep", str(sweep_file), "--workers", "1", "--quiet",
-                 "--out", str(tmp_path / "b")]) == 0  # fmt: skip
+    data = [
+        "--states",
+        str(tmp_path / "european_states.csv"),
+        "--borders",
+        str(tmp_path / "borders.csv"),
+    ]
+    assert (
+        main(
+            [
+                "sweep",
+                str(sweep_file),
+                "--workers",
+                "1",
+                "--quiet",
+                "--out",
+                str(tmp_path / "a"),
+                *data,
+            ]
+        )
+        == 0
+    )
+    assert (
+        main(["sweep", str(sweep_file), "--workers", "1", "--quiet", "--out", str(tmp_path / "b")])
+        == 0
+    )
     a, b = runs(tmp_path / "a"), runs(tmp_path / "b")
     assert a.command.str.contains("--states").all()
     pd.testing.assert_frame_equal(a.drop(columns="command"), b.drop(columns="command"))
@@ -308,9 +419,22 @@ def test_sweep_file_with_data_files(tmp_path):
 
 def test_dry_run_writes_nothing(tmp_path, capsys):
     out = tmp_path / "dry"
-    argv = ["sweep", "--sample", "morris", "--samples", "3", "--param", "reliability=0.5:0.9",
-            "--param", "admission_rule=unanimity,qmv", "--reps", "2", "--dry-run",
-            "--out", str(out)]  # fmt: skip
+    argv = [
+        "sweep",
+        "--sample",
+        "morris",
+        "--samples",
+        "3",
+        "--param",
+        "reliability=0.5:0.9",
+        "--param",
+        "admission_rule=unanimity,qmv",
+        "--reps",
+        "2",
+        "--dry-run",
+        "--out",
+        str(out),
+    ]
     assert main(argv) == 0
     assert "18 runs: 9 samples x 2 replications (morris)" in capsys.readouterr().out
     assert not out.exists()

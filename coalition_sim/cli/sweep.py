@@ -142,8 +142,15 @@ def register(subparsers: Any) -> None:
 
 
 def _spec_given(args: argparse.Namespace) -> bool:
-    fields = (args.sweep_file, args.scenario, args.sample, args.samples, args.reps,
-              args.steps, args.seed)  # fmt: skip
+    fields = (
+        args.sweep_file,
+        args.scenario,
+        args.sample,
+        args.samples,
+        args.reps,
+        args.steps,
+        args.seed,
+    )
     return any(v is not None for v in fields) or bool(args.param or args.assignments)
 
 
@@ -168,8 +175,15 @@ def handle(args: argparse.Namespace) -> int:
 
     for name in ("--workers", "--dask-local", "--chunk-size", "--flush-every"):
         _positive(name, getattr(args, name[2:].replace("-", "_")))
-    chosen = [n for n, v in (("--workers", args.workers), ("--scheduler", args.scheduler),
-                             ("--dask-local", args.dask_local)) if v is not None]  # fmt: skip
+    chosen = [
+        n
+        for n, v in (
+            ("--workers", args.workers),
+            ("--scheduler", args.scheduler),
+            ("--dask-local", args.dask_local),
+        )
+        if v is not None
+    ]
     if len(chosen) > 1:
         raise InputError(f"{' and '.join(chosen)}: choose one place to run")
 
@@ -204,8 +218,10 @@ def handle(args: argparse.Namespace) -> int:
         from coalition_sim.simulation import simulate as run_fn
     context = RunContext(spec.base_scenario(), dataset, spec.keep_steps, run_fn)
     if args.dry_run:
-        print(f"{total} runs: {len(design)} samples x {spec.reps} replications "
-              f"({spec.sample}); output {folder}")  # fmt: skip
+        print(
+            f"{total} runs: {len(design)} samples x {spec.reps} replications "
+            f"({spec.sample}); output {folder}"
+        )
         return 0
     if not resume and not storage.folder_is_free(folder):
         if not args.force:
@@ -215,8 +231,9 @@ def handle(args: argparse.Namespace) -> int:
             )
         storage.clear_sweep_files(folder)
         if not storage.folder_is_free(folder):
-            raise InputError(f"{folder}: --force replaces sweep results only; the folder "
-                             "holds other files")  # fmt: skip
+            raise InputError(
+                f"{folder}: --force replaces sweep results only; the folder holds other files"
+            )
 
     started = time.perf_counter()
     try:
@@ -231,9 +248,17 @@ def handle(args: argparse.Namespace) -> int:
     quiet = args.quiet
     try:
         runner = SweepRunner(
-            spec, folder, executor, context=context, resume=resume, progress=not quiet,
-            chunk=args.chunk_size, design=design, setup_s=setup_s, flush_rows=args.flush_every,
-        )  # fmt: skip
+            spec,
+            folder,
+            executor,
+            context=context,
+            resume=resume,
+            progress=not quiet,
+            chunk=args.chunk_size,
+            design=design,
+            setup_s=setup_s,
+            flush_rows=args.flush_every,
+        )
         result = runner.run()
     except SweepInterrupted as stop:
         print(
@@ -255,11 +280,16 @@ def handle(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     if result.failed:
-        print(f"coalition-sim sweep: {result.failed} of {result.total} runs failed; "
-              "they are rows with status 'error' in runs.parquet", file=sys.stderr)  # fmt: skip
+        print(
+            f"coalition-sim sweep: {result.failed} of {result.total} runs failed; "
+            "they are rows with status 'error' in runs.parquet",
+            file=sys.stderr,
+        )
         for row in result.errors:
-            print(f"  run {row['run_id']}: {row['error']}\n    rerun: {row['command']}",
-                  file=sys.stderr)  # fmt: skip
+            print(
+                f"  run {row['run_id']}: {row['error']}\n    rerun: {row['command']}",
+                file=sys.stderr,
+            )
         return 1
     return 0
 

@@ -263,13 +263,27 @@ class SweepSpec:
     def differences(self, other: SweepSpec) -> list[str]:
         """Names of the defining fields that differ from ``other``."""
         mine, theirs = self.defining(), other.defining()
-        return [k for k in DEFINING if json.dumps(mine[k], default=str)
-                != json.dumps(theirs[k], default=str)]  # fmt: skip
+        return [
+            k
+            for k in DEFINING
+            if json.dumps(mine[k], default=str) != json.dumps(theirs[k], default=str)
+        ]
 
 
 #: Fields of a spec that change its runs.
-DEFINING = ("scenario", "params", "sample", "samples", "reps", "seed", "fixed", "keep_steps",
-            "morris_levels", "states_path", "borders_path")  # fmt: skip
+DEFINING = (
+    "scenario",
+    "params",
+    "sample",
+    "samples",
+    "reps",
+    "seed",
+    "fixed",
+    "keep_steps",
+    "morris_levels",
+    "states_path",
+    "borders_path",
+)
 
 
 def spec_from_dict(data: Mapping[str, Any]) -> SweepSpec:

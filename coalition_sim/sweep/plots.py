@@ -49,8 +49,7 @@ def _value_labels(frame: pd.DataFrame, by: Sequence[str]) -> pd.Series:
     """Short tick labels: the group's values, one per line (names go on the axis)."""
     if not by:
         return pd.Series("all runs", index=frame.index)
-    parts = [frame[name].map(lambda v: f"{v:g}" if isinstance(v, float) else str(v))
-             for name in by]  # fmt: skip
+    parts = [frame[name].map(lambda v: f"{v:g}" if isinstance(v, float) else str(v)) for name in by]
     out = parts[0]
     for part in parts[1:]:
         out = out + "\n" + part
@@ -81,10 +80,10 @@ def plot_distributions(
     ok["__group"] = _value_labels(ok, by)
     groups = list(dict.fromkeys(ok["__group"]))
     metrics = [m for m in metrics if pd.to_numeric(ok[m], errors="coerce").notna().any()]
-    cols = min(3, len(metrics))
+    cols = min(3 if len(groups) <= 6 else 2, len(metrics))
     rows = int(np.ceil(len(metrics) / cols))
     width = max(4.2, 0.9 * len(groups) + 1.2)
-    rotate = len(groups) > 4
+    rotate = len(groups) > 10
     fig, axes = plt.subplots(rows, cols, figsize=(width * cols, 3.9 * rows), squeeze=False)
     positions = np.arange(1, len(groups) + 1)
     for ax, metric in zip(axes.flat, metrics, strict=False):
@@ -94,26 +93,41 @@ def plot_distributions(
         ]
         means = np.array([d.mean() if len(d) else np.nan for d in data])
         if metric in SHARE_METRICS:
-            half = np.array([
-                stats.t.ppf(0.975, len(d) - 1) * d.std(ddof=1) / np.sqrt(len(d))
-                if len(d) > 1 else 0.0
-                for d in data
-            ])  # fmt: skip
-            ax.bar(positions, means, 0.6, yerr=half, capsize=3, color="tab:blue", alpha=0.7,
-                   label="share, 95% CI")  # fmt: skip
+            half = np.array(
+                [
+                    stats.t.ppf(0.975, len(d) - 1) * d.std(ddof=1) / np.sqrt(len(d))
+                    if len(d) > 1
+                    else 0.0
+                    for d in data
+                ]
+            )
+            ax.bar(
+                positions,
+                means,
+                0.6,
+                yerr=half,
+                capsize=3,
+                color="tab:blue",
+                alpha=0.7,
+                label="share, 95% CI",
+            )
             ax.set_ylim(0, 1.05)
         else:
             ax.boxplot(
-                data, positions=positions, widths=0.6, showfliers=True,
+                data,
+                positions=positions,
+                widths=0.6,
+                showfliers=True,
                 flierprops={"markersize": 2, "alpha": 0.4},
-            )  # fmt: skip
+            )
             ax.plot(positions, means, "o", color="tab:red", markersize=4, label="mean")
         ax.set_title(_wrap(label(metric)), fontsize=9)
         ax.set_ylabel(metric, fontsize=8)
         ax.set_xticks(positions)
         ax.set_xlabel(" / ".join(by), fontsize=8)
-        ax.set_xticklabels(groups, rotation=45 if rotate else 0,
-                           ha="right" if rotate else "center", fontsize=7)  # fmt: skip
+        ax.set_xticklabels(
+            groups, rotation=45 if rotate else 0, ha="right" if rotate else "center", fontsize=7
+        )
         ax.grid(axis="y", alpha=0.3)
         ax.legend(fontsize=7, loc="best")
     for ax in list(axes.flat)[len(metrics) :]:
@@ -155,8 +169,13 @@ def plot_timecourse(
                 / np.sqrt(agg["count"])
             )
             line = ax.plot(agg.index, agg["mean"], label=group, linewidth=1.5)
-            ax.fill_between(agg.index, agg["mean"] - half.fillna(0), agg["mean"] + half.fillna(0),
-                            color=line[0].get_color(), alpha=0.2)  # fmt: skip
+            ax.fill_between(
+                agg.index,
+                agg["mean"] - half.fillna(0),
+                agg["mean"] + half.fillna(0),
+                color=line[0].get_color(),
+                alpha=0.2,
+            )
         if metric == "parity":
             ax.axhline(1.0, color="black", linestyle="--", linewidth=0.8, label="parity = 1")
         ax.set_xlabel("quarter (step 0 = start of 2026)")
@@ -164,8 +183,7 @@ def plot_timecourse(
         ax.set_title(f"{metric}: mean with 95% band", fontsize=9)
         ax.grid(alpha=0.3)
         ax.legend(fontsize=7, loc="best")
-    fig.suptitle((title + "\n" if title else "") + f"Time course over {len(ok)} runs",
-                 fontsize=10)  # fmt: skip
+    fig.suptitle((title + "\n" if title else "") + f"Time course over {len(ok)} runs", fontsize=10)
     return _save(fig, path)
 
 
@@ -174,21 +192,31 @@ def plot_sensitivity(table: pd.DataFrame, method: str, path: Path, *, title: str
     plt = _pyplot()
     metrics = list(dict.fromkeys(table["metric"]))
     fig, axes = plt.subplots(
-        1, len(metrics), figsize=(max(4.5, 1.0 * table["parameter"].nunique() + 2) * len(metrics),
-                                  4.2), squeeze=False,
-    )  # fmt: skip
+        1,
+        len(metrics),
+        figsize=(max(4.5, 1.0 * table["parameter"].nunique() + 2) * len(metrics), 4.2),
+        squeeze=False,
+    )
     for ax, metric in zip(axes.flat, metrics, strict=True):
         part = table[table["metric"] == metric]
         x = np.arange(len(part))
         if method == "sobol":
-            ax.bar(x - 0.2, part["S1"], 0.4, yerr=part["S1_conf"], capsize=3,
-                   label="S1 (first order)")  # fmt: skip
-            ax.bar(x + 0.2, part["ST"], 0.4, yerr=part["ST_conf"], capsize=3,
-                   label="ST (total order)")  # fmt: skip
+            ax.bar(
+                x - 0.2, part["S1"], 0.4, yerr=part["S1_conf"], capsize=3, label="S1 (first order)"
+            )
+            ax.bar(
+                x + 0.2, part["ST"], 0.4, yerr=part["ST_conf"], capsize=3, label="ST (total order)"
+            )
             ax.set_ylabel("share of outcome variance")
         else:
-            ax.bar(x - 0.2, part["mu_star"], 0.4, yerr=part["mu_star_conf"], capsize=3,
-                   label="mu* (mean |effect|)")  # fmt: skip
+            ax.bar(
+                x - 0.2,
+                part["mu_star"],
+                0.4,
+                yerr=part["mu_star_conf"],
+                capsize=3,
+                label="mu* (mean |effect|)",
+            )
             ax.bar(x + 0.2, part["sigma"], 0.4, label="sigma (spread of effects)")
             ax.set_ylabel(f"elementary effect on {metric}")
         ax.set_xticks(x)

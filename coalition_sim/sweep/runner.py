@@ -385,10 +385,16 @@ class SweepRunner:
     def _lost_rows(self, chunk: list[tuple[int, int, dict]], error: BaseException) -> list:
         message = f"{type(error).__name__}: {error} (the task failed on the executor)"
         return [
-            {"run_id": rid, "seed": seed, "status": "error", "error": message,
-             "wall_time_s": None, "outcomes": {}}
+            {
+                "run_id": rid,
+                "seed": seed,
+                "status": "error",
+                "error": message,
+                "wall_time_s": None,
+                "outcomes": {},
+            }
             for rid, seed, _ in chunk
-        ]  # fmt: skip
+        ]
 
     # the sweep --------------------------------------------------------------------------
     def run(self) -> SweepResult:
@@ -515,9 +521,14 @@ def _progress(enabled: bool, *, total: int, initial: int) -> Any:
     from tqdm import tqdm
 
     return tqdm(
-        total=total, initial=initial, unit="run", desc="sweep", dynamic_ncols=True,
-        smoothing=0.1, file=sys.stderr,
-    )  # fmt: skip
+        total=total,
+        initial=initial,
+        unit="run",
+        desc="sweep",
+        dynamic_ncols=True,
+        smoothing=0.1,
+        file=sys.stderr,
+    )
 
 
 def load_metadata(folder: Path) -> dict[str, Any]:
