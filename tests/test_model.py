@@ -546,3 +546,57 @@ def test_a_rejected_state_is_not_an_applicant_while_it_waits(world):
     model.step()
     assert not [e for e in events(model, "application", 2) if e.actor == "DDD"]
     assert model.status_of(model.index["DDD"]) != "applicant"
+
+
+# ------------------------------------------------------------------ more steps on paper
+
+
+@pytest.mark.parametrize(("reliability", "expected"), [(0.0, 0.8), (1.0, 0.6)])
+def test_a_failed_response_raises_the_threat_further(world, reliability, expected):
+    # Threat 1, credibility 0 (nuclear_discount 0): an attack is certain at step 1, on a
+    # member (outsiders have proximity 0). Then
+    #   T = 1 + 0.5 * (0 - 1) + 0.1 (attack) [+ 0.2 if under half the others respond]
+    # = 0.6 when everyone responds (reliability 1), 0.8 when no one does (reliability 0).
+    model = build(
+        world,
+        reliability=reliability,
+        unreliable_reliability=reliability,
+        threat_initial=1.0,
+        threat_mean=0.0,
+        threat_reversion=0.5,
+        base_aggression=1.0,
+        nuclear_discount=0.0,
+        aggression_threat_jump=0.1,
+        failed_response_jump=0.2,
+        **{"state.CCC.proximity": 0.0, "state.DDD.proximity": 0.0},
+    )
+    model.step()
+    (attack,) = model.events.of_kind("aggression")
+    assert attack.target in {"AAA", "BBB", "HHH"}
+    assert attack.value == pytest.approx(1.0)  # min(1, 1 + 0.1)
+    (response,) = model.events.of_kind("response")
+    assert response.value == reliability
+    assert model.response_share == reliability
+    assert model.threat == pytest.approx(expected)
+    assert model.aggression_events == 1
+
+
+def test_spending_moves_on_paper(world):
+    # Step 1, threat 0.5, theta = 0.5 for the states at the border (p = 1):
+    #   desired = 2024 share + threat_response 3 * 0.5 = share + 1.5, ramp 0.25 a quarter.
+    #   AAA, BBB (members, reliability 1, committed to max(4, 3.5) = 4): 4 -> 4.25.
+    #   CCC (rejected outsider, always moves): 3.5 -> 3.75.
+    #   DDD (theta = 0.5 * exp(-10)): 0 -> 1.5 * exp(-10).
+    model = build(world)
+    model.step()
+    i = model.index
+    assert model.pct[i["AAA"]] == pytest.approx(4.25)
+    assert model.pct[i["BBB"]] == pytest.approx(4.25)
+    assert model.pct[i["CCC"]] == pytest.approx(3.75)
+    assert model.pct[i["DDD"]] == pytest.approx(1.5 * P_DDD)
+    assert model.pct[i["HHH"]] in (pytest.approx(2.0), pytest.approx(2.25))  # honours or not
+    hhh = model.pct[i["HHH"]]
+    # Strength: members' reliability * spending (GDP 100, so spending = share).
+    assert model.coalition_strength == pytest.approx(4.25 + 4.25 + 0.5 * hhh)
+    assert model.coalition_spending_usd_bn == pytest.approx(4.25 + 4.25 + hhh)
+    assert model.coalition_spending_pct_gdp == pytest.approx((8.5 + hhh) / 3)
