@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
 
 from coalition_sim.rules import strength
 
@@ -49,3 +52,29 @@ def test_credibility_with_and_without_a_nuclear_member():
     # Parity above one counts as one.
     assert strength.credibility(2.5, 0.9, True, 0.8) == pytest.approx(0.9)
     assert strength.credibility(0.0, 0.9, True, 0.8) == 0.0
+
+
+# ------------------------------------------------------------------ properties
+
+
+FRACTIONS = st.floats(0.0, 1.0)
+AMOUNTS = st.floats(0.0, 1e4)
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    n=st.integers(1, 8),
+    data=st.data(),
+    parity=st.floats(0.0, 100.0),
+    nuclear=st.booleans(),
+    discount=FRACTIONS,
+)
+def test_cohesion_and_credibility_stay_in_the_unit_interval(n, data, parity, nuclear, discount):
+    capability = data.draw(arrays(float, n, elements=AMOUNTS))
+    reliability = data.draw(arrays(float, n, elements=FRACTIONS))
+    member = data.draw(arrays(bool, n))
+    value = strength.cohesion(capability, reliability, member)
+    assert 0.0 <= value <= 1.0 + 1e-12
+    assert 0.0 <= strength.credibility(parity, min(1.0, value), nuclear, discount) <= 1.0
+    total = strength.coalition_strength(capability, reliability, member, 1.0, np.ones(n), 0.0)
+    assert total >= 0.0

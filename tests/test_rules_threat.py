@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from coalition_sim.rules import threat
 
@@ -72,3 +74,30 @@ def test_perceived_threat_is_shielded_by_the_us_for_nato_members():
     # Withdrawal (u = 0) removes the shield.
     out = threat.perceived_threat(0.5, np.array([0.8]), np.array([True]), us=0.0, guarantee=0.6)
     assert out == pytest.approx([0.4])
+
+
+UNIT = st.floats(0.0, 1.0)
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    threat_=UNIT, mean=UNIT, reversion=UNIT, volatility=st.floats(0.0, 0.5),
+    deterrence=st.floats(0.0, 0.5), credibility=UNIT, shock=st.floats(0.0, 2.0),
+    noise=st.floats(-10.0, 10.0),
+)  # fmt: skip
+def test_threat_stays_in_the_unit_interval(
+    threat_, mean, reversion, volatility, deterrence, credibility, shock, noise
+):
+    value = threat.next_threat(
+        threat_, mean, reversion, volatility, deterrence, credibility, shock, noise
+    )
+    assert 0.0 <= value <= 1.0
+    assert 0.0 <= threat.aggression_probability(1.0, threat_, credibility) <= 1.0
+
+
+@settings(max_examples=50, deadline=None)
+@given(step=st.integers(0, 400), start=UNIT, after=UNIT, at=st.none() | st.integers(0, 400),
+       duration=st.integers(1, 40))  # fmt: skip
+def test_us_commitment_stays_between_start_and_after(step, start, after, at, duration):
+    u = threat.us_commitment(step, start, at, after, duration)
+    assert min(start, after) - 1e-12 <= u <= max(start, after) + 1e-12

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
 
 from coalition_sim.rules import utility
 
@@ -71,3 +74,21 @@ def test_utility_terms_are_weighted_and_signed_in_order():
     assert terms[0] == pytest.approx([0.6, 0.0, 0.5, 0.3, 0.0])
     assert terms[1] == pytest.approx([0.15, -0.5, 0.1, -0.3, -0.3])
     assert terms.sum(axis=1) == pytest.approx([1.4, -0.85])
+
+
+@settings(max_examples=50, deadline=None)
+@given(n=st.integers(1, 7), data=st.data())
+def test_affinity_and_gain_stay_in_the_unit_interval(n, data):
+    upper = data.draw(arrays(bool, (n, n)))
+    adjacency = np.triu(upper, 1)
+    adjacency = adjacency | adjacency.T
+    member = data.draw(arrays(bool, n))
+    alignment = data.draw(arrays(float, n, elements=st.floats(-1.0, 1.0)))
+    out = utility.affinity(adjacency, member, alignment)
+    assert np.all((out >= 0.0) & (out <= 1.0))
+    own = data.draw(arrays(float, n, elements=st.floats(0.0, 1e4)))
+    others = data.draw(arrays(float, n, elements=st.floats(0.0, 1e4)))
+    gain = utility.protection_gain(own, others)
+    assert np.all((gain >= 0.0) & (gain <= 1.0))
+    burden = utility.burden(alignment * 5 + 5, 3.5)
+    assert np.all((burden >= 0.0) & (burden <= 1.0))
