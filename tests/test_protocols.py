@@ -345,3 +345,93 @@ class TestLandscape(ProtocolContract):
         model, _ = run_model("unanimity-veto", "landscape", seed=1, steps=12)
         assert model.events.of_kind("veto")
         assert model.events.of_kind("rejection")
+
+
+# --------------------------------------------------------------- a bargain by hand
+
+
+HAND_ROWS = [
+    ("AAA", 4.0),  # founders, on the border with Russia
+    ("BBB", 4.0),
+    ("CCC", 1.75),  # the outsider: half-way to the 3.5 % floor
+]
+
+# The utility of CCC is its alignment term and its cost term only:
+#   U = w_align * 1 - w_cost * (3.5 - 1.75) / 3.5 = 0.5 - 0.1 * 0.5 = 0.45,
+# short of the threshold 0.46 only because of the floor (0.5 without the cost term).
+# Its reservation: 0.5 - 0.05 * 5 / y >= 0.46  <=>  y >= 6.25 years.
+# Each founder scores vote_exposure_weight * proximity = 0.5 * 1 against a threshold of
+# 0.25: margin 0.25, so the coalition grants up to 5 * (1 + 0.25 / 0.5) = 7.5 years.
+# Two rounds, delta_C = 0.8: the applicant keeps 1 - 0.8 = 0.2 of the zone [6.25, 7.5]:
+# 6.25 + 0.2 * 1.25 = 6.5 years, agreed in round 1 of step 1; the vote on those terms
+# scores 0.5 - 0.5 * (6.5 - 5) / 5 = 0.35 > 0.25: admitted, committed over 26 quarters.
+HAND = {
+    "founders": ["AAA", "BBB"],
+    "unreliable": [],
+    "reliability": 1.0,
+    "w_threat": 0.0,
+    "w_affinity": 0.0,
+    "w_entrap": 0.0,
+    "w_align": 0.5,
+    "w_cost": 0.1,
+    "application_threshold": 0.46,
+    "vote_gain_weight": 0.0,
+    "vote_similarity_weight": 0.0,
+    "vote_unreliability_weight": 0.0,
+    "vote_exposure_weight": 0.5,
+    "vote_threshold": 0.25,
+    "bargaining_rounds": 2,
+    "bargaining_discount_applicant": 0.9,
+    "bargaining_discount_coalition": 0.8,
+    "bargaining_delay_weight": 0.5,
+    "bargaining_max_phase_in_years": 10.0,
+    "base_aggression": 0.0,
+    "protocol": "bargaining",
+}
+
+
+@pytest.fixture
+def hand_world(tmp_path):
+    from strategies import load_world, state_row
+
+    rows = [
+        state_row(
+            code,
+            defence_pct_gdp_2024=pct,
+            defence_spend_usd_bn_2024=pct,
+            km_capital_to_russia_or_belarus=0,
+        )
+        for code, pct in HAND_ROWS
+    ]
+    return load_world(tmp_path, rows, [("AAA", "BBB")])
+
+
+def test_a_bargain_computed_by_hand(hand_world):
+    model = CoalitionModel("baseline", dataset=hand_world, **HAND)
+    ccc = model.index["CCC"]
+    model.step()
+    assert model.utility[ccc] == pytest.approx(0.45)
+    (bargain,) = model.events.of_kind("bargain")
+    assert (bargain.step, bargain.actor) == (1, "CCC")
+    assert bargain.value == pytest.approx(6.5)
+    assert "round 1" in bargain.detail and "zone 6.25-7.50" in bargain.detail
+    assert model.member[ccc] and model.joined_step[ccc] == 1
+    assert model.phase_in_quarters[ccc] == pytest.approx(26.0)
+    votes = [e for e in model.events.of_kind("vote") if e.target == "CCC"]
+    assert [e.detail for e in votes] == ["yes", "yes"]
+
+
+def test_a_breach_computed_by_hand(hand_world):
+    # CCC never honours its path (reliability 0) and stays at 1.75 % of GDP. Its path
+    # rises by (3.5 - 1.75) / 26 = 0.0673 points a quarter from step 1, so it is more
+    # than 0.25 points behind from step 5 (4 * 0.0673 = 0.269): one breach, at step 5.
+    model = CoalitionModel("baseline", dataset=hand_world, **HAND, **{"state.CCC.reliability": 0.0})
+    penalties = []
+    for _ in range(9):
+        model.step()
+        penalties.append(model.cohesion_penalty)
+    (breach,) = model.events.of_kind("breach")
+    assert (breach.step, breach.actor) == (5, "CCC")
+    assert breach.value == pytest.approx(4 * 1.75 / 26)
+    assert penalties[:4] == [0.0] * 4
+    assert penalties[4:] == pytest.approx([0.05 * 0.8**k for k in range(5)])
