@@ -24,6 +24,7 @@ COMMANDS: tuple[str, ...] = (
     "sweep",
     "compare",
     "sensitivity",
+    "dashboard",
 )
 
 

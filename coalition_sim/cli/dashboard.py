@@ -1,0 +1,136 @@
+"""``coalition-sim dashboard``: serve the Solara dashboard on this machine.
+
+The page is ``coalition_sim/dashboard/app.py`` served by ``solara run`` in production mode.
+It binds to 127.0.0.1 unless ``--host`` says otherwise, and needs no network: the browser
+assets come from the ``solara-assets`` package.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+from coalition_sim.errors import InputError
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8765
+
+#: Solara settings that keep every byte on this machine: no usage telemetry (Solara
+#: sends it to a public service by default) and no banner linking to Solara's site.
+QUIET_SERVER = {
+    "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
+    "SOLARA_THEME_SHOW_BANNER": "False",
+}
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``dashboard`` subcommand."""
+    parser = subparsers.add_parser(
+        "dashboard",
+        help="serve the live dashboard in the browser (offline, on 127.0.0.1)",
+        description=(
+            "Serve the Solara dashboard: watch a run step by step on a map of Europe, ask "
+            "why a state does not join, compare a sweep's outcomes. Binds to 127.0.0.1 "
+            "unless --host is given; works with no network. Stop it with Ctrl-C."
+        ),
+    )
+    parser.add_argument(
+        "--host",
+        default=DEFAULT_HOST,
+        help=f"address to listen on (default: {DEFAULT_HOST}; 0.0.0.0 exposes it to the network)",
+    )
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=DEFAULT_PORT,
+        help=f"port to listen on, 0 for any free port (default: {DEFAULT_PORT})",
+    )
+    parser.add_argument(
+        "--scenario",
+        metavar="NAME|FILE",
+        default="baseline",
+        help="preset name or scenario TOML file the page opens with (default: baseline)",
+    )
+    parser.add_argument(
+        "--sweep",
+        metavar="DIR",
+        help="sweep results folder (holds runs.parquet) to open on the sweep page",
+    )
+    parser.set_defaults(handler=handle)
+
+
+def free_port(host: str) -> int:
+    """A port the OS reports free on ``host`` right now."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.bind((host, 0))
+        return int(probe.getsockname()[1])
+
+
+def app_path() -> Path:
+    """The file ``solara run`` serves."""
+    return Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
+
+
+def server_command(host: str, port: int) -> list[str]:
+    """The ``solara run`` command line serving the dashboard."""
+    return [
+        sys.executable,
+        "-m",
+        "solara",
+        "run",
+        str(app_path()),
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--production",
+        "--no-open",
+        "--no-check-version",
+        "--log-level",
+        "warning",
+    ]
+
+
+def handle(args: argparse.Namespace) -> int:
+    """Check the inputs, then run the server until interrupted."""
+    from coalition_sim.parameters import load_scenario
+
+    if not 0 <= args.port <= 65535:
+        raise InputError(f"--port {args.port}: allowed: 0 to 65535")
+    scenario = load_scenario(args.scenario)  # a bad name or file stops here, exit code 2
+    env = dict(os.environ)
+    env.update(QUIET_SERVER)
+    env["COALITION_SIM_SCENARIO"] = str(
+        Path(args.scenario).resolve() if args.scenario.endswith(".toml") else args.scenario
+    )
+    if args.sweep:
+        sweep = Path(args.sweep).expanduser().resolve()
+        if not (sweep / "runs.parquet").is_file():
+            raise InputError(f"--sweep {args.sweep}: no runs.parquet in that folder")
+        env["COALITION_SIM_SWEEP_DIR"] = str(sweep)
+    try:
+        port = args.port or free_port(args.host)
+    except OSError as error:
+        raise InputError(f"--host {args.host}: cannot listen there: {error.strerror}") from None
+    shown = f"[{args.host}]" if ":" in args.host else args.host
+    print(
+        f"coalition-sim dashboard: scenario {scenario.name}, listening on http://{shown}:{port}/ "
+        "(Ctrl-C stops it)",
+        flush=True,
+    )
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"warning: listening on {args.host}, reachable from other machines", flush=True)
+    process = subprocess.Popen(server_command(args.host, port), env=env)
+    try:
+        return process.wait()
+    except KeyboardInterrupt:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        raise

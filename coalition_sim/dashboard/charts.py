@@ -1,0 +1,103 @@
+"""Charts over time of the run's model-level series, drawn as inline SVG.
+
+Four panels: coalition size; parity, cohesion and credibility; threat and US commitment;
+Ukraine's capacity utilisation and drone output. Each panel draws only the series it
+names, straight from the data collector's lists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import solara
+from mesa.visualization.utils import update_counter
+
+from coalition_sim.dashboard.common import model_series, simulation
+from coalition_sim.dashboard.svgplot import line_chart
+
+
+@dataclass(frozen=True)
+class Panel:
+    """One chart: the series it draws (collector name -> legend label) and its axis."""
+
+    key: str
+    title: str
+    series: dict[str, str]
+    y_min: float | None = None
+    y_max: float | None = None
+    reference: float | None = None
+    reference_label: str = ""
+
+
+PANELS: tuple[Panel, ...] = (
+    Panel("members", "Coalition size", {"members": "members", "applicants": "applicants"}, 0),
+    Panel(
+        "strength",
+        "Parity, cohesion, credibility",
+        {"parity": "parity", "cohesion": "cohesion", "credibility": "credibility"},
+        0,
+        1,
+        reference=1.0,
+        reference_label="parity = 1",
+    ),
+    Panel(
+        "threat",
+        "Threat and US commitment",
+        {"threat": "threat", "us_commitment": "US commitment"},
+        0,
+        1,
+    ),
+    Panel(
+        "ukraine",
+        "Ukraine's industry",
+        {"ukraine_utilisation": "utilisation (0-1)", "ukraine_drone_output_m": "drones (M/yr)"},
+        0,
+    ),
+)
+
+
+def horizon(sim: Any) -> int | None:
+    """The number of steps the run is set to last, if the model says."""
+    for holder in (getattr(sim, "config", None), sim, getattr(sim, "scenario", None)):
+        values = getattr(holder, "values", None)
+        if isinstance(values, Mapping) and isinstance(values.get("steps"), int):
+            return values["steps"]
+        steps = getattr(holder, "horizon", None)
+        if isinstance(steps, int):
+            return steps
+    return None
+
+
+def panel_svg(panel: Panel, series: dict[str, list], x_max: int | None) -> str:
+    """One panel's SVG from the collector's series; absent series are left out."""
+    drawn = {label: series[name] for name, label in panel.series.items() if name in series}
+    return line_chart(
+        drawn,
+        title=panel.title,
+        x_max=x_max,
+        y_min=panel.y_min,
+        y_max=panel.y_max,
+        reference=panel.reference,
+        reference_label=panel.reference_label,
+        css_id=f"chart-{panel.key}",
+    )
+
+
+@solara.component
+def TimeSeriesCharts(model: Any) -> None:
+    """The four panels in a two-by-two grid, redrawn on every step."""
+    update_counter.get()
+    sim = simulation(model)
+    series = model_series(sim)
+    x_max = horizon(sim)
+    cells = "".join(
+        f"<div style='min-width:0'>{panel_svg(panel, series, x_max)}</div>" for panel in PANELS
+    )
+    solara.HTML(
+        tag="div",
+        unsafe_innerHTML=cells,
+        attributes={"id": "coalition-charts", "data-step": str(getattr(sim, "steps", 0))},
+        style="display:grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 6px 18px;",
+    )

@@ -1,0 +1,299 @@
+"""The dashboard's controls, generated from the scenario schema, and the run they build.
+
+``model_params(scenario)`` turns :data:`coalition_sim.parameters.SCHEMA` into Mesa's
+``SolaraViz`` control specs (sliders for bounded numbers, selects for choices, text fields
+for ISO3 lists, optional steps and the seed), starting at the values of the scenario the
+dashboard was opened with.
+
+Mesa's Reset builds a new model with ``type(model)(**controls)``. The object it builds is a
+:class:`DashboardRun`: it loads the chosen preset, applies the controls the user changed,
+and builds the ``CoalitionModel``. It never raises: a wrong value (a bad ISO3 code, a
+malformed seed) is kept in ``run.error`` with the message of
+:class:`~coalition_sim.errors.InputError`, which names the field, and the run falls back to
+the preset without the user's changes. The page shows the message; the server goes on.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import traceback
+from collections.abc import Iterable, Mapping
+from typing import Any, ClassVar
+
+import mesa
+
+from coalition_sim.errors import InputError
+
+logger = logging.getLogger(__name__)
+
+#: The parameters the sidebar offers, in display order (the analyst's main levers).
+MAIN_PARAMETERS: tuple[str, ...] = (
+    "us_commitment",
+    "us_withdrawal_step",
+    "us_commitment_after",
+    "threat_initial",
+    "admission_rule",
+    "protocol",
+    "spending_floor_pct",
+    "ukraine_investment_share",
+    "unreliable_reliability",
+    "founders",
+)
+
+PRESET_CONTROL = "preset"
+SEED_CONTROL = "seed"
+
+
+def slider_step(low: float, high: float) -> float:
+    """A round slider step giving about a hundred positions between ``low`` and ``high``."""
+    raw = (high - low) / 100 or 0.01
+    power = 10 ** math.floor(math.log10(raw))
+    return next(m * power for m in (1, 2, 5, 10) if m * power >= raw * 0.999)
+
+
+def as_text(value: Any) -> str:
+    """A value as written in a text control: ISO3 lists comma-separated, None as never."""
+    if value is None:
+        return "never"
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def is_text_control(parameter: Any) -> bool:
+    """Whether a parameter is edited as text (lists, optional or unbounded numbers)."""
+    if parameter.kind == "iso3_list" or parameter.optional:
+        return True
+    if parameter.kind in ("int", "float"):
+        return (
+            parameter.low is None or parameter.high is None or parameter.high - parameter.low > 1e6
+        )
+    return False
+
+
+def control_label(parameter: Any) -> str:
+    """Label of a control: the parameter's name (as in error messages) and its unit."""
+    unit = parameter.unit if parameter.unit not in ("", "-") else ""
+    if parameter.kind == "iso3_list":
+        unit = "ISO3 codes, comma-separated"
+    elif parameter.optional:
+        unit = f"{unit}, or never" if unit else "or never"
+    return f"{parameter.name} ({unit})" if unit else parameter.name
+
+
+def control_spec(parameter: Any, value: Any) -> dict[str, Any]:
+    """Mesa ``UserInputs`` spec of one schema parameter, starting at ``value``."""
+    label = control_label(parameter)
+    if is_text_control(parameter):
+        return {"type": "InputText", "value": as_text(value), "label": label}
+    if parameter.kind == "choice":
+        return {"type": "Select", "value": value, "values": list(parameter.choices), "label": label}
+    if parameter.kind == "bool":
+        return {"type": "Checkbox", "value": bool(value), "label": label}
+    if parameter.kind == "int":
+        return {
+            "type": "SliderInt",
+            "value": int(value),
+            "min": int(parameter.low),
+            "max": int(parameter.high),
+            "step": 1,
+            "label": label,
+        }
+    return {
+        "type": "SliderFloat",
+        "value": float(value),
+        "min": float(parameter.low),
+        "max": float(parameter.high),
+        "step": slider_step(parameter.low, parameter.high),
+        "label": label,
+    }
+
+
+def model_params(
+    scenario: Any, presets: Iterable[str], names: Iterable[str] = MAIN_PARAMETERS
+) -> dict[str, dict[str, Any]]:
+    """SolaraViz ``model_params`` for the preset picker, the main parameters and the seed.
+
+    Args:
+        scenario: The scenario whose values the controls start at.
+        presets: Names offered by the preset picker (the scenario's own name first).
+        names: Schema parameters to offer; names missing from the schema are skipped.
+    """
+    from coalition_sim.parameters import SCHEMA
+
+    choices = list(dict.fromkeys([scenario.name, *presets]))
+    params: dict[str, dict[str, Any]] = {
+        PRESET_CONTROL: {
+            "type": "Select",
+            "value": scenario.name,
+            "values": choices,
+            "label": "scenario preset",
+        }
+    }
+    for name in names:
+        if name not in SCHEMA:
+            logger.warning("dashboard control %r is not in the schema; left out", name)
+            continue
+        params[name] = control_spec(SCHEMA[name], scenario.values[name])
+    seed = scenario.values.get("seed", 1) if "seed" in SCHEMA else 1
+    params[SEED_CONTROL] = {"type": "InputText", "value": str(seed), "label": "seed"}
+    return params
+
+
+def parse_control(name: str, value: Any) -> Any:
+    """A control's value as the schema wants it; text is parsed and validated.
+
+    Raises:
+        InputError: naming ``name`` when the value is not allowed.
+    """
+    from coalition_sim.parameters import SCHEMA
+
+    if name not in SCHEMA:
+        raise InputError(f"unknown parameter '{name}'")
+    parameter = SCHEMA[name]
+    if isinstance(value, str) and parameter.kind != "choice":
+        return parameter.parse(value)
+    return parameter.validate(value)
+
+
+class DashboardRun(mesa.Model):
+    """The run behind the page: a ``CoalitionModel`` built from the controls, in ``.sim``.
+
+    Subclasses made by :func:`make_run_class` fix which scenarios the preset picker knows,
+    the control specs (``controls``, for SolaraViz) and the values they started at. A
+    control still at its starting value takes the chosen preset's value; a changed control
+    overrides it.
+
+    Attributes:
+        sim: The ``CoalitionModel`` being shown.
+        scenario_name: Name of the preset or file the run was built from.
+        changes: The parameters the user's controls changed, as applied.
+        error: Why the controls were refused (names the field), or ``None``.
+    """
+
+    scenarios: ClassVar[Mapping[str, Any]] = {}
+    controls: ClassVar[Mapping[str, Any]] = {}
+    start_controls: ClassVar[Mapping[str, Any]] = {}
+    default_scenario: ClassVar[str] = "baseline"
+
+    def __init__(self, **controls: Any) -> None:
+        """Build the run; never raises on bad input (see the class docstring).
+
+        Args:
+            **controls: Control values by name: ``preset``, ``seed`` and schema parameters.
+                Mesa also passes a ``scenario`` of its own on Reset; it is ignored.
+        """
+        controls.pop("scenario", None)  # Mesa's Scenario object, not ours
+        super().__init__(rng=0)
+        self.error: str | None = None
+        self.changes: dict[str, Any] = {}
+        try:
+            self.scenario_name, self.seed, self.changes, scenario = self._resolve(controls)
+            self.sim = self._build(scenario, self.seed)
+        except InputError as error:
+            self.error = str(error)
+            self._fall_back(controls)
+        except Exception as error:  # a model bug must not take the server down
+            logger.error("could not build the model:\n%s", traceback.format_exc())
+            self.error = f"could not build the model: {type(error).__name__}: {error}"
+            self._fall_back(controls)
+        self.running = self._still_running()
+
+    @property
+    def horizon(self) -> int | None:
+        """The number of quarters the scenario asks for (``steps``), if known."""
+        config = getattr(self.sim, "config", None)
+        steps = config.values.get("steps") if config is not None else None
+        return int(steps) if isinstance(steps, int) else None
+
+    def _still_running(self) -> bool:
+        """False once the simulation stopped itself or reached the scenario's horizon."""
+        if not getattr(self.sim, "running", True):
+            return False
+        horizon = self.horizon
+        return horizon is None or self.sim.steps < horizon
+
+    @classmethod
+    def _base_scenario(cls, name: str) -> Any:
+        from coalition_sim.parameters import load_scenario
+
+        if name in cls.scenarios:
+            return cls.scenarios[name]
+        return load_scenario(name)
+
+    def _resolve(self, controls: Mapping[str, Any]) -> tuple[str, int, dict[str, Any], Any]:
+        """Preset name, seed, changed parameters and the validated scenario."""
+        name = str(controls.get(PRESET_CONTROL) or self.default_scenario)
+        base = self._base_scenario(name)
+        changes = {}
+        for key, value in controls.items():
+            if key in (PRESET_CONTROL, SEED_CONTROL):
+                continue
+            if key in self.start_controls and value == self.start_controls[key]:
+                continue
+            changes[key] = parse_control(key, value)
+        seed_text = controls.get(SEED_CONTROL)
+        if seed_text is None or seed_text == self.start_controls.get(SEED_CONTROL):
+            seed = int(base.values.get("seed", 1))
+        else:
+            seed = int(parse_control("seed", seed_text))
+        scenario = base.with_values({**changes, "seed": seed})
+        return name, seed, changes, scenario
+
+    @staticmethod
+    def _build(scenario: Any, seed: int) -> Any:
+        from coalition_sim.model import CoalitionModel
+
+        return CoalitionModel(scenario, rng=seed)
+
+    def _fall_back(self, controls: Mapping[str, Any]) -> None:
+        """Build the preset (or the default) without the user's changes."""
+        self.changes = {}
+        name = str(controls.get(PRESET_CONTROL) or self.default_scenario)
+        try:
+            base = self._base_scenario(name)
+        except InputError:
+            name = self.default_scenario
+            base = self._base_scenario(name)
+        self.scenario_name = name
+        self.seed = int(base.values.get("seed", 1))
+        self.sim = self._build(base, self.seed)
+
+    def step(self) -> None:
+        """Advance the simulation one step; an error stops the run and is shown."""
+        if self.error and not getattr(self, "sim", None):
+            self.running = False
+            return
+        try:
+            self.sim.step()
+        except Exception as error:  # keep the server alive, show what went wrong
+            logger.error("step failed:\n%s", traceback.format_exc())
+            self.error = f"step {self.sim.steps + 1} failed: {type(error).__name__}: {error}"
+            self.running = False
+            return
+        self.running = self._still_running()
+
+
+def make_run_class(scenario: Any, presets: Mapping[str, Any]) -> type[DashboardRun]:
+    """A :class:`DashboardRun` subclass that starts from ``scenario``.
+
+    Args:
+        scenario: The scenario the page opens with (a preset or one loaded from a file).
+        presets: Every preset by name, offered by the picker besides ``scenario``.
+    """
+    scenarios = {**dict(presets), scenario.name: scenario}
+    params = model_params(scenario, presets)
+    start = {name: spec["value"] for name, spec in params.items() if name != PRESET_CONTROL}
+    return type(
+        "CoalitionRun",
+        (DashboardRun,),
+        {
+            "__doc__": DashboardRun.__doc__,
+            "__module__": __name__,
+            "scenarios": scenarios,
+            "controls": params,
+            "start_controls": start,
+            "default_scenario": scenario.name,
+        },
+    )

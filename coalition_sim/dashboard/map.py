@@ -1,0 +1,204 @@
+"""The map of Europe: every state coloured by its status in the coalition.
+
+Geometry comes from :mod:`coalition_sim.dashboard.geometry` (projected once); a step only
+chooses fills and rewrites tooltips. Hover a state for its traits and the current terms of
+its utility; unreliable states are hatched and outlined.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Collection, Mapping
+from html import escape
+from typing import Any
+
+import solara
+from mesa.visualization.utils import update_counter
+
+from coalition_sim.dashboard.common import format_value, selected_state, simulation
+from coalition_sim.dashboard.geometry import POINT_RADIUS, MapLayout, europe_layout
+from coalition_sim.dashboard.palette import (
+    BORDER_COLOUR,
+    MUTED_TEXT,
+    SEA_COLOUR,
+    STATUS_COLOURS,
+    STATUS_LABELS,
+    TEXT_COLOUR,
+    UNKNOWN_COLOUR,
+)
+
+_DEFS = (
+    "<defs><pattern id='cs-hatch' patternUnits='userSpaceOnUse' width='5' height='5' "
+    "patternTransform='rotate(45)'><rect width='2' height='5' fill='#111827' "
+    "fill-opacity='0.55'/></pattern></defs>"
+)
+
+
+@functools.cache
+def _static_parts(layout: MapLayout) -> tuple[str, str, dict[str, str]]:
+    """SVG header, legend and per-shape geometry attributes, built once per layout."""
+    header = (
+        f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {layout.width:.0f} "
+        f"{layout.height:.0f}' width='100%' preserveAspectRatio='xMidYMid meet' "
+        f"font-family='Roboto,Helvetica,Arial,sans-serif' role='img' "
+        f"aria-label='Map of Europe by coalition status'>{_DEFS}"
+        f"<rect width='{layout.width:.0f}' height='{layout.height:.0f}' fill='{SEA_COLOUR}'/>"
+    )
+    geometry = {}
+    for shape in layout.shapes:
+        if shape.is_point:
+            x, y = shape.point
+            geometry[shape.iso3] = f"<circle cx='{x:.1f}' cy='{y:.1f}' r='{POINT_RADIUS}'"
+        else:
+            geometry[shape.iso3] = f"<path d='{shape.path}' fill-rule='evenodd'"
+    rows = [*STATUS_LABELS.items(), ("unreliable", "unreliable (hatched)")]
+    x, y0, step = 8, layout.height - 16 * len(rows) - 14, 16
+    legend = [
+        f"<g font-size='11' fill='{TEXT_COLOUR}'>"
+        f"<rect x='{x - 4}' y='{y0 - 16}' width='132' height='{16 * len(rows) + 20}' "
+        f"fill='#ffffff' fill-opacity='0.75' rx='4'/>"
+    ]
+    for index, (status, label) in enumerate(rows):
+        y = y0 + index * step
+        if status == "unreliable":
+            swatch = (
+                f"<rect x='{x}' y='{y - 9}' width='12' height='10' fill='{UNKNOWN_COLOUR}'/>"
+                f"<rect x='{x}' y='{y - 9}' width='12' height='10' fill='url(#cs-hatch)' "
+                f"stroke='#111827' stroke-width='1.2'/>"
+            )
+        else:
+            swatch = (
+                f"<rect x='{x}' y='{y - 9}' width='12' height='10' "
+                f"fill='{STATUS_COLOURS[status]}' stroke='#9ca3af' stroke-width='0.5'/>"
+            )
+        legend.append(f"{swatch}<text x='{x + 17}' y='{y}'>{escape(label)}</text>")
+    legend.append("</g>")
+    return header, "".join(legend), geometry
+
+
+def map_svg(
+    statuses: Mapping[str, str],
+    *,
+    adversary: Collection[str] = (),
+    unreliable: Collection[str] = (),
+    tooltips: Mapping[str, str] | None = None,
+    selected: str | None = None,
+    caption: str = "",
+    layout: MapLayout | None = None,
+) -> str:
+    """The map as one ``<svg>`` string.
+
+    Args:
+        statuses: ``{iso3: status}`` with statuses from ``STATUS_COLOURS``.
+        adversary: ISO3 codes drawn as the adversary.
+        unreliable: ISO3 codes hatched and outlined as unreliable.
+        tooltips: ``{iso3: text}`` shown on hover; the name and status when missing.
+        selected: ISO3 code drawn with a heavy outline.
+        caption: Text written in the top-left corner (e.g. the quarter).
+        layout: Map layout; the packaged map of Europe by default.
+
+    Every shape carries ``data-iso3`` and ``data-status`` attributes.
+    """
+    layout = layout or europe_layout()
+    header, legend, geometry = _static_parts(layout)
+    tooltips = tooltips or {}
+    adversary = set(adversary)
+    unreliable = set(unreliable)
+    out = [header]
+    overlays = []
+    for shape in layout.shapes:
+        iso3 = shape.iso3
+        status = "adversary" if iso3 in adversary else statuses.get(iso3, "")
+        fill = STATUS_COLOURS.get(status, UNKNOWN_COLOUR)
+        tip = tooltips.get(iso3) or f"{shape.name} ({iso3}): {STATUS_LABELS.get(status, 'n/a')}"
+        out.append(
+            f"{geometry[iso3]} data-iso3='{iso3}' data-status='{status or 'none'}' "
+            f"fill='{fill}' stroke='{BORDER_COLOUR}' stroke-width='0.7'>"
+            f"<title>{escape(tip)}</title></{'circle' if shape.is_point else 'path'}>"
+        )
+        if iso3 in unreliable:
+            close = "circle" if shape.is_point else "path"
+            overlays.append(
+                f"{geometry[iso3]} fill='url(#cs-hatch)' stroke='#111827' stroke-width='1.6' "
+                f"pointer-events='none'></{close}>"
+            )
+        if iso3 == selected:
+            close = "circle" if shape.is_point else "path"
+            overlays.append(
+                f"{geometry[iso3]} fill='none' stroke='#111827' stroke-width='2.6' "
+                f"stroke-dasharray='6 2' pointer-events='none' data-selected='{iso3}'></{close}>"
+            )
+    out.extend(overlays)
+    if caption:
+        out.append(
+            f"<text x='10' y='22' font-size='14' font-weight='500' fill='{TEXT_COLOUR}'>"
+            f"{escape(caption)}</text>"
+        )
+    out.append(legend)
+    out.append(
+        f"<text x='{layout.width - 6:.0f}' y='{layout.height - 6:.0f}' font-size='9' "
+        f"text-anchor='end' fill='{MUTED_TEXT}'>Natural Earth 1:110m</text></svg>"
+    )
+    return "".join(out)
+
+
+#: Traits already said in the tooltip's first line.
+_TOOLTIP_SKIP = frozenset({"iso3", "name", "status", "unreliable"})
+
+
+def state_tooltip(sim: Any, iso3: str, name: str, status: str) -> str:
+    """Hover text of one state: status, traits and the current terms of its utility."""
+    lines = [f"{name} ({iso3}): {STATUS_LABELS.get(status, status)}"]
+    if iso3 in getattr(sim, "unreliable", ()):
+        lines[0] += " · unreliable"
+    try:
+        traits = sim.state_traits(iso3)
+    except (AttributeError, KeyError, ValueError):
+        traits = {}
+    shown = {k: v for k, v in traits.items() if k not in _TOOLTIP_SKIP}
+    if shown:
+        lines.append("traits: " + " · ".join(f"{k} {format_value(v)}" for k, v in shown.items()))
+    try:
+        terms = dict(sim.utility_terms(iso3))
+    except (AttributeError, KeyError, ValueError):
+        terms = {}
+    if terms:
+        total = terms.pop("total", None)
+        threshold = terms.pop("threshold", None)
+        parts = [f"{k} {v:+.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in terms.items()]
+        lines.append("utility: " + " · ".join(parts))
+        if total is not None and threshold is not None:
+            lines.append(f"total {total:+.3f} against threshold {threshold:+.3f}")
+    return "\n".join(lines)
+
+
+def model_map_svg(sim: Any, selected: str | None = None, caption: str = "") -> str:
+    """The map of a model's current state."""
+    statuses = dict(sim.state_status())
+    names = {getattr(a, "iso3", ""): getattr(a, "name", "") for a in sim.agents}
+    tooltips = {
+        iso3: state_tooltip(sim, iso3, names.get(iso3, iso3), status)
+        for iso3, status in statuses.items()
+    }
+    return map_svg(
+        statuses,
+        adversary=getattr(sim, "adversary", ("RUS", "BLR")),
+        unreliable=getattr(sim, "unreliable", ()),
+        tooltips=tooltips,
+        selected=selected,
+        caption=caption,
+    )
+
+
+@solara.component
+def EuropeMap(model: Any) -> None:
+    """The map, redrawn on every step."""
+    update_counter.get()
+    sim = simulation(model)
+    svg = model_map_svg(sim, selected=selected_state.value)
+    solara.HTML(
+        tag="div",
+        unsafe_innerHTML=svg,
+        attributes={"id": "coalition-map", "data-step": str(getattr(sim, "steps", 0))},
+        style="width: 100%; line-height: 0;",
+    )

@@ -1,0 +1,437 @@
+"""Small SVG charts built as strings: line charts over time, horizontal bars, box plots.
+
+The dashboard draws its charts as inline SVG instead of Matplotlib images or Vega specs:
+a chart of a few series over 40 steps is a few kilobytes of text built in well under a
+millisecond, crisp at any zoom, and it needs no JavaScript library, so the page works
+offline with nothing but Solara's own assets. Each function returns one ``<svg>`` element;
+they draw only what they are given.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from html import escape
+
+from coalition_sim.dashboard.palette import (
+    GRID_COLOUR,
+    MUTED_TEXT,
+    NEGATIVE_COLOUR,
+    POSITIVE_COLOUR,
+    SERIES_COLOURS,
+    TEXT_COLOUR,
+    THRESHOLD_COLOUR,
+    TOTAL_COLOUR,
+)
+
+FONT = "font-family='Roboto,Helvetica,Arial,sans-serif'"
+
+
+def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
+    """Round tick values covering ``[low, high]`` (steps of 1, 2, 2.5 or 5 times a power of 10).
+
+    Args:
+        low: Lower end of the data range.
+        high: Upper end of the data range.
+        count: Roughly how many ticks to aim for.
+
+    Returns:
+        Ascending tick values; the first is <= ``low`` and the last >= ``high``.
+    """
+    if not (math.isfinite(low) and math.isfinite(high)):
+        return [0.0, 1.0]
+    if high < low:
+        low, high = high, low
+    if high == low:
+        pad = abs(low) * 0.1 or 1.0
+        low, high = low - pad, high + pad
+    raw = (high - low) / max(count - 1, 1)
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    start = math.floor(low / step) * step
+    ticks = []
+    value = start
+    while value < high + step * 1e-9:
+        ticks.append(round(value, 10))
+        value += step
+    if ticks[-1] < high:
+        ticks.append(round(value, 10))
+    return ticks
+
+
+def format_number(value: float) -> str:
+    """Compact label for an axis tick or a value: ``1.5k``, ``0.25``, ``12``."""
+    if not math.isfinite(value):
+        return "n/a"
+    magnitude = abs(value)
+    if magnitude >= 1e9:
+        return f"{value / 1e9:.3g}G"
+    if magnitude >= 1e6:
+        return f"{value / 1e6:.3g}M"
+    if magnitude >= 1e4:
+        return f"{value / 1e3:.3g}k"
+    if magnitude >= 100 or value == int(value):
+        return f"{value:.0f}"
+    return f"{value:.3g}"
+
+
+@dataclass(frozen=True)
+class Frame:
+    """Plot area inside an SVG of a given size, with linear scales for x and y."""
+
+    width: float
+    height: float
+    left: float
+    right: float
+    top: float
+    bottom: float
+    x_low: float
+    x_high: float
+    y_low: float
+    y_high: float
+
+    def x(self, value: float) -> float:
+        """SVG x of a data x."""
+        span = (self.x_high - self.x_low) or 1.0
+        return self.left + (value - self.x_low) / span * (self.width - self.left - self.right)
+
+    def y(self, value: float) -> float:
+        """SVG y of a data y."""
+        span = (self.y_high - self.y_low) or 1.0
+        return self.top + (self.y_high - value) / span * (self.height - self.top - self.bottom)
+
+
+def _finite(values: Sequence[float | None]) -> list[float]:
+    return [float(v) for v in values if v is not None and math.isfinite(float(v))]
+
+
+def _polyline(frame: Frame, values: Sequence[float | None]) -> list[str]:
+    """Path data for a series, broken where values are missing."""
+    parts: list[str] = []
+    pen_down = False
+    for step, value in enumerate(values):
+        if value is None or not math.isfinite(float(value)):
+            pen_down = False
+            continue
+        command = "L" if pen_down else "M"
+        parts.append(f"{command}{frame.x(step):.1f} {frame.y(float(value)):.1f}")
+        pen_down = True
+    return parts
+
+
+def line_chart(
+    series: Mapping[str, Sequence[float | None]],
+    *,
+    title: str,
+    x_max: int | None = None,
+    y_min: float | None = None,
+    y_max: float | None = None,
+    reference: float | None = None,
+    reference_label: str = "",
+    x_label: str = "step (quarter)",
+    width: int = 420,
+    height: int = 210,
+    colours: Sequence[str] = SERIES_COLOURS,
+    css_id: str | None = None,
+) -> str:
+    """A line chart of one or more series indexed by step.
+
+    Args:
+        series: ``{label: values}``, values indexed by step from 0; ``None`` or NaN leaves a gap.
+        title: Title drawn above the plot.
+        x_max: Right end of the x axis (the run's horizon), so the axis does not rescale
+            every step; defaults to the longest series.
+        y_min: Lower end of the y axis; from the data when omitted.
+        y_max: Upper end of the y axis; from the data when omitted.
+        reference: Optional horizontal reference line (e.g. parity = 1).
+        reference_label: Label written at the right end of the reference line.
+        x_label: Label of the x axis.
+        width: SVG width in pixels.
+        height: SVG height in pixels.
+        colours: Line colours, in series order.
+        css_id: Optional ``id`` attribute of the ``<svg>`` (for tests and styling).
+    """
+    longest = max((len(v) for v in series.values()), default=0)
+    x_high = max(x_max or 0, longest - 1, 1)
+    values = [v for vs in series.values() for v in _finite(vs)]
+    if reference is not None:
+        values.append(reference)
+    low = y_min if y_min is not None else min(values, default=0.0)
+    high = y_max if y_max is not None else max(values, default=1.0)
+    if y_max is not None and values:
+        high = max(high, *values)
+    ticks = nice_ticks(low, high)
+    label_width = max(len(format_number(t)) for t in ticks) * 6.5 + 10
+    legend_rows = 1 if len(series) > 1 else 0
+    frame = Frame(
+        width=width,
+        height=height,
+        left=label_width,
+        right=12,
+        top=26 + 16 * legend_rows,
+        bottom=32,
+        x_low=0,
+        x_high=x_high,
+        y_low=ticks[0],
+        y_high=ticks[-1],
+    )
+    id_attr = f" id='{escape(css_id)}'" if css_id else ""
+    out = [
+        f"<svg{id_attr} xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {width} {height}' "
+        f"width='100%' preserveAspectRatio='xMidYMid meet' {FONT} font-size='11' "
+        f"role='img' aria-label='{escape(title)}'>",
+        f"<text x='4' y='15' font-size='13' font-weight='500' fill='{TEXT_COLOUR}'>"
+        f"{escape(title)}</text>",
+    ]
+    for tick in ticks:
+        y = frame.y(tick)
+        out.append(
+            f"<line x1='{frame.left:.1f}' x2='{width - frame.right:.1f}' y1='{y:.1f}' "
+            f"y2='{y:.1f}' stroke='{GRID_COLOUR}'/>"
+            f"<text x='{frame.left - 5:.1f}' y='{y + 4:.1f}' text-anchor='end' "
+            f"fill='{MUTED_TEXT}'>{format_number(tick)}</text>"
+        )
+    for tick in nice_ticks(0, x_high, 6):
+        if tick > x_high:
+            continue
+        x = frame.x(tick)
+        out.append(
+            f"<text x='{x:.1f}' y='{height - frame.bottom + 14:.1f}' text-anchor='middle' "
+            f"fill='{MUTED_TEXT}'>{format_number(tick)}</text>"
+        )
+    out.append(
+        f"<text x='{(frame.left + width - frame.right) / 2:.1f}' y='{height - 4}' "
+        f"text-anchor='middle' fill='{MUTED_TEXT}'>{escape(x_label)}</text>"
+    )
+    if reference is not None:
+        y = frame.y(reference)
+        out.append(
+            f"<line x1='{frame.left:.1f}' x2='{width - frame.right:.1f}' y1='{y:.1f}' "
+            f"y2='{y:.1f}' stroke='{THRESHOLD_COLOUR}' stroke-dasharray='4 3' stroke-width='1'/>"
+        )
+        if reference_label:
+            out.append(
+                f"<text x='{width - frame.right - 2:.1f}' y='{y - 4:.1f}' text-anchor='end' "
+                f"fill='{THRESHOLD_COLOUR}'>{escape(reference_label)}</text>"
+            )
+    legend_x = 4.0
+    for index, (label, vs) in enumerate(series.items()):
+        colour = colours[index % len(colours)]
+        path = _polyline(frame, vs)
+        if path:
+            out.append(
+                f"<path d='{''.join(path)}' fill='none' stroke='{colour}' stroke-width='2' "
+                f"stroke-linejoin='round' stroke-linecap='round'/>"
+            )
+            last = _finite(vs)[-1] if _finite(vs) else None
+            step = max(i for i, v in enumerate(vs) if v is not None and math.isfinite(float(v)))
+            if last is not None:
+                out.append(
+                    f"<circle cx='{frame.x(step):.1f}' cy='{frame.y(last):.1f}' r='2.5' "
+                    f"fill='{colour}'><title>{escape(label)} at step {step}: "
+                    f"{format_number(last)}</title></circle>"
+                )
+        if legend_rows:
+            current = _finite(vs)
+            text = f"{label} {format_number(current[-1])}" if current else label
+            out.append(
+                f"<rect x='{legend_x:.1f}' y='25' width='10' height='3' fill='{colour}'/>"
+                f"<text x='{legend_x + 14:.1f}' y='30' fill='{TEXT_COLOUR}'>{escape(text)}</text>"
+            )
+            legend_x += 14 + 6.2 * len(text) + 14
+    out.append("</svg>")
+    return "".join(out)
+
+
+def bar_chart(
+    terms: Mapping[str, float],
+    *,
+    title: str,
+    total: float | None = None,
+    threshold: float | None = None,
+    width: int = 420,
+    bar_height: int = 20,
+    css_id: str | None = None,
+) -> str:
+    """Horizontal bars of signed terms, an optional total bar and a threshold line.
+
+    Args:
+        terms: ``{name: value}``; positive bars are green, negative red.
+        title: Title drawn above the chart.
+        total: Value of the total bar drawn below the terms (blue), if given.
+        threshold: x position of a dashed vertical line labelled "threshold".
+        width: SVG width in pixels.
+        bar_height: Height of one bar row in pixels.
+        css_id: Optional ``id`` attribute of the ``<svg>``.
+    """
+    rows = list(terms.items())
+    if total is not None:
+        rows.append(("total", total))
+    values = [v for _, v in rows if math.isfinite(v)]
+    if threshold is not None and math.isfinite(threshold):
+        values.append(threshold)
+    ticks = nice_ticks(min([0.0, *values]), max([0.0, *values]), 5)
+    label_width = max((len(name) for name, _ in rows), default=4) * 6.6 + 12
+    top = 26
+    height = int(top + bar_height * len(rows) + 30)
+    frame = Frame(
+        width=width,
+        height=height,
+        left=label_width,
+        right=46,
+        top=top,
+        bottom=30,
+        x_low=ticks[0],
+        x_high=ticks[-1],
+        y_low=0,
+        y_high=1,
+    )
+    id_attr = f" id='{escape(css_id)}'" if css_id else ""
+    out = [
+        f"<svg{id_attr} xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {width} {height}' "
+        f"width='100%' {FONT} font-size='11' role='img' aria-label='{escape(title)}'>",
+        f"<text x='4' y='15' font-size='13' font-weight='500' fill='{TEXT_COLOUR}'>"
+        f"{escape(title)}</text>",
+    ]
+    plot_bottom = top + bar_height * len(rows)
+    for tick in ticks:
+        x = frame.x(tick)
+        out.append(
+            f"<line x1='{x:.1f}' x2='{x:.1f}' y1='{top}' y2='{plot_bottom}' "
+            f"stroke='{GRID_COLOUR}'/><text x='{x:.1f}' y='{plot_bottom + 14}' "
+            f"text-anchor='middle' fill='{MUTED_TEXT}'>{format_number(tick)}</text>"
+        )
+    zero = frame.x(0.0)
+    for index, (name, value) in enumerate(rows):
+        y = top + index * bar_height
+        is_total = total is not None and index == len(rows) - 1
+        colour = TOTAL_COLOUR if is_total else POSITIVE_COLOUR if value >= 0 else NEGATIVE_COLOUR
+        weight = " font-weight='600'" if is_total else ""
+        out.append(
+            f"<text x='{label_width - 6:.1f}' y='{y + bar_height * 0.68:.1f}' "
+            f"text-anchor='end' fill='{TEXT_COLOUR}'{weight}>{escape(name)}</text>"
+        )
+        if math.isfinite(value):
+            x0, x1 = sorted((zero, frame.x(value)))
+            out.append(
+                f"<rect x='{x0:.1f}' y='{y + 3:.1f}' width='{max(x1 - x0, 0.8):.1f}' "
+                f"height='{bar_height - 6}' fill='{colour}' rx='2'>"
+                f"<title>{escape(name)}: {value:+.3f}</title></rect>"
+                f"<text x='{max(x1, zero) + 4:.1f}' y='{y + bar_height * 0.68:.1f}' "
+                f"fill='{MUTED_TEXT}'>{value:+.2f}</text>"
+            )
+    out.append(
+        f"<line x1='{zero:.1f}' x2='{zero:.1f}' y1='{top}' y2='{plot_bottom}' "
+        f"stroke='{MUTED_TEXT}'/>"
+    )
+    if threshold is not None and math.isfinite(threshold):
+        x = frame.x(threshold)
+        out.append(
+            f"<line x1='{x:.1f}' x2='{x:.1f}' y1='{top - 4}' y2='{plot_bottom + 2}' "
+            f"stroke='{THRESHOLD_COLOUR}' stroke-width='1.5' stroke-dasharray='5 3'/>"
+            f"<text x='{x:.1f}' y='{height - 3}' text-anchor='middle' "
+            f"fill='{THRESHOLD_COLOUR}' font-weight='500'>threshold {threshold:+.2f}</text>"
+        )
+    out.append("</svg>")
+    return "".join(out)
+
+
+@dataclass(frozen=True)
+class BoxStats:
+    """Five-number summary and mean of one group, for :func:`box_plot`."""
+
+    label: str
+    count: int
+    minimum: float
+    q1: float
+    median: float
+    q3: float
+    maximum: float
+    mean: float
+
+
+def box_plot(
+    groups: Sequence[BoxStats],
+    *,
+    title: str,
+    x_label: str,
+    y_label: str,
+    width: int = 640,
+    height: int = 300,
+    css_id: str | None = None,
+) -> str:
+    """Vertical box plots, one per group (whiskers at min and max, a dot at the mean).
+
+    Args:
+        groups: Summaries in display order.
+        title: Title drawn above the chart.
+        x_label: Label of the grouping axis (the parameter).
+        y_label: Label of the value axis (the outcome).
+        width: SVG width in pixels.
+        height: SVG height in pixels.
+        css_id: Optional ``id`` attribute of the ``<svg>``.
+    """
+    values = [v for g in groups for v in (g.minimum, g.maximum) if math.isfinite(v)]
+    ticks = nice_ticks(min(values, default=0.0), max(values, default=1.0))
+    label_width = max(len(format_number(t)) for t in ticks) * 6.5 + 26
+    frame = Frame(
+        width=width,
+        height=height,
+        left=label_width,
+        right=12,
+        top=28,
+        bottom=44,
+        x_low=0,
+        x_high=max(len(groups), 1),
+        y_low=ticks[0],
+        y_high=ticks[-1],
+    )
+    id_attr = f" id='{escape(css_id)}'" if css_id else ""
+    out = [
+        f"<svg{id_attr} xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {width} {height}' "
+        f"width='100%' {FONT} font-size='11' role='img' aria-label='{escape(title)}'>",
+        f"<text x='4' y='15' font-size='13' font-weight='500' fill='{TEXT_COLOUR}'>"
+        f"{escape(title)}</text>",
+        f"<text transform='translate(11 {(frame.top + height - frame.bottom) / 2:.1f}) "
+        f"rotate(-90)' text-anchor='middle' fill='{MUTED_TEXT}'>{escape(y_label)}</text>",
+    ]
+    for tick in ticks:
+        y = frame.y(tick)
+        out.append(
+            f"<line x1='{frame.left:.1f}' x2='{width - frame.right:.1f}' y1='{y:.1f}' "
+            f"y2='{y:.1f}' stroke='{GRID_COLOUR}'/><text x='{frame.left - 5:.1f}' "
+            f"y='{y + 4:.1f}' text-anchor='end' fill='{MUTED_TEXT}'>{format_number(tick)}</text>"
+        )
+    slot = (width - frame.left - frame.right) / max(len(groups), 1)
+    box = min(slot * 0.5, 46)
+    for index, group in enumerate(groups):
+        centre = frame.left + slot * (index + 0.5)
+        colour = SERIES_COLOURS[0]
+        tip = (
+            f"{group.label}: n={group.count}, min {group.minimum:.3g}, q1 {group.q1:.3g}, "
+            f"median {group.median:.3g}, q3 {group.q3:.3g}, max {group.maximum:.3g}, "
+            f"mean {group.mean:.3g}"
+        )
+        out.append(
+            f"<g><title>{escape(tip)}</title>"
+            f"<line x1='{centre:.1f}' x2='{centre:.1f}' y1='{frame.y(group.minimum):.1f}' "
+            f"y2='{frame.y(group.maximum):.1f}' stroke='{colour}'/>"
+            f"<rect x='{centre - box / 2:.1f}' y='{frame.y(group.q3):.1f}' width='{box:.1f}' "
+            f"height='{max(frame.y(group.q1) - frame.y(group.q3), 1):.1f}' fill='{colour}' "
+            f"fill-opacity='0.25' stroke='{colour}'/>"
+            f"<line x1='{centre - box / 2:.1f}' x2='{centre + box / 2:.1f}' "
+            f"y1='{frame.y(group.median):.1f}' y2='{frame.y(group.median):.1f}' "
+            f"stroke='{colour}' stroke-width='2.5'/>"
+            f"<circle cx='{centre:.1f}' cy='{frame.y(group.mean):.1f}' r='3' "
+            f"fill='{SERIES_COLOURS[1]}'/></g>"
+            f"<text x='{centre:.1f}' y='{height - frame.bottom + 15:.1f}' text-anchor='middle' "
+            f"fill='{TEXT_COLOUR}'>{escape(group.label)}</text>"
+            f"<text x='{centre:.1f}' y='{height - frame.bottom + 27:.1f}' text-anchor='middle' "
+            f"fill='{MUTED_TEXT}' font-size='10'>n={group.count}</text>"
+        )
+    out.append(
+        f"<text x='{(frame.left + width - frame.right) / 2:.1f}' y='{height - 3}' "
+        f"text-anchor='middle' fill='{MUTED_TEXT}'>{escape(x_label)}</text></svg>"
+    )
+    return "".join(out)

@@ -1,0 +1,92 @@
+"""The "Why not joining?" panel: a state's utility, term by term, against its threshold.
+
+For an outsider the bars are the terms of ``U_i`` (threat times protection gain, cost of
+the spending floor, affinity, alignment, fear of entrapment); the state applies when the
+total passes the threshold. For a member the model reports its utility of staying.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import solara
+from mesa.visualization.utils import update_counter
+
+from coalition_sim.dashboard.common import heading, selected_state, simulation, state_names
+from coalition_sim.dashboard.palette import MUTED_TEXT, STATUS_LABELS
+from coalition_sim.dashboard.svgplot import bar_chart
+
+
+def verdict(status: str, total: float, threshold: float) -> str:
+    """One sentence that answers the question for the chosen state."""
+    if status in ("founder", "member"):
+        return f"It is a {status} of the coalition."
+    if not (math.isfinite(total) and math.isfinite(threshold)):
+        return "The model reports no utility for this state."
+    gap = total - threshold
+    if status == "vetoed":
+        return f"It applied but was vetoed; its utility is {gap:+.2f} from the threshold."
+    if status == "applicant":
+        return "It has applied and awaits the members' decision."
+    if gap >= 0:
+        return f"Its utility clears the threshold by {gap:.2f}: it should apply."
+    return f"Its utility falls {-gap:.2f} short of the threshold, so it stays out."
+
+
+def why_not_svg(sim: Any, iso3: str) -> tuple[str, str]:
+    """The bar chart of ``iso3``'s utility terms and a verdict sentence."""
+    status = sim.state_status().get(iso3, "outsider")
+    terms = dict(sim.utility_terms(iso3))
+    total = float(terms.pop("total", math.nan))
+    threshold = float(terms.pop("threshold", math.nan))
+    numeric = {
+        name: float(value)
+        for name, value in terms.items()
+        if isinstance(value, int | float) and not isinstance(value, bool)
+    }
+    title = f"Utility terms of {iso3} ({STATUS_LABELS.get(status, status)})"
+    svg = bar_chart(
+        numeric,
+        title=title,
+        total=total if math.isfinite(total) else None,
+        threshold=threshold if math.isfinite(threshold) else None,
+        css_id="why-not-chart",
+    )
+    return svg, verdict(status, total, threshold)
+
+
+@solara.component
+def WhyNotJoining(model: Any) -> None:
+    """A state picker and the chosen state's utility against its threshold."""
+    update_counter.get()
+    sim = simulation(model)
+    names = state_names(sim)
+    if not names:
+        solara.Text("No states in this model.")
+        return
+    chosen = selected_state.value if selected_state.value in names else next(iter(names))
+    labels = {f"{name} ({iso3})": iso3 for iso3, name in names.items()}
+    current_label = next(label for label, code in labels.items() if code == chosen)
+    heading("Why not joining?")
+    solara.Select(
+        label="State",
+        values=list(labels),
+        value=current_label,
+        on_value=lambda label: selected_state.set(labels[label]),
+        dense=True,
+    )
+    try:
+        svg, sentence = why_not_svg(sim, chosen)
+    except (AttributeError, KeyError, ValueError) as error:
+        solara.Warning(f"No utility for {chosen}: {error}")
+        return
+    solara.HTML(
+        tag="div",
+        unsafe_innerHTML=(f"<p style='margin:2px 0 4px; color:{MUTED_TEXT}'>{sentence}</p>{svg}"),
+        attributes={
+            "id": "why-not",
+            "data-iso3": chosen,
+            "data-step": str(getattr(sim, "steps", 0)),
+        },
+    )
