@@ -186,6 +186,7 @@ def scenarios(draw, codes: tuple[str, ...], max_steps: int = 8) -> Scenario:
         "founders": founders,
         "unreliable": unreliable,
         "admission_rule": draw(st.sampled_from(SCHEMA["admission_rule"].choices)),
+        "protocol": draw(st.sampled_from(SCHEMA["protocol"].choices)),
         "threat_initial": draw(_number(0.0, 1.0)),
         "threat_volatility": draw(_number(0.0, 0.3)),
         "base_aggression": draw(_number(0.0, 1.0)),
