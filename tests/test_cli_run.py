@@ -143,6 +143,39 @@ def test_run_summary_without_vetoes_and_quiet(cli, tmp_path):
     assert "vetoes: none" in out
 
 
+def test_summary_when_parity_is_reached(cli, tmp_path):
+    out = tmp_path / "r"
+    code, stdout, err = cli(
+        "run", "--set", "adversary_ppp_factor=1", "--set", "adversary_growth_pct=-20",
+        "--steps", "12", "--out", out,
+    )  # fmt: skip
+    assert code == 0, err
+    steps = pd.read_parquet(out / "steps.parquet")
+    first = int(steps.loc[steps["parity"] >= 1, "step"].iloc[0])
+    year, quarter = 2026 + (first - 1) // 4, (first - 1) % 4 + 1
+    assert f"first step with parity >= 1: {first} ({year}Q{quarter})" in stdout
+    meta = json.loads((out / "metadata.json").read_text())
+    assert meta["outcomes"]["first_parity_step"] == first
+
+
+def test_summary_marks_members_that_left(cli, tmp_path):
+    out = tmp_path / "r"
+    code, stdout, err = cli(
+        "run", "--scenario", "fast-track", "--set", "exit_threshold=5",
+        "--set", "exit_patience=2", "--steps", "6", "--out", out,
+    )  # fmt: skip
+    assert code == 0, err
+    events = pd.read_parquet(out / "events.parquet")
+    left = sorted(set(events.loc[events["kind"] == "exit", "actor"]))
+    assert left
+    assert f"* left later: {' '.join(left)}" in stdout
+    for code_ in left:
+        assert re.search(rf"\b{code_}\*", stdout)
+    steps = pd.read_parquet(out / "steps.parquet")
+    assert f"members in join order ({steps['members'].iloc[-1]} at the end)" in stdout
+    assert f"exits: {len(events[events['kind'] == 'exit'])}," in stdout
+
+
 def test_default_out_is_a_new_folder_under_results(cli, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     code, out, err = cli("run", "--steps", "2", "--seed", "9", "--quiet")
