@@ -600,3 +600,16 @@ def test_spending_moves_on_paper(world):
     assert model.coalition_strength == pytest.approx(4.25 + 4.25 + 0.5 * hhh)
     assert model.coalition_spending_usd_bn == pytest.approx(4.25 + 4.25 + hhh)
     assert model.coalition_spending_pct_gdp == pytest.approx((8.5 + hhh) / 3)
+
+
+def test_base_by_name_or_file_and_keyword_overrides(real_dataset, tmp_path):
+    model = CoalitionModel(
+        "fast-track", dataset=real_dataset, collect_states=False, scenario=object(), steps=3
+    )  # SolaraViz passes its own `scenario`; it is ignored
+    assert model.config["admission_rule"] == "qmv"
+    assert model.config["steps"] == 3
+    path = tmp_path / "mine.toml"
+    path.write_text('admission_rule = "core"\n')
+    model = CoalitionModel(str(path), dataset=real_dataset, collect_states=False)
+    assert model.config["admission_rule"] == "core"
+    assert model.config.name == "mine"
