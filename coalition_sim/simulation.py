@@ -68,6 +68,8 @@ def outcomes(model: CoalitionModel, steps: pd.DataFrame) -> dict[str, Any]:
         "rejections": int(steps["rejections"].sum()),
         "exits": int(steps["exits"].sum()),
         "vetoes_unreliable": sum(1 for e in veto_events if e.actor in model.unreliable),
+        "bargains": len(model.events.of_kind("bargain")),
+        "breaches": len(model.events.of_kind("breach")),
         "aggression_events": int(steps["aggression_events"].sum()),
         "ukraine_member": bool("UKR" in model.index and model.member[model.index["UKR"]]),
         "final_ukraine_utilisation": float(final["ukraine_utilisation"]),
