@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import os
 import socket
-import subprocess
 import sys
 from pathlib import Path
 
@@ -104,6 +103,10 @@ def handle(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)  # a bad name or file stops here, exit code 2
     env = dict(os.environ)
     env.update(QUIET_SERVER)
+    # Solara warns at every page load that its session cookie falls back to SameSite=Lax
+    # on plain http: expected on a loopback server, and noise in the terminal.
+    warnings = [env.get("PYTHONWARNINGS", ""), "ignore:Cookies with samesite=none:UserWarning"]
+    env["PYTHONWARNINGS"] = ",".join(w for w in warnings if w)
     env["COALITION_SIM_SCENARIO"] = str(
         Path(args.scenario).resolve() if args.scenario.endswith(".toml") else args.scenario
     )
@@ -124,13 +127,7 @@ def handle(args: argparse.Namespace) -> int:
     )
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         print(f"warning: listening on {args.host}, reachable from other machines", flush=True)
-    process = subprocess.Popen(server_command(args.host, port), env=env)
-    try:
-        return process.wait()
-    except KeyboardInterrupt:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        raise
+    command = server_command(args.host, port)
+    # Become the server (no child left behind when this process is stopped by a signal).
+    os.execve(command[0], command, env)
+    return 0  # pragma: no cover - execve does not return

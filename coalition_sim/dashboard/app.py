@@ -22,7 +22,8 @@ from coalition_sim.dashboard import layout
 from coalition_sim.dashboard.charts import TimeSeriesCharts
 from coalition_sim.dashboard.controls import make_run_class
 from coalition_sim.dashboard.event_log import EventLog
-from coalition_sim.dashboard.overview import MapPanel
+from coalition_sim.dashboard.map import EuropeMap
+from coalition_sim.dashboard.overview import RunOverview
 from coalition_sim.dashboard.sweep_page import SweepExplorer
 from coalition_sim.dashboard.why_not import WhyNotJoining
 from coalition_sim.errors import InputError
@@ -34,7 +35,8 @@ TITLE = "coalition-sim: a European defence coalition"
 
 #: Panels as (component, page): SolaraViz draws each page as a tab.
 COMPONENTS: list[tuple[Any, int]] = [
-    (MapPanel, 0),
+    (RunOverview, 0),
+    (EuropeMap, 0),
     (WhyNotJoining, 0),
     (EventLog, 0),
     (TimeSeriesCharts, 0),

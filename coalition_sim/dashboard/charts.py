@@ -17,6 +17,9 @@ from mesa.visualization.utils import update_counter
 from coalition_sim.dashboard.common import model_series, simulation
 from coalition_sim.dashboard.svgplot import line_chart
 
+#: Height of one chart; charts keep their proportions inside it at any window width.
+CHART_HEIGHT_PX = 250
+
 
 @dataclass(frozen=True)
 class Panel:
@@ -92,8 +95,10 @@ def TimeSeriesCharts(model: Any) -> None:
     sim = simulation(model)
     series = model_series(sim)
     x_max = horizon(sim)
-    cells = "".join(
-        f"<div style='min-width:0'>{panel_svg(panel, series, x_max)}</div>" for panel in PANELS
+    cells = "<style>#coalition-charts svg{width:100%;height:100%}</style>" + "".join(
+        f"<div style='min-width:0; height:{CHART_HEIGHT_PX}px'>{panel_svg(panel, series, x_max)}"
+        "</div>"
+        for panel in PANELS
     )
     solara.HTML(
         tag="div",

@@ -13,12 +13,13 @@ from collections.abc import Callable
 
 #: Grid cells (12 columns, rows of 30 px plus a 10 px margin) by number of panels on a page.
 LAYOUTS: dict[int, list[dict]] = {
-    # map + overview | why not joining / event log ; charts across the bottom
-    4: [
-        {"i": 0, "x": 0, "y": 0, "w": 7, "h": 17},
-        {"i": 1, "x": 7, "y": 0, "w": 5, "h": 9},
-        {"i": 2, "x": 7, "y": 9, "w": 5, "h": 8},
-        {"i": 3, "x": 0, "y": 17, "w": 12, "h": 14},
+    # overview across the top; map | why not joining over the event log; charts below
+    5: [
+        {"i": 0, "x": 0, "y": 0, "w": 12, "h": 4},
+        {"i": 1, "x": 0, "y": 4, "w": 7, "h": 15},
+        {"i": 2, "x": 7, "y": 4, "w": 5, "h": 8},
+        {"i": 3, "x": 7, "y": 12, "w": 5, "h": 7},
+        {"i": 4, "x": 0, "y": 19, "w": 12, "h": 14},
     ],
     # a page with one panel (the sweep explorer) takes the full width
     1: [{"i": 0, "x": 0, "y": 0, "w": 12, "h": 24}],

@@ -27,6 +27,10 @@ from coalition_sim.dashboard.palette import (
     UNKNOWN_COLOUR,
 )
 
+#: Height of the map on the page; the map keeps its proportions inside this box, so a
+#: wide window does not push it over the panels below.
+MAP_HEIGHT_PX = 570
+
 _DEFS = (
     "<defs><pattern id='cs-hatch' patternUnits='userSpaceOnUse' width='5' height='5' "
     "patternTransform='rotate(45)'><rect width='2' height='5' fill='#111827' "
@@ -39,7 +43,7 @@ def _static_parts(layout: MapLayout) -> tuple[str, str, dict[str, str]]:
     """SVG header, legend and per-shape geometry attributes, built once per layout."""
     header = (
         f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {layout.width:.0f} "
-        f"{layout.height:.0f}' width='100%' preserveAspectRatio='xMidYMid meet' "
+        f"{layout.height:.0f}' width='100%' height='100%' preserveAspectRatio='xMidYMin meet' "
         f"font-family='Roboto,Helvetica,Arial,sans-serif' role='img' "
         f"aria-label='Map of Europe by coalition status'>{_DEFS}"
         f"<rect width='{layout.width:.0f}' height='{layout.height:.0f}' fill='{SEA_COLOUR}'/>"
@@ -200,5 +204,5 @@ def EuropeMap(model: Any) -> None:
         tag="div",
         unsafe_innerHTML=svg,
         attributes={"id": "coalition-map", "data-step": str(getattr(sim, "steps", 0))},
-        style="width: 100%; line-height: 0;",
+        style=f"width: 100%; height: {MAP_HEIGHT_PX}px; line-height: 0; padding: 0 6px;",
     )

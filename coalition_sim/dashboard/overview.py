@@ -1,8 +1,8 @@
-"""The head of the page: where the run stands, what it was built from, and the map.
+"""The head of the page: where the run stands and what it was built from.
 
-One line of key figures (quarter, members, parity, credibility, threat, US commitment), the
-scenario and the changes the controls applied, the message of a refused control (it names
-the field), the download button and the map below.
+One line of key figures (quarter, members, parity, cohesion, credibility, threat, US
+commitment) with the download button, the scenario and the changes the controls applied,
+the main parameters of the run, and the message of a refused control (it names the field).
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from coalition_sim.dashboard.common import (
     simulation,
 )
 from coalition_sim.dashboard.download import RunDownload
-from coalition_sim.dashboard.map import EuropeMap
 from coalition_sim.dashboard.palette import MUTED_TEXT, TEXT_COLOUR
 
 #: Calendar of the steps: step 1 is the first quarter of this year.
@@ -108,27 +107,19 @@ def RunOverview(model: Any) -> None:
     update_counter.get()
     sim = simulation(model)
     error = getattr(model, "error", None)
-    if error:
-        solara.Error(
-            f"Not applied: {error}. Showing the preset without your changes; fix the "
-            "value and press Reset.",
-            icon=True,
-            dense=True,
-        )
-    solara.HTML(
-        tag="div",
-        unsafe_innerHTML=figures_html(sim),
-        attributes={"id": "run-figures", "data-step": str(getattr(sim, "steps", 0))},
-    )
-    with solara.Row(justify="space-between", style="align-items: center; flex-wrap: wrap;"):
-        note(provenance(model), html=True)
-        RunDownload(model)
-    note(settings_line(sim))
-
-
-@solara.component
-def MapPanel(model: Any) -> None:
-    """The overview above the map of Europe."""
-    with solara.Column(gap="4px", style="padding: 4px 8px;"):
-        RunOverview(model)
-        EuropeMap(model)
+    with solara.Column(gap="2px", style="padding: 0 8px;"):
+        if error:
+            solara.Error(
+                f"Not applied: {error}. Showing the preset without your changes; fix the "
+                "value and press Reset.",
+                icon=True,
+                dense=True,
+            )
+        with solara.Row(justify="space-between", style="align-items: center; flex-wrap: wrap;"):
+            solara.HTML(
+                tag="div",
+                unsafe_innerHTML=figures_html(sim),
+                attributes={"id": "run-figures", "data-step": str(getattr(sim, "steps", 0))},
+            )
+            RunDownload(model)
+        note(f"{provenance(model)}<br>{escape(settings_line(sim))}", html=True)

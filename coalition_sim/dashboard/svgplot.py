@@ -179,7 +179,7 @@ def line_chart(
     id_attr = f" id='{escape(css_id)}'" if css_id else ""
     out = [
         f"<svg{id_attr} xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {width} {height}' "
-        f"width='100%' preserveAspectRatio='xMidYMid meet' {FONT} font-size='11' "
+        f"width='100%' preserveAspectRatio='xMidYMin meet' {FONT} font-size='11' "
         f"role='img' aria-label='{escape(title)}'>",
         f"<text x='4' y='15' font-size='13' font-weight='500' fill='{TEXT_COLOUR}'>"
         f"{escape(title)}</text>",
@@ -290,7 +290,8 @@ def bar_chart(
     id_attr = f" id='{escape(css_id)}'" if css_id else ""
     out = [
         f"<svg{id_attr} xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {width} {height}' "
-        f"width='100%' {FONT} font-size='11' role='img' aria-label='{escape(title)}'>",
+        f"width='100%' preserveAspectRatio='xMidYMin meet' {FONT} font-size='11' role='img' "
+        f"aria-label='{escape(title)}'>",
         f"<text x='4' y='15' font-size='13' font-weight='500' fill='{TEXT_COLOUR}'>"
         f"{escape(title)}</text>",
     ]

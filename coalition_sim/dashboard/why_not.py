@@ -17,6 +17,9 @@ from coalition_sim.dashboard.common import heading, selected_state, simulation, 
 from coalition_sim.dashboard.palette import MUTED_TEXT, STATUS_LABELS
 from coalition_sim.dashboard.svgplot import bar_chart
 
+#: Height of the bar chart on the page.
+CHART_HEIGHT_PX = 210
+
 
 def verdict(status: str, total: float, threshold: float) -> str:
     """One sentence that answers the question for the chosen state."""
@@ -83,7 +86,11 @@ def WhyNotJoining(model: Any) -> None:
         return
     solara.HTML(
         tag="div",
-        unsafe_innerHTML=(f"<p style='margin:2px 0 4px; color:{MUTED_TEXT}'>{sentence}</p>{svg}"),
+        unsafe_innerHTML=(
+            f"<p style='margin:2px 0 4px; color:{MUTED_TEXT}'>{sentence}</p>"
+            f"<div style='height:{CHART_HEIGHT_PX}px'>{svg}</div>"
+            "<style>#why-not svg{width:100%;height:100%}</style>"
+        ),
         attributes={
             "id": "why-not",
             "data-iso3": chosen,
