@@ -1,0 +1,648 @@
+"""The dashboard without a browser: pure SVG builders, controls, and components rendered
+with ``solara.render`` (fast; the end-to-end browser test is test_browser_dashboard.py)."""
+
+from __future__ import annotations
+
+import io
+import itertools
+import json
+import math
+import re
+import subprocess
+import sys
+import zipfile
+
+import pandas as pd
+import pytest
+
+from coalition_sim.dashboard import svgplot
+from coalition_sim.dashboard.geometry import (
+    LAT_MAX,
+    LON_MIN,
+    MAP_WIDTH,
+    build_layout,
+    europe_layout,
+    project,
+    read_capitals,
+)
+from coalition_sim.dashboard.map import map_svg
+from coalition_sim.dashboard.palette import STATUS_COLOURS
+from coalition_sim.errors import InputError
+from coalition_sim.parameters import PRESETS, SCHEMA
+
+
+@pytest.fixture(scope="module")
+def run_class():
+    from coalition_sim.dashboard.controls import make_run_class
+
+    return make_run_class(PRESETS["baseline"], PRESETS)
+
+
+@pytest.fixture
+def run(run_class):
+    return run_class()
+
+
+# --------------------------------------------------------------------------- geometry
+def test_layout_has_every_packaged_state_and_malta_as_a_point():
+    layout = europe_layout()
+    codes = {shape.iso3 for shape in layout.shapes}
+    assert len(codes) == 43  # 42 outlines + Malta
+    assert {"RUS", "BLR", "UKR", "ISL", "CYP", "MLT"} <= codes
+    malta = layout.by_iso3["MLT"]
+    assert malta.is_point and malta.path == ""
+    assert malta.point == pytest.approx(project(14.51, 35.90))
+    assert all(
+        shape.path.startswith("M") and shape.path.endswith("Z")
+        for shape in layout.shapes
+        if not shape.is_point
+    )
+
+
+def test_layout_is_computed_once():
+    assert europe_layout() is europe_layout()
+
+
+def test_projection_orients_the_map():
+    assert project(LON_MIN, LAT_MAX) == pytest.approx((0.0, 0.0))
+    east, _ = project(30.0, 50.0)
+    west, _ = project(-5.0, 50.0)
+    _, north = project(10.0, 70.0)
+    _, south = project(10.0, 36.0)
+    assert west < east and north < south
+    layout = europe_layout()
+    for shape in layout.shapes:
+        numbers = [float(n) for n in re.findall(r"-?\d+\.?\d*", shape.path)]
+        xs, ys = numbers[0::2], numbers[1::2]
+        assert all(-1 <= x <= MAP_WIDTH + 1 for x in xs), shape.iso3
+        assert all(-1 <= y <= layout.height + 1 for y in ys), shape.iso3
+
+
+def test_build_layout_handles_holes_multipolygons_and_missing_outlines():
+    square = [[0, 50], [10, 50], [10, 60], [0, 60], [0, 50]]
+    hole = [[2, 52], [4, 52], [4, 54], [2, 54], [2, 52]]
+    features = [
+        {
+            "properties": {"iso3": "AAA"},
+            "geometry": {"type": "Polygon", "coordinates": [square, hole]},
+        },
+        {
+            "properties": {"iso3": "BBB"},
+            "geometry": {"type": "MultiPolygon", "coordinates": [[square], [hole]]},
+        },
+    ]
+    capitals = {"AAA": ("A", 55.0, 5.0), "CCC": ("C", 40.0, 20.0), "FAR": ("F", 10.0, 100.0)}
+    layout = build_layout(features, capitals)
+    shapes = layout.by_iso3
+    assert shapes["AAA"].path.count("M") == 2 and shapes["BBB"].path.count("M") == 2
+    assert shapes["CCC"].is_point  # inside the window, no outline: a dot
+    assert "FAR" not in shapes  # outside the window: left out
+    with pytest.raises(ValueError, match="LineString"):
+        build_layout(
+            [{"properties": {"iso3": "X"}, "geometry": {"type": "LineString", "coordinates": []}}],
+            {},
+        )
+
+
+def test_capitals_are_read_with_quoted_names():
+    capitals = read_capitals()
+    assert capitals["USA"][0] == "United States"
+    assert capitals["MLT"][1:] == (35.90, 14.51)
+
+
+# --------------------------------------------------------------------------- map
+def test_map_colours_every_status_and_marks_unreliable_and_selected():
+    statuses = {
+        "DEU": "member",
+        "EST": "founder",
+        "SVK": "applicant",
+        "UKR": "vetoed",
+        "FRA": "outsider",
+        "MLT": "member",
+    }
+    svg = map_svg(
+        statuses,
+        adversary=("RUS", "BLR"),
+        unreliable=("HUN", "SVK"),
+        tooltips={"DEU": "Germany <b>&"},
+        selected="FRA",
+    )
+    for iso3, status in statuses.items():
+        assert re.search(
+            rf"data-iso3='{iso3}' data-status='{status}' fill='{STATUS_COLOURS[status]}'", svg
+        )
+    assert "data-iso3='RUS' data-status='adversary'" in svg
+    assert "data-iso3='BLR' data-status='adversary'" in svg
+    assert svg.count("fill='url(#cs-hatch)' stroke='#111827' stroke-width='1.6'") == 2
+    assert "data-selected='FRA'" in svg
+    assert "<title>Germany &lt;b&gt;&amp;</title>" in svg  # tooltips are escaped
+    assert svg.startswith("<svg") and svg.endswith("</svg>")
+    assert "<circle" in svg  # Malta
+
+
+def test_model_map_has_tooltips_with_traits_and_utility_terms(run):
+    from coalition_sim.dashboard.map import model_map_svg, state_tooltip
+
+    tip = state_tooltip(run.sim, "HUN", "Hungary", "outsider")
+    assert tip.startswith("Hungary (HUN): outsider · unreliable")
+    assert "reliability 0.35" in tip and "utility: threat" in tip and "against threshold" in tip
+    svg = model_map_svg(run.sim, selected="DEU")
+    assert svg.count("<title>") >= 43
+    assert "data-iso3='UKR' data-status='founder'" in svg
+
+
+# --------------------------------------------------------------------------- svg charts
+@pytest.mark.parametrize(("low", "high"), [(0, 1), (0.13, 0.91), (-3, 47), (5, 5), (0, 1e6)])
+def test_nice_ticks_cover_the_range_with_round_steps(low, high):
+    ticks = svgplot.nice_ticks(low, high)
+    assert ticks[0] <= low and ticks[-1] >= high
+    steps = {round(b - a, 9) for a, b in itertools.pairwise(ticks)}
+    assert len(steps) == 1
+    assert 2 <= len(ticks) <= 12
+
+
+def test_nice_ticks_survive_nan():
+    assert svgplot.nice_ticks(math.nan, 1.0) == [0.0, 1.0]
+
+
+def test_line_chart_breaks_lines_at_missing_values_and_keeps_the_horizon():
+    svg = svgplot.line_chart(
+        {"a": [0.1, 0.2, None, 0.4], "b": [1, 2, 3, float("nan")]},
+        title="T & U",
+        x_max=40,
+        reference=1.0,
+        reference_label="parity",
+    )
+    paths = re.findall(r"<path d='([^']*)'", svg)
+    assert paths[0].count("M") == 2  # gap at the None
+    assert "T &amp; U" in svg and "parity" in svg
+    assert ">40<" in svg  # the x axis reaches the horizon
+
+
+def test_bar_chart_draws_terms_total_and_threshold():
+    svg = svgplot.bar_chart(
+        {"threat": 0.3, "cost": -0.5}, title="x", total=-0.2, threshold=0.1, css_id="b"
+    )
+    assert "id='b'" in svg
+    assert svg.count("<rect") == 3
+    assert "threshold +0.10" in svg
+    assert "threat: +0.300" in svg and "cost: -0.500" in svg
+
+
+def test_box_plot_draws_one_box_per_group():
+    groups = [
+        svgplot.BoxStats("a", 3, 0, 1, 2, 3, 4, 2.0),
+        svgplot.BoxStats("b", 2, 1, 1, 1, 1, 1, 1.0),
+    ]
+    svg = svgplot.box_plot(groups, title="t", x_label="p", y_label="o")
+    assert svg.count("<g><title>") == 2 and "n=3" in svg
+
+
+# --------------------------------------------------------------------------- controls
+def test_controls_come_from_the_schema(run_class):
+    from coalition_sim.dashboard.controls import MAIN_PARAMETERS
+
+    controls = run_class.controls
+    assert next(iter(controls)) == "preset" and list(controls)[-1] == "seed"
+    assert set(MAIN_PARAMETERS) <= set(controls)
+    assert controls["preset"]["values"][0] == "baseline"
+    assert set(controls["preset"]["values"]) == set(PRESETS)
+    spec = controls["threat_initial"]
+    assert spec["type"] == "SliderFloat"
+    assert (spec["min"], spec["max"], spec["value"]) == (
+        SCHEMA["threat_initial"].low,
+        SCHEMA["threat_initial"].high,
+        0.6,
+    )
+    assert controls["admission_rule"]["values"] == list(SCHEMA["admission_rule"].choices)
+    assert controls["us_withdrawal_step"] == {
+        "type": "InputText",
+        "value": "never",
+        "label": "us_withdrawal_step (step, or never)",
+    }
+    assert controls["founders"]["value"].startswith("EST, LVA")
+    assert all(name in spec["label"] for name, spec in controls.items() if name != "preset")
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "step"), [(0, 1, 0.01), (0, 10, 0.1), (0, 0.5, 0.005), (1, 6, 0.05)]
+)
+def test_slider_step(low, high, step):
+    from coalition_sim.dashboard.controls import slider_step
+
+    assert slider_step(low, high) == pytest.approx(step)
+
+
+def test_default_run_is_the_opening_scenario(run):
+    assert run.error is None and run.changes == {}
+    assert run.scenario_name == "baseline" and run.seed == PRESETS["baseline"]["seed"]
+    assert run.sim.steps == 0 and run.running
+    assert run.horizon == PRESETS["baseline"]["steps"]
+
+
+def test_unchanged_controls_take_the_chosen_presets_values(run_class):
+    start = dict(run_class.start_controls)
+    run = run_class(preset="us-withdrawal", **start)
+    assert run.error is None and run.changes == {}
+    assert run.sim.config["us_withdrawal_step"] == PRESETS["us-withdrawal"]["us_withdrawal_step"]
+
+
+def test_changed_controls_override_the_preset(run_class):
+    start = dict(run_class.start_controls)
+    start.update(
+        threat_initial=0.9,
+        admission_rule="qmv",
+        founders="est lva ukr",
+        us_withdrawal_step="8",
+        seed="7",
+    )
+    run = run_class(preset="baseline", **start)
+    assert run.error is None
+    config = run.sim.config
+    assert config["threat_initial"] == 0.9 and config["admission_rule"] == "qmv"
+    assert config["founders"] == ("EST", "LVA", "UKR") and config["us_withdrawal_step"] == 8
+    assert run.seed == 7 and config["seed"] == 7
+    assert set(run.changes) == {
+        "threat_initial",
+        "admission_rule",
+        "founders",
+        "us_withdrawal_step",
+    }
+
+
+@pytest.mark.parametrize(
+    ("control", "value", "field"),
+    [
+        ("founders", "EST, 12X", "founders"),
+        ("seed", "abc", "seed"),
+        ("seed", "-1", "seed"),
+        ("us_withdrawal_step", "soon", "us_withdrawal_step"),
+        ("threat_initial", 1.5, "threat_initial"),
+        ("admission_rule", "dictator", "admission_rule"),
+        ("preset", "no-such-preset", "no-such-preset"),
+    ],
+)
+def test_a_wrong_value_names_the_field_and_never_raises(run_class, control, value, field):
+    run = run_class(**{control: value})
+    assert run.error and field in run.error
+    assert run.changes == {}
+    assert run.sim is not None and run.sim.steps == 0  # the preset without the changes
+    run.step()
+    assert run.sim.steps == 1
+
+
+def test_unknown_founder_code_is_refused(run_class):
+    run = run_class(founders="EST, ZZZ")
+    assert run.error is not None and "ZZZ" in run.error
+
+
+def test_mesas_scenario_argument_is_ignored(run_class):
+    from mesa.experimental.scenarios import Scenario
+
+    assert run_class(scenario=Scenario(rng=3)).error is None
+
+
+def test_run_stops_at_the_horizon(run_class):
+    run = run_class(preset="baseline")
+    run.sim.config = run.sim.config.with_values({"steps": 2})
+    run.step()
+    assert run.running
+    run.step()
+    assert not run.running and run.sim.steps == 2
+
+
+def test_a_failing_step_is_reported_not_raised(run, monkeypatch):
+    def broken() -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(run.sim, "step", broken)
+    run.step()
+    assert not run.running and "step 1 failed: RuntimeError: boom" in run.error
+
+
+# --------------------------------------------------------------------------- event log
+def test_every_event_kind_reads_as_a_sentence():
+    from coalition_sim.dashboard.event_log import describe
+    from coalition_sim.events import EVENT_KINDS
+
+    examples = {
+        "application": ("SRB", "", 0.41, "", "SRB applies to join (utility +0.41)"),
+        "vote": ("POL", "UKR", 1.0, "yes", "POL votes yes on UKR"),
+        "veto": ("HUN", "UKR", 1.0, "", "HUN vetoes UKR and blocks the decision"),
+        "admission": (
+            "",
+            "DEU",
+            12,
+            "12 yes of 12 (unanimity)",
+            "DEU admitted (12 yes of 12 (unanimity))",
+        ),
+        "rejection": ("", "GEO", 9, "9 yes of 12", "GEO rejected (9 yes of 12)"),
+        "exit": ("ITA", "", -0.3, "", "ITA leaves the coalition (utility of staying -0.30)"),
+        "bargain": (
+            "ROU",
+            "",
+            2.5,
+            "deal",
+            "ROU bargains over its phase-in: 2.5 years agreed (deal)",
+        ),
+        "breach": ("GRC", "", 0.4, "", "GRC falls behind its committed spending path"),
+        "aggression": ("", "EST", 0.72, "", "aggression against EST; threat now 0.72"),
+        "response": (
+            "",
+            "EST",
+            0.8,
+            "",
+            "coalition response to the attack on EST: 80% of members respond",
+        ),
+    }
+    assert set(EVENT_KINDS) <= set(examples)
+    for kind, (actor, target, value, detail, expected) in examples.items():
+        assert describe(kind, actor, target, value, detail) == expected
+
+
+def test_event_log_sums_votes_and_shows_the_latest_steps_newest_first(run):
+    from coalition_sim.dashboard.event_log import event_lines, event_log_html
+
+    for _ in range(8):
+        run.step()
+    lines = event_lines(run.sim, steps_shown=3)
+    assert lines, "eight quarters of the baseline produce events"
+    steps = [line.step for line in lines]
+    assert steps == sorted(steps, reverse=True) and min(steps) >= run.sim.steps - 2
+    votes = [line for line in lines if line.kind == "vote"]
+    assert all(re.fullmatch(r"votes on [A-Z]{3}: .*\d+ (yes|no|veto).*", v.text) for v in votes)
+    html = event_log_html(lines)
+    assert html.count("<tr data-kind") == len(lines)
+
+
+# --------------------------------------------------------------------------- why not
+def test_why_not_joining_shows_terms_against_the_threshold(run):
+    from coalition_sim.dashboard.why_not import verdict, why_not_svg
+
+    svg, sentence = why_not_svg(run.sim, "HUN")
+    terms = run.sim.utility_terms("HUN")
+    assert "threshold" in svg and f"{terms['threshold']:+.2f}" in svg
+    for name in terms:
+        if name not in ("total", "threshold"):
+            assert f"{name}: " in svg
+    assert sentence
+    assert (
+        verdict("outsider", 0.1, 0.3)
+        == "Its utility falls 0.20 short of the threshold, so it stays out."
+    )
+    assert verdict("founder", 1, 0) == "It is a founder of the coalition."
+
+
+# --------------------------------------------------------------------------- download
+def test_download_zip_holds_the_run_files_at_the_current_step(run):
+    from coalition_sim.dashboard.download import run_zip_bytes
+
+    for _ in range(3):
+        run.step()
+    archive = zipfile.ZipFile(io.BytesIO(run_zip_bytes(run.sim)))
+    names = set(archive.namelist())
+    expected = {
+        "steps.parquet",
+        "states.parquet",
+        "events.parquet",
+        "metadata.json",
+        "steps.csv",
+        "states.csv",
+        "events.csv",
+    }
+    assert names == {f"run-step-003/{name}" for name in expected}
+    steps = pd.read_parquet(io.BytesIO(archive.read("run-step-003/steps.parquet")))
+    assert list(steps["step"]) == [0, 1, 2, 3]
+    meta = json.loads(archive.read("run-step-003/metadata.json"))
+    assert meta["parameters"]["threat_initial"] == 0.6 and meta["seed"] == run.seed
+    assert meta["command"] == "coalition-sim dashboard"
+
+
+# --------------------------------------------------------------------------- sweep page
+@pytest.fixture
+def sweep_folder(tmp_path):
+    runs = pd.DataFrame(
+        {
+            "run_id": range(12),
+            "sample_id": [i // 3 for i in range(12)],
+            "replication": [i % 3 for i in range(12)],
+            "seed": range(100, 112),
+            "status": ["ok"] * 11 + ["error"],
+            "admission_rule": ["unanimity", "qmv"] * 6,
+            "us_commitment_after": [0.0, 0.0, 0.4, 0.4, 0.8, 0.8] * 2,
+            "final_members": [14, 20, 15, 21, 16, 22, 13, 19, 15, 20, 17, None],
+            "final_parity": [0.7, 0.9, 0.72, 0.95, 0.8, 1.0, 0.68, 0.92, 0.71, 0.93, 0.79, None],
+            "first_parity_step": [-1, 30, -1, 25, -1, 20, -1, 31, -1, 26, -1, -1],
+            "error": [""] * 11 + ["boom"],
+        }
+    )
+    runs.to_parquet(tmp_path / "runs.parquet")
+    meta = {"design": {"parameters": [{"name": "admission_rule"}, {"name": "us_commitment_after"}]}}
+    (tmp_path / "metadata.json").write_text(json.dumps(meta))
+    return tmp_path
+
+
+def test_sweep_results_are_read_with_the_compare_module(sweep_folder):
+    from coalition_sim.dashboard.sweep_page import box_stats, load_sweep, summary_html, summary_rows
+
+    results = load_sweep(sweep_folder)
+    assert results.parameters == ("admission_rule", "us_commitment_after")
+    assert results.outcomes[:3] == ("final_members", "final_parity", "parity_reached")
+    assert results.failed == 1
+    stats = box_stats(results.runs, "admission_rule", "final_members")
+    assert [(s.label, s.count) for s in stats] == [("unanimity", 6), ("qmv", 5)]
+    assert stats[0].median == pytest.approx(15.0)
+    table = summary_rows(results.runs, "admission_rule", "final_members")
+    assert list(table["failed"]) == [0, 1]
+    assert "95 % interval" in summary_html(table, "admission_rule")
+
+
+def test_many_values_of_a_sampled_parameter_are_binned():
+    from coalition_sim.dashboard.sweep_page import MAX_GROUPS, group_column
+
+    keys, labels = group_column(pd.Series([i / 100 for i in range(100)]))
+    assert len(labels) == MAX_GROUPS and set(keys) == set(labels)
+
+
+def test_a_folder_without_runs_is_refused_by_name(tmp_path):
+    from coalition_sim.dashboard.sweep_page import load_sweep
+
+    with pytest.raises(InputError, match=str(tmp_path)):
+        load_sweep(tmp_path)
+    with pytest.raises(InputError, match="not a folder"):
+        load_sweep(tmp_path / "missing")
+
+
+# --------------------------------------------------------------------------- components
+def _texts(rc, widget_type) -> list[str]:
+    return [getattr(w, "unsafe_innerHTML", "") or "" for w in rc.find(widget_type).widgets]
+
+
+def test_components_render_and_follow_the_step_counter(run):
+    import solara
+    from mesa.visualization.utils import force_update
+    from solara.widgets import HTML
+
+    from coalition_sim.dashboard.charts import TimeSeriesCharts
+    from coalition_sim.dashboard.event_log import EventLog
+    from coalition_sim.dashboard.map import EuropeMap
+    from coalition_sim.dashboard.overview import RunOverview
+    from coalition_sim.dashboard.why_not import WhyNotJoining
+
+    @solara.component
+    def Page():
+        for component in (RunOverview, EuropeMap, WhyNotJoining, EventLog, TimeSeriesCharts):
+            component(run)
+
+    _, rc = solara.render(Page(), handle_error=False)
+    try:
+        ids = {w.attributes.get("id"): w for w in rc.find(HTML).widgets if w.attributes.get("id")}
+        assert {
+            "coalition-map",
+            "coalition-events",
+            "coalition-charts",
+            "run-figures",
+            "why-not",
+        } <= set(ids)
+        assert ids["coalition-map"].attributes["data-step"] == "0"
+        before = ids["coalition-map"].unsafe_innerHTML
+        for _ in range(3):
+            run.step()
+        force_update()
+        ids = {w.attributes.get("id"): w for w in rc.find(HTML).widgets if w.attributes.get("id")}
+        for name in (
+            "coalition-map",
+            "coalition-events",
+            "coalition-charts",
+            "run-figures",
+            "why-not",
+        ):
+            assert ids[name].attributes["data-step"] == "3", name
+        assert ids["coalition-map"].unsafe_innerHTML != before
+        assert "3 · 2026Q3" in ids["run-figures"].unsafe_innerHTML
+        assert all(
+            f"id='chart-{key}'" in ids["coalition-charts"].unsafe_innerHTML
+            for key in ("members", "strength", "threat", "ukraine")
+        )
+    finally:
+        rc.close()
+
+
+def test_overview_shows_a_refused_control_naming_the_field(run_class):
+    import ipyvuetify as v
+    import solara
+
+    from coalition_sim.dashboard.overview import RunOverview
+
+    bad = run_class(founders="EST, 12X")
+    _, rc = solara.render(RunOverview(bad), handle_error=False)
+    try:
+        alerts = rc.find(v.Alert).widgets
+        assert alerts and "founders" in str(alerts[0].children)
+    finally:
+        rc.close()
+
+
+def test_sweep_explorer_renders_a_folder(sweep_folder, monkeypatch):
+    import solara
+    from solara.widgets import HTML
+
+    from coalition_sim.dashboard.sweep_page import SWEEP_ENV, SweepExplorer
+
+    monkeypatch.setenv(SWEEP_ENV, str(sweep_folder))
+    _, rc = solara.render(SweepExplorer(None), handle_error=False)
+    try:
+        html = {w.attributes.get("id"): w.unsafe_innerHTML for w in rc.find(HTML).widgets}
+        assert "final_members" in html["sweep-plot"] and "unanimity" in html["sweep-plot"]
+        assert "qmv" in html["sweep-table"]
+    finally:
+        rc.close()
+
+
+def test_the_page_renders_every_panel():
+    import solara
+    from solara.widgets import HTML
+
+    from coalition_sim.dashboard import app
+
+    _, rc = solara.render(app.page, handle_error=False)
+    try:
+        ids = {w.attributes.get("id") for w in rc.find(HTML).widgets}
+        assert {
+            "run-figures",
+            "coalition-map",
+            "why-not",
+            "coalition-events",
+            "coalition-charts",
+        } <= ids
+    finally:
+        rc.close()
+
+
+def test_mesas_step_and_reset_drive_the_run(run_class):
+    import ipyvuetify as v
+    import solara
+    from mesa.visualization.solara_viz import ModelController
+
+    model = solara.reactive(run_class())
+    controls = solara.reactive({**run_class.start_controls, "threat_initial": 0.9})
+    controller = ModelController(
+        model,
+        model_parameters=controls,
+        play_interval=solara.reactive(100),
+        render_interval=solara.reactive(1),
+        use_threads=solara.reactive(False),
+    )
+    _, rc = solara.render(controller, handle_error=False)
+    try:
+        for _ in range(2):
+            rc.find(v.Btn, children=["Step"]).widget.click()
+        assert model.value.sim.steps == 2
+        rc.find(v.Btn, children=["Reset"]).widget.click()
+        assert model.value.sim.steps == 0
+        assert model.value.changes == {"threat_initial": 0.9}
+        controls.value = {**controls.value, "founders": "EST, 12X"}
+        rc.find(v.Btn, children=["Reset"]).widget.click()  # refused, not raised
+        assert "founders" in model.value.error
+    finally:
+        rc.close()
+
+
+# --------------------------------------------------------------------------- CLI
+def test_cli_help_does_not_import_mesa_or_solara():
+    code = (
+        "import sys; from coalition_sim.cli import build_parser; build_parser(); "
+        "print(sorted(m for m in ('mesa', 'solara', 'pandas') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_cli_refuses_a_bad_scenario_port_or_sweep(cli, tmp_path):
+    code, _, err = cli("dashboard", "--scenario", "nope")
+    assert code == 2 and "unknown scenario 'nope'" in err
+    code, _, err = cli("dashboard", "--port", "70000")
+    assert code == 2 and "--port 70000" in err
+    code, _, err = cli("dashboard", "--sweep", str(tmp_path))
+    assert code == 2 and "--sweep" in err and "runs.parquet" in err
+
+
+def test_cli_serves_on_loopback_by_default(cli, monkeypatch):
+    from coalition_sim.cli import dashboard
+
+    seen = {}
+
+    def fake_exec(path, argv, env):
+        seen.update(path=path, argv=argv, env=env)
+        raise SystemExit(0)
+
+    monkeypatch.setattr(dashboard.os, "execve", fake_exec)
+    with pytest.raises(SystemExit):
+        cli("dashboard", "--port", "0", "--scenario", "fast-track")
+    argv = seen["argv"]
+    assert argv[argv.index("--host") + 1] == "127.0.0.1"
+    assert int(argv[argv.index("--port") + 1]) > 0
+    assert "--production" in argv and "--no-check-version" in argv
+    assert str(dashboard.app_path()) in argv
+    assert seen["env"]["COALITION_SIM_SCENARIO"] == "fast-track"
+    assert seen["env"]["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "False"
