@@ -291,9 +291,18 @@ def test_a_wrong_value_names_the_field_and_never_raises(run_class, control, valu
     assert run.sim.steps == 1
 
 
-def test_unknown_founder_code_is_refused(run_class):
-    run = run_class(founders="EST, ZZZ")
-    assert run.error is not None and "ZZZ" in run.error
+def test_a_refused_control_leaves_the_others_applied(run_class):
+    run = run_class(founders="EST, 1ZZ", threat_initial=0.9, seed="x")
+    assert "founders: '1ZZ'" in run.error and "seed: 'x'" in run.error
+    assert run.changes == {"threat_initial": 0.9}
+    assert run.sim.config["threat_initial"] == 0.9 and run.seed == PRESETS["baseline"]["seed"]
+
+
+def test_a_code_the_model_does_not_know_is_dropped_and_named(run_class):
+    run = run_class(founders="EST, ZZZ", admission_rule="qmv")
+    assert run.error.startswith("founders:") and "ZZZ" in run.error
+    assert run.changes == {"admission_rule": "qmv"}
+    assert run.sim.config["founders"] == PRESETS["baseline"]["founders"]
 
 
 def test_mesas_scenario_argument_is_ignored(run_class):

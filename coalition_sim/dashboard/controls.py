@@ -7,10 +7,10 @@ dashboard was opened with.
 
 Mesa's Reset builds a new model with ``type(model)(**controls)``. The object it builds is a
 :class:`DashboardRun`: it loads the chosen preset, applies the controls the user changed,
-and builds the ``CoalitionModel``. It never raises: a wrong value (a bad ISO3 code, a
-malformed seed) is kept in ``run.error`` with the message of
-:class:`~coalition_sim.errors.InputError`, which names the field, and the run falls back to
-the preset without the user's changes. The page shows the message; the server goes on.
+and builds the ``CoalitionModel``. It does not raise on bad input: a wrong value (a bad
+ISO3 code, a malformed seed) is left out and its message, which names the field (from
+:class:`~coalition_sim.errors.InputError`), is kept in ``run.error``; the other controls
+still apply. The page shows the message; the server goes on.
 """
 
 from __future__ import annotations
@@ -169,7 +169,7 @@ class DashboardRun(mesa.Model):
         sim: The ``CoalitionModel`` being shown.
         scenario_name: Name of the preset or file the run was built from.
         changes: The parameters the user's controls changed, as applied.
-        error: Why the controls were refused (names the field), or ``None``.
+        error: Why some controls were refused (each message names its field), or ``None``.
     """
 
     scenarios: ClassVar[Mapping[str, Any]] = {}
@@ -186,18 +186,11 @@ class DashboardRun(mesa.Model):
         """
         controls.pop("scenario", None)  # Mesa's Scenario object, not ours
         super().__init__(rng=0)
-        self.error: str | None = None
-        self.changes: dict[str, Any] = {}
-        try:
-            self.scenario_name, self.seed, self.changes, scenario = self._resolve(controls)
-            self.sim = self._build(scenario, self.seed)
-        except InputError as error:
-            self.error = str(error)
-            self._fall_back(controls)
-        except Exception as error:  # a model bug must not take the server down
-            logger.error("could not build the model:\n%s", traceback.format_exc())
-            self.error = f"could not build the model: {type(error).__name__}: {error}"
-            self._fall_back(controls)
+        problems: list[str] = []
+        self.scenario_name, base = self._preset(controls, problems)
+        changes, self.seed = self._changes(controls, base, problems)
+        self.sim, self.changes = self._build_with(base, changes, problems)
+        self.error: str | None = "; ".join(problems) or None
         self.running = self._still_running()
 
     @property
@@ -222,43 +215,70 @@ class DashboardRun(mesa.Model):
             return cls.scenarios[name]
         return load_scenario(name)
 
-    def _resolve(self, controls: Mapping[str, Any]) -> tuple[str, int, dict[str, Any], Any]:
-        """Preset name, seed, changed parameters and the validated scenario."""
+    def _preset(self, controls: Mapping[str, Any], problems: list[str]) -> tuple[str, Any]:
+        """The chosen preset (or scenario file) by name; the opening one if it is unknown."""
         name = str(controls.get(PRESET_CONTROL) or self.default_scenario)
-        base = self._base_scenario(name)
+        try:
+            return name, self._base_scenario(name)
+        except InputError as error:
+            problems.append(str(error))
+            return self.default_scenario, self._base_scenario(self.default_scenario)
+
+    def _changes(
+        self, controls: Mapping[str, Any], base: Any, problems: list[str]
+    ) -> tuple[dict[str, Any], int]:
+        """The controls moved from their starting values, parsed; bad ones left out."""
         changes = {}
         for key, value in controls.items():
             if key in (PRESET_CONTROL, SEED_CONTROL):
                 continue
             if key in self.start_controls and value == self.start_controls[key]:
                 continue
-            changes[key] = parse_control(key, value)
+            try:
+                changes[key] = parse_control(key, value)
+            except InputError as error:
+                problems.append(str(error))
+        seed = int(base.values.get("seed", 1))
         seed_text = controls.get(SEED_CONTROL)
-        if seed_text is None or seed_text == self.start_controls.get(SEED_CONTROL):
-            seed = int(base.values.get("seed", 1))
-        else:
-            seed = int(parse_control("seed", seed_text))
-        scenario = base.with_values({**changes, "seed": seed})
-        return name, seed, changes, scenario
+        if seed_text is not None and seed_text != self.start_controls.get(SEED_CONTROL):
+            try:
+                seed = int(parse_control("seed", seed_text))
+            except InputError as error:
+                problems.append(str(error))
+        return changes, seed
+
+    def _build_with(
+        self, base: Any, changes: dict[str, Any], problems: list[str]
+    ) -> tuple[Any, dict[str, Any]]:
+        """The model with as many of the changes as it accepts, and those changes.
+
+        When the model refuses a change (an ISO3 code it does not know, a combination of
+        values), the field its message names is dropped and the build retried; a refusal
+        that names no changed field, or an unexpected error, drops every change.
+        """
+        changes = dict(changes)
+        while True:
+            try:
+                scenario = base.with_values({**changes, "seed": self.seed})
+                return self._build(scenario, self.seed), changes
+            except InputError as error:
+                problems.append(str(error))
+                field = str(error).split(":", 1)[0].strip()
+                if field in changes:
+                    del changes[field]
+                    continue
+            except Exception as error:  # a model bug must not take the server down
+                logger.error("could not build the model:\n%s", traceback.format_exc())
+                problems.append(f"could not build the model: {type(error).__name__}: {error}")
+            if not changes:
+                raise RuntimeError("the preset itself cannot be built: " + "; ".join(problems))
+            changes = {}
 
     @staticmethod
     def _build(scenario: Any, seed: int) -> Any:
         from coalition_sim.model import CoalitionModel
 
         return CoalitionModel(scenario, rng=seed)
-
-    def _fall_back(self, controls: Mapping[str, Any]) -> None:
-        """Build the preset (or the default) without the user's changes."""
-        self.changes = {}
-        name = str(controls.get(PRESET_CONTROL) or self.default_scenario)
-        try:
-            base = self._base_scenario(name)
-        except InputError:
-            name = self.default_scenario
-            base = self._base_scenario(name)
-        self.scenario_name = name
-        self.seed = int(base.values.get("seed", 1))
-        self.sim = self._build(base, self.seed)
 
     def step(self) -> None:
         """Advance the simulation one step; an error stops the run and is shown."""

@@ -110,8 +110,8 @@ def RunOverview(model: Any) -> None:
     with solara.Column(gap="2px", style="padding: 0 8px;"):
         if error:
             solara.Error(
-                f"Not applied: {error}. Showing the preset without your changes; fix the "
-                "value and press Reset.",
+                f"Not applied: {error}. Fix the value and press Reset; the run below uses "
+                "the other controls.",
                 icon=True,
                 dense=True,
             )

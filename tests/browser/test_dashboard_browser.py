@@ -1,0 +1,157 @@
+"""The dashboard end to end in headless Chromium: steps, controls, offline.
+
+The server is ``coalition-sim dashboard`` on a free loopback port. Skipped with a reason
+when Chromium or Playwright is missing, except under CI (``CI`` set), where that fails.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+
+import pandas as pd
+import pytest
+
+from .harness import (
+    DashboardServer,
+    NetworkLog,
+    launch_chromium,
+    missing_browser,
+    open_dashboard,
+    panel_steps,
+    step,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(180)]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    reason = missing_browser()
+    if reason:
+        if os.environ.get("CI"):
+            pytest.fail(f"browser tests must run under CI: {reason}")
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def sweep_folder(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("sweep")
+    pd.DataFrame(
+        {
+            "run_id": range(8),
+            "seed": range(8),
+            "status": ["ok"] * 8,
+            "admission_rule": ["unanimity", "qmv"] * 4,
+            "final_members": [14, 20, 15, 21, 16, 22, 13, 19],
+            "final_parity": [0.7, 0.9, 0.72, 0.95, 0.8, 1.0, 0.68, 0.92],
+        }
+    ).to_parquet(folder / "runs.parquet")
+    meta = {"design": {"parameters": [{"name": "admission_rule"}]}}
+    (folder / "metadata.json").write_text(json.dumps(meta))
+    return folder
+
+
+@pytest.fixture(scope="module")
+def server(browser, sweep_folder):
+    with DashboardServer("--sweep", str(sweep_folder)) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def session(browser, server):
+    network = NetworkLog()
+    page = open_dashboard(browser, server.url, network)
+    yield page, network
+    page.close()
+
+
+def test_three_steps_update_the_counter_the_map_and_the_log(session, tmp_path):
+    page, _ = session
+    start = panel_steps(page)["#run-figures"]  # the page's model outlives page loads
+    map_before = page.locator("#coalition-map").inner_html()
+    log_before = page.locator("#coalition-events").inner_html()
+    for _ in range(3):
+        step(page)
+    assert set(panel_steps(page).values()) == {start + 3}
+    assert page.locator("#run-figures").inner_text().startswith(f"{start + 3} ·")
+    assert page.locator("#coalition-map").inner_html() != map_before
+    assert page.locator("#coalition-events").inner_html() != log_before
+    assert page.locator("#coalition-events tr[data-kind]").count() > 0
+    assert page.locator("#coalition-map [data-status='adversary']").count() == 2
+    assert page.locator("#coalition-map [data-iso3='MLT']").count() == 1
+    page.screenshot(path=str(tmp_path / "dashboard-after-three-steps.png"), full_page=True)
+
+
+def _choose(page, label: str, option: str) -> None:
+    """Pick ``option`` in the Vuetify select labelled ``label``."""
+    field = page.locator(".v-select").filter(has=page.get_by_text(label, exact=True))
+    field.locator(".v-select__slot").click()
+    page.locator(".menuable__content__active .v-list-item").get_by_text(option, exact=True).click()
+
+
+def _type(page, label: str, text: str) -> None:
+    box = page.get_by_label(label)
+    box.fill(text)
+    box.press("Enter")
+
+
+def _reset(page) -> None:
+    page.get_by_role("button", name="Reset", exact=True).click()
+
+
+def test_a_changed_control_applies_on_reset_and_a_wrong_one_names_the_field(session, tmp_path):
+    page, _ = session
+    step(page)
+    _choose(page, "admission_rule", "qmv")
+    _type(page, "seed", "7")
+    _reset(page)
+    figures = page.locator("#run-figures")
+    page.wait_for_function("() => document.querySelector('#run-figures').dataset.step === '0'")
+    assert figures.get_attribute("data-step") == "0"
+    provenance = page.get_by_text(re.compile(r"Scenario baseline, seed 7"))
+    provenance.wait_for()
+    assert "changed: admission_rule = qmv" in provenance.inner_text()
+    assert page.get_by_text("admission_rule qmv").count() == 1  # the run's settings line
+
+    _type(page, "founders (ISO3 codes, comma-separated)", "EST, LVA, 12X")
+    _reset(page)
+    alert = page.locator(".v-alert").filter(has_text="founders")
+    alert.wait_for()
+    assert "founders: '12X' is not an ISO3 code" in alert.inner_text()
+    page.screenshot(path=str(tmp_path / "dashboard-refused-control.png"), full_page=True)
+    applied = page.get_by_text(re.compile(r"Scenario baseline, seed 7"))
+    assert "changed: admission_rule = qmv" in applied.inner_text()  # the valid ones still apply
+    step(page)  # the server goes on
+
+    _type(page, "founders (ISO3 codes, comma-separated)", "EST, LVA, LTU, POL, UKR")
+    _reset(page)
+    alert.wait_for(state="detached")
+    page.get_by_text(re.compile(r"founders = EST, LVA, LTU, POL, UKR")).wait_for()
+
+
+def test_the_sweep_page_shows_outcome_distributions(session):
+    page, _ = session
+    page.get_by_role("tab", name="Page 1").click()
+    plot = page.locator("#sweep-plot svg")
+    plot.wait_for(timeout=30_000)
+    assert "admission_rule" in plot.inner_html()
+    assert page.locator("#sweep-table tr").count() == 3
+    page.get_by_role("tab", name="Page 0").click()
+    page.locator("#coalition-map svg").wait_for()
+
+
+def test_nothing_left_the_machine_and_no_asset_was_missing(session, server):
+    _, network = session
+    assert network.requests, "the page made requests"
+    assert network.outside_loopback == []
+    assert network.cdn_not_found == []
+    assert network.failures == []
+    assert "Traceback" not in server.log()
