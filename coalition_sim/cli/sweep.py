@@ -235,6 +235,11 @@ def handle(args: argparse.Namespace) -> int:
                 f"{folder}: --force replaces sweep results only; the folder holds other files"
             )
 
+    import pyarrow
+
+    # Arrow's default allocator (mimalloc) keeps freed memory per thread; the system
+    # allocator gives it back, which keeps a long sweep's memory flat (benchmarks/sweep.py).
+    pyarrow.set_memory_pool(pyarrow.system_memory_pool())
     started = time.perf_counter()
     try:
         executor = make_executor(

@@ -449,7 +449,9 @@ class SweepRunner:
                 folder, "runs", storage.RUNS, order=order, types={"error": pa.string()}
             )
             if self.spec.keep_steps:
-                storage.consolidate(folder, "steps", storage.STEPS, sort_keys=("run_id", "step"))
+                storage.consolidate(
+                    folder, "steps", storage.STEPS, sort_keys=("run_id", "step"), block_rows=100_000
+                )
         merge_s = time.perf_counter() - merge_start
         summary = summarise(folder) if not interrupted else {"ok": 0, "failed": 0, "errors": []}
         elapsed = time.perf_counter() - started
@@ -505,14 +507,18 @@ def summarise(folder: Path, *, examples: int = 3) -> dict[str, Any]:
     path = Path(folder) / storage.RUNS
     if not path.exists():
         return {"ok": 0, "failed": 0, "errors": []}
-    table = pq.read_table(path, columns=["run_id", "status", "error", "command"])
-    failed_mask = pc.not_equal(table.column("status"), "ok")
-    failed = table.filter(failed_mask)
-    return {
-        "ok": table.num_rows - failed.num_rows,
-        "failed": failed.num_rows,
-        "errors": failed.slice(0, examples).to_pylist(),
-    }
+    reader = pq.ParquetFile(path)
+    status = reader.read(columns=["status"], use_threads=False).column("status")
+    failed = int(pc.sum(pc.not_equal(status, "ok")).as_py() or 0)
+    errors: list[dict[str, Any]] = []
+    for batch in reader.iter_batches(
+        columns=["run_id", "status", "error", "command"], use_threads=False
+    ):
+        if len(errors) >= min(examples, failed):
+            break
+        rows = batch.filter(pc.not_equal(batch.column("status"), "ok")).to_pylist()
+        errors += rows[: examples - len(errors)]
+    return {"ok": len(status) - failed, "failed": failed, "errors": errors}
 
 
 def _progress(enabled: bool, *, total: int, initial: int) -> Any:

@@ -126,11 +126,14 @@ class PartWriter:
         self._next = max(existing, default=0) + 1
 
     def add_rows(self, rows: Iterable[dict[str, Any]]) -> None:
-        """Buffer row dicts; flush when the buffer is full."""
-        for row in rows:
-            self._rows.append(row)
-            self._buffered += 1
-        self._maybe_flush()
+        """Buffer row dicts (as a columnar table at once); flush when the buffer is full.
+
+        Converting each batch straight away keeps Python objects short-lived, so the
+        interpreter's heap does not fragment and grow with the length of the sweep.
+        """
+        rows = list(rows)
+        if rows:
+            self.add_table(rows_to_table(rows))
 
     def add_table(self, table: pa.Table) -> None:
         """Buffer a table; flush when the buffer is full."""
@@ -173,7 +176,7 @@ def done_run_ids(folder: Path) -> set[int]:
     """Run ids already on disk (final file and parts), for ``--resume``."""
     done: set[int] = set()
     for path in _sources(Path(folder), "runs", RUNS):
-        column = pq.read_table(path, columns=["run_id"]).column("run_id")
+        column = _read(path, columns=["run_id"]).column("run_id")
         done.update(column.to_pylist())
     return done
 
@@ -191,7 +194,7 @@ def consolidate(
     *,
     order: Callable[[list[str]], list[str]] | None = None,
     key: str = "run_id",
-    block_rows: int = 500_000,
+    block_rows: int = 5_000,
     sort_keys: Sequence[str] = ("run_id",),
     types: dict[str, pa.DataType] | None = None,
 ) -> int:
@@ -221,7 +224,7 @@ def consolidate(
     ranges = []
     total = 0
     for path in sources:
-        ids = pq.read_table(path, columns=[key]).column(key)
+        ids = _read(path, columns=[key]).column(key)
         if len(ids):
             ranges.append((path, pc.min(ids).as_py(), pc.max(ids).as_py(), len(ids)))
             total += len(ids)
@@ -243,7 +246,10 @@ def consolidate(
                 for path, first, last, _ in ranges:
                     if last < start or first >= stop:
                         continue
-                    table = pq.read_table(path, filters=[(key, ">=", start), (key, "<", stop)])
+                    table = _read(path)
+                    ids = table.column(key)
+                    mask = pc.and_(pc.greater_equal(ids, start), pc.less(ids, stop))
+                    table = table.filter(mask)
                     pieces.append(_conform(table, schema))
                 if not pieces:
                     continue
@@ -260,6 +266,15 @@ def consolidate(
     if parts.exists() and not any(parts.iterdir()):
         parts.rmdir()
     return written
+
+
+def _read(path: Path, columns: list[str] | None = None) -> pa.Table:
+    """Read one parquet file on this thread (no dataset scanner, no thread pool).
+
+    Arrow's threaded readers keep per-thread memory that does not go back to the system;
+    reading single files on one thread keeps the merge's memory flat.
+    """
+    return pq.ParquetFile(path).read(columns=columns, use_threads=False)
 
 
 def _conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
