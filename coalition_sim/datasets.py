@@ -9,6 +9,7 @@ row and the column. This layer knows nothing about parameters or the model.
 from __future__ import annotations
 
 import csv
+import io
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -121,33 +122,42 @@ BORDER_COLUMNS: Mapping[str, Callable[[str], Any]] = MappingProxyType(
 
 
 def _read_rows(
-    path: Path | Any, columns: Mapping[str, Callable[[str], Any]]
+    path: Path | Any, columns: Mapping[str, Callable[[str], Any]], label: str
 ) -> list[dict[str, Any]]:
-    """Read a CSV file, parse every required column, and name file/row/column on error."""
-    label = getattr(path, "name", str(path))
+    """Read a CSV file, parse every required column, and name file/line/column on error.
+
+    Rows carry their line in the file (``_line``) so that later checks can name it too.
+    A byte-order mark (Excel's "CSV UTF-8") is accepted.
+    """
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise InputError(f"{path}: data file not found") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputError(f"{path}: cannot read the file ({error})") from None
-    reader = csv.DictReader(text.splitlines())
-    header = reader.fieldnames or []
-    missing = [name for name in columns if name not in header]
-    if missing:
-        raise InputError(f"{label}: missing column(s) {', '.join(missing)}")
-    rows = []
-    for line_number, raw in enumerate(reader, start=2):
-        if None in raw or any(raw.get(name) is None for name in columns):
-            raise InputError(f"{label}, row {line_number}: wrong number of fields")
-        row = {}
-        for name, parse in columns.items():
-            try:
-                row[name] = parse(raw[name])
-            except ValueError as error:
-                raise InputError(f"{label}, row {line_number}, column {name}: {error}") from None
-        row["notes"] = (raw.get("notes") or "").strip()
-        rows.append(row)
+    except UnicodeDecodeError:
+        raise InputError(f"{label}: cannot read the file: not UTF-8 text (corrupt?)") from None
+    except OSError as error:
+        raise InputError(f"{label}: cannot read the file ({error.strerror})") from None
+    try:
+        reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+        header = reader.fieldnames or []
+        missing = [name for name in columns if name not in header]
+        if missing:
+            raise InputError(f"{label}: missing column(s) {', '.join(missing)}")
+        rows = []
+        for raw in reader:
+            line = reader.line_num
+            if None in raw or any(raw.get(name) is None for name in columns):
+                raise InputError(f"{label}, row {line}: wrong number of fields")
+            row: dict[str, Any] = {"_line": line}
+            for name, parse in columns.items():
+                try:
+                    row[name] = parse(raw[name])
+                except ValueError as error:
+                    raise InputError(f"{label}, row {line}, column {name}: {error}") from None
+            row["notes"] = (raw.get("notes") or "").strip()
+            rows.append(row)
+    except csv.Error as error:
+        raise InputError(f"{label}, row {reader.line_num}: malformed CSV ({error})") from None
     if not rows:
         raise InputError(f"{label}: no data rows")
     return rows
@@ -204,7 +214,8 @@ class Dataset:
 
 def _check_states(rows: list[dict[str, Any]], label: str) -> None:
     seen: dict[str, int] = {}
-    for line_number, row in enumerate(rows, start=2):
+    for row in rows:
+        line_number = row["_line"]
         code = row["iso3"]
         if code in seen:
             raise InputError(
@@ -224,7 +235,8 @@ def _check_states(rows: list[dict[str, Any]], label: str) -> None:
 
 
 def _check_borders(rows: list[dict[str, Any]], codes: set[str], label: str) -> None:
-    for line_number, row in enumerate(rows, start=2):
+    for row in rows:
+        line_number = row["_line"]
         for column in ("a", "b"):
             if row[column] not in codes:
                 raise InputError(
@@ -237,7 +249,7 @@ def _check_borders(rows: list[dict[str, Any]], codes: set[str], label: str) -> N
 
 def _load_ukraine_facts(path: Any) -> Mapping[str, float]:
     columns = {"key": _text, "value": _number(-1e12, 1e12), "unit": _text}
-    rows = _read_rows(path, columns)
+    rows = _read_rows(path, columns, UKRAINE_FILE)
     return MappingProxyType({row["key"]: row["value"] for row in rows})
 
 
@@ -258,15 +270,18 @@ def _packaged_dataset() -> Dataset:
 def _load(states_path: str | Path | None, borders_path: str | Path | None) -> Dataset:
     states_file = DATA_DIR / STATES_FILE if states_path is None else Path(states_path)
     borders_file = DATA_DIR / BORDERS_FILE if borders_path is None else Path(borders_path)
+    # Messages name an analyst's file by the path given; metadata records it too.
     states_label = STATES_FILE if states_path is None else str(states_path)
     borders_label = BORDERS_FILE if borders_path is None else str(borders_path)
-    states = _read_rows(states_file, STATE_COLUMNS)
+    states = _read_rows(states_file, STATE_COLUMNS, states_label)
     _check_states(states, states_label)
-    borders = _read_rows(borders_file, BORDER_COLUMNS)
+    borders = _read_rows(borders_file, BORDER_COLUMNS, borders_label)
     _check_borders(borders, {row["iso3"] for row in states}, borders_label)
     pairs = tuple(sorted({(*sorted((r["a"], r["b"])), r["kind"]) for r in borders}))
     return Dataset(
-        states=tuple(MappingProxyType(row) for row in states),
+        states=tuple(
+            MappingProxyType({k: v for k, v in row.items() if k != "_line"}) for row in states
+        ),
         borders=pairs,
         ukraine_facts=_load_ukraine_facts(DATA_DIR / UKRAINE_FILE),
         states_source=states_label,

@@ -159,7 +159,7 @@ class CoalitionModel(mesa.Model):
         for code, overrides in cfg.state_overrides.items():
             i = index[code]
             for trait, value in overrides.items():
-                target = {"defence_pct_gdp": self.pct0}.get(trait) or getattr(self, trait)
+                target = self.pct0 if trait == "defence_pct_gdp" else getattr(self, trait)
                 target[i] = value
         self.unreliable = frozenset(cfg["unreliable"])
         self.is_unreliable = np.array([c in self.unreliable for c in self.codes])
@@ -283,6 +283,9 @@ class CoalitionModel(mesa.Model):
         """One quarter, in the order of the design."""
         self._reset_counters()
         t = self.steps
+        # "applicant" marks the step a state applied; a veto stays on record until it
+        # applies again.
+        self.label[self.label == "applicant"] = "outsider"
         self._threat_step(t)
         self._update_outlook()
         applicants = self.protocol.applications(self, t)

@@ -11,13 +11,17 @@ per-state overrides of traits (for example the reliability of one ISO3 code).
 
 from __future__ import annotations
 
+import json
 import math
+import numbers
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal
+
+import numpy as np
 
 from coalition_sim.errors import InputError
 
@@ -32,6 +36,9 @@ STATE_TRAITS: Mapping[str, tuple[float, float, str]] = MappingProxyType(
         "defence_pct_gdp": (0.0, 50.0, "starting defence spending, % of GDP"),
     }
 )
+
+#: Words that mean "no value" for an optional parameter (``us_withdrawal_step = "never"``).
+NEVER = frozenset({"never", "none", ""})
 
 #: Prefix of per-state override names: ``state.HUN.reliability``.
 STATE_PREFIX = "state."
@@ -52,6 +59,7 @@ class Parameter:
     high: float | None = None
     choices: tuple[str, ...] = ()
     optional: bool = False
+    min_items: int = 0
 
     def describe_allowed(self) -> str:
         """Say in a few words which values are allowed, for error messages and help."""
@@ -70,7 +78,7 @@ class Parameter:
     def parse(self, text: str) -> Any:
         """Turn a command-line string into a value, then validate it."""
         raw = text.strip()
-        if self.optional and raw.lower() in {"never", "none", ""}:
+        if self.optional and raw.lower() in NEVER:
             return None
         if self.kind == "iso3_list":
             return self.validate([code for code in raw.replace(" ", ",").split(",") if code])
@@ -83,7 +91,8 @@ class Parameter:
             raise InputError(f"{self.name}: '{text}' is not a boolean; allowed: true or false")
         if self.kind in {"int", "float"}:
             try:
-                number = float(raw)
+                # ints parse exactly (63-bit seeds must survive), then as floats ("1e3")
+                number = int(raw) if self.kind == "int" and _is_int_text(raw) else float(raw)
             except ValueError:
                 raise InputError(
                     f"{self.name}: '{text}' is not a number; allowed: {self.describe_allowed()}"
@@ -94,6 +103,8 @@ class Parameter:
     def validate(self, value: Any) -> Any:
         """Return ``value`` normalised to this parameter's type, or raise InputError."""
         allowed = self.describe_allowed()
+        if self.optional and isinstance(value, str) and value.strip().lower() in NEVER:
+            value = None
         if value is None:
             if self.optional:
                 return None
@@ -119,20 +130,37 @@ class Parameter:
                     )
                 if code.upper() not in codes:
                     codes.append(code.upper())
+            if len(codes) < self.min_items:
+                raise InputError(f"{self.name}: at least {self.min_items} state(s) required")
             return tuple(codes)
-        # numbers
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
+        # numbers: Python and numpy numbers alike, never booleans
+        if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
             raise InputError(f"{self.name}: {value!r} is not a number; allowed: {allowed}")
+        shown = _show(value)
+        if self.kind == "int":
+            if not isinstance(value, numbers.Integral) and (
+                not math.isfinite(value) or value != int(value)
+            ):
+                raise InputError(f"{self.name}: {shown} is not a whole number; allowed: {allowed}")
+            whole = int(value)  # exact for integers, however large
+            if not (self.low <= whole <= self.high):
+                raise InputError(f"{self.name}: {shown} is out of range; allowed: {allowed}")
+            return whole
         number = float(value)
         if not math.isfinite(number) or not (self.low <= number <= self.high):
-            raise InputError(f"{self.name}: {value!r} is out of range; allowed: {allowed}")
-        if self.kind == "int":
-            if number != int(number):
-                raise InputError(
-                    f"{self.name}: {value!r} is not a whole number; allowed: {allowed}"
-                )
-            return int(number)
+            raise InputError(f"{self.name}: {shown} is out of range; allowed: {allowed}")
         return number
+
+
+def _is_int_text(text: str) -> bool:
+    return text.lstrip("+-").isdigit()
+
+
+def _show(value: Any) -> str:
+    """A number for a message: 3 for an integer, 0.35 rather than np.float64(0.35)."""
+    if isinstance(value, numbers.Integral):
+        return str(int(value))
+    return repr(float(value))
 
 
 def _p(name: str, kind: Kind, default: Any, unit: str, group: str, help: str, source: str, **kw):
@@ -174,6 +202,7 @@ _PARAMETERS: tuple[Parameter, ...] = (
         "actors",
         "states that are members at step 0 and never leave",
         "the committed core of the source article: Baltic and Nordic states, Poland, Ukraine",
+        min_items=1,
     ),
     _p(
         "unreliable",
@@ -958,13 +987,13 @@ def parse_state_key(key: str) -> tuple[str, str]:
 def _validate_state_value(iso3: str, trait: str, value: Any) -> float:
     low, high, _ = STATE_TRAITS[trait]
     name = f"state.{iso3}.{trait}"
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
         raise InputError(
             f"{name}: {value!r} is not a number; allowed: float in [{low:g}, {high:g}]"
         )
     if not (math.isfinite(value) and low <= value <= high):
         raise InputError(
-            f"{name}: {value!r} is out of range; allowed: float in [{low:g}, {high:g}]"
+            f"{name}: {_show(value)} is out of range; allowed: float in [{low:g}, {high:g}]"
         )
     return float(value)
 
@@ -1049,7 +1078,7 @@ def _toml(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        return json.dumps(value, ensure_ascii=False)  # a JSON string is a TOML basic string
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(_toml(v) for v in value) + "]"
     return repr(value)
@@ -1069,7 +1098,7 @@ _PRESET_CHANGES: dict[str, tuple[str, dict[str, Any]]] = {
         {},
     ),
     "us-withdrawal": (
-        "the US withdraws from step 4 (2027Q1) over a year, down to no commitment",
+        "the US withdraws after step 4 (from 2027Q1) over a year, down to no commitment",
         {"us_withdrawal_step": 4, "us_commitment_after": 0.0},
     ),
     "unanimity-veto": (
@@ -1124,6 +1153,8 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
         raise InputError(f"{path}: scenario file not found") from None
     except tomllib.TOMLDecodeError as error:
         raise InputError(f"{path}: malformed TOML: {error}") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: malformed TOML: the file is not UTF-8 text") from None
     except OSError as error:
         raise InputError(f"{path}: cannot read: {error.strerror}") from None
     return scenario_from_mapping(document, origin=str(path), default_name=path.stem)

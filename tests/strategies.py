@@ -214,7 +214,10 @@ def parameter_values(parameter: Parameter) -> st.SearchStrategy:
         return st.sampled_from(parameter.choices)
     if parameter.kind == "iso3_list":
         return st.lists(
-            st.sampled_from(("EST", "LVA", "POL", "HUN", "UKR", "FRA")), unique=True, max_size=4
+            st.sampled_from(("EST", "LVA", "POL", "HUN", "UKR", "FRA")),
+            unique=True,
+            min_size=parameter.min_items,
+            max_size=4,
         ).map(tuple)
     if parameter.kind == "int":
         values = st.integers(int(parameter.low), int(parameter.high))

@@ -394,11 +394,6 @@ def test_bad_files_exit_2_one_line_nothing_written(cli, tmp_path, case):
     assert listing(tmp_path) == ["inputs"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: model.py _setup_states raises ValueError (array truth value) on a "
-    "state.X.defence_pct_gdp override: a traceback instead of a result",
-)
 def test_defence_pct_gdp_override_runs(cli, tmp_path):
     code, _, err = cli(
         "run", "--steps", "2", "--set", "state.POL.defence_pct_gdp=5", "--out", tmp_path / "r"
@@ -406,11 +401,6 @@ def test_defence_pct_gdp_override_runs(cli, tmp_path):
     assert code == 0, err
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a non-UTF-8 scenario file raises UnicodeDecodeError in load_scenario: "
-    "a traceback instead of exit 2",
-)
 def test_non_utf8_scenario_file_is_bad_input(cli, tmp_path):
     path = tmp_path / "latin1.toml"
     path.write_bytes(b'description = "d\xe9fense"\n')
@@ -438,11 +428,6 @@ def test_modified_states_file_changes_the_run(cli, tmp_path):
     assert meta["data"]["states"] == str(states)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: cli/run.py handle() records sys.argv in metadata 'command', not the argv "
-    "given to main(argv): a run started from Python records the host program's arguments",
-)
 def test_metadata_records_the_command_that_was_run(cli, tmp_path, monkeypatch):
     monkeypatch.setattr(sys, "argv", ["notebook", "--some-flag"])
     out = tmp_path / "r"

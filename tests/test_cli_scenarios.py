@@ -61,17 +61,14 @@ def test_show_marks_what_a_preset_changes(cli):
     assert "*" not in "".join(line[:2] for line in out.splitlines()[2:] if line.startswith(" "))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG (doc mismatch): `scenarios --help` says show prints every parameter 'with its "
-    "value, unit, range and source', but the lines hold value, unit and help only",
-)
 def test_show_prints_range_and_source(cli):
     code, out, _ = cli("scenarios", "show", "baseline")
     assert code == 0
     for parameter in SCHEMA.values():
-        line = re.search(rf"^ [ *]{parameter.name}\s+(.*)$", out, re.M).group(1)
-        assert parameter.describe_allowed() in line or parameter.source in line, parameter.name
+        lines = re.search(rf"^ [ *]{parameter.name}\s+(.*)\n(.*)$", out, re.M)
+        detail = lines.group(2)
+        assert f"allowed: {parameter.describe_allowed()}" in detail, parameter.name
+        assert f"source: {parameter.source}" in detail, parameter.name
 
 
 @pytest.mark.parametrize("name", list(PRESETS))

@@ -49,6 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the CLI; bad input gives one line on stderr and exit code 2."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)  # recorded in metadata
     try:
         return int(args.handler(args) or 0)
     except InputError as error:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import shlex
-import sys
 from pathlib import Path
 
 from coalition_sim.cli.common import (
@@ -51,7 +50,7 @@ def handle(args: argparse.Namespace) -> int:
 
     result = simulate(scenario, collect_states=True, dataset=dataset)
     sources = {"states": dataset.states_source, "borders": dataset.borders_source}
-    command = "coalition-sim " + shlex.join(sys.argv[1:]) if sys.argv[1:] else ""
+    command = "coalition-sim " + shlex.join(args.argv)
     write_run(result, out, dataset_sources=sources, command=command, force=args.force)
     if args.quiet:
         print(out)

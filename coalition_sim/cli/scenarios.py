@@ -62,6 +62,7 @@ def handle(args: argparse.Namespace) -> int:
             value = "never"
         marker = " " if scenario[name] == parameter.default else "*"
         print(f" {marker}{name:<30} {value!s:<12} {parameter.unit:<24} {parameter.help}")
+        print(f"  {'':<30} allowed: {parameter.describe_allowed()}; source: {parameter.source}")
     for iso3, traits in sorted(scenario.state_overrides.items()):
         for trait, value in traits.items():
             print(f" *state.{iso3}.{trait:<18} {value:<12g}")

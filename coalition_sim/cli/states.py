@@ -42,7 +42,7 @@ def handle(args: argparse.Namespace) -> int:
 
     table = states_table(scenario_from_args(args), load_data(args))
     if args.format == "csv":
-        table.to_csv(sys.stdout, index=False, float_format="%.4g")
+        table.to_csv(sys.stdout, index=False)
     elif args.format == "json":
         print(table.to_json(orient="records", indent=2))
     else:

@@ -135,7 +135,7 @@ class SimpleMajority(AdmissionRule):
     @override
     def admits(self, ballot: Ballot, **thresholds: float) -> bool:
         yes = ballot.yes
-        return bool(yes.size) and yes.sum() * 2 > yes.size
+        return bool(yes.size) and bool(yes.sum() * 2 > yes.size)
 
 
 class CoreDecides(AdmissionRule):
@@ -151,7 +151,7 @@ class CoreDecides(AdmissionRule):
     @override
     def admits(self, ballot: Ballot, **thresholds: float) -> bool:
         yes = ballot.yes
-        return bool(yes.size) and yes.sum() * 2 > yes.size
+        return bool(yes.size) and bool(yes.sum() * 2 > yes.size)
 
 
 ADMISSION_RULES = MappingProxyType(
