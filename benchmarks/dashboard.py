@@ -1,0 +1,87 @@
+"""Time a Step click in the dashboard until every panel shows the new step, in Chromium.
+
+Run: ``.venv/bin/python benchmarks/dashboard.py [--clicks N] [--scenario NAME]``. Starts
+``coalition-sim dashboard`` on a free loopback port, opens it in headless Debian Chromium
+(Playwright), warms up with a few steps, then clicks Step N times. Each figure runs from
+the click to the moment the overview, the map, "Why not joining?", the event log and the
+charts all show the new step (a MutationObserver in the page, so no polling interval is
+included): Python step, re-render, websocket round trip and the browser's DOM update. The
+issue asks for well under 250 ms with about 40 states. Also printed: server start to first
+answer, and page load to a usable Step button.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+
+from browser.harness import (  # the harness lives with the browser tests
+    DashboardServer,
+    NetworkLog,
+    launch_chromium,
+    missing_browser,
+    open_dashboard,
+    panel_steps,
+    step,
+)
+
+WARM_UP = 3
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clicks", type=int, default=30, help="timed Step clicks")
+    parser.add_argument("--scenario", default="baseline", help="preset or scenario TOML")
+    parser.add_argument("--width", type=int, default=1500, help="browser window width")
+    args = parser.parse_args()
+    reason = missing_browser()
+    if reason:
+        print(f"cannot run: {reason}", file=sys.stderr)
+        return 1
+    from playwright.sync_api import sync_playwright
+
+    with DashboardServer("--scenario", args.scenario) as server, sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        network = NetworkLog()
+        opened = time.perf_counter()
+        page = open_dashboard(browser, server.url, network, width=args.width)
+        ready = time.perf_counter() - opened
+
+        def click() -> float:
+            if page.get_by_role("button", name="Step", exact=True).is_disabled():
+                page.get_by_role("button", name="Reset", exact=True).click()  # at the horizon
+                page.wait_for_function(
+                    "() => document.querySelector('#run-figures').dataset.step === '0'"
+                )
+            return step(page)
+
+        first = click()
+        for _ in range(WARM_UP - 1):
+            click()
+        times = [click() for _ in range(args.clicks)]
+        assert len(set(panel_steps(page).values())) == 1
+        browser.close()
+    times.sort()
+    p90 = times[max(0, round(0.9 * len(times)) - 1)]
+    print(f"server start to first answer: {server.started_in_s:.1f} s")
+    print(f"page load to Step button and map: {ready:.1f} s")
+    print(f"first Step click (cold): {first:.0f} ms")
+    print(
+        f"Step click to every panel updated, {len(times)} clicks after {WARM_UP} warm-up: "
+        f"median {statistics.median(times):.0f} ms, p90 {p90:.0f} ms, "
+        f"min {times[0]:.0f} ms, max {times[-1]:.0f} ms"
+    )
+    print(
+        f"requests outside 127.0.0.1: {len(network.outside_loopback)}; "
+        f"missing Solara assets: {len(network.cdn_not_found)}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
