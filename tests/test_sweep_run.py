@@ -450,3 +450,28 @@ def test_progress_bar_only_on_a_terminal(monkeypatch):
     bar = runner._progress(True, total=10, initial=3)
     assert bar is not None and bar.n == 3
     bar.close()
+
+
+def test_scheduler_option_runs_on_an_existing_cluster(tmp_path):
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=1, threads_per_worker=1, host="127.0.0.1",
+                      dashboard_address=None) as cluster:  # fmt: skip
+        out = tmp_path / "remote"
+        argv = ["sweep", *SMALL, "--scheduler", cluster.scheduler_address, "--out", str(out)]
+        assert main(argv) == 0
+    assert main(["sweep", *SMALL, "--workers", "1", "--out", str(tmp_path / "s")]) == 0
+    pd.testing.assert_frame_equal(runs(tmp_path / "s"), runs(out))
+    meta = json.loads((out / "metadata.json").read_text())
+    assert meta["workers"]["scheduler"] == cluster.scheduler_address
+    assert meta["workers"]["local_cluster"] is False
+
+
+def test_resume_flag_with_out(tmp_path):
+    out = tmp_path / "r"
+    argv = ["--param", "reliability=0.5,0.9", "--reps", "2", "--steps", "2", "--quiet",
+            "--workers", "1"]  # fmt: skip
+    assert fake_sweep([*argv, "--out", str(out)]) == 0
+    (out / "runs.parquet").unlink()  # as if killed before the merge: only metadata is left
+    assert fake_sweep([*argv, "--out", str(out), "--resume"]) == 0
+    assert len(runs(out)) == 4
