@@ -95,7 +95,8 @@ def TimeSeriesCharts(model: Any) -> None:
     sim = simulation(model)
     series = model_series(sim)
     x_max = horizon(sim)
-    cells = "<style>#coalition-charts svg{width:100%;height:100%}</style>" + "".join(
+    style = "#coalition-charts svg{width:100%;height:100%;background:#fff;border-radius:4px}"
+    cells = f"<style>{style}</style>" + "".join(
         f"<div style='min-width:0; height:{CHART_HEIGHT_PX}px'>{panel_svg(panel, series, x_max)}"
         "</div>"
         for panel in PANELS

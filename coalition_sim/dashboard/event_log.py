@@ -171,5 +171,5 @@ def EventLog(model: Any) -> None:
             "data-count": str(len(lines)),
             "data-step": str(getattr(sim, "steps", 0)),
         },
-        style="max-height: 215px; overflow-y: auto;",
+        style="max-height: 245px; overflow-y: auto;",
     )

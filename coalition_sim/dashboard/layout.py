@@ -16,10 +16,10 @@ LAYOUTS: dict[int, list[dict]] = {
     # overview across the top; map | why not joining over the event log; charts below
     5: [
         {"i": 0, "x": 0, "y": 0, "w": 12, "h": 5},
-        {"i": 1, "x": 0, "y": 5, "w": 7, "h": 15},
+        {"i": 1, "x": 0, "y": 5, "w": 7, "h": 16},
         {"i": 2, "x": 7, "y": 5, "w": 5, "h": 8},
-        {"i": 3, "x": 7, "y": 13, "w": 5, "h": 7},
-        {"i": 4, "x": 0, "y": 20, "w": 12, "h": 14},
+        {"i": 3, "x": 7, "y": 13, "w": 5, "h": 8},
+        {"i": 4, "x": 0, "y": 21, "w": 12, "h": 14},
     ],
     # a page with one panel (the sweep explorer) takes the full width
     1: [{"i": 0, "x": 0, "y": 0, "w": 12, "h": 24}],

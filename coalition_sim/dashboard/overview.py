@@ -22,7 +22,7 @@ from coalition_sim.dashboard.common import (
     simulation,
 )
 from coalition_sim.dashboard.download import RunDownload
-from coalition_sim.dashboard.palette import MUTED_TEXT, TEXT_COLOUR
+from coalition_sim.dashboard.palette import MUTED_TEXT
 
 #: Calendar of the steps: step 1 is the first quarter of this year.
 FIRST_YEAR = 2026
@@ -63,7 +63,7 @@ def figures_html(sim: Any) -> str:
     ]
     return (
         "<style>#run-figures{display:flex;flex-wrap:wrap;gap:4px 22px;margin:2px 0 6px}"
-        f".cs-fig-v{{font-size:17px;font-weight:500;color:{TEXT_COLOUR}}}"
+        ".cs-fig-v{font-size:17px;font-weight:500}"
         f".cs-fig-l{{font-size:11px;color:{MUTED_TEXT};text-transform:uppercase;"
         "letter-spacing:.04em}</style>" + "".join(cells)
     )

@@ -235,7 +235,7 @@ def SweepExplorer(model: Any = None) -> None:
     )
     solara.HTML(
         tag="div",
-        unsafe_innerHTML=svg,
+        unsafe_innerHTML=f"<style>#sweep-plot svg{{background:#fff}}</style>{svg}",
         attributes={"id": "sweep-plot"},
         style="max-width: 900px",
     )

@@ -89,7 +89,7 @@ def WhyNotJoining(model: Any) -> None:
         unsafe_innerHTML=(
             f"<p style='margin:2px 0 4px; color:{MUTED_TEXT}'>{sentence}</p>"
             f"<div style='height:{CHART_HEIGHT_PX}px'>{svg}</div>"
-            "<style>#why-not svg{width:100%;height:100%}</style>"
+            "<style>#why-not svg{width:100%;height:100%;background:#fff;border-radius:4px}</style>"
         ),
         attributes={
             "id": "why-not",

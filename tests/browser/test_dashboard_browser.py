@@ -90,6 +90,24 @@ def test_three_steps_update_the_counter_the_map_and_the_log(session, tmp_path):
     page.screenshot(path=str(tmp_path / "dashboard-after-three-steps.png"), full_page=True)
 
 
+def test_play_runs_steps_until_paused(session):
+    page, _ = session
+    start = panel_steps(page)["#run-figures"]
+    page.get_by_role("button", name="▶", exact=True).click()
+    page.wait_for_function(
+        "(s) => Number(document.querySelector('#run-figures').dataset.step) >= s + 2",
+        arg=start,
+        timeout=20_000,
+    )
+    page.get_by_role("button", name="❚❚", exact=True).click()
+    page.get_by_role("button", name="▶", exact=True).wait_for()
+    page.wait_for_timeout(400)  # a step already under way may still land
+    paused_at = panel_steps(page)["#run-figures"]
+    page.wait_for_timeout(1000)
+    assert panel_steps(page)["#run-figures"] == paused_at
+    assert len(set(panel_steps(page).values())) == 1
+
+
 def _choose(page, label: str, option: str) -> None:
     """Pick ``option`` in the Vuetify select labelled ``label``."""
     field = page.locator(".v-select").filter(has=page.get_by_text(label, exact=True))
