@@ -483,14 +483,44 @@ def test_a_folder_without_runs_is_refused_by_name(tmp_path):
 
 
 # --------------------------------------------------------------------------- components
-def _texts(rc, widget_type) -> list[str]:
-    return [getattr(w, "unsafe_innerHTML", "") or "" for w in rc.find(widget_type).widgets]
+def _panels(rc) -> dict:
+    """Widgets with an ``id`` attribute (HTML panels and the map), by id."""
+    from solara.widgets import HTML
+
+    from coalition_sim.dashboard.map import ClickableSvg
+
+    widgets = [*rc.find(HTML).widgets, *rc.find(ClickableSvg).widgets]
+    return {w.attributes["id"]: w for w in widgets if w.attributes.get("id")}
+
+
+def test_clicking_a_state_on_the_map_explains_it(run):
+    import solara
+
+    from coalition_sim.dashboard.common import selected_state
+    from coalition_sim.dashboard.map import ClickableSvg, EuropeMap
+    from coalition_sim.dashboard.why_not import WhyNotJoining
+
+    @solara.component
+    def Page():
+        EuropeMap(run)
+        WhyNotJoining(run)
+
+    _, rc = solara.render(Page(), handle_error=False)
+    try:
+        rc.find(ClickableSvg).widget.vue_pick("POL")
+        assert selected_state.value == "POL"
+        assert _panels(rc)["why-not"].attributes["data-iso3"] == "POL"
+        assert "data-selected='POL'" in _panels(rc)["coalition-map"].svg
+        rc.find(ClickableSvg).widget.vue_pick(None)  # a click outside any state
+        assert selected_state.value == "POL"
+    finally:
+        selected_state.set("DEU")
+        rc.close()
 
 
 def test_components_render_and_follow_the_step_counter(run):
     import solara
     from mesa.visualization.utils import force_update
-    from solara.widgets import HTML
 
     from coalition_sim.dashboard.charts import TimeSeriesCharts
     from coalition_sim.dashboard.event_log import EventLog
@@ -505,7 +535,7 @@ def test_components_render_and_follow_the_step_counter(run):
 
     _, rc = solara.render(Page(), handle_error=False)
     try:
-        ids = {w.attributes.get("id"): w for w in rc.find(HTML).widgets if w.attributes.get("id")}
+        ids = _panels(rc)
         assert {
             "coalition-map",
             "coalition-events",
@@ -514,11 +544,11 @@ def test_components_render_and_follow_the_step_counter(run):
             "why-not",
         } <= set(ids)
         assert ids["coalition-map"].attributes["data-step"] == "0"
-        before = ids["coalition-map"].unsafe_innerHTML
+        before = ids["coalition-map"].svg
         for _ in range(3):
             run.step()
         force_update()
-        ids = {w.attributes.get("id"): w for w in rc.find(HTML).widgets if w.attributes.get("id")}
+        ids = _panels(rc)
         for name in (
             "coalition-map",
             "coalition-events",
@@ -527,7 +557,7 @@ def test_components_render_and_follow_the_step_counter(run):
             "why-not",
         ):
             assert ids[name].attributes["data-step"] == "3", name
-        assert ids["coalition-map"].unsafe_innerHTML != before
+        assert ids["coalition-map"].svg != before
         assert "3 · 2026Q3" in ids["run-figures"].unsafe_innerHTML
         assert all(
             f"id='chart-{key}'" in ids["coalition-charts"].unsafe_innerHTML
@@ -570,13 +600,12 @@ def test_sweep_explorer_renders_a_folder(sweep_folder, monkeypatch):
 
 def test_the_page_renders_every_panel():
     import solara
-    from solara.widgets import HTML
 
     from coalition_sim.dashboard import app
 
     _, rc = solara.render(app.page, handle_error=False)
     try:
-        ids = {w.attributes.get("id") for w in rc.find(HTML).widgets}
+        ids = set(_panels(rc))
         assert {
             "run-figures",
             "coalition-map",

@@ -2,7 +2,8 @@
 
 Geometry comes from :mod:`coalition_sim.dashboard.geometry` (projected once); a step only
 chooses fills and rewrites tooltips. Hover a state for its traits and the current terms of
-its utility; unreliable states are hatched and outlined.
+its utility; click it to see it in "Why not joining?". Unreliable states are hatched and
+outlined.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ from collections.abc import Collection, Mapping
 from html import escape
 from typing import Any
 
+import ipyvuetify as v
 import solara
+import traitlets
 from mesa.visualization.utils import update_counter
 
 from coalition_sim.dashboard.common import format_value, selected_state, simulation
@@ -194,15 +197,56 @@ def model_map_svg(sim: Any, selected: str | None = None, caption: str = "") -> s
     )
 
 
+class ClickableSvg(v.VuetifyTemplate):
+    """Inline SVG that reports a click on any shape carrying a ``data-iso3`` attribute.
+
+    Like ``solara.HTML`` it shows markup (here the map) with ``v-html``; a ten-line Vue
+    method finds the clicked state and calls :meth:`vue_pick` in Python. Nothing is
+    loaded from outside: the template travels with the widget.
+    """
+
+    template = traitlets.Unicode(
+        """<template>
+  <div v-bind="attributes" v-html="svg" @click="pick_at($event)"></div>
+</template>
+<script>
+module.exports = {
+  methods: {
+    pick_at(event) {
+      const shape = event.target.closest('[data-iso3]');
+      if (shape) { this.pick(shape.getAttribute('data-iso3')); }
+    },
+  },
+};
+</script>
+"""
+    ).tag(sync=True)
+    svg = traitlets.Unicode("").tag(sync=True)
+    attributes = traitlets.Dict().tag(sync=True)
+    #: Called with the ISO3 code of a clicked state (not synced to the browser).
+    pick_handler = traitlets.Any(None, allow_none=True)
+
+    def vue_pick(self, iso3: Any) -> None:
+        """A state was clicked in the browser."""
+        if callable(self.pick_handler) and isinstance(iso3, str) and len(iso3) == 3:
+            self.pick_handler(iso3)
+
+
 @solara.component
 def EuropeMap(model: Any) -> None:
-    """The map, redrawn on every step."""
+    """The map, redrawn on every step; clicking a state explains it in "Why not joining?"."""
     update_counter.get()
     sim = simulation(model)
     svg = model_map_svg(sim, selected=selected_state.value)
-    solara.HTML(
-        tag="div",
-        unsafe_innerHTML=svg,
-        attributes={"id": "coalition-map", "data-step": str(getattr(sim, "steps", 0))},
-        style=f"width: 100%; height: {MAP_HEIGHT_PX}px; line-height: 0; padding: 0 6px;",
+    ClickableSvg.element(
+        svg=svg,
+        attributes={
+            "id": "coalition-map",
+            "data-step": str(getattr(sim, "steps", 0)),
+            "style": (
+                f"width: 100%; height: {MAP_HEIGHT_PX}px; line-height: 0; padding: 0 6px; "
+                "cursor: pointer;"
+            ),
+        },
+        pick_handler=selected_state.set,
     )

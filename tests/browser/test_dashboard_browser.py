@@ -90,6 +90,17 @@ def test_three_steps_update_the_counter_the_map_and_the_log(session, tmp_path):
     page.screenshot(path=str(tmp_path / "dashboard-after-three-steps.png"), full_page=True)
 
 
+def test_clicking_a_state_on_the_map_explains_it(session):
+    page, _ = session
+    page.locator("#coalition-map path[data-iso3='POL']").first.click()
+    page.wait_for_function("() => document.querySelector('#why-not').dataset.iso3 === 'POL'")
+    assert "Utility terms of POL" in page.locator("#why-not").inner_html()
+    assert page.locator("#coalition-map [data-selected='POL']").count() == 1
+    tooltip = page.locator("#coalition-map path[data-iso3='HUN'] > title").first.text_content()
+    assert tooltip.startswith("Hungary (HUN)") and "unreliable" in tooltip
+    assert "utility: threat" in tooltip
+
+
 def test_play_runs_steps_until_paused(session):
     page, _ = session
     start = panel_steps(page)["#run-figures"]
