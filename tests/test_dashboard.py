@@ -647,13 +647,38 @@ def test_mesas_step_and_reset_drive_the_run(run_class):
 
 
 # --------------------------------------------------------------------------- CLI
-def test_cli_help_does_not_import_mesa_or_solara():
+def test_cli_module_does_not_import_mesa_or_solara():
     code = (
-        "import sys; from coalition_sim.cli import build_parser; build_parser(); "
+        "import argparse, sys; from coalition_sim.cli import dashboard; "
+        "dashboard.register(argparse.ArgumentParser().add_subparsers()); "
         "print(sorted(m for m in ('mesa', 'solara', 'pandas') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_a_scenario_file_opens_the_page_and_joins_the_picker(tmp_path, cli, monkeypatch):
+    from coalition_sim.cli import dashboard
+    from coalition_sim.dashboard.app import opening_scenario
+    from coalition_sim.dashboard.controls import make_run_class
+
+    path = tmp_path / "late-exit.toml"
+    path.write_text('base = "us-withdrawal"\nthreat_initial = 0.7\n')
+    scenario = opening_scenario(str(path))
+    assert scenario.name == "late-exit" and scenario["threat_initial"] == 0.7
+    run_class = make_run_class(scenario, PRESETS)
+    assert run_class.controls["preset"]["values"][0] == "late-exit"
+    run = run_class()
+    assert run.error is None and run.scenario_name == "late-exit"
+    assert run.sim.config["us_withdrawal_step"] == PRESETS["us-withdrawal"]["us_withdrawal_step"]
+    assert opening_scenario(str(tmp_path / "missing.toml")).name == "baseline"
+
+    seen = {}
+    monkeypatch.setattr(dashboard.os, "execve", lambda *a: seen.update(env=a[2]) or sys.exit(0))
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit):
+        cli("dashboard", "--scenario", "late-exit.toml")
+    assert seen["env"]["COALITION_SIM_SCENARIO"] == str(path)
 
 
 def test_cli_refuses_a_bad_scenario_port_or_sweep(cli, tmp_path):
