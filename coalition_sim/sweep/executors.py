@@ -3,8 +3,9 @@
 The runner hands an :class:`Executor` a function, a stream of tasks (chunks of runs) and
 one shared object (the base scenario, the data set, what to collect); it gets back
 ``(task, result)`` pairs as tasks finish, in any order. It never learns which backend it
-has. Every backend is a context manager that starts its workers on entry and stops them
-on exit, so an interrupted sweep leaves no process behind.
+has. Every backend is a context manager that stops its workers on exit, so an
+interrupted sweep leaves no process behind (dask connects on entry; the local pool forks
+its workers when the first tasks come, once it has the shared object to give them).
 
 - :class:`SerialExecutor`: in this process; for one worker, debugging and tests.
 - :class:`PoolExecutor`: a local process pool (``fork``: workers inherit the loaded
