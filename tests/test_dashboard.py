@@ -399,7 +399,10 @@ def test_why_not_joining_shows_terms_against_the_threshold(run):
         verdict("outsider", 0.1, 0.3)
         == "Its utility falls 0.20 short of the threshold, so it stays out."
     )
-    assert verdict("founder", 1, 0) == "It is a founder of the coalition."
+    assert verdict("founder", 1, 0) == "It is a founder of the coalition: founders never leave."
+    assert verdict("member", 0.5, -0.2).startswith("It is a member; its utility of staying is 0.70")
+    assert "below the exit threshold" in verdict("member", -0.5, -0.2)
+    assert verdict("applicant", 0.5, 0.2) == "It has applied and awaits the members' decision."
 
 
 # --------------------------------------------------------------------------- download

@@ -23,18 +23,29 @@ CHART_HEIGHT_PX = 210
 
 def verdict(status: str, total: float, threshold: float) -> str:
     """One sentence that answers the question for the chosen state."""
-    if status in ("founder", "member"):
-        return f"It is a {status} of the coalition."
+    if status == "founder":
+        return "It is a founder of the coalition: founders never leave."
+    if status == "applicant":
+        return "It has applied and awaits the members' decision."
     if not (math.isfinite(total) and math.isfinite(threshold)):
         return "The model reports no utility for this state."
     gap = total - threshold
-    if status == "vetoed":
-        return f"It applied but was vetoed; its utility is {gap:+.2f} from the threshold."
-    if status == "applicant":
-        return "It has applied and awaits the members' decision."
-    if gap >= 0:
-        return f"Its utility clears the threshold by {gap:.2f}: it should apply."
-    return f"Its utility falls {-gap:.2f} short of the threshold, so it stays out."
+    sentences = {
+        ("member", True): f"It is a member; its utility of staying is {gap:.2f} above the exit "
+        "threshold.",
+        ("member", False): f"It is a member, {-gap:.2f} below the exit threshold: it leaves if "
+        "that lasts exit_patience quarters.",
+        ("vetoed", True): f"It applied but was vetoed; its utility is {gap:.2f} above the "
+        "threshold.",
+        ("vetoed", False): f"It applied but was vetoed; its utility is now {-gap:.2f} below the "
+        "threshold.",
+        ("outsider", True): f"Its utility clears the threshold by {gap:.2f}: it should apply.",
+        ("outsider", False): f"Its utility falls {-gap:.2f} short of the threshold, so it stays "
+        "out.",
+    }
+    return sentences.get(
+        (status, gap >= 0), f"Status {status}; utility {gap:+.2f} from the threshold."
+    )
 
 
 def why_not_svg(sim: Any, iso3: str) -> tuple[str, str]:
