@@ -90,7 +90,6 @@ def map_svg(
     unreliable: Collection[str] = (),
     tooltips: Mapping[str, str] | None = None,
     selected: str | None = None,
-    caption: str = "",
     layout: MapLayout | None = None,
 ) -> str:
     """The map as one ``<svg>`` string.
@@ -101,7 +100,6 @@ def map_svg(
         unreliable: ISO3 codes hatched and outlined as unreliable.
         tooltips: ``{iso3: text}`` shown on hover; the name and status when missing.
         selected: ISO3 code drawn with a heavy outline.
-        caption: Text written in the top-left corner (e.g. the quarter).
         layout: Map layout; the packaged map of Europe by default.
 
     Every shape carries ``data-iso3`` and ``data-status`` attributes.
@@ -136,11 +134,6 @@ def map_svg(
                 f"stroke-dasharray='6 2' pointer-events='none' data-selected='{iso3}'></{close}>"
             )
     out.extend(overlays)
-    if caption:
-        out.append(
-            f"<text x='10' y='22' font-size='14' font-weight='500' fill='{TEXT_COLOUR}'>"
-            f"{escape(caption)}</text>"
-        )
     out.append(legend)
     out.append(
         f"<text x='{layout.width - 6:.0f}' y='{layout.height - 6:.0f}' font-size='9' "
@@ -179,7 +172,7 @@ def state_tooltip(sim: Any, iso3: str, name: str, status: str) -> str:
     return "\n".join(lines)
 
 
-def model_map_svg(sim: Any, selected: str | None = None, caption: str = "") -> str:
+def model_map_svg(sim: Any, selected: str | None = None) -> str:
     """The map of a model's current state."""
     statuses = dict(sim.state_status())
     names = {getattr(a, "iso3", ""): getattr(a, "name", "") for a in sim.agents}
@@ -193,7 +186,6 @@ def model_map_svg(sim: Any, selected: str | None = None, caption: str = "") -> s
         unreliable=getattr(sim, "unreliable", ()),
         tooltips=tooltips,
         selected=selected,
-        caption=caption,
     )
 
 
