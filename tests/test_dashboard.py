@@ -30,6 +30,9 @@ from coalition_sim.dashboard.palette import STATUS_COLOURS
 from coalition_sim.errors import InputError
 from coalition_sim.parameters import PRESETS, SCHEMA
 
+# Solara cannot read the source of components defined inside a test to check their hooks.
+pytestmark = pytest.mark.filterwarnings("ignore:Failed to validate hooks:UserWarning")
+
 
 @pytest.fixture(scope="module")
 def run_class():
