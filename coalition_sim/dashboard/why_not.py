@@ -18,7 +18,7 @@ from coalition_sim.dashboard.palette import MUTED_TEXT, STATUS_LABELS
 from coalition_sim.dashboard.svgplot import bar_chart
 
 #: Height of the bar chart on the page.
-CHART_HEIGHT_PX = 210
+CHART_HEIGHT_PX = 190
 
 
 def verdict(status: str, total: float, threshold: float) -> str:
