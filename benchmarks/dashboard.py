@@ -8,6 +8,11 @@ charts all show the new step (a MutationObserver in the page, so no polling inte
 included): Python step, re-render, websocket round trip and the browser's DOM update. The
 issue asks for well under 250 ms with about 40 states. Also printed: server start to first
 answer, and page load to a usable Step button.
+
+Measured 2026-11-26 on the development machine (41 states, baseline, 1500 px window, 60
+clicks, four runs): median 33 to 48 ms, p90 45 to 72 ms, max 84 to 204 ms with one cold
+outlier of 882 ms in one run; server start to first answer 2.5 to 6.1 s; page load to
+Step button 1.8 to 3.6 s; no request outside 127.0.0.1, no missing Solara asset.
 """
 
 from __future__ import annotations
