@@ -1,0 +1,21 @@
+"""The live dashboard: Mesa's SolaraViz with the project's own panels.
+
+Serve it with ``coalition-sim dashboard`` (or ``solara run coalition_sim/dashboard/app.py``).
+It needs no network: Solara's browser assets come from the ``solara-assets`` package, the
+map's outlines ship in ``coalition_sim/data``, and every chart is inline SVG.
+
+Modules, one per piece of the page:
+
+- ``app``: the page (``page = SolaraViz(...)``) and which panel goes on which tab;
+- ``controls``: sidebar controls generated from the scenario schema, and
+  ``DashboardRun``, the Mesa model that builds a ``CoalitionModel`` from them and turns
+  bad input into a message instead of an exception;
+- ``overview``: key figures, provenance, a refused control's message, the download button;
+- ``map`` and ``geometry``: the map of Europe (projected once, recoloured each step);
+- ``charts``: members, parity/cohesion/credibility, threat and US commitment, Ukraine;
+- ``event_log``: the latest events, votes summed per applicant;
+- ``why_not``: a state's utility terms against its threshold;
+- ``download``: the run's result files as a zip;
+- ``sweep_page``: outcome distributions of a sweep by parameter;
+- ``svgplot``, ``palette``, ``layout``, ``common``: drawing helpers, colours, grid sizes.
+"""
