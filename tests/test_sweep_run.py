@@ -16,6 +16,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import sweep_fakes
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from coalition_sim.cli import main
 from coalition_sim.sweep import storage
@@ -475,3 +477,33 @@ def test_resume_flag_with_out(tmp_path):
     (out / "runs.parquet").unlink()  # as if killed before the merge: only metadata is left
     assert fake_sweep([*argv, "--out", str(out), "--resume"]) == 0
     assert len(runs(out)) == 4
+
+
+class ShuffledExecutor(SerialExecutor):
+    """Runs every task, then hands the results back in a random order."""
+
+    def __init__(self, seed: int):
+        self.seed = seed
+
+    def imap_unordered(self, fn, tasks, shared):
+        import random
+
+        done = [(task, fn(shared, task)) for task in tasks]
+        random.Random(self.seed).shuffle(done)
+        yield from done
+
+
+@settings(max_examples=8, deadline=None)
+@given(chunk=st.integers(1, 9), order=st.integers(0, 10_000), flush=st.integers(1, 30))
+def test_rows_do_not_depend_on_chunks_completion_order_or_flushes(
+    tmp_path_factory, chunk, order, flush
+):
+    spec = build_spec(params=["reliability=0.3:0.9:4", "admission_rule=unanimity,core"],
+                      reps=3, steps=2)  # fmt: skip
+    context = RunContext(spec.base_scenario(), None, False, sweep_fakes.fake_simulate)
+    reference = tmp_path_factory.mktemp("ref")
+    SweepRunner(spec, reference, SerialExecutor(), context=context, progress=False).run()
+    out = tmp_path_factory.mktemp("shuffled")
+    SweepRunner(spec, out, ShuffledExecutor(order), context=context, progress=False,
+                chunk=chunk, flush_rows=flush).run()  # fmt: skip
+    pd.testing.assert_frame_equal(runs(reference), runs(out))
