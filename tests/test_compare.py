@@ -134,3 +134,30 @@ def test_compare_needs_a_finished_sweep(tmp_path, capsys):
     (tmp_path / ".parts").mkdir()
     assert main(["compare", str(tmp_path)]) == 2
     assert "--resume" in capsys.readouterr().err
+
+
+def test_iso3_list_groups_are_shown_as_changes(tmp_path, capsys):
+    out = tmp_path / "f"
+    argv = [
+        "sweep",
+        "--param",
+        "founders=EST,LVA,LTU,FIN,SWE,NOR,DNK,ISL,POL,UKR|"
+        "EST,LVA,LTU,FIN,SWE,NOR,DNK,ISL,POL,UKR,HUN|EST,LVA,LTU,FIN,SWE,NOR,DNK,ISL,POL",
+        "--reps",
+        "2",
+        "--steps",
+        "3",
+        "--workers",
+        "1",
+        "--quiet",
+        "--out",
+        str(out),
+    ]
+    assert sweep_fakes.main(argv) == 0
+    capsys.readouterr()
+    assert main(["compare", str(out), "--metric", "final_parity"]) == 0
+    printed = capsys.readouterr().out
+    assert "founders=as base" in printed and "founders=+HUN" in printed
+    assert "founders=-UKR" in printed
+    table = pd.read_csv(out / "compare.csv")
+    assert table.founders.str.startswith("EST,LVA").all()  # the CSV keeps full values

@@ -69,16 +69,17 @@ def handle(args: argparse.Namespace) -> int:
     if args.plot is not None and args.plot.suffix.lower() != ".png":
         raise InputError(f"--plot {args.plot}: write a .png file name")
     table = compare.summary_table(runs, by, metrics)
-    print(compare.format_table(table, by))
+    shown = compare.readable(runs, metadata)
+    print(compare.format_table(compare.summary_table(shown, by, metrics), by))
     csv = args.csv or Path(args.folder) / "compare.csv"
     storage.atomic_write(csv, lambda tmp: table.to_csv(tmp, index=False, float_format="%.6g"))
     print(f"\ntable: {csv}")
     if args.plot is not None:
         title = args.title or metadata.get("description") or metadata.get("name", "")
-        print(f"figure: {plots.plot_distributions(runs, by, metrics, args.plot, title=title)}")
+        print(f"figure: {plots.plot_distributions(shown, by, metrics, args.plot, title=title)}")
         steps_path = Path(args.folder) / storage.STEPS
         if steps_path.exists():
             steps = pd.read_parquet(steps_path)
             target = args.plot.with_name(args.plot.stem + "-timecourse.png")
-            print(f"figure: {plots.plot_timecourse(steps, runs, by, target, title=title)}")
+            print(f"figure: {plots.plot_timecourse(steps, shown, by, target, title=title)}")
     return 0

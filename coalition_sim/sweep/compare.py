@@ -97,6 +97,32 @@ def add_derived(runs: pd.DataFrame) -> pd.DataFrame:
     return runs
 
 
+def readable(runs: pd.DataFrame, metadata: dict[str, Any]) -> pd.DataFrame:
+    """Show varied ISO3 lists as changes to the base scenario: ``+HUN +SVK``, ``-UKR``.
+
+    A founders list of twelve codes makes an unreadable group label; what differs from
+    the base scenario's list is what the analyst varied. Used for printed tables and
+    figures; the CSV keeps the full values.
+    """
+    base = metadata.get("base_scenario", {}).get("values", {})
+    out = runs.copy()
+    for name in varied_parameters(metadata):
+        reference = base.get(name)
+        if not isinstance(reference, list) or name not in out:
+            continue
+
+        def change(value: Any, reference: list = reference) -> Any:
+            if not isinstance(value, str):
+                return value
+            codes = [c for c in value.split(",") if c]
+            added = [f"+{c}" for c in codes if c not in reference]
+            removed = [f"-{c}" for c in reference if c not in codes]
+            return " ".join(added + removed) or "as base"
+
+        out[name] = out[name].map(change)
+    return out
+
+
 def varied_parameters(metadata: dict[str, Any]) -> list[str]:
     """Names of the parameters the sweep varied, in design order."""
     return [p["name"] for p in metadata.get("design", {}).get("parameters", [])]
