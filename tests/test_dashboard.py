@@ -472,6 +472,28 @@ def test_sweep_results_are_read_with_the_compare_module(sweep_folder):
     assert "95 % interval" in summary_html(table, "admission_rule")
 
 
+def test_varied_founders_are_labelled_as_changes_to_the_base(tmp_path):
+    from coalition_sim.dashboard.sweep_page import box_stats, load_sweep
+
+    base = ["EST", "LVA", "UKR"]
+    pd.DataFrame(
+        {
+            "run_id": range(4),
+            "status": ["ok"] * 4,
+            "founders": ["EST,LVA,UKR", "EST,LVA,UKR,HUN", "EST,LVA", "EST,LVA,UKR,HUN"],
+            "final_members": [10, 12, 9, 13],
+        }
+    ).to_parquet(tmp_path / "runs.parquet")
+    meta = {
+        "design": {"parameters": [{"name": "founders"}]},
+        "base_scenario": {"values": {"founders": base}},
+    }
+    (tmp_path / "metadata.json").write_text(json.dumps(meta))
+    results = load_sweep(tmp_path)
+    labels = [s.label for s in box_stats(results.runs, "founders", "final_members")]
+    assert labels == ["as base", "+HUN", "-UKR"]
+
+
 def test_many_values_of_a_sampled_parameter_are_binned():
     from coalition_sim.dashboard.sweep_page import MAX_GROUPS, group_column
 

@@ -2,8 +2,9 @@
 
 A sweep folder (written by ``coalition-sim sweep``) holds ``runs.parquet`` (one row per
 run: varied parameters, seed, outcomes, status) and ``metadata.json``. Reading, derived
-outcomes (``parity_reached``), the varied parameters and the per-group statistics (mean,
-sd, Student-t 95 % interval, failed runs) come from :mod:`coalition_sim.sweep.compare`,
+outcomes (``parity_reached``), readable labels of varied ISO3 lists, the varied parameters
+and the per-group statistics (mean, sd, Student-t 95 % interval, failed runs) come from
+:mod:`coalition_sim.sweep.compare`,
 the same code as ``coalition-sim compare``. This page adds box plots of the chosen outcome
 for each value of the chosen parameter; a sampled (continuous) parameter with many
 distinct values is cut into quantile bins first.
@@ -69,6 +70,7 @@ def load_sweep(folder: str | Path) -> SweepResults:
         raise
     except Exception as error:  # a damaged file must not take the page down
         raise InputError(f"sweep folder: cannot read '{path}': {error}") from None
+    runs = compare.readable(runs, metadata)  # ISO3 lists as changes: "+HUN -UKR"
     varied = [p for p in compare.varied_parameters(metadata) if p in runs.columns]
     if not varied:
         varied = [c for c in runs.columns if c in SCHEMA or str(c).startswith("state.")]
