@@ -98,3 +98,8 @@ def die_once(scenario, **kwargs):
             handle.write("died")
         os._exit(9)
     return fake_simulate(scenario, **kwargs)
+
+
+def die_always(scenario, **kwargs):
+    """Kill the worker process every time (a run that crashes the interpreter)."""
+    os._exit(9)

@@ -507,3 +507,14 @@ def test_rows_do_not_depend_on_chunks_completion_order_or_flushes(
     SweepRunner(spec, out, ShuffledExecutor(order), context=context, progress=False,
                 chunk=chunk, flush_rows=flush).run()  # fmt: skip
     pd.testing.assert_frame_equal(runs(reference), runs(out))
+
+
+def test_pool_gives_up_after_repeated_worker_deaths(tmp_path):
+    spec = build_spec(params=["reliability=0.3:0.9:3"], reps=2, steps=2)
+    always = RunContext(spec.base_scenario(), None, False, sweep_fakes.die_always)
+    with PoolExecutor(2) as ex:
+        result = SweepRunner(spec, tmp_path / "p", ex, context=always, progress=False,
+                             chunk=1).run()  # fmt: skip
+        assert ex.restarts == 3
+    table = pd.read_parquet(tmp_path / "p" / "runs.parquet")
+    assert result.failed == 6 and table.error.str.contains("BrokenProcessPool").all()

@@ -29,6 +29,7 @@ import signal
 import uuid
 import warnings
 from abc import ABC, abstractmethod
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from types import MappingProxyType
 from typing import Any, TypeVar
@@ -171,40 +172,44 @@ class PoolExecutor(Executor):
         self._start(shared)
         source = iter(tasks)
         pending: dict[Any, T] = {}
-        retry: list[T] = []
-
-        def fill() -> None:
+        retry: deque[T] = deque()
+        while True:
+            broken: BaseException | None = None
             while len(pending) < self._max_pending:
-                if retry:
-                    task = retry.pop(0)
-                else:
-                    task = next(source, _END)
-                    if task is _END:
-                        return
-                pending[self._pool.submit(_pool_call, fn, task)] = task
-
-        fill()
-        while pending:
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
-            broken = False
-            for future in done:
-                task = pending.pop(future)
-                error = future.exception()
-                if isinstance(error, BrokenProcessPool) and self.restarts < POOL_RESTARTS:
-                    retry.append(task)
-                    broken = True
-                elif error is not None:
-                    yield task, error
-                else:
-                    yield task, future.result()
-            if broken:
-                # every other task in flight died with the pool: run them again
+                task = retry.popleft() if retry else next(source, _END)
+                if task is _END:
+                    break
+                try:
+                    pending[self._pool.submit(_pool_call, fn, task)] = task
+                except BrokenProcessPool as error:  # a worker died since the last wait
+                    retry.appendleft(task)
+                    broken = error
+                    break
+            if not pending and broken is None:
+                return
+            if broken is None:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    task = pending.pop(future)
+                    error = future.exception()
+                    if isinstance(error, BrokenProcessPool):
+                        retry.append(task)
+                        broken = error
+                    elif error is not None:
+                        yield task, error
+                    else:
+                        yield task, future.result()
+            if broken is not None:
+                # every task in flight died with the pool: run them again on a new one
                 retry.extend(pending.values())
                 pending.clear()
+                if self.restarts >= POOL_RESTARTS:
+                    for task in [*retry, *source]:
+                        yield task, broken
+                    return
                 self.restarts += 1
                 self._pool.shutdown(wait=True, cancel_futures=True)
                 self._start(shared)
-            fill()
 
     def describe(self) -> dict[str, Any]:
         """Backend, workers and start method."""
