@@ -295,6 +295,7 @@ class CoalitionModel(mesa.Model):
         self._industry()
         self._measure()
         self.datacollector.collect(self)
+        self.running = self.steps < self._p["steps"]  # `while model.running` stops at the horizon
 
     def _threat_step(self, t: int) -> None:
         cfg = self._p

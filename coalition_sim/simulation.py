@@ -77,6 +77,20 @@ def outcomes(model: CoalitionModel, steps: pd.DataFrame) -> dict[str, Any]:
     }
 
 
+def result_of(model: CoalitionModel) -> RunResult:
+    """The tables and outcomes of a model at its current step (a run, or part of one)."""
+    table = steps_frame(model)
+    return RunResult(
+        scenario=model.config,
+        seed=int(model.config["seed"]),
+        steps=table,
+        states=states_frame(model) if model.datacollector.agent_reporters else None,
+        events=model.events.to_frame(),
+        outcomes=outcomes(model, table),
+        join_order=list(model.join_order),
+    )
+
+
 def simulate(
     scenario: Scenario,
     *,
@@ -101,16 +115,7 @@ def simulate(
     for _ in range(scenario["steps"]):
         model.step()
     ran = time.perf_counter()
-    table = steps_frame(model)
-    result = RunResult(
-        scenario=scenario,
-        seed=scenario["seed"],
-        steps=table,
-        states=states_frame(model) if collect_states else None,
-        events=model.events.to_frame(),
-        outcomes=outcomes(model, table),
-        join_order=list(model.join_order),
-    )
+    result = result_of(model)
     result.timings = {
         "build_s": built - started,
         "run_s": ran - built,

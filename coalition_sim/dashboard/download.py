@@ -24,22 +24,6 @@ from coalition_sim.dashboard.common import simulation
 COMMAND = "coalition-sim dashboard"
 
 
-def run_result(sim: Any) -> Any:
-    """The model's tables and outcomes so far, as :class:`coalition_sim.simulation.RunResult`."""
-    from coalition_sim.simulation import RunResult, outcomes, states_frame, steps_frame
-
-    steps = steps_frame(sim)
-    return RunResult(
-        scenario=sim.config,
-        seed=int(sim.config["seed"]),
-        steps=steps,
-        states=states_frame(sim) if sim.datacollector.agent_reporters else None,
-        events=sim.events.to_frame(),
-        outcomes=outcomes(sim, steps),
-        join_order=list(sim.join_order),
-    )
-
-
 def run_zip_bytes(sim: Any) -> bytes:
     """The run's result files, zipped in memory.
 
@@ -51,8 +35,9 @@ def run_zip_bytes(sim: Any) -> bytes:
         and ``steps.csv``, ``states.csv``, ``events.csv``.
     """
     from coalition_sim.results import write_run
+    from coalition_sim.simulation import result_of
 
-    result = run_result(sim)
+    result = result_of(sim)
     folder = f"run-step-{int(sim.steps):03d}"
     dataset = getattr(sim, "dataset", None)
     sources = {
