@@ -21,7 +21,7 @@ import sys
 import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -67,6 +67,9 @@ class RunContext:
     dataset: Any = None
     keep_steps: bool = False
     run_fn: RunFn | None = None
+    #: Set by the runner: the sweep (for ids and rerun commands) and its varied names.
+    spec: SweepSpec | None = None
+    names: tuple[str, ...] = ()
 
 
 def _plain(value: Any) -> Any:
@@ -83,8 +86,10 @@ def _plain(value: Any) -> Any:
 def run_chunk(context: RunContext, chunk: Sequence[tuple[int, int, dict[str, Any]]]) -> Any:
     """Run the runs of one chunk: ``(run_id, seed, values)`` triples.
 
-    Returns ``(rows, steps)``: one row dict per run (ids, status, error, wall time,
-    outcomes) and, with ``keep_steps``, one table of per-step metrics for the chunk.
+    Returns ``(runs, steps)``: a table with the finished row of every run (ids,
+    parameters, status, outcomes, error, wall time, rerun command) and, with
+    ``keep_steps``, a table of per-step metrics. Rows are completed here, in the worker,
+    so the process that writes them only appends tables.
     """
     run = context.run_fn
     if run is None:
@@ -118,9 +123,31 @@ def run_chunk(context: RunContext, chunk: Sequence[tuple[int, int, dict[str, Any
             )
             row["outcomes"] = {}
         row["wall_time_s"] = time.perf_counter() - start
-        rows.append(row)
+        rows.append(complete_row(context.spec, context.names, row, values))
     table = pa.concat_tables(steps, promote_options="permissive") if steps else None
-    return rows, table
+    return storage.rows_to_table(rows), table
+
+
+def complete_row(
+    spec: SweepSpec, names: Sequence[str], row: dict[str, Any], values: dict[str, Any]
+) -> dict[str, Any]:
+    """Build the runs.parquet row of one run from its raw result and its parameters."""
+    sample, replication = split_run_id(row["run_id"], spec.reps)
+    full = {
+        "run_id": row["run_id"],
+        "sample_id": sample,
+        "replication": replication,
+        "seed": row["seed"],
+        "status": row["status"],
+    }
+    full.update({name: _plain(values[name]) for name in names})
+    reserved = set(ID_COLUMNS) | set(TAIL_COLUMNS) | set(names)
+    for name, value in row["outcomes"].items():
+        full[_outcome_name(name, reserved)] = value
+    full["error"] = row["error"]
+    full["wall_time_s"] = row["wall_time_s"]
+    full["command"] = rerun_command(spec, row["seed"], values)
+    return full
 
 
 def check_against_data(spec: SweepSpec, design: Design, dataset: Any) -> None:
@@ -318,14 +345,13 @@ class SweepRunner:
         self.spec = spec
         self.folder = Path(folder)
         self.executor = executor
-        self.context = context
         self.resume = resume
         self.progress = progress
         self.chunk = chunk
         self.flush_rows = flush_rows
         self.setup_s = setup_s
         self.plan = Plan(spec, design or build_design(spec))
-        self.reserved = set(ID_COLUMNS) | set(TAIL_COLUMNS) | set(self.plan.design.names)
+        self.context = replace(context, spec=spec, names=tuple(self.plan.design.names))
 
     # metadata ---------------------------------------------------------------------------
     def _metadata(self, **extra: Any) -> dict[str, Any]:
@@ -361,40 +387,17 @@ class SweepRunner:
         }
 
     # rows -------------------------------------------------------------------------------
-    def _complete_rows(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        out = []
-        for row in rows:
-            sample, replication = split_run_id(row["run_id"], self.spec.reps)
-            values = self.plan.design.settings[sample]
-            full = {
-                "run_id": row["run_id"],
-                "sample_id": sample,
-                "replication": replication,
-                "seed": row["seed"],
-                "status": row["status"],
-            }
-            full.update({name: _plain(values[name]) for name in self.plan.design.names})
-            for name, value in row["outcomes"].items():
-                full[_outcome_name(name, self.reserved)] = value
-            full["error"] = row["error"]
-            full["wall_time_s"] = row["wall_time_s"]
-            full["command"] = rerun_command(self.spec, row["seed"], values)
-            out.append(full)
-        return out
-
-    def _lost_rows(self, chunk: list[tuple[int, int, dict]], error: BaseException) -> list:
+    def _lost_rows(self, chunk: list[tuple[int, int, dict]], error: BaseException) -> pa.Table:
         message = f"{type(error).__name__}: {error} (the task failed on the executor)"
-        return [
-            {
-                "run_id": rid,
-                "seed": seed,
-                "status": "error",
-                "error": message,
-                "wall_time_s": None,
-                "outcomes": {},
-            }
+        raw = [
+            {"run_id": rid, "seed": seed, "status": "error", "error": message,
+             "wall_time_s": None, "outcomes": {}}
             for rid, seed, _ in chunk
-        ]
+        ]  # fmt: skip
+        names = self.context.names
+        return storage.rows_to_table(
+            [complete_row(self.spec, names, r, v) for r, (_, _, v) in zip(raw, chunk, strict=True)]
+        )
 
     # the sweep --------------------------------------------------------------------------
     def run(self) -> SweepResult:
@@ -427,7 +430,7 @@ class SweepRunner:
                     rows, table = self._lost_rows(chunk, result), None
                 else:
                     rows, table = result
-                runs.add_rows(self._complete_rows(rows))
+                runs.add_table(rows)
                 if table is not None:
                     steps.add_table(table)
                 if bar is not None:
