@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import NamedTuple
 
 #: Kinds of event, with what ``actor``, ``target`` and ``value`` mean for each.
@@ -34,11 +32,31 @@ class Event(NamedTuple):
     detail: str
 
 
-@dataclass
-class EventLog:
-    """An append-only list of events, readable as a table."""
+class _Votes(NamedTuple):
+    """A ballot's votes, stored as one entry and read as one ``vote`` event per voter."""
 
-    events: list[Event] = field(default_factory=list)
+    step: int
+    applicant: str
+    voters: tuple[str, ...]
+    votes: tuple[str, ...]
+
+    def expand(self) -> list[Event]:
+        return [
+            Event(self.step, "vote", voter, self.applicant, 1.0 if vote == "yes" else 0.0, vote)
+            for voter, vote in zip(self.voters, self.votes, strict=True)
+        ]
+
+
+class EventLog:
+    """An append-only list of events, readable as a list or a table.
+
+    A ballot's votes (one event per voter, the bulk of a log) are kept as one compact
+    entry and expanded only when the log is read, which keeps a step cheap.
+    """
+
+    def __init__(self) -> None:
+        self._entries: list[Event | _Votes] = []
+        self._expanded: list[Event] | None = []
 
     def record(
         self,
@@ -52,17 +70,36 @@ class EventLog:
         """Append one event; ``kind`` must be one of :data:`EVENT_KINDS`."""
         if kind not in EVENT_KINDS:
             raise ValueError(f"unknown event kind {kind!r}")
-        self.events.append(Event(step, kind, actor, target, float(value), detail))
+        self._entries.append(Event(step, kind, actor, target, float(value), detail))
+        self._expanded = None
 
-    def extend(self, events: Iterable[Event]) -> None:
-        """Append many events at once (a ballot's votes), without re-checking each kind."""
-        self.events.extend(events)
+    def record_votes(
+        self, step: int, applicant: str, voters: tuple[str, ...], votes: tuple[str, ...]
+    ) -> None:
+        """Append the votes of one ballot: a ``vote`` event per voter, detail yes/no/veto."""
+        self._entries.append(_Votes(step, applicant, voters, votes))
+        self._expanded = None
+
+    @property
+    def events(self) -> list[Event]:
+        """Every event in order, votes expanded (do not modify)."""
+        if self._expanded is None:
+            expanded: list[Event] = []
+            for entry in self._entries:
+                if isinstance(entry, _Votes):
+                    expanded.extend(entry.expand())
+                else:
+                    expanded.append(entry)
+            self._expanded = expanded
+        return self._expanded
 
     def __len__(self) -> int:
         return len(self.events)
 
     def of_kind(self, kind: str) -> list[Event]:
         """Every event of one kind, in order."""
+        if kind != "vote":  # no need to expand the ballots
+            return [e for e in self._entries if not isinstance(e, _Votes) and e.kind == kind]
         return [e for e in self.events if e.kind == kind]
 
     def since(self, step: int) -> list[Event]:

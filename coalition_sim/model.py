@@ -18,7 +18,7 @@ import numpy as np
 from coalition_sim.agents import STATE_REPORTERS, StateAgent
 from coalition_sim.datasets import ADVERSARY, Dataset, load_dataset
 from coalition_sim.errors import InputError
-from coalition_sim.events import Event, EventLog
+from coalition_sim.events import EventLog
 from coalition_sim.parameters import Scenario, load_scenario
 from coalition_sim.protocols import PROTOCOLS
 from coalition_sim.rules import (
@@ -100,6 +100,8 @@ class CoalitionModel(mesa.Model):
         self._setup_states()
         self._setup_world()
         self.protocol.setup(self)
+        self._roster_changed()
+        self._seat_voters()
         reporters = dict(STATE_REPORTERS)
         for column, term in enumerate(TERMS):
             reporters[f"u_{term}"] = lambda agent, c=column: float(
@@ -191,7 +193,6 @@ class CoalitionModel(mesa.Model):
         ]
         self.join_order: list[tuple[str, int]] = [(c, 0) for c in cfg["founders"]]
         self._terms_offered: dict[int, float] = {}
-        self._voting_members = np.flatnonzero(self.member)
 
     def _setup_world(self) -> None:
         cfg, data = self.config, self.dataset
@@ -356,6 +357,14 @@ class CoalitionModel(mesa.Model):
             self.rng.standard_normal(),
         )
 
+    def _roster_changed(self) -> None:
+        """Recompute what depends on membership alone; called whenever it changes."""
+        self._affinity = utility.affinity(self._adjacency_f, self.member, self.alignment)
+        self._has_nuclear = bool((self.nuclear & self.member).any())
+        self._members_gdp = float(self.gdp @ self.member)
+        self.members = int(self.member.sum())
+        self._seats: dict[str, Any] | None = None  # voters are seated again when needed
+
     def _update_outlook(self) -> None:
         """Perceived threat and utility terms of every state, given membership now.
 
@@ -375,7 +384,7 @@ class CoalitionModel(mesa.Model):
             self.perceived,
             utility.protection_gain(self.capability, others),
             utility.burden(self.pct, cfg["spending_floor_pct"]),
-            utility.affinity(self._adjacency_f, self.member, self.alignment),
+            self._affinity,
             self.alignment,
             utility.entrapment(self.proximity, self.threat),
         )
@@ -400,7 +409,7 @@ class CoalitionModel(mesa.Model):
         if not applicants:
             return
         order = [applicants[k] for k in self.rng.permutation(len(applicants))]
-        self._voting_members = np.flatnonzero(self.member)
+        self._seat_voters()
         admitted = set(self.protocol.negotiate(self, order))
         for i in order:
             if i in admitted:
@@ -417,35 +426,28 @@ class CoalitionModel(mesa.Model):
         as a no.
         """
         t, cfg = self.steps, self._p
-        voters, scores = self.vote_scores(i)
+        _, scores = self.vote_scores(i)
         if phase_in_quarters is not None:  # members weigh negotiated terms: delay costs
             scores = scores - bargaining.delay_penalty(
                 phase_in_quarters / 4.0, cfg["phase_in_years"], cfg["bargaining_delay_weight"]
             )
-        votes = np.where(scores > self.vote_weights.threshold, voting.YES, voting.NO).astype(object)
-        unreliable = self.is_unreliable[voters]
-        if unreliable.any():
+        votes = [voting.YES if y else voting.NO for y in (scores > cfg["vote_threshold"]).tolist()]
+        seats = self._seats
+        if seats["unreliable"].size:
             chance = voting.veto_probability(
-                cfg["veto_propensity"], self.alignment[voters[unreliable]], self.alignment[i]
+                cfg["veto_propensity"], seats["unreliable_alignment"], self.alignment[i]
             )
-            draws = self.rng.random(int(unreliable.sum())) < chance
-            votes[np.flatnonzero(unreliable)[draws]] = voting.VETO
-        ballot = voting.Ballot(
-            tuple(self.codes[j] for j in voters),
-            tuple(votes),
-            self.population[voters],
-            self.founder[voters],
-        )
+            draws = self.rng.random(seats["unreliable"].size) < chance
+            for k in seats["unreliable"][draws].tolist():
+                votes[k] = voting.VETO
+        ballot = voting.Ballot(seats["codes"], tuple(votes), seats["population"], seats["founder"])
         admitted = self.rule.admits(
             ballot,
             qmv_member_share=cfg["qmv_member_share"],
             qmv_population_share=cfg["qmv_population_share"],
         )
         applicant = self.codes[i]
-        self.events.extend(
-            Event(t, "vote", voter, applicant, 1.0 if vote == voting.YES else 0.0, vote)
-            for voter, vote in zip(ballot.voters, ballot.votes, strict=True)
-        )
+        self.events.record_votes(t, applicant, ballot.voters, ballot.votes)
         blocking = (not admitted) and self.rule.name == "unanimity"
         for voter in ballot.vetoes:
             self.vetoes += 1
@@ -464,10 +466,31 @@ class CoalitionModel(mesa.Model):
             self._terms_offered[i] = phase_in_quarters
         return Decision(applicant, admitted, ballot)
 
+    def _seat_voters(self) -> None:
+        """Fix this step's voters (the members now, filtered by the rule) and their data.
+
+        Kept until membership changes (see :meth:`_roster_changed`).
+        """
+        if self._seats is not None:
+            return
+        members = np.flatnonzero(self.member)
+        self._voting_members = members
+        voters = members[self.rule.voters(self.founder[members])]
+        unreliable = np.flatnonzero(self.is_unreliable[voters])
+        self._seats = {
+            "voters": voters,
+            "codes": tuple(self.codes[j] for j in voters.tolist()),
+            "alignment": self.alignment[voters],
+            "proximity": self.proximity[voters],
+            "population": self.population[voters],
+            "founder": self.founder[voters],
+            "unreliable": unreliable,
+            "unreliable_alignment": self.alignment[voters[unreliable]],
+        }
+
     def vote_scores(self, i: int) -> tuple[np.ndarray, np.ndarray]:
         """Indices of the members voting on applicant ``i`` and their scores (no vetoes)."""
-        members = self._voting_members
-        voters = members[self.rule.voters(self.founder[members])]
+        seats = self._seats
         parity_gain = (
             self.reliability[i] * self.capability[i] * self.experience[i] * self._p["readiness"]
         ) / self.adversary_strength
@@ -476,14 +499,15 @@ class CoalitionModel(mesa.Model):
             parity_gain,
             self.alignment[i],
             self.reliability[i],
-            self.alignment[voters],
-            self.proximity[voters],
+            seats["alignment"],
+            seats["proximity"],
         )
-        return voters, scores
+        return seats["voters"], scores
 
     def admit(self, i: int, t: int) -> None:
         """Make state ``i`` a member from step ``t``, committed to the spending floor."""
         self.member[i] = True
+        self._roster_changed()
         self.joined_step[i] = t
         self.pct_at_joining[i] = self.pct[i]
         self.phase_in_quarters[i] = self._terms_offered.pop(i, self._p["phase_in_years"] * 4.0)
@@ -518,6 +542,7 @@ class CoalitionModel(mesa.Model):
     def leave(self, i: int, t: int, detail: str = "") -> None:
         """Member ``i`` leaves the coalition at step ``t`` and may reapply after the delay."""
         self.member[i] = False
+        self._roster_changed()
         self.discontent[i] = 0
         self.label[i] = "outsider"
         self.eligible_from[i] = t + 1 + self._p["reapply_delay"]
@@ -560,10 +585,12 @@ class CoalitionModel(mesa.Model):
     def _measure(self) -> None:
         """Strength, parity, cohesion and credibility from membership and spending now."""
         cfg = self._p
-        capability = traits.capability(self.spending, self.industry, cfg["industry_weight"])
-        invested = getattr(self, "_investors", np.zeros(len(self.codes), dtype=bool))
+        capability = self.pct * self._capability_per_pct  # traits.capability, precomputed slope
         share = cfg["ukraine_investment_share"] * getattr(self, "_absorbed_share", 0.0)
-        at_home = np.where(invested, capability * (1.0 - share), capability)
+        if share > 0:  # what members invest in Ukraine's industry is not spent at home
+            at_home = np.where(self._investors, capability * (1.0 - share), capability)
+        else:
+            at_home = capability
         self.capability = capability
         self.adversary_strength = strength.adversary_strength(
             self.adversary_spending,
@@ -587,14 +614,10 @@ class CoalitionModel(mesa.Model):
             strength.cohesion(capability, self.reliability, self.member) - self.cohesion_penalty,
         )
         self.credibility = strength.credibility(
-            self.parity,
-            self.cohesion,
-            bool((self.nuclear & self.member).any()),
-            cfg["nuclear_discount"],
+            self.parity, self.cohesion, self._has_nuclear, cfg["nuclear_discount"]
         )
-        self.members = int(self.member.sum())
-        self.coalition_spending_usd_bn = float(self.spending[self.member].sum())
-        gdp = float(self.gdp[self.member].sum())
+        self.coalition_spending_usd_bn = float(self.spending @ self.member)
+        gdp = self._members_gdp
         self.coalition_spending_pct_gdp = (
             100.0 * self.coalition_spending_usd_bn / gdp if gdp else 0.0
         )

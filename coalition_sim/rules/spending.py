@@ -27,12 +27,13 @@ def committed_pct(
 
     A member already above the floor is committed to stay where it was.
     """
-    elapsed = np.clip((step - joined_step) / np.maximum(phase_in_quarters, 1e-9), 0.0, 1.0)
+    elapsed = (step - joined_step) / np.maximum(phase_in_quarters, 1e-9)
+    elapsed = np.minimum(np.maximum(elapsed, 0.0), 1.0)
     target = np.maximum(pct_at_joining, floor_pct)
     return pct_at_joining + (target - pct_at_joining) * elapsed
 
 
 def ramp(current: np.ndarray, target: np.ndarray, rate: float, moves: np.ndarray) -> np.ndarray:
     """Move toward ``target`` by at most ``rate`` where ``moves`` holds, else stay."""
-    step = np.clip(target - current, -rate, rate)
+    step = np.minimum(np.maximum(target - current, -rate), rate)
     return np.where(moves, current + step, current)

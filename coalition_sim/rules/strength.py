@@ -19,8 +19,7 @@ def coalition_strength(
     ``industry_output`` is what investment in Ukraine's industry produces, counted at
     readiness.
     """
-    contribution = reliability * capability * experience * readiness
-    return float(contribution[member].sum() + readiness * industry_output)
+    return float((reliability * capability * experience) @ member + industry_output) * readiness
 
 
 def adversary_strength(spending_usd_bn: float, ppp_factor: float, growth_pct: float, step: int):
@@ -30,10 +29,10 @@ def adversary_strength(spending_usd_bn: float, ppp_factor: float, growth_pct: fl
 
 def cohesion(capability: np.ndarray, reliability: np.ndarray, member: np.ndarray) -> float:
     """Reliability-weighted share of the coalition's capability, in [0, 1]."""
-    total = capability[member].sum()
+    total = capability @ member
     if total <= 0:
         return float(reliability[member].mean()) if member.any() else 0.0
-    return float((reliability * capability)[member].sum() / total)
+    return float((reliability * capability) @ member / total)
 
 
 def credibility(parity: float, cohesion_value: float, has_nuclear: bool, discount: float):

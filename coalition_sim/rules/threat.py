@@ -53,4 +53,4 @@ def perceived_threat(
     threat: float, proximity: np.ndarray, nato: np.ndarray, us: float, guarantee: float
 ) -> np.ndarray:
     """``theta_i = T * p_i * (1 - u_t * g * nato_i)``: US backing shields NATO members."""
-    return threat * proximity * (1.0 - us * guarantee * nato.astype(float))
+    return threat * proximity * (1.0 - (us * guarantee) * nato)

@@ -38,7 +38,7 @@ def burden(defence_pct: np.ndarray, floor_pct: float) -> np.ndarray:
     """Gap between a state's spending and the coalition's floor, as a share of the floor."""
     if floor_pct <= 0:
         return np.zeros_like(np.asarray(defence_pct, dtype=float))
-    return np.clip((floor_pct - defence_pct) / floor_pct, 0.0, 1.0)
+    return np.minimum(np.maximum(1.0 - defence_pct / floor_pct, 0.0), 1.0)
 
 
 def affinity(adjacency: np.ndarray, member: np.ndarray, alignment: np.ndarray) -> np.ndarray:

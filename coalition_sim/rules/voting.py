@@ -8,6 +8,7 @@ scenario schema can check a rule's name against them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from types import MappingProxyType
 from typing import ClassVar, override
 
@@ -58,7 +59,7 @@ def veto_probability(propensity: float, voter_alignment: np.ndarray, applicant_a
     ``propensity * |a_j - a_i|``, capped at 1: Hungary (alignment 0) vetoes a fully
     Ukraine-aligned applicant with probability ``propensity``.
     """
-    return np.clip(propensity * np.abs(voter_alignment - applicant_alignment), 0.0, 1.0)
+    return np.minimum(propensity * np.abs(voter_alignment - applicant_alignment), 1.0)
 
 
 @dataclass(frozen=True)
@@ -70,12 +71,12 @@ class Ballot:
     population: np.ndarray
     founder: np.ndarray
 
-    @property
+    @cached_property
     def yes(self) -> np.ndarray:
         """Boolean mask of yes votes."""
         return np.array([v == YES for v in self.votes], dtype=bool)
 
-    @property
+    @cached_property
     def vetoes(self) -> tuple[str, ...]:
         """Voters who vetoed."""
         return tuple(c for c, v in zip(self.voters, self.votes, strict=True) if v == VETO)
