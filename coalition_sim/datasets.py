@@ -177,6 +177,16 @@ class Dataset:
     states_source: str
     borders_source: str
 
+    def __reduce__(self) -> tuple:
+        # Read-only mapping proxies do not pickle; send plain dicts (dask needs this).
+        return _rebuild_dataset, (
+            tuple(dict(row) for row in self.states),
+            self.borders,
+            dict(self.ukraine_facts),
+            self.states_source,
+            self.borders_source,
+        )
+
     @property
     def codes(self) -> tuple[str, ...]:
         """ISO3 codes of all rows, in file order."""
@@ -210,6 +220,18 @@ class Dataset:
             if kind in kinds and a in index and b in index:
                 matrix[index[a], index[b]] = matrix[index[b], index[a]] = True
         return matrix
+
+
+def _rebuild_dataset(
+    states: tuple[dict, ...], borders: tuple, facts: dict, states_source: str, borders_source: str
+) -> Dataset:
+    return Dataset(
+        tuple(MappingProxyType(row) for row in states),
+        borders,
+        MappingProxyType(facts),
+        states_source,
+        borders_source,
+    )
 
 
 def _check_states(rows: list[dict[str, Any]], label: str) -> None:

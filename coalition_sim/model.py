@@ -77,6 +77,8 @@ class CoalitionModel(mesa.Model):
         rng: seed or generator; defaults to the scenario's ``seed``.
         dataset: the states and borders (the packaged data by default).
         collect_states: record one row per state per step (off in sweeps, for speed).
+        collect_steps: record the model-level metrics every step (a sweep that keeps
+            only outcomes turns it off; the running totals below are kept anyway).
         **overrides: any schema parameter (or ``state.ISO3.TRAIT``), applied on top of
             ``base`` and validated; a Mesa ``scenario`` passed by SolaraViz is ignored.
     """
@@ -88,6 +90,7 @@ class CoalitionModel(mesa.Model):
         rng: Any = None,
         dataset: Dataset | None = None,
         collect_states: bool = True,
+        collect_steps: bool = True,
         **overrides: Any,
     ) -> None:
         overrides.pop("scenario", None)  # SolaraViz passes Mesa's own scenario object
@@ -111,9 +114,15 @@ class CoalitionModel(mesa.Model):
             model_reporters={name: name for name in METRICS},
             agent_reporters=reporters if collect_states else None,
         )
+        self._collect = collect_steps or collect_states
         self._update_outlook()
         self._measure()
-        self.datacollector.collect(self)
+        #: Running totals over the run, for the per-run outcomes without any table.
+        self.totals = dict.fromkeys(("admissions", "rejections", "exits", "aggression_events"), 0)
+        self.initial_parity = self.parity
+        self.first_parity_step = 0 if self.parity >= 1.0 else -1
+        if self._collect:
+            self.datacollector.collect(self)
 
     # ------------------------------------------------------------------ set-up
     def _setup_states(self) -> None:
@@ -295,7 +304,15 @@ class CoalitionModel(mesa.Model):
         self.protocol.exits(self, t)
         self._industry()
         self._measure()
-        self.datacollector.collect(self)
+        totals = self.totals
+        totals["admissions"] += self.admissions
+        totals["rejections"] += self.rejections
+        totals["exits"] += self.exits
+        totals["aggression_events"] += self.aggression_events
+        if self.first_parity_step < 0 and self.parity >= 1.0:
+            self.first_parity_step = t
+        if self._collect:
+            self.datacollector.collect(self)
         self.running = self.steps < self._p["steps"]  # `while model.running` stops at the horizon
 
     def _threat_step(self, t: int) -> None:

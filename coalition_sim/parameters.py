@@ -1014,6 +1014,11 @@ class Scenario:
     def __getitem__(self, name: str) -> Any:
         return self.values[name]
 
+    def __reduce__(self) -> tuple:
+        # Read-only mapping proxies do not pickle; send plain dicts (dask needs this).
+        overrides = {iso3: dict(traits) for iso3, traits in self.state_overrides.items()}
+        return _rebuild_scenario, (self.name, self.description, dict(self.values), overrides)
+
     def with_values(self, changes: Mapping[str, Any], *, name: str | None = None) -> Scenario:
         """Return a copy with ``changes`` applied; keys may be ``state.ISO3.TRAIT``."""
         values = dict(self.values)
@@ -1059,6 +1064,17 @@ class Scenario:
         for iso3, traits in sorted(self.state_overrides.items()):
             lines += ["", f"[states.{iso3}]"] + [f"{t} = {_toml(v)}" for t, v in traits.items()]
         return "\n".join(lines) + "\n"
+
+
+def _rebuild_scenario(
+    name: str, description: str, values: dict, overrides: dict[str, dict[str, float]]
+) -> Scenario:
+    return Scenario(
+        name,
+        description,
+        MappingProxyType(values),
+        MappingProxyType({k: MappingProxyType(v) for k, v in overrides.items()}),
+    )
 
 
 def parse_value(key: str, raw: str) -> Any:

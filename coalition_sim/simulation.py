@@ -24,9 +24,9 @@ class RunResult:
 
     scenario: Scenario
     seed: int
-    steps: pd.DataFrame
+    steps: pd.DataFrame | None
     states: pd.DataFrame | None
-    events: pd.DataFrame
+    events: pd.DataFrame | None
     outcomes: dict[str, Any]
     join_order: list[tuple[str, int]]
     timings: dict[str, float] = field(default_factory=dict)
@@ -49,44 +49,53 @@ def states_frame(model: CoalitionModel) -> pd.DataFrame:
     return frame[front + [c for c in frame.columns if c not in front]]
 
 
-def outcomes(model: CoalitionModel, steps: pd.DataFrame) -> dict[str, Any]:
-    """The per-run summary of the design: final membership, parity, vetoes, ..."""
-    reached = steps.loc[steps["parity"] >= 1.0, "step"]
-    veto_events = model.events.of_kind("veto")
-    final = steps.iloc[-1]
+def outcomes(model: CoalitionModel) -> dict[str, Any]:
+    """The per-run summary of the design: final membership, parity, vetoes, ...
+
+    Read from the model's state and running totals, so a sweep gets it without
+    building any table.
+    """
     return {
-        "final_members": int(final["members"]),
+        "final_members": int(model.members),
         "members": " ".join(code for code, _ in model.join_order),
-        "final_parity": float(final["parity"]),
-        "final_parity_with_us": float(final["parity_with_us"]),
-        "final_cohesion": float(final["cohesion"]),
-        "final_credibility": float(final["credibility"]),
-        "final_threat": float(final["threat"]),
-        "initial_parity": float(steps.iloc[0]["parity"]),
-        "first_parity_step": int(reached.iloc[0]) if len(reached) else -1,
-        "admissions": int(steps["admissions"].sum()),
-        "rejections": int(steps["rejections"].sum()),
-        "exits": int(steps["exits"].sum()),
-        "vetoes_unreliable": sum(1 for e in veto_events if e.actor in model.unreliable),
+        "final_parity": float(model.parity),
+        "final_parity_with_us": float(model.parity_with_us),
+        "final_cohesion": float(model.cohesion),
+        "final_credibility": float(model.credibility),
+        "final_threat": float(model.threat),
+        "initial_parity": float(model.initial_parity),
+        "first_parity_step": int(model.first_parity_step),
+        "admissions": model.totals["admissions"],
+        "rejections": model.totals["rejections"],
+        "exits": model.totals["exits"],
+        "vetoes_unreliable": sum(
+            1 for e in model.events.of_kind("veto") if e.actor in model.unreliable
+        ),
         "bargains": len(model.events.of_kind("bargain")),
         "breaches": len(model.events.of_kind("breach")),
-        "aggression_events": int(steps["aggression_events"].sum()),
+        "aggression_events": model.totals["aggression_events"],
         "ukraine_member": bool("UKR" in model.index and model.member[model.index["UKR"]]),
-        "final_ukraine_utilisation": float(final["ukraine_utilisation"]),
-        "final_coalition_spending_usd_bn": float(final["coalition_spending_usd_bn"]),
+        "final_ukraine_utilisation": float(model.ukraine_utilisation),
+        "final_coalition_spending_usd_bn": float(model.coalition_spending_usd_bn),
     }
 
 
-def result_of(model: CoalitionModel) -> RunResult:
-    """The tables and outcomes of a model at its current step (a run, or part of one)."""
-    table = steps_frame(model)
+def result_of(
+    model: CoalitionModel, *, keep_steps: bool = True, keep_events: bool = True
+) -> RunResult:
+    """The tables and outcomes of a model at its current step (a run, or part of one).
+
+    ``keep_steps``/``keep_events`` False leave those tables out (``None``): a sweep
+    that needs only the outcomes does not pay for building them.
+    """
+    collected = bool(model.datacollector.model_vars.get("parity"))
     return RunResult(
         scenario=model.config,
         seed=int(model.config["seed"]),
-        steps=table,
+        steps=steps_frame(model) if keep_steps and collected else None,
         states=states_frame(model) if model.datacollector.agent_reporters else None,
-        events=model.events.to_frame(),
-        outcomes=outcomes(model, table),
+        events=model.events.to_frame() if keep_events else None,
+        outcomes=outcomes(model),
         join_order=list(model.join_order),
     )
 
@@ -97,11 +106,15 @@ def simulate(
     seed: int | None = None,
     steps: int | None = None,
     collect_states: bool = False,
+    keep_steps: bool = True,
+    keep_events: bool = True,
     dataset: Dataset | None = None,
 ) -> RunResult:
     """Build the model for ``scenario``, run it for ``steps`` quarters, and summarise.
 
-    ``seed`` and ``steps`` override the scenario's own values.
+    ``seed`` and ``steps`` override the scenario's own values. ``collect_states`` adds
+    the state rows; ``keep_steps`` and ``keep_events`` False skip the per-step table and
+    the event table (``None`` in the result), as sweeps do when they keep only outcomes.
     """
     changes = {}
     if seed is not None:
@@ -110,12 +123,14 @@ def simulate(
         changes["steps"] = steps
     scenario = scenario.with_values(changes) if changes else scenario
     started = time.perf_counter()
-    model = CoalitionModel(scenario, dataset=dataset, collect_states=collect_states)
+    model = CoalitionModel(
+        scenario, dataset=dataset, collect_states=collect_states, collect_steps=keep_steps
+    )
     built = time.perf_counter()
     for _ in range(scenario["steps"]):
         model.step()
     ran = time.perf_counter()
-    result = result_of(model)
+    result = result_of(model, keep_steps=keep_steps, keep_events=keep_events)
     result.timings = {
         "build_s": built - started,
         "run_s": ran - built,

@@ -14,7 +14,7 @@ def register(subparsers: Any) -> None:
         help="compare outcomes of a sweep across groups: mean, sd, 95%% CI, figures",
         description=(
             "Summarise a sweep's outcomes per group (by default every combination of the "
-            "varied parameters): number of runs, mean, standard deviation and 95%% "
+            "varied parameters): number of runs, mean, standard deviation and 95 % "
             "confidence interval of the mean. Prints the table, writes it as CSV, and "
             "draws the distributions (and the time course of parity and membership when "
             "the sweep kept its steps)."

@@ -14,7 +14,7 @@ def register(subparsers: Any) -> None:
         help="sensitivity indices of a sobol or morris sweep (SALib)",
         description=(
             "Global sensitivity analysis of a sweep made with --sample sobol (first and "
-            "total order indices S1, ST with 95%% intervals) or --sample morris (mu*, "
+            "total order indices S1, ST with 95 % intervals) or --sample morris (mu*, "
             "sigma). Outcomes are averaged over replications first."
         ),
     )

@@ -21,7 +21,6 @@ The number of tasks in flight is bounded, so memory does not grow with the sweep
 
 from __future__ import annotations
 
-import copyreg
 import hashlib
 import os
 import pickle
@@ -31,7 +30,6 @@ import warnings
 from abc import ABC, abstractmethod
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from types import MappingProxyType
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -224,24 +222,6 @@ _END = object()
 _DASK_SHARED: dict[str, Any] = {}
 
 
-def _mappingproxy(data: dict) -> MappingProxyType:
-    return MappingProxyType(data)
-
-
-def _reduce_mappingproxy(proxy: MappingProxyType) -> tuple:
-    return _mappingproxy, (dict(proxy),)
-
-
-def picklable_mappingproxy() -> None:
-    """Let pickle carry ``MappingProxyType`` (read-only views in Scenario and Dataset).
-
-    Scenarios and data sets hold their tables as read-only mapping proxies, which pickle
-    refuses; this registers a reducer that rebuilds them as proxies of a copied dict.
-    The fork pool never pickles them; dask must.
-    """
-    copyreg.pickle(MappingProxyType, _reduce_mappingproxy)
-
-
 def _dask_call(fn: TaskFn, token: str, payload: bytes, task: Any) -> Any:
     """Run one task on a dask worker, unpickling the shared object once per process."""
     shared = _DASK_SHARED.get(token)
@@ -320,7 +300,6 @@ class DaskExecutor(Executor):
         """Submit tasks under unique keys, a bounded number at a time."""
         from distributed import as_completed
 
-        picklable_mappingproxy()
         payload = pickle.dumps(shared, protocol=pickle.HIGHEST_PROTOCOL)
         token = hashlib.sha256(payload).hexdigest()[:16]
         prefix = f"coalition-sweep-{uuid.uuid4().hex[:12]}"

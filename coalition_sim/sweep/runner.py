@@ -102,6 +102,8 @@ def run_chunk(context: RunContext, chunk: Sequence[tuple[int, int, dict[str, Any
         try:
             scenario = context.base.with_values(values) if values else context.base
             kwargs: dict[str, Any] = {"seed": seed, "steps": scenario["steps"]}
+            if context.run_fn is None:  # the real model: build only the tables kept
+                kwargs.update(keep_steps=context.keep_steps, keep_events=False)
             if context.dataset is not None:
                 kwargs["dataset"] = context.dataset
             result = run(scenario, **kwargs)
