@@ -13,6 +13,7 @@ import socket
 import sys
 from pathlib import Path
 
+from coalition_sim.cli.common import add_data_options, load_data
 from coalition_sim.errors import InputError
 
 DEFAULT_HOST = "127.0.0.1"
@@ -59,6 +60,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="DIR",
         help="sweep results folder (holds runs.parquet) to open on the sweep page",
     )
+    add_data_options(parser)
     parser.set_defaults(handler=handle)
 
 
@@ -101,6 +103,7 @@ def handle(args: argparse.Namespace) -> int:
     if not 0 <= args.port <= 65535:
         raise InputError(f"--port {args.port}: allowed: 0 to 65535")
     scenario = load_scenario(args.scenario)  # a bad name or file stops here, exit code 2
+    load_data(args)  # so does a bad --states or --borders file
     env = dict(os.environ)
     env.update(QUIET_SERVER)
     # Solara warns at every page load that its session cookie falls back to SameSite=Lax
@@ -110,6 +113,9 @@ def handle(args: argparse.Namespace) -> int:
     env["COALITION_SIM_SCENARIO"] = str(
         Path(args.scenario).resolve() if args.scenario.endswith(".toml") else args.scenario
     )
+    for name, value in (("STATES", args.states), ("BORDERS", args.borders)):
+        if value:
+            env[f"COALITION_SIM_{name}"] = str(Path(value).resolve())
     if args.sweep:
         sweep = Path(args.sweep).expanduser().resolve()
         if not (sweep / "runs.parquet").is_file():

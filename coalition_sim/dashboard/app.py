@@ -31,6 +31,9 @@ from coalition_sim.errors import InputError
 logger = logging.getLogger(__name__)
 
 SCENARIO_ENV = "COALITION_SIM_SCENARIO"
+#: An analyst's edition of the data (``coalition-sim dashboard --states/--borders``).
+STATES_ENV = "COALITION_SIM_STATES"
+BORDERS_ENV = "COALITION_SIM_BORDERS"
 TITLE = "coalition-sim: a European defence coalition"
 
 #: Panels as (component, page): SolaraViz draws each page as a tab.
@@ -70,14 +73,29 @@ def keep_server_quiet() -> None:
     settings.theme.show_banner = False
 
 
-def build_page(scenario_name: str | None = None) -> Any:
-    """The SolaraViz element for a scenario (preset name or TOML path)."""
+def opening_dataset(states: str | None, borders: str | None) -> Any:
+    """The data the runs use: the analyst's files if named (checked by the CLI), else ours."""
+    from coalition_sim.datasets import load_dataset
+
+    if not (states or borders):
+        return None
+    try:
+        return load_dataset(states or None, borders or None)
+    except InputError as error:
+        logger.error("%s; opening with the packaged data instead", error)
+        return None
+
+
+def build_page(
+    scenario_name: str | None = None, states: str | None = None, borders: str | None = None
+) -> Any:
+    """The SolaraViz element for a scenario (preset name or TOML path) and data files."""
     from coalition_sim.parameters import PRESETS
 
     layout.install()
     keep_server_quiet()
     scenario = opening_scenario(scenario_name)
-    run_class = make_run_class(scenario, PRESETS)
+    run_class = make_run_class(scenario, PRESETS, opening_dataset(states, borders))
     return SolaraViz(
         run_class(),
         components=COMPONENTS,
@@ -88,4 +106,6 @@ def build_page(scenario_name: str | None = None) -> Any:
     )
 
 
-page = build_page(os.environ.get(SCENARIO_ENV))
+page = build_page(
+    os.environ.get(SCENARIO_ENV), os.environ.get(STATES_ENV), os.environ.get(BORDERS_ENV)
+)

@@ -173,6 +173,7 @@ class DashboardRun(mesa.Model):
     """
 
     scenarios: ClassVar[Mapping[str, Any]] = {}
+    dataset: ClassVar[Any] = None  # the packaged data unless --states/--borders
     controls: ClassVar[Mapping[str, Any]] = {}
     start_controls: ClassVar[Mapping[str, Any]] = {}
     default_scenario: ClassVar[str] = "baseline"
@@ -274,11 +275,11 @@ class DashboardRun(mesa.Model):
                 raise RuntimeError("the preset itself cannot be built: " + "; ".join(problems))
             changes = {}
 
-    @staticmethod
-    def _build(scenario: Any, seed: int) -> Any:
+    @classmethod
+    def _build(cls, scenario: Any, seed: int) -> Any:
         from coalition_sim.model import CoalitionModel
 
-        return CoalitionModel(scenario, rng=seed)
+        return CoalitionModel(scenario, rng=seed, dataset=cls.dataset)
 
     def step(self) -> None:
         """Advance the simulation one step; an error stops the run and is shown."""
@@ -295,12 +296,15 @@ class DashboardRun(mesa.Model):
         self.running = self._still_running()
 
 
-def make_run_class(scenario: Any, presets: Mapping[str, Any]) -> type[DashboardRun]:
+def make_run_class(
+    scenario: Any, presets: Mapping[str, Any], dataset: Any = None
+) -> type[DashboardRun]:
     """A :class:`DashboardRun` subclass that starts from ``scenario``.
 
     Args:
         scenario: The scenario the page opens with (a preset or one loaded from a file).
         presets: Every preset by name, offered by the picker besides ``scenario``.
+        dataset: The states and borders every run uses (the packaged data if ``None``).
     """
     scenarios = {**dict(presets), scenario.name: scenario}
     params = model_params(scenario, presets)
@@ -312,6 +316,7 @@ def make_run_class(scenario: Any, presets: Mapping[str, Any]) -> type[DashboardR
             "__doc__": DashboardRun.__doc__,
             "__module__": __name__,
             "scenarios": scenarios,
+            "dataset": dataset,
             "controls": params,
             "start_controls": start,
             "default_scenario": scenario.name,
