@@ -196,6 +196,7 @@ class CoalitionModel(mesa.Model):
         self.eligible_from = np.zeros(n, dtype=int)
         self.discontent = np.zeros(n, dtype=int)
         self.label = np.full(n, "outsider", dtype=object)
+        self._applied: list[int] = []  # states labelled "applicant" this step
         self.agent_list = [
             StateAgent(self, i, code, name)
             for i, (code, name) in enumerate(zip(self.codes, self.names, strict=True))
@@ -295,7 +296,10 @@ class CoalitionModel(mesa.Model):
         t = self.steps
         # "applicant" marks the step a state applied; a veto stays on record until it
         # applies again.
-        self.label[self.label == "applicant"] = "outsider"
+        for i in self._applied:
+            if self.label[i] == "applicant":
+                self.label[i] = "outsider"
+        self._applied = []
         self._threat_step(t)
         self._update_outlook()
         applicants = self.protocol.applications(self, t)
@@ -379,6 +383,8 @@ class CoalitionModel(mesa.Model):
         self._affinity = utility.affinity(self._adjacency_f, self.member, self.alignment)
         self._has_nuclear = bool((self.nuclear & self.member).any())
         self._members_gdp = float(self.gdp @ self.member)
+        self._outsider = ~self.member
+        self._may_leave = self.member & ~self.founder
         self.members = int(self.member.sum())
         self._seats: dict[str, Any] | None = None  # voters are seated again when needed
 
@@ -409,7 +415,7 @@ class CoalitionModel(mesa.Model):
 
     def _applications(self, t: int) -> list[int]:
         """Outsiders free to apply whose utility of joining clears the threshold apply."""
-        wants = (~self.member) & (self.eligible_from <= t)
+        wants = self._outsider & (self.eligible_from <= t)
         wants &= self.utility > self._p["application_threshold"]
         applicants = [int(i) for i in np.flatnonzero(wants)]
         for i in applicants:
@@ -419,6 +425,7 @@ class CoalitionModel(mesa.Model):
     def record_application(self, i: int, t: int, detail: str = "") -> None:
         """State ``i`` applies at step ``t``: label it, count it and log it."""
         self.label[i] = "applicant"
+        self._applied.append(i)
         self.applicants += 1
         self.events.record(t, "application", self.codes[i], "", self.utility[i], detail)
 
@@ -551,7 +558,10 @@ class CoalitionModel(mesa.Model):
 
     def _exits(self, t: int) -> None:
         """Members whose utility of staying is below the threshold long enough leave."""
-        unhappy = self.member & ~self.founder & (self.utility < self._p["exit_threshold"])
+        unhappy = self._may_leave & (self.utility < self._p["exit_threshold"])
+        if not unhappy.any():
+            self.discontent[:] = 0
+            return
         self.discontent = np.where(unhappy, self.discontent + 1, 0)
         for i in np.flatnonzero(self.discontent >= self._p["exit_patience"]):
             self.leave(int(i), t)
