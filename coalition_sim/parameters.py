@@ -1162,18 +1162,23 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
         raise InputError(
             f"unknown scenario '{text}'; allowed: a TOML file or one of {', '.join(PRESETS)}"
         )
+    document = read_toml(path, "scenario file")
+    return scenario_from_mapping(document, origin=str(path), default_name=path.stem)
+
+
+def read_toml(path: Path, what: str) -> dict[str, Any]:
+    """Parse a TOML file; every failure is an InputError naming the file (``what`` it is)."""
     try:
         with path.open("rb") as handle:
-            document = tomllib.load(handle)
+            return tomllib.load(handle)
     except FileNotFoundError:
-        raise InputError(f"{path}: scenario file not found") from None
+        raise InputError(f"{path}: {what} not found") from None
     except tomllib.TOMLDecodeError as error:
         raise InputError(f"{path}: malformed TOML: {error}") from None
     except UnicodeDecodeError:
         raise InputError(f"{path}: malformed TOML: the file is not UTF-8 text") from None
     except OSError as error:
         raise InputError(f"{path}: cannot read: {error.strerror}") from None
-    return scenario_from_mapping(document, origin=str(path), default_name=path.stem)
 
 
 def scenario_from_mapping(

@@ -291,3 +291,10 @@ def test_spec_defaults():
     spec = SweepSpec()
     assert spec.sample == "grid" and spec.reps == 1 and spec.seed == 1
     assert tuple(PRESETS["baseline"]["founders"]) == FOUNDERS
+
+
+def test_a_sweep_file_that_is_not_utf8_is_bad_input(tmp_path):
+    path = tmp_path / "latin.toml"
+    path.write_bytes(b'params = "caf\xe9"\n')
+    with pytest.raises(InputError, match=r"latin\.toml: malformed TOML: the file is not UTF-8"):
+        load_sweep_file(path)

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -48,6 +47,7 @@ from coalition_sim.parameters import (
     load_scenario,
     parse_state_key,
     parse_value,
+    read_toml,
 )
 
 SampleMethod = Literal["grid", "lhs", "sobol", "morris"]
@@ -345,15 +345,7 @@ def load_sweep_file(path: str | Path) -> tuple[SweepSpec, int | None]:
     """
     path = Path(path)
     origin = str(path)
-    try:
-        with path.open("rb") as handle:
-            document = tomllib.load(handle)
-    except FileNotFoundError:
-        raise InputError(f"{origin}: sweep file not found") from None
-    except tomllib.TOMLDecodeError as error:
-        raise InputError(f"{origin}: malformed TOML: {error}") from None
-    except OSError as error:
-        raise InputError(f"{origin}: cannot read: {error.strerror}") from None
+    document = read_toml(path, "sweep file")
     unknown = sorted(set(document) - _FILE_KEYS)
     if unknown:
         raise InputError(
