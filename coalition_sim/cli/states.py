@@ -68,7 +68,14 @@ def handle(args: argparse.Namespace) -> int:
             "display.max_rows",
             200,
             "display.float_format",
-            "{:.3g}".format,
+            readable_number,
         ):
             print(shown.to_string(index=False))
     return 0
+
+
+def readable_number(value: float) -> str:
+    """Three significant digits without scientific notation (2233 km, not 2.23e+03)."""
+    if abs(value) >= 100:
+        return f"{value:.0f}"
+    return f"{value:.3g}"
