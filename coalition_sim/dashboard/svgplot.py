@@ -120,6 +120,36 @@ def _polyline(frame: Frame, values: Sequence[float | None]) -> list[str]:
     return parts
 
 
+def _open_svg(
+    width: int, height: int, title: str, css_id: str | None, *, keep_top: bool
+) -> list[str]:
+    """The ``<svg>`` element and the chart's title: the first parts of every chart.
+
+    ``keep_top`` pins the drawing to the top of a taller panel (charts that share a row).
+    """
+    id_attr = f" id='{escape(css_id)}'" if css_id else ""
+    align = " preserveAspectRatio='xMidYMin meet'" if keep_top else ""
+    return [
+        f"<svg{id_attr} xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {width} {height}' "
+        f"width='100%'{align} {FONT} font-size='11' role='img' aria-label='{escape(title)}'>",
+        f"<text x='4' y='15' font-size='13' font-weight='500' fill='{TEXT_COLOUR}'>"
+        f"{escape(title)}</text>",
+    ]
+
+
+def _y_grid(frame: Frame, ticks: Sequence[float]) -> list[str]:
+    """Horizontal grid lines with their value labels on the left."""
+    lines = []
+    for tick in ticks:
+        y = frame.y(tick)
+        lines.append(
+            f"<line x1='{frame.left:.1f}' x2='{frame.width - frame.right:.1f}' y1='{y:.1f}' "
+            f"y2='{y:.1f}' stroke='{GRID_COLOUR}'/><text x='{frame.left - 5:.1f}' "
+            f"y='{y + 4:.1f}' text-anchor='end' fill='{MUTED_TEXT}'>{format_number(tick)}</text>"
+        )
+    return lines
+
+
 def line_chart(
     series: Mapping[str, Sequence[float | None]],
     *,
@@ -176,22 +206,8 @@ def line_chart(
         y_low=ticks[0],
         y_high=ticks[-1],
     )
-    id_attr = f" id='{escape(css_id)}'" if css_id else ""
-    out = [
-        f"<svg{id_attr} xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {width} {height}' "
-        f"width='100%' preserveAspectRatio='xMidYMin meet' {FONT} font-size='11' "
-        f"role='img' aria-label='{escape(title)}'>",
-        f"<text x='4' y='15' font-size='13' font-weight='500' fill='{TEXT_COLOUR}'>"
-        f"{escape(title)}</text>",
-    ]
-    for tick in ticks:
-        y = frame.y(tick)
-        out.append(
-            f"<line x1='{frame.left:.1f}' x2='{width - frame.right:.1f}' y1='{y:.1f}' "
-            f"y2='{y:.1f}' stroke='{GRID_COLOUR}'/>"
-            f"<text x='{frame.left - 5:.1f}' y='{y + 4:.1f}' text-anchor='end' "
-            f"fill='{MUTED_TEXT}'>{format_number(tick)}</text>"
-        )
+    out = _open_svg(width, height, title, css_id, keep_top=True)
+    out += _y_grid(frame, ticks)
     for tick in nice_ticks(0, x_high, 6):
         if tick > x_high:
             continue
@@ -287,14 +303,7 @@ def bar_chart(
         y_low=0,
         y_high=1,
     )
-    id_attr = f" id='{escape(css_id)}'" if css_id else ""
-    out = [
-        f"<svg{id_attr} xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {width} {height}' "
-        f"width='100%' preserveAspectRatio='xMidYMin meet' {FONT} font-size='11' role='img' "
-        f"aria-label='{escape(title)}'>",
-        f"<text x='4' y='15' font-size='13' font-weight='500' fill='{TEXT_COLOUR}'>"
-        f"{escape(title)}</text>",
-    ]
+    out = _open_svg(width, height, title, css_id, keep_top=True)
     plot_bottom = top + bar_height * len(rows)
     for tick in ticks:
         x = frame.x(tick)
@@ -388,22 +397,12 @@ def box_plot(
         y_low=ticks[0],
         y_high=ticks[-1],
     )
-    id_attr = f" id='{escape(css_id)}'" if css_id else ""
-    out = [
-        f"<svg{id_attr} xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {width} {height}' "
-        f"width='100%' {FONT} font-size='11' role='img' aria-label='{escape(title)}'>",
-        f"<text x='4' y='15' font-size='13' font-weight='500' fill='{TEXT_COLOUR}'>"
-        f"{escape(title)}</text>",
+    out = _open_svg(width, height, title, css_id, keep_top=False)
+    out.append(
         f"<text transform='translate(11 {(frame.top + height - frame.bottom) / 2:.1f}) "
-        f"rotate(-90)' text-anchor='middle' fill='{MUTED_TEXT}'>{escape(y_label)}</text>",
-    ]
-    for tick in ticks:
-        y = frame.y(tick)
-        out.append(
-            f"<line x1='{frame.left:.1f}' x2='{width - frame.right:.1f}' y1='{y:.1f}' "
-            f"y2='{y:.1f}' stroke='{GRID_COLOUR}'/><text x='{frame.left - 5:.1f}' "
-            f"y='{y + 4:.1f}' text-anchor='end' fill='{MUTED_TEXT}'>{format_number(tick)}</text>"
-        )
+        f"rotate(-90)' text-anchor='middle' fill='{MUTED_TEXT}'>{escape(y_label)}</text>"
+    )
+    out += _y_grid(frame, ticks)
     slot = (width - frame.left - frame.right) / max(len(groups), 1)
     box = min(slot * 0.5, 46)
     for index, group in enumerate(groups):
