@@ -1,8 +1,9 @@
 """The Mesa agent: one European state.
 
-The model keeps the states' numbers in arrays so that each rule of the design is
-applied to all states at once (see :mod:`coalition_sim.rules`); a :class:`StateAgent`
-is the named view of one row of those arrays, with the verbs an analyst asks about.
+The engine keeps the states' numbers in arrays so that each rule of the design is
+applied to all states of all runs at once (see :mod:`coalition_sim.engine`); a
+:class:`StateAgent` is the named view of one state of one run, with the verbs an analyst
+asks about.
 """
 
 from __future__ import annotations
@@ -64,9 +65,8 @@ class StateAgent(mesa.Agent):
 
     def utility_terms(self) -> dict[str, float]:
         """The terms of this state's utility, their total and the threshold it is held to."""
-        row = self.model.terms[self.index]
-        terms = {name: float(value) for name, value in zip(TERMS, row, strict=True)}
-        terms["total"] = float(row.sum())
+        terms = self.model.terms_of(self.index)
+        terms["total"] = float(self.model.utility[self.index])
         terms["threshold"] = (
             self.model.config["exit_threshold"]
             if self.is_member

@@ -13,7 +13,7 @@ import io
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib.resources import files
 from pathlib import Path
 from types import MappingProxyType
@@ -212,6 +212,34 @@ class Dataset:
             return np.array(values, dtype=float)
         return np.array(values, dtype=object)
 
+    @cached_property
+    def arrays(self) -> StateData:
+        """The European states' data as numpy arrays, in file order (built once)."""
+        rows = self.actor_rows()
+        codes = tuple(r["iso3"] for r in rows)
+        adversary = [self.row(code) for code in ADVERSARY]
+        us_rows = [r for r in self.states if r["iso3"] == "USA"]
+        return StateData(
+            codes=codes,
+            names=tuple(r["name"] for r in rows),
+            gdp=self.column("gdp_usd_bn_2024", rows),
+            population=self.column("population_m_2024", rows),
+            defence_pct_gdp=self.column("defence_pct_gdp_2024", rows),
+            nato=self.column("nato_member", rows),
+            eu=self.column("eu_member", rows),
+            nuclear=self.column("nuclear_weapons", rows),
+            km_to_russia=self.column("km_capital_to_russia_or_belarus", rows),
+            arms_revenue=self.column("arms_industry_revenue_usd_bn_2023", rows),
+            votes=tuple((r["unga_es11_1_vote"], r["unga_es11_7_2025_vote"]) for r in rows),
+            adjacency=self.adjacency(codes),
+            adversary_codes=ADVERSARY,
+            adversary_spending=np.array([r["defence_spend_usd_bn_2024"] for r in adversary]),
+            adversary_votes=tuple(
+                (r["unga_es11_1_vote"], r["unga_es11_7_2025_vote"]) for r in adversary
+            ),
+            us_spending=us_rows[0]["defence_spend_usd_bn_2024"] if us_rows else 0.0,
+        )
+
     def adjacency(self, codes: tuple[str, ...], kinds: tuple[str, ...] = ("land", "sea")):
         """Symmetric boolean matrix of borders between ``codes``."""
         index = {code: i for i, code in enumerate(codes)}
@@ -220,6 +248,39 @@ class Dataset:
             if kind in kinds and a in index and b in index:
                 matrix[index[a], index[b]] = matrix[index[b], index[a]] = True
         return matrix
+
+
+@dataclass(frozen=True, eq=False)
+class StateData:
+    """The European states (the model's agents) as arrays in file order.
+
+    With the adversary's and the US's figures: everything the rules read from the data.
+    """
+
+    codes: tuple[str, ...]
+    names: tuple[str, ...]
+    gdp: np.ndarray  # USD bn, 2024
+    population: np.ndarray  # million, 2024
+    defence_pct_gdp: np.ndarray  # % of GDP, 2024
+    nato: np.ndarray  # bool
+    eu: np.ndarray  # bool
+    nuclear: np.ndarray  # bool
+    km_to_russia: np.ndarray  # capital to the nearest Russian or Belarusian territory
+    arms_revenue: np.ndarray  # USD bn, SIPRI Top 100 (2023)
+    votes: tuple[tuple[str, ...], ...]  # UNGA votes on Ukraine, per state
+    adjacency: np.ndarray  # bool, shared land or sea borders
+    adversary_codes: tuple[str, ...]
+    adversary_spending: np.ndarray  # USD bn, 2024, in adversary_codes order
+    adversary_votes: tuple[tuple[str, ...], ...]
+    us_spending: float  # USD bn, 2024
+
+    @cached_property
+    def index(self) -> Mapping[str, int]:
+        """Position of each ISO3 code."""
+        return MappingProxyType({code: i for i, code in enumerate(self.codes)})
+
+    def __len__(self) -> int:
+        return len(self.codes)
 
 
 def _rebuild_dataset(

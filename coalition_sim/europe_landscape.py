@@ -38,11 +38,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from coalition_sim import landscape
-from coalition_sim.datasets import ADVERSARY, VOTE_SCORE
+from coalition_sim.datasets import VOTE_SCORE
+from coalition_sim.landscape import GAIN_RTOL
+from coalition_sim.rules.sums import total
 
 if TYPE_CHECKING:  # pragma: no cover
     from coalition_sim.datasets import Dataset
-    from coalition_sim.model import CoalitionModel
+    from coalition_sim.engine.inputs import RunInputs
     from coalition_sim.parameters import Scenario
 
 #: Smallest size of an actor, USD bn a year: landscape theory needs sizes above zero, and
@@ -86,6 +88,9 @@ def propensity_matrix(
 ) -> np.ndarray:
     """The symmetric propensity matrix (zero diagonal) of the module docstring.
 
+    Per-actor arrays may carry a leading run axis (``(runs, actors)``), and the weights
+    may be ``(runs, 1)`` columns: the result is then ``(runs, actors, actors)``.
+
     Args:
         proximity: exposure to Russia of every actor in [0, 1] (the adversary's own is
             not used).
@@ -100,24 +105,25 @@ def propensity_matrix(
     alignment = np.asarray(alignment, dtype=float)
     adversary = np.asarray(adversary, dtype=bool)
     europe = ~adversary
+    outer = lambda a, b: a[..., :, None] * b[..., None, :]  # noqa: E731
     both_europe = np.outer(europe, europe)
-    exposure = np.where(both_europe, np.outer(proximity, proximity), 0.0)
+    exposure = np.where(both_europe, outer(proximity, proximity), 0.0)
     one_side = np.outer(europe, adversary)
-    exposure = np.where(one_side, -proximity[:, None], exposure)
-    exposure = np.where(one_side.T, -proximity[None, :], exposure)
+    exposure = np.where(one_side, -proximity[..., :, None], exposure)
+    exposure = np.where(one_side.T, -proximity[..., None, :], exposure)
     exposure = np.where(np.outer(adversary, adversary), 1.0, exposure)
-    similarity = 1.0 - np.abs(alignment[:, None] - alignment[None, :])
+    similarity = 1.0 - np.abs(alignment[..., :, None] - alignment[..., None, :])
     border = np.asarray(adjacency, dtype=float) * both_europe
     eu_f, nato_f = np.asarray(eu, dtype=float), np.asarray(nato, dtype=float)
+    w = lambda value: np.asarray(value, dtype=float)[..., None]  # noqa: E731  (runs, 1, 1)
     p = (
-        weights.exposure * exposure
-        + weights.alignment * similarity
-        + weights.border * border
-        + weights.eu * np.outer(eu_f, eu_f)
-        + weights.nato * np.outer(nato_f, nato_f)
+        w(weights.exposure) * exposure
+        + w(weights.alignment) * similarity
+        + w(weights.border) * border
+        + w(weights.eu) * np.outer(eu_f, eu_f)
+        + w(weights.nato) * np.outer(nato_f, nato_f)
     )
-    np.fill_diagonal(p, 0.0)
-    return p
+    return p * (1.0 - np.eye(len(adversary)))
 
 
 @dataclass(frozen=True)
@@ -148,59 +154,111 @@ class EuropeLandscape:
         )
 
 
-def adversary_rows(dataset: Dataset) -> list[Mapping[str, Any]]:
-    """The data rows of Russia and Belarus, in :data:`ADVERSARY` order."""
-    return [dataset.row(code) for code in ADVERSARY]
-
-
-def _vote_alignment(row: Mapping[str, Any]) -> float:
-    scores = [
-        VOTE_SCORE[row[k]]
-        for k in ("unga_es11_1_vote", "unga_es11_7_2025_vote")
-        if row[k] in VOTE_SCORE
-    ]
+def _vote_alignment(votes) -> float:
+    scores = [VOTE_SCORE[v] for v in votes if v in VOTE_SCORE]
     return float(np.mean(scores)) if scores else 0.0
 
 
-def from_model(model: CoalitionModel) -> EuropeLandscape:
-    """Build the Europe landscape from a model's traits as they stand now.
+def _actors(inputs: RunInputs) -> dict[str, Any]:
+    """Per-actor arrays of the Europe view (European states, then the adversary)."""
+    data, tr = inputs.data, inputs.traits
+    n, n_adv = len(data), len(data.adversary_codes)
+    rows = max(tr.proximity.shape[0], tr.alignment.shape[0])
+    pad = lambda value, width: np.broadcast_to(value, (rows, width))  # noqa: E731
+    adjacency = np.zeros((n + n_adv, n + n_adv))
+    adjacency[:n, :n] = data.adjacency
+    return {
+        "names": (*data.codes, *data.adversary_codes),
+        "proximity": np.concatenate([pad(tr.proximity, n), np.ones((rows, n_adv))], axis=1),
+        "alignment": np.concatenate(
+            [pad(tr.alignment, n), pad([_vote_alignment(v) for v in data.adversary_votes], n_adv)],
+            axis=1,
+        ),
+        "adjacency": adjacency,
+        "eu": np.concatenate([data.eu, np.zeros(n_adv, bool)]),
+        "nato": np.concatenate([data.nato, np.zeros(n_adv, bool)]),
+        "adversary": np.concatenate([np.zeros(n, bool), np.ones(n_adv, bool)]),
+    }
 
-    Uses the model's own derived traits (scenario overrides applied): capability,
-    proximity, alignment, borders, EU and NATO membership; Russia and Belarus come from
-    the data rows of the model's dataset.
+
+@dataclass(frozen=True, eq=False)
+class Propensities:
+    """The landscape protocol's view of a batch: propensities and switching tolerance.
+
+    Attributes:
+        europe: ``p_ij`` from each European state ``i`` to every actor ``j``,
+            ``(runs, states, actors)`` (one row when shared by the batch).
+        tolerance: the smallest fall in frustration that counts as a gain, per state:
+            :data:`coalition_sim.landscape.GAIN_RTOL` times ``sum_j |p_ij|``.
+        adversary_share: each adversary actor's share of the adversary's spending.
     """
-    cfg = model.config
-    rows = adversary_rows(model.dataset)
-    n_adv = len(rows)
-    names = (*model.codes, *(r["iso3"] for r in rows))
-    sizes = np.concatenate(
-        [
-            np.maximum(np.asarray(model.capability, dtype=float), MIN_SIZE),
-            [r["defence_spend_usd_bn_2024"] * cfg["adversary_ppp_factor"] for r in rows],
-        ]
+
+    europe: np.ndarray
+    tolerance: np.ndarray
+    adversary_share: np.ndarray
+
+
+def propensities(inputs: RunInputs) -> Propensities:
+    """The propensities of a batch of runs, from the traits each run derived."""
+    actors = _actors(inputs)
+    p = propensity_matrix(
+        actors["proximity"],
+        actors["alignment"],
+        actors["adjacency"],
+        actors["eu"],
+        actors["nato"],
+        actors["adversary"],
+        PropensityWeights.from_parameters(inputs.values),
     )
-    adversary = np.concatenate([np.zeros(len(model.codes), bool), np.ones(n_adv, bool)])
-    adjacency = np.zeros((len(names), len(names)))
-    adjacency[: len(model.codes), : len(model.codes)] = model.adjacency
-    propensity = propensity_matrix(
-        np.concatenate([model.proximity, np.ones(n_adv)]),
-        np.concatenate([model.alignment, [_vote_alignment(r) for r in rows]]),
-        adjacency,
-        np.concatenate([model.eu, np.zeros(n_adv)]),
-        np.concatenate([model.nato, np.zeros(n_adv)]),
-        adversary,
-        PropensityWeights.from_parameters(cfg.values),
+    n = len(inputs.data)
+    europe = np.ascontiguousarray(p[:, :n, :])
+    spending = inputs.data.adversary_spending
+    return Propensities(
+        europe=europe,
+        tolerance=GAIN_RTOL * total(np.abs(europe))[..., 0],
+        adversary_share=(spending / spending.sum())[None, :],
     )
-    return EuropeLandscape(
-        names=names,
-        sizes=sizes,
-        propensity=propensity,
-        pinned={r["iso3"]: ADVERSARY_SIDE for r in rows},
-    )
+
+
+def field(context: Propensities, sizes: np.ndarray, spin: np.ndarray, situation: Any):
+    """``sum_j p_ij s_j sigma_j`` for each European state ``i``, ``(runs, states)``.
+
+    ``sizes`` and ``spin`` are the European states'; the adversary (always on the other
+    side, spin -1) is sized by its strength now, shared by its spending.
+    """
+    adversary = context.adversary_share * situation.adversary_strength
+    signed = np.concatenate([sizes * spin, -adversary], axis=1)
+    return total(context.europe * signed[:, None, :])[..., 0]
 
 
 def for_scenario(scenario: Scenario, dataset: Dataset | None = None) -> EuropeLandscape:
     """The Europe landscape of a scenario at step 0 (traits as the model derives them)."""
-    from coalition_sim.model import CoalitionModel
+    from coalition_sim.datasets import load_dataset
+    from coalition_sim.engine import inputs as engine_inputs
 
-    return from_model(CoalitionModel(scenario, dataset=dataset, collect_states=False))
+    dataset = dataset or load_dataset()
+    run = engine_inputs.build(dataset, [scenario], [scenario["seed"]])
+    actors = _actors(run)
+    data, tr = run.data, run.traits
+    capability = (tr.defence_pct_gdp * tr.capability_per_pct)[0]
+    sizes = np.concatenate(
+        [
+            np.maximum(capability, MIN_SIZE),
+            data.adversary_spending * scenario["adversary_ppp_factor"],
+        ]
+    )
+    propensity = propensity_matrix(
+        actors["proximity"][0],
+        actors["alignment"][0],
+        actors["adjacency"],
+        actors["eu"],
+        actors["nato"],
+        actors["adversary"],
+        PropensityWeights.from_parameters(scenario.values),
+    )
+    return EuropeLandscape(
+        names=actors["names"],
+        sizes=sizes,
+        propensity=propensity,
+        pinned=dict.fromkeys(data.adversary_codes, ADVERSARY_SIDE),
+    )

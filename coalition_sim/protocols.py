@@ -2,66 +2,96 @@
 
 A protocol is a class with a ``name``, a ``description``, the schema parameters it reads
 and the work it comes from, kept in the explicit :data:`PROTOCOLS` registry; the
-scenario parameter ``protocol`` picks one by name and the model makes one instance per
-run (a protocol may keep state about that run). The model calls it at four points of the
-step; the base class gives the standard behaviour of each, so a protocol overrides only
-what it changes:
+scenario parameter ``protocol`` picks one by name. As a strategy in Axelrod's library
+reads the history and returns a move, a protocol reads a frozen
+:class:`~coalition_sim.engine.situation.Situation` of a whole batch of runs and returns
+decisions as arrays over runs; the engine applies them. It is called at four points of
+the step, and the base class gives the standard behaviour of each, so a protocol
+overrides only what it changes:
 
-- :meth:`Protocol.applications`: who applies this step (default: the outsiders whose
+- :meth:`Protocol.applications`: who applies (default: the outsiders free to apply whose
   utility of joining clears the application threshold);
-- :meth:`Protocol.negotiate`: which applicants are admitted; votes are always held by
-  :meth:`CoalitionModel.hold_vote` under the admission rule;
-- :meth:`Protocol.commitments`: after spending moves, check commitments (default:
-  nothing);
-- :meth:`Protocol.exits`: who leaves (default: members whose utility of staying has been
-  below the exit threshold for ``exit_patience`` steps).
+- :meth:`Protocol.negotiate`: who is admitted and on what terms; votes are held by
+  :meth:`Situation.vote` under each run's admission rule (default: a vote on every
+  applicant on the standard terms);
+- :meth:`Protocol.commitments`: which members breach a commitment this quarter (default:
+  none is checked);
+- :meth:`Protocol.exits`: which members are unhappy this quarter (default: those whose
+  utility of staying is below the exit threshold); the engine makes a member leave once
+  it has been unhappy ``exit_patience`` quarters in a row.
 
+:meth:`Protocol.prepare` computes, once per batch, what a protocol needs besides the
+situation (the landscape's propensities); protocols keep no state of their own.
 The arithmetic lives in pure modules: :mod:`coalition_sim.rules.bargaining` and
 :mod:`coalition_sim.landscape` with :mod:`coalition_sim.europe_landscape`.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from types import MappingProxyType
-from typing import TYPE_CHECKING, ClassVar, override
+from typing import TYPE_CHECKING, Any, ClassVar, override
 
 import numpy as np
 
 from coalition_sim import europe_landscape
-from coalition_sim.landscape import GAIN_RTOL
+from coalition_sim.engine.situation import (
+    Applications,
+    Bargains,
+    Exits,
+    Negotiation,
+    Situation,
+    at,
+    per_run,
+)
 from coalition_sim.rules import bargaining
 
 if TYPE_CHECKING:  # pragma: no cover
-    from coalition_sim.model import CoalitionModel
+    from coalition_sim.engine.inputs import RunInputs
+
+#: Detail of a conditional application in the event log.
+CONDITIONAL = "conditional: short of the threshold only because of the spending floor"
 
 
 class Protocol:
-    """Base class: the standard applications, commitments and exits; subclasses negotiate."""
+    """Base class: the standard applications, negotiation, commitments and exits."""
 
     name: ClassVar[str]
     description: ClassVar[str]
     parameters: ClassVar[tuple[str, ...]] = ()
     reference: ClassVar[str] = ""
 
-    def setup(self, model: CoalitionModel) -> None:
-        """Prepare for one run, once the model's states and world are built."""
+    def prepare(self, inputs: RunInputs) -> Any:
+        """What the protocol needs for these runs besides the situation (default: nothing)."""
+        return None
 
-    def applications(self, model: CoalitionModel, t: int) -> list[int]:
-        """Indices of the states applying at step ``t`` (each recorded as an application)."""
-        return model._applications(t)
+    def applications(self, s: Situation) -> Applications:
+        """Who applies: outsiders free to apply whose utility clears the threshold."""
+        wants = s.outsider & s.eligible & (s.utility > s.values["application_threshold"])
+        return Applications(standard=wants)
 
-    def negotiate(self, model: CoalitionModel, applicants: Sequence[int]) -> list[int]:
-        """Return the indices of the applicants admitted this step."""
-        raise NotImplementedError  # pragma: no cover
+    def negotiate(self, s: Situation, applications: Applications) -> Negotiation:
+        """Members vote on every applicant on the standard terms."""
+        runs, applicants = np.nonzero(applications.any)
+        votes = s.vote(runs, applicants)
+        return Negotiation(
+            runs=runs,
+            applicants=applicants,
+            admitted=votes.admitted[:, 0],
+            phase_in_quarters=4.0 * per_run(s.values["phase_in_years"], runs)[:, 0],
+            negotiated=np.zeros(len(runs), dtype=bool),
+            votes=votes,
+            voted=np.ones(len(runs), dtype=bool),
+        )
 
-    def commitments(self, model: CoalitionModel, t: int, committed: np.ndarray) -> None:
-        """Check members against their committed spending paths (``committed``, % of GDP)."""
+    def commitments(self, s: Situation) -> np.ndarray | None:
+        """Members breaching a commitment this quarter, ``(runs, states)``; None: unchecked."""
+        return None
 
-    def exits(self, model: CoalitionModel, t: int) -> None:
-        """Let members leave at step ``t`` (each through :meth:`CoalitionModel.leave`)."""
-        model._exits(t)
+    def exits(self, s: Situation) -> Exits:
+        """Members (not founders) whose utility of staying is below the exit threshold."""
+        unhappy = s.member & ~s.founder & (s.utility < s.values["exit_threshold"])
+        return Exits(unhappy)
 
 
 class ThresholdProtocol(Protocol):
@@ -82,10 +112,6 @@ class ThresholdProtocol(Protocol):
     )
     reference = "the accession practice of the EU (TEU art. 49) and NATO (art. 10)"
 
-    @override
-    def negotiate(self, model: CoalitionModel, applicants: Sequence[int]) -> list[int]:
-        return [i for i in applicants if model.hold_vote(i).admitted]
-
 
 class BargainingProtocol(Protocol):
     """Alternating offers over the phase-in of the spending floor, then a vote on the deal.
@@ -100,8 +126,8 @@ class BargainingProtocol(Protocol):
     its burden at joining to the floor over the agreed phase-in. Applicants who clear
     the threshold take the standard terms, as under ``threshold``.
 
-    Each quarter a member honours its commitment with its reliability (the model's
-    spending step). A member bound by a negotiated path that falls below it by more than
+    Each quarter a member honours its commitment with its reliability (the spending
+    step). A member bound by a negotiated path that falls below it by more than
     ``breach_tolerance_pct`` points of GDP breaks its commitment: a ``breach`` event,
     recorded once per episode (again only after it is back on its path), and a drop of
     ``breach_cohesion_penalty`` in cohesion that fades by ``breach_penalty_decay`` a
@@ -130,103 +156,81 @@ class BargainingProtocol(Protocol):
     )
 
     @override
-    def setup(self, model: CoalitionModel) -> None:
-        n = len(model.codes)
-        self.conditional: set[int] = set()
-        self.bound = np.zeros(n, dtype=bool)
-        self.in_breach = np.zeros(n, dtype=bool)
-        self.agreements: dict[int, bargaining.Agreement] = {}
+    def applications(self, s: Situation) -> Applications:
+        standard = super().applications(s).standard
+        threshold = s.values["application_threshold"]
+        short = s.outsider & s.eligible & (s.utility <= threshold)
+        short &= s.utility - s.terms.cost > threshold
+        return Applications(standard, conditional=short, conditional_note=CONDITIONAL)
 
-    def cost(self, model: CoalitionModel, i: int) -> float:
-        """The applicant's cost term on the standard terms (positive)."""
-        return -float(model.terms[i, 1])
-
-    @override
-    def applications(self, model: CoalitionModel, t: int) -> list[int]:
-        applicants = model._applications(t)
-        threshold = model._p["application_threshold"]
-        short = (~model.member) & (model.eligible_from <= t) & (model.utility <= threshold)
-        short &= model.utility - model.terms[:, 1] > threshold
-        self.conditional = {int(i) for i in np.flatnonzero(short)}
-        for i in sorted(self.conditional):
-            model.record_application(
-                i, t, "conditional: short of the threshold only because of the spending floor"
-            )
-        return applicants + sorted(self.conditional)
-
-    def agreement(self, model: CoalitionModel, i: int) -> bargaining.Agreement:
-        """Solve the negotiation of applicant ``i`` against the current members."""
-        cfg = model._p
-        voters, scores = model.vote_scores(i)
+    def agreements(self, s: Situation, runs: np.ndarray, applicants: np.ndarray):
+        """Solve the negotiation of each (run, applicant) pair against the current members."""
+        v = s.values
+        col = lambda name: per_run(v[name], runs)  # noqa: E731
+        margins = s.scores(runs, applicants) - col("vote_threshold")
         margin = bargaining.pivotal_margin(
-            scores - cfg["vote_threshold"],
-            model.rule,
-            model.population[voters],
-            model.founder[voters],
-            qmv_member_share=cfg["qmv_member_share"],
-            qmv_population_share=cfg["qmv_population_share"],
+            margins,
+            per_run(s.voters, runs),
+            per_run(s.rule, runs),
+            s.data.population[None, :],
+            member_share=col("qmv_member_share"),
+            population_share=col("qmv_population_share"),
         )
-        standard = cfg["phase_in_years"]
+        standard = col("phase_in_years")
         low = bargaining.applicant_reservation(
-            float(model.utility[i]), self.cost(model, i), cfg["application_threshold"], standard
+            at(s.utility, runs, applicants),
+            -at(s.terms.cost, runs, applicants),
+            col("application_threshold"),
+            standard,
         )
-        high = bargaining.coalition_reservation(margin, cfg["bargaining_delay_weight"], standard)
+        high = bargaining.coalition_reservation(margin, col("bargaining_delay_weight"), standard)
         return bargaining.bargain(
             low,
             high,
             min_years=standard,
-            max_years=max(standard, cfg["bargaining_max_phase_in_years"]),
-            rounds=cfg["bargaining_rounds"],
-            discount_applicant=cfg["bargaining_discount_applicant"],
-            discount_coalition=cfg["bargaining_discount_coalition"],
+            max_years=np.maximum(standard, col("bargaining_max_phase_in_years")),
+            rounds=col("bargaining_rounds"),
+            discount_applicant=col("bargaining_discount_applicant"),
+            discount_coalition=col("bargaining_discount_coalition"),
         )
 
     @override
-    def negotiate(self, model: CoalitionModel, applicants: Sequence[int]) -> list[int]:
-        t = model.steps
-        admitted = []
-        for i in applicants:
-            if i not in self.conditional:
-                if model.hold_vote(i).admitted:
-                    admitted.append(i)
-                continue
-            deal = self.agreement(model, i)
-            years = deal.phase_in_years if deal.agreed else math.nan
-            model.events.record(t, "bargain", model.codes[i], "", years, deal.describe())
-            if deal.agreed and model.hold_vote(i, phase_in_quarters=4.0 * years).admitted:
-                admitted.append(i)
-                self.bound[i] = True
-                self.in_breach[i] = False
-                self.agreements[i] = deal
-        return admitted
+    def negotiate(self, s: Situation, applications: Applications) -> Negotiation:
+        runs, applicants = np.nonzero(applications.any)
+        conditional = applications.conditional[runs, applicants]
+        rows = np.flatnonzero(conditional)
+        standard_years = per_run(s.values["phase_in_years"], runs)[:, 0]
+        years = standard_years.copy()
+        voted = ~conditional
+        bargains = None
+        if rows.size:
+            deal = self.agreements(s, runs[rows], applicants[rows])
+            agreed = np.asarray(deal.agreed).reshape(-1)
+            years[rows[agreed]] = np.asarray(deal.phase_in_years).reshape(-1)[agreed]
+            voted[rows[agreed]] = True
+            bargains = Bargains(rows, deal)
+        penalty = bargaining.delay_penalty(
+            years, standard_years, per_run(s.values["bargaining_delay_weight"], runs)[:, 0]
+        )
+        chosen = np.flatnonzero(voted)
+        votes = s.vote(runs[chosen], applicants[chosen], penalty[chosen, None])
+        admitted = np.zeros(len(runs), dtype=bool)
+        admitted[chosen] = votes.admitted[:, 0]
+        return Negotiation(
+            runs=runs,
+            applicants=applicants,
+            admitted=admitted,
+            phase_in_quarters=4.0 * years,
+            negotiated=conditional & admitted,
+            votes=votes,
+            voted=voted,
+            bargains=bargains,
+        )
 
     @override
-    def commitments(self, model: CoalitionModel, t: int, committed: np.ndarray) -> None:
-        cfg = model._p
-        model.cohesion_penalty *= cfg["breach_penalty_decay"]
-        bound = self.bound & model.member
-        if not bound.any():
-            return
-        shortfall = committed - model.pct
-        breaking = bound & (shortfall > cfg["breach_tolerance_pct"])
-        for i in np.flatnonzero(breaking & ~self.in_breach):
-            model.cohesion_penalty += cfg["breach_cohesion_penalty"]
-            model.events.record(
-                t,
-                "breach",
-                model.codes[i],
-                "",
-                float(shortfall[i]),
-                f"{shortfall[i]:.2f} % of GDP below its path to the floor "
-                f"(negotiated phase-in {model.phase_in_quarters[i] / 4:.2f} years)",
-            )
-        self.in_breach = breaking
-
-    @override
-    def exits(self, model: CoalitionModel, t: int) -> None:
-        model._exits(t)
-        self.bound &= model.member
-        self.in_breach &= model.member
+    def commitments(self, s: Situation) -> np.ndarray | None:
+        shortfall = s.committed - s.pct
+        return s.negotiated & s.member & (shortfall > s.values["breach_tolerance_pct"])
 
 
 class LandscapeProtocol(Protocol):
@@ -266,56 +270,36 @@ class LandscapeProtocol(Protocol):
     )
 
     @override
-    def setup(self, model: CoalitionModel) -> None:
-        self.view: europe_landscape.EuropeLandscape | None = None
+    def prepare(self, inputs: RunInputs) -> europe_landscape.Propensities:
+        return europe_landscape.propensities(inputs)
 
-    def _build(self, model: CoalitionModel) -> europe_landscape.EuropeLandscape:
-        view = europe_landscape.from_model(model)
-        self.view = view
-        n = len(model.codes)
-        self.adversary_sizes = view.sizes[n:].copy()
-        self.adversary_strength0 = float(model.adversary_strength)
-        self.tolerance = GAIN_RTOL * np.abs(view.propensity).sum(axis=1)[:n]
-        return view
-
-    def gains(self, model: CoalitionModel) -> np.ndarray:
+    def gains(self, s: Situation) -> np.ndarray:
         """How much each European state's frustration falls if it switches side now.
 
         ``F_i(now) - F_i(switched) = -sigma_i * sum_j s_j p_ij sigma_j`` with ``sigma`` +1
         on the coalition side and -1 on the other (Axelrod and Bennett 1993).
         """
-        view = self.view or self._build(model)
-        n = len(model.codes)
-        sizes = np.empty(view.sizes.size)
-        sizes[:n] = np.maximum(model.capability, europe_landscape.MIN_SIZE)
-        sizes[n:] = self.adversary_sizes * (model.adversary_strength / self.adversary_strength0)
-        spin = np.full(view.sizes.size, -1.0)
-        spin[:n] = np.where(model.member, 1.0, -1.0)
-        field = view.propensity[:n] @ (sizes * spin)
-        return -spin[:n] * field
+        spin = np.where(s.member, 1.0, -1.0)
+        field = europe_landscape.field(
+            s.context, np.maximum(s.capability, europe_landscape.MIN_SIZE), spin, s
+        )
+        return -spin * field
 
     @override
-    def applications(self, model: CoalitionModel, t: int) -> list[int]:
-        gains = self.gains(model)
-        wants = (~model.member) & (model.eligible_from <= t) & (gains > self.tolerance)
-        applicants = [int(i) for i in np.flatnonzero(wants)]
-        for i in applicants:
-            model.record_application(
-                i, t, f"landscape: its frustration falls by {gains[i]:.4g} in the coalition"
-            )
-        return applicants
+    def applications(self, s: Situation) -> Applications:
+        gains = self.gains(s)
+        wants = s.outsider & s.eligible & (gains > s.context.tolerance)
+        return Applications(
+            wants,
+            note="landscape: its frustration falls by {:.4g} in the coalition",
+            note_values=gains,
+        )
 
     @override
-    def negotiate(self, model: CoalitionModel, applicants: Sequence[int]) -> list[int]:
-        return [i for i in applicants if model.hold_vote(i).admitted]
-
-    @override
-    def exits(self, model: CoalitionModel, t: int) -> None:
-        gains = self.gains(model)
-        unhappy = model.member & ~model.founder & (gains > self.tolerance)
-        model.discontent = np.where(unhappy, model.discontent + 1, 0)
-        for i in np.flatnonzero(model.discontent >= model._p["exit_patience"]):
-            model.leave(int(i), t, f"landscape: its frustration falls by {gains[i]:.4g} outside")
+    def exits(self, s: Situation) -> Exits:
+        gains = self.gains(s)
+        unhappy = s.member & ~s.founder & (gains > s.context.tolerance)
+        return Exits(unhappy, "landscape: its frustration falls by {:.4g} outside", gains)
 
 
 PROTOCOLS: Mapping[str, type[Protocol]] = MappingProxyType(

@@ -1,21 +1,32 @@
-"""Run one scenario to the end and summarise it: the model's public entry point.
+"""Run one scenario to the end and summarise it: the entry point of a single run.
 
-Faces (CLI, dashboard) and the sweep runner call :func:`simulate`; it returns plain
-tables and a flat dict of outcomes, so callers never reach into the model.
+Faces (the CLI, the dashboard) call :func:`simulate`, which runs an engine of one run
+and returns plain tables and a flat dict of outcomes, so callers never reach into the
+engine; :func:`result_of` reads the same from a Mesa model part-way through a run.
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from coalition_sim.datasets import Dataset
-from coalition_sim.model import CoalitionModel
+from coalition_sim.datasets import Dataset, load_dataset
+from coalition_sim.engine.engine import Engine, join_order, run_outcomes
+from coalition_sim.engine.inputs import build
+from coalition_sim.engine.records import STATE_VALUES, STATUSES
+from coalition_sim.outcomes import METRICS
 from coalition_sim.parameters import Scenario
+
+if TYPE_CHECKING:  # pragma: no cover
+    from coalition_sim.model import CoalitionModel
+
+#: Per-state columns of ``states.parquet`` after step, iso3 and status.
+STATE_COLUMNS = ("utility", "perceived_threat", "defence_pct_gdp", "spending_usd_bn",
+                 *(v for v in STATE_VALUES if v.startswith("u_")))  # fmt: skip
 
 
 @dataclass
@@ -32,72 +43,64 @@ class RunResult:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def steps_frame(model: CoalitionModel) -> pd.DataFrame:
-    """Model-level metrics, one row per step, with ``step`` as the first column."""
-    frame = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+def steps_frame(engine: Engine, run: int = 0) -> pd.DataFrame:
+    """Model-level metrics of one run, one row per step, with ``step`` as the first column."""
+    batch, row = engine.batch_of(run)
+    arrays = batch.recorder.metric_arrays()
+    frame = pd.DataFrame({name: arrays[name][:, row] for name in METRICS})
     frame.insert(0, "step", np.arange(len(frame), dtype="int64"))
     return frame
 
 
-def states_frame(model: CoalitionModel) -> pd.DataFrame:
-    """State-level rows (one per state per step), with ``step`` and ``iso3`` first."""
-    frame = model.datacollector.get_agent_vars_dataframe().reset_index()
-    frame = frame.rename(columns={"Time": "step", "time": "step", "Step": "step"})
-    frame = frame.drop(columns=[c for c in ("AgentID", "agent_id") if c in frame])
-    frame["step"] = frame["step"].astype("int64")
-    front = ["step", "iso3"]
-    return frame[front + [c for c in frame.columns if c not in front]]
-
-
-def outcomes(model: CoalitionModel) -> dict[str, Any]:
-    """The per-run summary of the design: final membership, parity, vetoes, ...
-
-    Read from the model's state and running totals, so a sweep gets it without
-    building any table.
-    """
-    return {
-        "final_members": int(model.members),
-        "members": " ".join(code for code, _ in model.join_order),
-        "final_parity": float(model.parity),
-        "final_parity_with_us": float(model.parity_with_us),
-        "final_cohesion": float(model.cohesion),
-        "final_credibility": float(model.credibility),
-        "final_threat": float(model.threat),
-        "initial_parity": float(model.initial_parity),
-        "first_parity_step": int(model.first_parity_step),
-        "admissions": model.totals["admissions"],
-        "rejections": model.totals["rejections"],
-        "exits": model.totals["exits"],
-        "vetoes_unreliable": sum(
-            1 for e in model.events.of_kind("veto") if e.actor in model.unreliable
-        ),
-        "bargains": len(model.events.of_kind("bargain")),
-        "breaches": len(model.events.of_kind("breach")),
-        "aggression_events": model.totals["aggression_events"],
-        "ukraine_member": bool("UKR" in model.index and model.member[model.index["UKR"]]),
-        "final_ukraine_utilisation": float(model.ukraine_utilisation),
-        "final_coalition_spending_usd_bn": float(model.coalition_spending_usd_bn),
-    }
-
-
-def result_of(
-    model: CoalitionModel, *, keep_steps: bool = True, keep_events: bool = True
-) -> RunResult:
-    """The tables and outcomes of a model at its current step (a run, or part of one).
-
-    ``keep_steps``/``keep_events`` False leave those tables out (``None``): a sweep
-    that needs only the outcomes does not pay for building them.
-    """
-    collected = bool(model.datacollector.model_vars.get("parity"))
-    return RunResult(
-        scenario=model.config,
-        seed=int(model.config["seed"]),
-        steps=steps_frame(model) if keep_steps and collected else None,
-        states=states_frame(model) if model.datacollector.agent_reporters else None,
-        events=model.events.to_frame() if keep_events else None,
-        outcomes=outcomes(model),
-        join_order=list(model.join_order),
+def states_frame(engine: Engine, run: int = 0) -> pd.DataFrame:
+    """State-level rows of one run (one per state per step), with ``step`` and ``iso3`` first."""
+    batch, row = engine.batch_of(run)
+    arrays = batch.recorder.state_arrays()
+    steps, states = arrays["status"].shape[0], arrays["status"].shape[2]
+    codes = np.array(batch.inputs.data.codes, dtype=object)
+    frame = pd.DataFrame(
+        {
+            "step": np.repeat(np.arange(steps, dtype="int64"), states),
+            "iso3": np.tile(codes, steps),
+            "status": np.array(STATUSES, dtype=object)[arrays["status"][:, row].reshape(-1)],
+        }
     )
+    for name in STATE_COLUMNS:
+        frame[name] = arrays[name][:, row].reshape(-1)
+    return frame
+
+
+def result_of_engine(
+    engine: Engine,
+    scenario: Scenario,
+    run: int = 0,
+    *,
+    keep_steps: bool = True,
+    keep_events: bool = True,
+) -> RunResult:
+    """The tables and outcomes of one run of an engine at its current step."""
+    batch, row = engine.batch_of(run)
+    recorder = batch.recorder
+    events = None
+    if keep_events and recorder.events.enabled:
+        events = recorder.events.frame(np.zeros(len(batch.inputs), dtype=np.int64))
+        events = events[events["run_id"] == 0] if len(batch.inputs) == 1 else None
+        if events is not None:
+            events = events.drop(columns="run_id").reset_index(drop=True)
+    return RunResult(
+        scenario=scenario,
+        seed=int(batch.inputs.seeds[row]),
+        steps=steps_frame(engine, run) if keep_steps and recorder.keep_steps else None,
+        states=states_frame(engine, run) if recorder.keep_states else None,
+        events=events,
+        outcomes=run_outcomes(batch, row),
+        join_order=join_order(batch)[row],
+    )
+
+
+def result_of(model: CoalitionModel) -> RunResult:
+    """The tables and outcomes of a Mesa model at its current step (a run, or part of one)."""
+    return result_of_engine(model.engine, model.config)
 
 
 def simulate(
@@ -110,11 +113,11 @@ def simulate(
     keep_events: bool = True,
     dataset: Dataset | None = None,
 ) -> RunResult:
-    """Build the model for ``scenario``, run it for ``steps`` quarters, and summarise.
+    """Run ``scenario`` for ``steps`` quarters on an engine of one run, and summarise.
 
     ``seed`` and ``steps`` override the scenario's own values. ``collect_states`` adds
     the state rows; ``keep_steps`` and ``keep_events`` False skip the per-step table and
-    the event table (``None`` in the result), as sweeps do when they keep only outcomes.
+    the event table (``None`` in the result).
     """
     changes = {}
     if seed is not None:
@@ -123,14 +126,14 @@ def simulate(
         changes["steps"] = steps
     scenario = scenario.with_values(changes) if changes else scenario
     started = time.perf_counter()
-    model = CoalitionModel(
-        scenario, dataset=dataset, collect_states=collect_states, collect_steps=keep_steps
+    inputs = build(dataset or load_dataset(), [scenario], [scenario["seed"]])
+    engine = Engine(
+        inputs, keep_steps=keep_steps, keep_states=collect_states, keep_events=keep_events
     )
     built = time.perf_counter()
-    for _ in range(scenario["steps"]):
-        model.step()
+    engine.run()
     ran = time.perf_counter()
-    result = result_of(model, keep_steps=keep_steps, keep_events=keep_events)
+    result = result_of_engine(engine, scenario, keep_steps=keep_steps, keep_events=keep_events)
     result.timings = {
         "build_s": built - started,
         "run_s": ran - built,
@@ -160,26 +163,29 @@ def states_table(scenario: Scenario, dataset: Dataset | None = None) -> pd.DataF
     Derived: proximity, alignment, reliability, industry, capability (USD bn), the
     scenario's overrides applied, and the status at step 0.
     """
-    model = CoalitionModel(scenario, dataset=dataset, collect_states=False)
+    dataset = dataset or load_dataset()
+    inputs = build(dataset, [scenario], [scenario["seed"]])
+    tr, data = inputs.traits, inputs.data
+    first = lambda array: np.broadcast_to(array, (1, len(data)))[0]  # noqa: E731
+    capability = first(tr.defence_pct_gdp * tr.capability_per_pct)
+    founder = first(tr.founder)
     rows = []
-    for code in model.codes:
-        raw = model.dataset.row(code)
-        traits = model.state_traits(code)
-        i = model.index[code]
+    for i, code in enumerate(data.codes):
+        raw = dataset.row(code)
         rows.append(
             {
                 "iso3": code,
-                "name": traits["name"],
+                "name": data.names[i],
                 **{column: raw[column] for column in RAW_COLUMNS},
-                "nato": traits["nato"],
-                "eu": traits["eu"],
-                "nuclear": traits["nuclear"],
-                "proximity": traits["proximity"],
-                "alignment": traits["alignment"],
-                "reliability": traits["reliability"],
-                "industry": traits["industry"],
-                "capability_usd_bn": float(model.capability[i]),
-                "status": traits["status"],
+                "nato": bool(data.nato[i]),
+                "eu": bool(data.eu[i]),
+                "nuclear": bool(data.nuclear[i]),
+                "proximity": float(first(tr.proximity)[i]),
+                "alignment": float(first(tr.alignment)[i]),
+                "reliability": float(first(tr.reliability)[i]),
+                "industry": float(first(tr.industry)[i]),
+                "capability_usd_bn": float(capability[i]),
+                "status": "founder" if founder[i] else "outsider",
             }
         )
     return pd.DataFrame(rows)

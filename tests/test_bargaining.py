@@ -203,38 +203,44 @@ def test_zone_is_clipped_to_the_table():
 POP = np.array([10.0, 20.0, 30.0, 40.0, 50.0])
 FOUNDER = np.array([True, True, False, False, False])
 MARGINS = np.array([0.3, -0.1, 0.5, 0.2, 0.1])
-QMV = {"qmv_member_share": 0.55, "qmv_population_share": 0.65}
+QMV = {"member_share": 0.55, "population_share": 0.65}
+
+
+def pivot(margins, rule, population, voters=None):
+    """The pivotal margin of one decision under the named rule."""
+    margins = np.asarray(margins, dtype=float).reshape(1, -1)
+    voters = np.ones(margins.shape, bool) if voters is None else np.asarray(voters).reshape(1, -1)
+    code = np.array([[list(voting.ADMISSION_RULES).index(rule)]])
+    population = np.asarray(population, dtype=float).reshape(1, -1)
+    return bargaining.pivotal_margin(margins, voters, code, population, **QMV).item()
 
 
 def test_pivot_under_unanimity_is_the_least_willing_member():
-    rule = voting.ADMISSION_RULES["unanimity"]
-    assert bargaining.pivotal_margin(MARGINS, rule, POP, FOUNDER, **QMV) == pytest.approx(-0.1)
+    assert pivot(MARGINS, "unanimity", POP) == pytest.approx(-0.1)
 
 
 def test_pivot_under_majority_is_the_median_member():
-    rule = voting.ADMISSION_RULES["majority"]
     # Sorted: 0.5, 0.3, 0.2, 0.1, -0.1; three of five make a majority: 0.2.
-    assert bargaining.pivotal_margin(MARGINS, rule, POP, FOUNDER, **QMV) == pytest.approx(0.2)
+    assert pivot(MARGINS, "majority", POP) == pytest.approx(0.2)
 
 
 def test_pivot_under_qmv_completes_the_double_majority():
-    rule = voting.ADMISSION_RULES["qmv"]
     # By margin: 0.5 (pop 30), 0.3 (10), 0.2 (40), 0.1 (50), -0.1 (20). Three members
     # (60 % >= 55 %) hold 80 of 150 (53 % < 65 %); four hold 130 (87 %): the pivot is 0.1.
-    assert bargaining.pivotal_margin(MARGINS, rule, POP, FOUNDER, **QMV) == pytest.approx(0.1)
+    assert pivot(MARGINS, "qmv", POP) == pytest.approx(0.1)
 
 
 def test_pivot_under_core_counts_the_founders_given():
-    rule = voting.ADMISSION_RULES["core"]
-    voters = rule.voters(FOUNDER)
-    margin = bargaining.pivotal_margin(MARGINS[voters], rule, POP[voters], FOUNDER[voters], **QMV)
+    voters = voting.ADMISSION_RULES["core"].voters(np.ones(5, bool), FOUNDER)
     # Founders 0.3 and -0.1: a majority of two needs both, so the pivot is -0.1.
-    assert margin == pytest.approx(-0.1)
+    assert pivot(MARGINS, "core", POP, voters) == pytest.approx(-0.1)
+    # The margins of those who do not vote play no part.
+    assert pivot([0.3, -0.1, 9.0, 9.0, 9.0], "core", POP, voters) == pytest.approx(-0.1)
 
 
 def test_no_voters_no_pivot():
-    rule = voting.ADMISSION_RULES["majority"]
-    assert bargaining.pivotal_margin([], rule, POP[:0], FOUNDER[:0], **QMV) == -math.inf
+    assert pivot([], "majority", POP[:0]) == -math.inf
+    assert pivot(MARGINS, "majority", POP, np.zeros(5, bool)) == -math.inf
 
 
 def test_an_end_to_end_hand_case():
@@ -242,8 +248,7 @@ def test_an_end_to_end_hand_case():
     # Coalition (unanimity): least willing margin 0.3, 0.4 points per standard delay ->
     # hi = 5 * (1 + 0.75) = 8.75. Two rounds, delta_C = 0.8: the applicant keeps 0.2 of
     # the zone: 7.5 + 0.2 * 1.25 = 7.75 years, agreed in round 1.
-    rule = voting.ADMISSION_RULES["unanimity"]
-    margin = bargaining.pivotal_margin([0.6, 0.3, 0.9], rule, POP[:3], FOUNDER[:3], **QMV)
+    margin = pivot([0.6, 0.3, 0.9], "unanimity", POP[:3])
     lo = bargaining.applicant_reservation(0.1, 0.3, 0.2, 5.0)
     hi = bargaining.coalition_reservation(margin, 0.4, 5.0)
     deal = bargaining.bargain(
@@ -261,3 +266,17 @@ def test_an_end_to_end_hand_case():
     # At the agreed terms both sides are at least as well off as without a deal.
     assert 0.4 - bargaining.phase_in_cost(0.3, deal.phase_in_years, 5.0) >= 0.2
     assert margin - bargaining.delay_penalty(deal.phase_in_years, 5.0, 0.4) >= 0
+
+
+def test_many_pivots_at_once_equal_each_alone():
+    rng = np.random.default_rng(11)
+    rows, n = 60, 7
+    margins = rng.normal(0, 0.3, (rows, n))
+    voters = rng.random((rows, n)) < 0.8
+    code = rng.integers(0, len(voting.RULE_ORDER), (rows, 1))
+    population = rng.uniform(1, 50, (1, n))
+    together = bargaining.pivotal_margin(margins, voters, code, population, **QMV)[:, 0]
+    names = list(voting.ADMISSION_RULES)
+    for k in range(rows):
+        alone = pivot(margins[k], names[code[k, 0]], population[0], voters[k])
+        assert together[k] == alone

@@ -64,6 +64,32 @@ def run_model(scenario: str, protocol: str, seed: int, steps: int = STEPS, **ove
     return model, history
 
 
+def capture_negotiations(model):
+    """Keep every negotiation decision the model's engine applies: ``(step, Negotiation)``."""
+    seen = []
+    recorder = model.engine.groups[0].batch.recorder
+    original = recorder.negotiation
+
+    def spy(batch, decision):
+        seen.append((batch.state.step, decision))
+        original(batch, decision)
+
+    recorder.negotiation = spy
+    return seen
+
+
+def deals(seen):
+    """Every bargain of captured negotiations: ``(step, state index, Agreement)``."""
+    out = []
+    for step, decision in seen:
+        if decision.bargains is None:
+            continue
+        agreement = decision.bargains.agreement
+        for k, row in enumerate(decision.bargains.pairs.tolist()):
+            out.append((step, int(decision.applicants[row]), agreement.at(k)))
+    return out
+
+
 class ProtocolContract:
     """What every protocol guarantees. Subclasses set ``protocol``."""
 
@@ -173,19 +199,23 @@ class TestBargaining(ProtocolContract):
     protocol = "bargaining"
 
     def test_deals_bind_the_agreed_phase_in(self):
-        model, _ = run_model("baseline", "bargaining", seed=1, steps=20)
-        deals = model.protocol.agreements
-        assert deals, "the baseline has states short only because of the floor"
+        model = CoalitionModel("baseline", rng=1, protocol="bargaining")
+        seen = capture_negotiations(model)
+        for _ in range(20):
+            model.step()
+        agreed = [(t, i, d) for t, i, d in deals(seen) if d.agreed]
+        assert agreed, "the baseline has states short only because of the floor"
         standard = model.config["phase_in_years"]
         longest = model.config["bargaining_max_phase_in_years"]
-        for i, deal in deals.items():
-            assert deal.agreed and deal.round == 1
+        for t, i, deal in agreed:
+            assert deal.round == 1
             assert standard <= deal.phase_in_years <= longest
-            if model.member[i]:
+            if model.member[i] and model.joined_step[i] == t:
                 assert model.phase_in_quarters[i] == pytest.approx(4 * deal.phase_in_years)
         bargains = model.events.of_kind("bargain")
         admitted = {(e.step, e.target) for e in model.events.of_kind("admission")}
-        agreed = {(e.step, e.actor) for e in bargains if not math.isnan(e.value)}
+        agreed_events = {(e.step, e.actor) for e in bargains if not math.isnan(e.value)}
+        assert agreed_events == {(t, model.codes[i]) for t, i, _ in agreed}
         conditional = {
             (e.step, e.actor)
             for e in model.events.of_kind("application")
@@ -193,21 +223,22 @@ class TestBargaining(ProtocolContract):
         }
         assert {(e.step, e.actor) for e in bargains} == conditional
         # Conditional applicants are admitted only with a deal.
-        assert {k for k in admitted if k in conditional} <= agreed
+        assert {k for k in admitted if k in conditional} <= agreed_events
 
     def test_conditional_applicants_fall_short_only_because_of_the_floor(self):
         model = CoalitionModel("baseline", protocol="bargaining")
         threshold = model.config["application_threshold"]
+        checked = 0
         for _ in range(6):
             model.step()
-        for e in model.events.of_kind("application"):
-            if e.detail.startswith("conditional"):
-                assert e.value <= threshold
-        # An outsider short only because of its cost clears the threshold without it.
-        model = CoalitionModel("baseline", protocol="bargaining")
-        model.step()
-        for i in model.protocol.conditional:
-            assert model.utility[i] + model.protocol.cost(model, i) > threshold
+            # The utility terms are this step's outlook, on which the state applied.
+            for e in model.events.since(model.steps):
+                if e.kind == "application" and e.detail.startswith("conditional"):
+                    terms = model.utility_terms(e.actor)
+                    assert e.value == pytest.approx(terms["total"]) and e.value <= threshold
+                    assert terms["total"] - terms["cost"] > threshold
+                    checked += 1
+        assert checked
 
     def test_no_room_to_bargain_no_conditional_admission(self):
         # The longest phase-in on the table is the standard one: the applicant's
@@ -220,23 +251,24 @@ class TestBargaining(ProtocolContract):
             assert math.isnan(e.value) or e.value == pytest.approx(5.0)
 
     def test_deals_are_worse_for_the_applicant_with_a_patient_coalition(self):
-        def mean_years(dc):
-            model, _ = run_model(
+        def zones(dc):
+            model = CoalitionModel(
                 "baseline",
-                "bargaining",
-                seed=1,
-                steps=4,
+                rng=1,
+                protocol="bargaining",
                 bargaining_rounds=2,
                 bargaining_discount_coalition=dc,
             )
+            seen = capture_negotiations(model)
+            for _ in range(4):
+                model.step()
             years = [e.value for e in model.events.of_kind("bargain") if not math.isnan(e.value)]
-            zone = list(model.protocol.agreements.values())
-            return years, zone
+            return years, [d for _, _, d in deals(seen) if d.agreed]
 
-        impatient, zones = mean_years(0.0)  # the applicant keeps the whole zone: its top
-        assert impatient and all(d.phase_in_years == pytest.approx(d.high) for d in zones)
-        patient, zones = mean_years(1.0)  # two rounds, delta_C = 1: the bottom of the zone
-        assert patient and all(d.phase_in_years == pytest.approx(d.low) for d in zones)
+        impatient, agreed = zones(0.0)  # the applicant keeps the whole zone: its top
+        assert impatient and all(d.phase_in_years == pytest.approx(d.high) for d in agreed)
+        patient, agreed = zones(1.0)  # two rounds, delta_C = 1: the bottom of the zone
+        assert patient and all(d.phase_in_years == pytest.approx(d.low) for d in agreed)
 
     def test_breaches_are_recorded_once_and_lower_cohesion(self):
         model = CoalitionModel(
@@ -245,12 +277,13 @@ class TestBargaining(ProtocolContract):
             breach_penalty_decay=0.5,
             breach_cohesion_penalty=0.1,
         )
-        while not model.protocol.agreements:
+        while not model.state.negotiated[0].any():
             model.step()
         # From now on the states with a deal never honour it: they fall behind their
         # path and stay behind.
-        never = [model.codes[i] for i in model.protocol.agreements]
-        model.reliability[list(model.protocol.agreements)] = 0.0
+        bound = np.flatnonzero(model.state.negotiated[0])
+        never = [model.codes[i] for i in bound]
+        model.traits.reliability[0, bound] = 0.0
         penalties = []
         for _ in range(30):
             model.step()
@@ -260,7 +293,9 @@ class TestBargaining(ProtocolContract):
         counts = Counter(e.actor for e in breaches)
         assert all(counts[code] <= 1 for code in never), "one breach per episode"
         assert all(e.value > model.config["breach_tolerance_pct"] for e in breaches)
-        assert {e.actor for e in breaches} <= {model.codes[i] for i in model.protocol.agreements}
+        assert {e.actor for e in breaches} <= set(never) | {
+            model.codes[i] for i in np.flatnonzero(model.state.negotiated[0])
+        }
         start = model.steps - len(penalties)  # penalties[k] is after step start + k + 1
         last = max(e.step for e in breaches)
         assert penalties[last - start - 1] >= 0.1
@@ -273,17 +308,19 @@ class TestBargaining(ProtocolContract):
         model = CoalitionModel("baseline", protocol="bargaining")
         model.step()
         raw = model.cohesion
-        model.cohesion_penalty = 0.2
-        model._measure()
-        assert model.cohesion == pytest.approx(max(0.0, raw - 0.2))
+        model.state.cohesion_penalty[:] = 0.2
+        model.engine.groups[0].batch._measure()
+        assert float(model.state.cohesion[0, 0]) == pytest.approx(max(0.0, raw - 0.2))
 
     def test_no_breach_events_without_deals(self):
-        model, _ = run_model(
-            "baseline", "bargaining", seed=1, steps=12, bargaining_max_phase_in_years=0.25
+        model = CoalitionModel(
+            "baseline", rng=1, protocol="bargaining", bargaining_max_phase_in_years=0.25
         )
-        assert not model.protocol.agreements or all(
-            d.phase_in_years == pytest.approx(5.0) for d in model.protocol.agreements.values()
-        )
+        seen = capture_negotiations(model)
+        for _ in range(12):
+            model.step()
+        assert all(d.phase_in_years == pytest.approx(5.0) for _, _, d in deals(seen) if d.agreed)
+        assert not model.events.of_kind("breach")
 
 
 # --------------------------------------------------------------------------- landscape
@@ -294,27 +331,32 @@ class TestLandscape(ProtocolContract):
 
     def test_applicants_lower_their_frustration_by_joining(self):
         model = CoalitionModel("baseline", protocol="landscape")
+        batch = model.engine.groups[0].batch
+        applied = 0
         for _ in range(6):
-            gains = model.protocol.gains(model) if model.protocol.view else None
+            # The sides and sizes now are those the next step's applications see.
+            gains = model.protocol.gains(batch.situation())[0]
             model.step()
             for e in model.events.since(model.steps):
                 if e.kind == "application":
                     assert e.detail.startswith("landscape")
-                    if gains is not None:
-                        assert gains[model.index[e.actor]] > 0
+                    assert gains[model.index[e.actor]] > 0
+                    applied += 1
+        assert applied
 
     def test_gains_match_the_landscape_frustrations(self):
-        from coalition_sim import landscape
+        from coalition_sim import europe_landscape, landscape
 
         model = CoalitionModel("baseline", protocol="landscape")
         model.step()
-        view = model.protocol.view
+        view = europe_landscape.for_scenario(model.config, model.dataset)
         n = len(model.codes)
-        gains = model.protocol.gains(model)
+        gains = model.protocol.gains(model.engine.groups[0].batch.situation())[0]
         sides = np.concatenate([np.where(model.member, 0, 1), np.ones(view.sizes.size - n)])
         sizes = view.sizes.copy()
         sizes[:n] = np.maximum(model.capability, 0.01)
-        sizes[n:] *= model.adversary_strength / model.protocol.adversary_strength0
+        spending = model.dataset.arrays.adversary_spending
+        sizes[n:] = spending / spending.sum() * model.adversary_strength
         now = landscape.frustration(sizes, view.propensity, sides)
         for i in (model.index["DEU"], model.index["HUN"], model.index["POL"]):
             switched = sides.copy()
@@ -332,8 +374,8 @@ class TestLandscape(ProtocolContract):
             **{"state.HUN.alignment": -1.0},
         )
         hun = model.index["HUN"]
-        model._voting_members = np.flatnonzero(model.member)
-        model.admit(hun, 0)
+        batch = model.engine.groups[0].batch
+        batch.admit(0, np.array([0]), np.array([hun]), np.array([20.0]), np.array([False]))
         model.step()
         exits = model.events.of_kind("exit")
         assert [e.actor for e in exits] == ["HUN"]

@@ -11,6 +11,12 @@ from hypothesis.extra.numpy import arrays
 from coalition_sim.rules import utility
 
 
+def affinity(adjacency, member, alignment):
+    """``utility.affinity`` with the member-neighbour counts taken from the matrix."""
+    borders = utility.Borders.from_adjacency(adjacency)
+    return utility.affinity(borders.member_neighbours(member), borders.degree, member, alignment)
+
+
 def test_protection_gain_is_the_share_the_others_bring():
     # Others 90, own 10: 0.9. Own 0: 1. Empty coalition: 0 (and 0 for a state with no force).
     own = np.array([10.0, 0.0, 10.0, 0.0])
@@ -34,7 +40,7 @@ def test_affinity_half_member_neighbours_half_alignment_similarity():
         adjacency[a, b] = adjacency[b, a] = True
     member = np.array([True, True, False, False])
     alignment = np.array([1.0, 0.5, -1.0, 0.75])
-    out = utility.affinity(adjacency, member, alignment)
+    out = affinity(adjacency, member, alignment)
     expected = [
         0.5 * 1 / 2 + 0.5 * (1 - 0.25 / 2),  # neighbours 1 (member) and 2
         0.5 * 1 / 1 + 0.5 * (1 - 0.25 / 2),  # neighbour 0 (member)
@@ -47,7 +53,7 @@ def test_affinity_half_member_neighbours_half_alignment_similarity():
 
 def test_affinity_without_neighbours_or_members():
     adjacency = np.zeros((2, 2), dtype=bool)
-    out = utility.affinity(adjacency, np.array([False, False]), np.array([1.0, -1.0]))
+    out = affinity(adjacency, np.array([False, False]), np.array([1.0, -1.0]))
     # No members: mean alignment taken as 0; no neighbours: share 0.
     assert out == pytest.approx([0.5 * 0.5, 0.5 * 0.5])
 
@@ -70,10 +76,11 @@ def test_utility_terms_are_weighted_and_signed_in_order():
         entrapment_score=np.array([0.0, 0.5]),
     )
     assert utility.TERMS == ("threat", "cost", "affinity", "alignment", "entrapment")
-    assert terms.shape == (2, 5)
-    assert terms[0] == pytest.approx([0.6, 0.0, 0.5, 0.3, 0.0])
-    assert terms[1] == pytest.approx([0.15, -0.5, 0.1, -0.3, -0.3])
-    assert terms.sum(axis=1) == pytest.approx([1.4, -0.85])
+    assert terms._fields == utility.TERMS
+    table = np.stack(terms, axis=1)
+    assert table[0] == pytest.approx([0.6, 0.0, 0.5, 0.3, 0.0])
+    assert table[1] == pytest.approx([0.15, -0.5, 0.1, -0.3, -0.3])
+    assert terms.total == pytest.approx([1.4, -0.85])
 
 
 @settings(max_examples=50, deadline=None)
@@ -84,7 +91,7 @@ def test_affinity_and_gain_stay_in_the_unit_interval(n, data):
     adjacency = adjacency | adjacency.T
     member = data.draw(arrays(bool, n))
     alignment = data.draw(arrays(float, n, elements=st.floats(-1.0, 1.0)))
-    out = utility.affinity(adjacency, member, alignment)
+    out = affinity(adjacency, member, alignment)
     assert np.all((out >= 0.0) & (out <= 1.0))
     own = data.draw(arrays(float, n, elements=st.floats(0.0, 1e4)))
     others = data.draw(arrays(float, n, elements=st.floats(0.0, 1e4)))
@@ -92,3 +99,31 @@ def test_affinity_and_gain_stay_in_the_unit_interval(n, data):
     assert np.all((gain >= 0.0) & (gain <= 1.0))
     burden = utility.burden(alignment * 5 + 5, 3.5)
     assert np.all((burden >= 0.0) & (burden <= 1.0))
+
+
+def test_member_neighbours_count_the_member_neighbours():
+    adjacency = np.zeros((4, 4), dtype=bool)
+    for a, b in ((0, 1), (0, 2), (2, 3)):
+        adjacency[a, b] = adjacency[b, a] = True
+    borders = utility.Borders.from_adjacency(adjacency)
+    assert borders.degree.tolist() == [2, 1, 2, 1]
+    member = np.array([[True, False, False, True], [False, False, False, False]])
+    # run 0: 0 borders 1, 2 (no members); 1 borders 0 (member); 2 borders 0 and 3; 3 borders 2
+    assert borders.member_neighbours(member).tolist() == [[0, 1, 2, 0], [0, 0, 0, 0]]
+
+
+@settings(max_examples=60, deadline=None)
+@given(n=st.integers(1, 8), runs=st.integers(1, 4), data=st.data())
+def test_updated_counts_equal_a_recount(n, runs, data):
+    upper = data.draw(arrays(bool, (n, n)))
+    adjacency = np.triu(upper, 1)
+    adjacency = adjacency | adjacency.T
+    borders = utility.Borders.from_adjacency(adjacency)
+    member = data.draw(arrays(bool, (runs, n)))
+    counts = borders.member_neighbours(member)
+    for _ in range(data.draw(st.integers(0, 6))):
+        r = data.draw(st.integers(0, runs - 1))
+        i = data.draw(st.integers(0, n - 1))
+        borders.update(counts, np.array([r]), np.array([i]), -1.0 if member[r, i] else 1.0)
+        member[r, i] = not member[r, i]
+        assert counts.tolist() == borders.member_neighbours(member).tolist()

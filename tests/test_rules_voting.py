@@ -7,19 +7,19 @@ import pytest
 
 from coalition_sim.parameters import SCHEMA
 from coalition_sim.rules import voting
-from coalition_sim.rules.voting import NO, VETO, YES, Ballot
+from coalition_sim.rules.voting import NO, VETO, YES, Ballots
 
-QMV = {"qmv_member_share": 0.55, "qmv_population_share": 0.65}
+QMV = {"member_share": 0.55, "population_share": 0.65}
 
 
-def ballot(votes, population=None, founder=None):
-    n = len(votes)
-    return Ballot(
-        tuple(f"S{i:02d}" for i in range(n)),
-        tuple(votes),
-        np.ones(n) if population is None else np.asarray(population, dtype=float),
-        np.ones(n, bool) if founder is None else np.asarray(founder, dtype=bool),
-    )
+def ballot(votes, population=None):
+    return Ballots.from_votes(votes, population)
+
+
+def admits(rule, b, **thresholds):
+    """One decision of ``rule`` on ballot ``b`` as a plain bool."""
+    (decision,) = rule.admits(b, **{**QMV, **thresholds}).reshape(-1).tolist()
+    return decision
 
 
 def test_registry_matches_the_schema_choices():
@@ -60,8 +60,9 @@ def test_veto_probability_grows_with_alignment_distance():
 
 def test_ballot_views():
     b = ballot([YES, NO, VETO, YES])
-    assert b.yes.tolist() == [True, False, False, True]
-    assert b.vetoes == ("S02",)
+    assert b.yes.tolist() == [[True, False, False, True]]
+    assert b.veto.tolist() == [[False, False, True, False]]
+    assert (b.n_voters.item(), b.n_yes.item()) == (4, 2)
 
 
 # ------------------------------------------------------------------ unanimity
@@ -72,7 +73,7 @@ def test_ballot_views():
     [([YES] * 5, True), ([YES] * 4 + [NO], False), ([YES] * 4 + [VETO], False), ([], False)],
 )
 def test_unanimity(votes, admitted):
-    assert voting.ADMISSION_RULES["unanimity"].admits(ballot(votes), **QMV) is admitted
+    assert admits(voting.ADMISSION_RULES["unanimity"], ballot(votes)) is admitted
 
 
 # ------------------------------------------------------------------ qmv at its boundaries
@@ -83,18 +84,18 @@ def test_qmv_member_share_exactly_55_percent_passes():
     # use a population clause of 0.55 to isolate the member clause.
     votes = [YES] * 11 + [NO] * 9
     rule = voting.ADMISSION_RULES["qmv"]
-    assert rule.admits(ballot(votes), qmv_member_share=0.55, qmv_population_share=0.55)
+    assert admits(rule, ballot(votes), population_share=0.55)
     # 10 of 20 = 0.5 fails.
     votes = [YES] * 10 + [NO] * 10
-    assert not rule.admits(ballot(votes), qmv_member_share=0.55, qmv_population_share=0.5)
+    assert not admits(rule, ballot(votes), population_share=0.5)
 
 
 def test_qmv_population_share_exactly_65_percent_passes():
     # 3 of 4 members (0.75) holding 65 of 100 m people: exactly 0.65.
     rule = voting.ADMISSION_RULES["qmv"]
-    assert rule.admits(ballot([YES, YES, YES, NO], [30, 20, 15, 35]), **QMV)
+    assert admits(rule, ballot([YES, YES, YES, NO], [30, 20, 15, 35]))
     # 64.9 of 100: just below.
-    assert not rule.admits(ballot([YES, YES, YES, NO], [30, 20, 14.9, 35.1]), **QMV)
+    assert not admits(rule, ballot([YES, YES, YES, NO], [30, 20, 14.9, 35.1]))
 
 
 def test_qmv_just_below_the_member_share_fails_whatever_the_population():
@@ -103,24 +104,24 @@ def test_qmv_just_below_the_member_share_fails_whatever_the_population():
     rule = voting.ADMISSION_RULES["qmv"]
     population = [99] * 6 + [1] * 5
     votes = [YES] * 6 + [NO] * 5
-    assert not rule.admits(ballot(votes, population), **QMV)
+    assert not admits(rule, ballot(votes, population))
     # 7 of 11 = 0.636 passes.
     votes = [YES] * 7 + [NO] * 4
-    assert rule.admits(ballot(votes, population), **QMV)
+    assert admits(rule, ballot(votes, population))
 
 
 def test_qmv_counts_a_veto_as_a_no():
     rule = voting.ADMISSION_RULES["qmv"]
-    assert rule.admits(ballot([YES, YES, VETO], [10, 10, 1]), **QMV)
-    assert not rule.admits(ballot([YES, VETO, VETO], [10, 10, 1]), **QMV)
-    assert not rule.admits(ballot([]), **QMV)
+    assert admits(rule, ballot([YES, YES, VETO], [10, 10, 1]))
+    assert not admits(rule, ballot([YES, VETO, VETO], [10, 10, 1]))
+    assert not admits(rule, ballot([]))
 
 
 def test_qmv_thresholds_are_parameters():
     rule = voting.ADMISSION_RULES["qmv"]
     b = ballot([YES, NO, NO, NO])  # 25 % of members and population
-    assert not rule.admits(b, **QMV)
-    assert rule.admits(b, qmv_member_share=0.25, qmv_population_share=0.25)
+    assert not admits(rule, b)
+    assert admits(rule, b, member_share=0.25, population_share=0.25)
 
 
 # ------------------------------------------------------------------ majority and core
@@ -139,11 +140,32 @@ def test_qmv_thresholds_are_parameters():
 )
 @pytest.mark.parametrize("rule", ["majority", "core"])
 def test_simple_majority_and_core(rule, votes, admitted):
-    assert bool(voting.ADMISSION_RULES[rule].admits(ballot(votes), **QMV)) is admitted
+    assert admits(voting.ADMISSION_RULES[rule], ballot(votes)) is admitted
 
 
 def test_core_voters_are_the_founders_others_all_members():
-    founder = np.array([True, False, True, False])
-    assert voting.ADMISSION_RULES["core"].voters(founder).tolist() == founder.tolist()
+    member = np.array([True, True, True, False])
+    founder = np.array([True, False, True, True])
+    assert voting.ADMISSION_RULES["core"].voters(member, founder).tolist() == [
+        True,
+        False,
+        True,
+        False,
+    ]
     for name in ("unanimity", "qmv", "majority"):
-        assert voting.ADMISSION_RULES[name].voters(founder).all()
+        assert voting.ADMISSION_RULES[name].voters(member, founder).tolist() == member.tolist()
+
+
+def test_a_batch_of_ballots_decides_each_row_as_alone_under_its_own_rule():
+    rng = np.random.default_rng(4)
+    rows, n = 200, 9
+    choices = rng.choice([YES, NO, VETO], size=(rows, n), p=[0.7, 0.2, 0.1])
+    voters = rng.random((rows, n)) < 0.8
+    population = rng.uniform(1, 80, n)
+    rule_code = rng.integers(0, len(voting.RULE_ORDER), size=(rows, 1))
+    batch = Ballots(voters, (choices == YES) & voters, (choices == VETO) & voters, population[None])
+    decided = voting.decide(batch, rule_code, **QMV)[:, 0]
+    for k in range(rows):
+        alone = Ballots.from_votes(choices[k, voters[k]], population[voters[k]])
+        rule = voting.RULE_ORDER[rule_code[k, 0]]
+        assert decided[k] == admits(rule, alone), k

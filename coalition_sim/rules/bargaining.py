@@ -35,14 +35,16 @@ unbounded rounds ``a_1`` tends to Rubinstein's ``(1 - delta_C) / (1 - delta_A * 
 With two rounds, for instance, the applicant offers the coalition ``delta_C`` of the zone
 and keeps ``1 - delta_C``.
 
-Pure arithmetic (numpy and the admission rules), no Mesa.
+Pure arithmetic (numpy and the admission rules), no Mesa. The functions take numbers or
+arrays over a batch of negotiations (one per applicant and run) and work element by
+element.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -53,7 +55,7 @@ APPLICANT, COALITION = "applicant", "coalition"
 
 @dataclass(frozen=True)
 class Agreement:
-    """The outcome of one negotiation over the phase-in.
+    """The outcome of negotiations over the phase-in: numbers, or arrays over a batch.
 
     Attributes:
         agreed: whether the sides agree (the zone of agreement is not empty).
@@ -62,19 +64,28 @@ class Agreement:
         applicant_share: share of the zone the applicant wins, NaN without a deal.
         low: the applicant's reservation (shortest phase-in it accepts), years.
         high: the coalition's reservation (longest phase-in it grants), capped, years.
-        proposer: who makes the accepted offer, "" without a deal.
     """
 
-    agreed: bool
-    round: int
-    phase_in_years: float
-    applicant_share: float
-    low: float
-    high: float
-    proposer: str
+    agreed: Any
+    round: Any
+    phase_in_years: Any
+    applicant_share: Any
+    low: Any
+    high: Any
+
+    @property
+    def proposer(self) -> str:
+        """Who makes the accepted offer: the applicant (round 1), "" without a deal."""
+        return APPLICANT if bool(self.agreed) else ""
+
+    def at(self, k: int) -> Agreement:
+        """The ``k``-th negotiation of a batch, as numbers."""
+        return Agreement(
+            *(np.asarray(getattr(self, f)).reshape(-1)[k].item() for f in _AGREEMENT_FIELDS)
+        )
 
     def describe(self) -> str:
-        """One line for the event log."""
+        """One line for the event log (a single negotiation)."""
         if not self.agreed:
             if not math.isfinite(self.high):
                 grants = "the members reject it even on the standard terms"
@@ -86,6 +97,9 @@ class Agreement:
             f"{self.phase_in_years:.2f} years (zone {self.low:.2f}-{self.high:.2f}, "
             f"applicant's share {self.applicant_share:.3f})"
         )
+
+
+_AGREEMENT_FIELDS = ("agreed", "round", "phase_in_years", "applicant_share", "low", "high")
 
 
 def proposer(round_number: int) -> str:
@@ -120,9 +134,23 @@ def proposer_shares(rounds: int, discount_applicant: float, discount_coalition: 
     return shares
 
 
-def applicant_share(rounds: int, discount_applicant: float, discount_coalition: float) -> float:
-    """The applicant's share of the zone in equilibrium (it proposes first): ``a_1``."""
-    return float(proposer_shares(rounds, discount_applicant, discount_coalition)[0])
+def applicant_share(rounds, discount_applicant, discount_coalition):
+    """The applicant's share of the zone in equilibrium (it proposes first): ``a_1``.
+
+    Numbers or arrays: each distinct (rounds, discounts) triple is solved once by
+    :func:`proposer_shares`.
+    """
+    triples = np.broadcast_arrays(
+        np.asarray(rounds), np.asarray(discount_applicant), np.asarray(discount_coalition)
+    )
+    if triples[0].ndim == 0:
+        return float(
+            proposer_shares(int(rounds), float(discount_applicant), float(discount_coalition))[0]
+        )
+    keys = np.stack([t.reshape(-1).astype(float) for t in triples], axis=1)
+    unique, inverse = np.unique(keys, axis=0, return_inverse=True)
+    solved = np.array([proposer_shares(int(r), a, c)[0] for r, a, c in unique])
+    return solved[inverse.reshape(-1)].reshape(triples[0].shape)
 
 
 def rubinstein_share(discount_proposer: float, discount_responder: float) -> float:
@@ -134,7 +162,7 @@ def rubinstein_share(discount_proposer: float, discount_responder: float) -> flo
     return (1.0 - discount_responder) / denominator if denominator > 0 else math.nan
 
 
-def phase_in_cost(cost: float, years: float, standard_years: float) -> float:
+def phase_in_cost(cost, years, standard_years):
     """The applicant's cost term under a phase-in: ``cost * standard / years``.
 
     ``cost`` is the (positive) weight of the burden term on the standard terms: the same
@@ -143,92 +171,86 @@ def phase_in_cost(cost: float, years: float, standard_years: float) -> float:
     return cost * standard_years / years
 
 
-def applicant_reservation(
-    utility: float, cost: float, threshold: float, standard_years: float
-) -> float:
+def applicant_reservation(utility, cost, threshold, standard_years):
     """Shortest phase-in (years) at which the applicant's utility clears the threshold.
 
     ``utility`` includes the cost term on the standard terms (``-cost``). Infinite when no
     phase-in is enough (its utility would fall short even at no cost); at most
     ``standard_years`` when the standard terms already suffice.
     """
-    without_cost = utility + cost
-    if without_cost <= threshold:
-        return math.inf
-    if cost <= 0:
-        return 0.0
-    return standard_years * cost / (without_cost - threshold)
+    without_cost = np.asarray(utility + cost, dtype=float)
+    room = without_cost - threshold
+    safe = np.where(room > 0, room, 1.0)
+    years = np.where(cost <= 0, 0.0, standard_years * cost / safe)
+    return np.where(without_cost <= threshold, math.inf, years)[()]
 
 
-def delay_penalty(years: float, standard_years: float, weight: float) -> float:
+def delay_penalty(years, standard_years, weight):
     """Points of vote score a member subtracts for a phase-in longer than the standard.
 
     ``weight * (years - standard) / standard``, never negative.
     """
-    return weight * max(0.0, years - standard_years) / standard_years
+    return weight * np.maximum(0.0, years - standard_years) / standard_years
 
 
-def coalition_reservation(margin: float, delay_weight: float, standard_years: float) -> float:
+def coalition_reservation(margin, delay_weight, standard_years):
     """Longest phase-in (years) the pivotal member accepts: ``standard * (1 + m / w)``.
 
     ``margin`` is the pivotal member's score minus the vote threshold on the standard
     terms. Negative margin: not even the standard terms pass (``-inf``); no delay cost:
     any phase-in passes (``inf``).
     """
-    if margin < 0:
-        return -math.inf
-    if delay_weight <= 0:
-        return math.inf
-    return standard_years * (1.0 + margin / delay_weight)
+    margin = np.asarray(margin, dtype=float)
+    weight = np.asarray(delay_weight, dtype=float)
+    safe = np.where(weight > 0, weight, 1.0)
+    years = np.where(weight <= 0, math.inf, standard_years * (1.0 + margin / safe))
+    return np.where(margin < 0, -math.inf, years)[()]
 
 
-def pivotal_margin(
-    margins: Sequence[float] | np.ndarray,
-    rule: voting.AdmissionRule,
-    population: np.ndarray,
-    founder: np.ndarray,
-    **thresholds: float,
-) -> float:
-    """The coalition's valuation of an applicant under the admission rule.
+def pivotal_margin(margins, voters, rule_code, population, **thresholds):
+    """The coalition's valuation of each applicant under its admission rule.
 
-    The largest ``c`` such that the members whose margin (score minus vote threshold) is
-    at least ``c`` would admit the applicant under ``rule``: lowering every score by less
-    than ``c`` keeps a winning set of yes votes. Under unanimity it is the smallest
-    margin, under majority the median voter's, under qmv the margin of the member who
-    completes the double majority. ``-inf`` when no set of voters can admit. Vetoes are
-    not anticipated: the deal still goes to a vote.
+    The largest ``c`` such that the voters whose margin (score minus vote threshold) is
+    at least ``c`` would admit the applicant: lowering every score by less than ``c``
+    keeps a winning set of yes votes. Under unanimity it is the smallest margin, under
+    majority the median voter's, under qmv the margin of the member who completes the
+    double majority. ``-inf`` when no set of voters can admit. Vetoes are not
+    anticipated: the deal still goes to a vote.
 
     Args:
-        margins: margin of each voter.
-        rule: the admission rule (its ``admits`` decides which sets win).
-        population: population of each voter (for qmv).
-        founder: whether each voter is a founder.
-        **thresholds: ``qmv_member_share`` and ``qmv_population_share``.
+        margins: ``(decisions, states)`` margin of each state (ignored for non-voters).
+        voters: ``(decisions, states)`` mask of the voters.
+        rule_code: ``(decisions, 1)`` index of each decision's rule in ``voting.RULE_ORDER``.
+        population: each state's population (for qmv), broadcastable to ``margins``.
+        **thresholds: ``member_share`` and ``population_share`` of qmv.
     """
-    margins = np.asarray(margins, dtype=float)
-    if margins.size == 0:
-        return -math.inf
-    order = np.argsort(-margins, kind="stable")
-    voters = tuple(str(k) for k in range(margins.size))
-    for count in range(1, margins.size + 1):
-        yes = np.zeros(margins.size, dtype=bool)
-        yes[order[:count]] = True
-        votes = tuple(voting.YES if y else voting.NO for y in yes)
-        ballot = voting.Ballot(voters, votes, np.asarray(population), np.asarray(founder))
-        if rule.admits(ballot, **thresholds):
-            return float(margins[order[count - 1]])
-    return -math.inf
+    margins = np.where(voters, np.asarray(margins, dtype=float), -math.inf)
+    voters = np.asarray(voters, dtype=bool)
+    order = np.argsort(-margins, axis=-1, kind="stable")
+    rank = np.empty_like(order)
+    np.put_along_axis(rank, order, np.arange(margins.shape[-1])[None, :], axis=-1)
+    ranked = np.take_along_axis(margins, order, axis=-1)
+    pivot = np.full((*margins.shape[:-1], 1), -math.inf)
+    found = np.zeros(pivot.shape, dtype=bool)
+    empty = np.zeros_like(voters)
+    ballots = voting.Ballots(voters, empty, empty, np.broadcast_to(population, margins.shape))
+    for k in range(1, int(voters.sum(axis=-1).max(initial=0)) + 1):
+        yes = voters & (rank < k)
+        admits = voting.decide(ballots.with_yes(yes), rule_code, **thresholds) & ~found
+        pivot = np.where(admits, ranked[..., k - 1 : k], pivot)
+        found |= admits
+    return pivot
 
 
 def bargain(
-    low: float,
-    high: float,
+    low,
+    high,
     *,
-    min_years: float,
-    max_years: float,
-    rounds: int,
-    discount_applicant: float,
-    discount_coalition: float,
+    min_years,
+    max_years,
+    rounds,
+    discount_applicant,
+    discount_coalition,
 ) -> Agreement:
     """Negotiate the phase-in between the applicant's and the coalition's reservations.
 
@@ -245,9 +267,15 @@ def bargain(
         discount_applicant: the applicant's discount factor per round.
         discount_coalition: the coalition's discount factor per round.
     """
-    lo, hi = max(low, min_years), min(high, max_years)
-    if not lo <= hi:
-        return Agreement(False, 0, math.nan, math.nan, lo, hi, "")
+    lo, hi = np.maximum(low, min_years), np.minimum(high, max_years)
+    agreed = lo <= hi
     share = applicant_share(rounds, discount_applicant, discount_coalition)
-    years = lo + share * (hi - lo)
-    return Agreement(True, 1, years, share, lo, hi, APPLICANT)
+    years = np.where(agreed, lo + share * np.where(agreed, hi - lo, 0.0), math.nan)
+    return Agreement(
+        agreed=agreed[()],
+        round=np.where(agreed, 1, 0)[()],
+        phase_in_years=years[()],
+        applicant_share=np.where(agreed, share, math.nan)[()],
+        low=lo[()] if isinstance(lo, np.ndarray) else lo,
+        high=hi[()] if isinstance(hi, np.ndarray) else hi,
+    )

@@ -1,40 +1,50 @@
-"""Coalition strength, parity with Russia, cohesion and credibility."""
+"""Coalition strength, parity with Russia, cohesion and credibility.
+
+Arrays over states, or over runs and states with per-run values as ``(runs, 1)``
+columns; sums over states in the fixed order of :func:`coalition_sim.rules.sums.total`.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
+from coalition_sim.rules.sums import count, total
 
-def coalition_strength(
-    capability: np.ndarray,
-    reliability: np.ndarray,
-    member: np.ndarray,
-    readiness: float,
-    experience: np.ndarray,
-    industry_output: float,
-) -> float:
+
+def coalition_strength(capability, reliability, member, readiness, experience, industry_output):
     """``S(C) = sum over members of r_j * cap_j * readiness * experience_j + industry output``.
 
     ``experience`` is 1 except for Ukraine (its combat-experience multiplier);
     ``industry_output`` is what investment in Ukraine's industry produces, counted at
     readiness.
     """
-    return float((reliability * capability * experience) @ member + industry_output) * readiness
+    return (total(reliability * capability * experience, where=member) + industry_output) * (
+        readiness
+    )
 
 
-def adversary_strength(spending_usd_bn: float, ppp_factor: float, growth_pct: float, step: int):
+def adversary_strength(spending_usd_bn, ppp_factor, growth_pct, step):
     """Russia and Belarus: dollar spending times the PPP factor, growing per year."""
-    return spending_usd_bn * ppp_factor * (1.0 + growth_pct / 100.0) ** (step / 4.0)
+    growth = np.power(1.0 + np.asarray(growth_pct, dtype=float) / 100.0, step / 4.0)
+    return spending_usd_bn * ppp_factor * growth
 
 
-def cohesion(capability: np.ndarray, reliability: np.ndarray, member: np.ndarray) -> float:
-    """Reliability-weighted share of the coalition's capability, in [0, 1]."""
-    total = capability @ member
-    if total <= 0:
-        return float(reliability[member].mean()) if member.any() else 0.0
-    return float((reliability * capability) @ member / total)
+def cohesion(capability, reliability, member):
+    """Reliability-weighted share of the coalition's capability, in [0, 1].
+
+    A coalition whose members have no capability at all is as cohesive as its members'
+    mean reliability; an empty one has no cohesion.
+    """
+    member = np.asarray(member, dtype=bool)
+    force = total(capability, where=member)
+    members = count(member)
+    mean_reliability = total(np.broadcast_to(reliability, member.shape), where=member) / (
+        np.where(members > 0, members, 1)
+    )
+    weighted = total(reliability * capability, where=member) / np.where(force > 0, force, 1.0)
+    return np.where(force > 0, weighted, np.where(members > 0, mean_reliability, 0.0))
 
 
-def credibility(parity: float, cohesion_value: float, has_nuclear: bool, discount: float):
+def credibility(parity, cohesion_value, has_nuclear, discount):
     """``min(1, parity) * cohesion``, discounted when no nuclear power is a member."""
-    return min(1.0, parity) * cohesion_value * (1.0 if has_nuclear else discount)
+    return np.minimum(1.0, parity) * cohesion_value * np.where(has_nuclear, 1.0, discount)

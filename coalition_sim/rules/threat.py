@@ -1,56 +1,69 @@
-"""The threat process, US commitment, aggression events and perceived threat."""
+"""The threat process, US commitment, aggression events and perceived threat.
+
+Every function works on numbers or on numpy arrays over runs (and states), broadcast as
+numpy broadcasts: the engine passes per-run quantities as ``(runs, 1)`` columns and
+per-state ones as ``(runs, states)`` arrays.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
-
-def us_commitment(
-    step: int, start: float, withdrawal_step: int | None, after: float, duration: int
-) -> float:
-    """US commitment ``u_t``: ``start`` until the withdrawal, then linear to ``after``."""
-    if withdrawal_step is None or step <= withdrawal_step:
-        return start
-    progress = min(1.0, (step - withdrawal_step) / duration)
-    return start + (after - start) * progress
+#: ``us_withdrawal_step`` of a run whose US never withdraws (the schema's "never").
+NEVER = np.iinfo(np.int64).max
 
 
-def next_threat(
-    threat: float,
-    mean: float,
-    reversion: float,
-    volatility: float,
-    deterrence: float,
-    credibility: float,
-    shock: float,
-    noise: float,
-) -> float:
+def us_commitment(step, start, withdrawal_step, after, duration):
+    """US commitment ``u_t``: ``start`` until the withdrawal, then linear to ``after``.
+
+    ``withdrawal_step`` is None (or :data:`NEVER`) for a US that stays.
+    """
+    if withdrawal_step is None:
+        return start + 0.0 * np.asarray(after)
+    withdrawal_step = np.asarray(withdrawal_step)
+    elapsed = np.maximum(step - withdrawal_step, 0)  # 0 before the withdrawal starts
+    progress = np.minimum(1.0, elapsed / np.asarray(duration, dtype=float))
+    return np.where(step <= withdrawal_step, start, start + (after - start) * progress)
+
+
+def next_threat(threat, mean, reversion, volatility, deterrence, credibility, shock, noise):
     """One quarter of the threat: mean reversion, noise, deterrence, shocks, kept in [0, 1].
 
     ``T(t+1) = clip(T + rho*(T_bar - T) + sigma*eps - kappa*credibility + shocks, 0, 1)``
     with ``noise`` the standard normal draw ``eps``.
     """
     value = threat + reversion * (mean - threat) + volatility * noise
-    value += shock - deterrence * credibility
-    return min(1.0, max(0.0, value))
+    value = value + shock - deterrence * credibility
+    return np.minimum(1.0, np.maximum(0.0, value))
 
 
-def aggression_probability(base: float, threat: float, credibility: float) -> float:
+def aggression_probability(base, threat, credibility):
     """Probability of an aggression event this quarter: ``base * T * (1 - credibility)``."""
-    return min(1.0, max(0.0, base * threat * (1.0 - credibility)))
+    return np.minimum(1.0, np.maximum(0.0, base * threat * (1.0 - credibility)))
 
 
-def target_weights(proximity: np.ndarray, protection: np.ndarray) -> np.ndarray:
+def target_weights(proximity, protection):
     """Weights for drawing the target: exposed and unprotected states first.
 
     Returns zeros when no state is exposed; the caller then skips the event.
     """
     weights = np.asarray(proximity, dtype=float) * (1.0 - np.asarray(protection, dtype=float))
-    return np.clip(weights, 0.0, None)
+    return np.maximum(weights, 0.0)
 
 
-def perceived_threat(
-    threat: float, proximity: np.ndarray, nato: np.ndarray, us: float, guarantee: float
-) -> np.ndarray:
+def draw_target(weights: np.ndarray, uniform: np.ndarray) -> np.ndarray:
+    """Index of the state drawn with probability proportional to its weight, per run.
+
+    ``weights`` is ``(runs, states)``, ``uniform`` ``(runs, 1)`` in [0, 1). The target is
+    the first state whose cumulative weight exceeds ``uniform * total``; cumulative sums
+    run left to right, so the draw is the same in any batch. Rows without weight give -1.
+    """
+    cumulative = np.cumsum(weights, axis=-1)
+    total = cumulative[:, -1:]
+    chosen = np.argmax(cumulative > uniform * total, axis=-1)
+    return np.where(total[:, 0] > 0, chosen, -1)
+
+
+def perceived_threat(threat, proximity, nato, us, guarantee):
     """``theta_i = T * p_i * (1 - u_t * g * nato_i)``: US backing shields NATO members."""
     return threat * proximity * (1.0 - (us * guarantee) * nato)

@@ -1,10 +1,18 @@
-"""The utility of joining (or staying in) the coalition, term by term."""
+"""The utility of joining (or staying in) the coalition, term by term.
+
+Functions take arrays over states, or over runs and states (``(runs, states)``, with
+per-run quantities as ``(runs, 1)`` columns); sums over states go through
+:func:`coalition_sim.rules.sums.total`, so a run's utility is the same in any batch.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
+
+from coalition_sim.rules.sums import count, total
 
 #: Names of the terms of the utility, in the order they are summed.
 TERMS = ("threat", "cost", "affinity", "alignment", "entrapment")
@@ -21,7 +29,22 @@ class UtilityWeights:
     entrapment: float
 
 
-def protection_gain(own_capability: np.ndarray, others_strength: np.ndarray) -> np.ndarray:
+class Terms(NamedTuple):
+    """The signed, weighted terms of ``U_i`` (one array each), in :data:`TERMS` order."""
+
+    threat: np.ndarray
+    cost: np.ndarray
+    affinity: np.ndarray
+    alignment: np.ndarray
+    entrapment: np.ndarray
+
+    @property
+    def total(self) -> np.ndarray:
+        """``U_i``: the terms added in :data:`TERMS` order."""
+        return self.threat + self.cost + self.affinity + self.alignment + self.entrapment
+
+
+def protection_gain(own_capability, others_strength):
     """Share of the combined force that the others bring: ``S_-i / (S_-i + cap_i)``.
 
     ``others_strength`` is the coalition's strength without state i (for an outsider,
@@ -29,53 +52,101 @@ def protection_gain(own_capability: np.ndarray, others_strength: np.ndarray) -> 
     to 1); a large one brings much of it itself. A state with no force joining an empty
     coalition gains nothing (0).
     """
-    total = others_strength + own_capability
-    safe = np.where(total > 0, total, 1.0)
-    return np.where(total > 0, others_strength / safe, 0.0)
+    total_force = others_strength + own_capability
+    safe = np.where(total_force > 0, total_force, 1.0)
+    return np.where(total_force > 0, others_strength / safe, 0.0)
 
 
-def burden(defence_pct: np.ndarray, floor_pct: float) -> np.ndarray:
+def burden(defence_pct, floor_pct):
     """Gap between a state's spending and the coalition's floor, as a share of the floor."""
-    if floor_pct <= 0:
-        return np.zeros_like(np.asarray(defence_pct, dtype=float))
-    return np.minimum(np.maximum(1.0 - defence_pct / floor_pct, 0.0), 1.0)
+    defence_pct = np.asarray(defence_pct, dtype=float)
+    floor_pct = np.asarray(floor_pct, dtype=float)
+    safe = np.where(floor_pct > 0, floor_pct, 1.0)
+    gap = np.minimum(np.maximum(1.0 - defence_pct / safe, 0.0), 1.0)
+    return np.where(floor_pct > 0, gap, 0.0)
 
 
-def affinity(adjacency: np.ndarray, member: np.ndarray, alignment: np.ndarray) -> np.ndarray:
+@dataclass(frozen=True, eq=False)
+class Borders:
+    """Who borders whom, as an edge list grouped by the state each edge leads to.
+
+    Counting member neighbours from the edge list costs one gather and one cumulative
+    sum of integers per batch, exact and far cheaper than a (states x states) product.
+    """
+
+    source: np.ndarray  # neighbour of each edge, edges grouped by destination
+    starts: np.ndarray  # first edge of each destination state
+    ends: np.ndarray  # one past its last edge
+    degree: np.ndarray  # number of neighbours of each state (float)
+
+    @classmethod
+    def from_adjacency(cls, adjacency) -> Borders:
+        """Build from a symmetric 0/1 matrix of shared borders."""
+        adjacency = np.asarray(adjacency, dtype=bool)
+        _, source = np.nonzero(adjacency.T)  # row-major: grouped by destination
+        degree = adjacency.sum(axis=0)
+        ends = np.cumsum(degree)
+        return cls(source, ends - degree, ends, degree.astype(float))
+
+    def member_neighbours(self, member) -> np.ndarray:
+        """Number of member neighbours of each state, for every run (exact integers)."""
+        member = np.asarray(member, dtype=bool)
+        gathered = member[..., self.source].astype(np.int32)
+        running = np.zeros((*gathered.shape[:-1], gathered.shape[-1] + 1), dtype=np.int32)
+        np.cumsum(gathered, axis=-1, out=running[..., 1:])
+        return (running[..., self.ends] - running[..., self.starts]).astype(float)
+
+    def update(self, counts: np.ndarray, runs: np.ndarray, states: np.ndarray, change: float):
+        """Add ``change`` to the member-neighbour counts of the neighbours of ``states``.
+
+        The engine keeps the counts up to date as states join (+1) and leave (-1): a
+        handful of changes a quarter instead of a recount of every state in every run.
+        """
+        if not len(runs):
+            return
+        degree = (self.ends - self.starts)[states]
+        rows = np.repeat(runs, degree)
+        first = np.repeat(self.starts[states] - np.cumsum(degree) + degree, degree)
+        edges = first + np.arange(len(rows))
+        # an edge's source is a neighbour of its destination and the adjacency is
+        # symmetric: the destinations of the edges leaving `states` are their neighbours
+        np.add.at(counts, (rows, self.source[edges]), change)
+
+
+def affinity(member_neighbours, degree, member, alignment):
     """Closeness to the coalition in [0, 1]: half member neighbours, half alignment.
 
-    The first half is the share of a state's neighbours (``borders.csv``, a 0/1
-    matrix) that are members; the second is one minus half the distance between the
-    state's alignment and the members' mean alignment.
+    The first half is the share of a state's neighbours (``borders.csv``) that are
+    members (``member_neighbours`` of ``degree`` neighbours, :class:`Borders`); the
+    second is one minus half the distance between the state's alignment and the
+    members' mean alignment.
     """
-    adjacency = np.asarray(adjacency, dtype=float)
-    neighbours = adjacency.sum(axis=1)
-    member_neighbours = adjacency @ member
-    share = member_neighbours / np.where(neighbours > 0, neighbours, 1.0)
-    count = member.sum()
-    mean_alignment = (alignment @ member) / count if count else 0.0
+    member = np.asarray(member, dtype=bool)
+    share = member_neighbours / np.where(degree > 0, degree, 1.0)
+    members = count(member)
+    mean_alignment = total(alignment, where=member) / np.where(members > 0, members, 1)
     return 0.5 * share + 0.5 * (1.0 - np.abs(alignment - mean_alignment) / 2.0)
 
 
-def entrapment(proximity: np.ndarray, threat: float) -> np.ndarray:
+def entrapment(proximity, threat):
     """Fear of being drawn into a war that is not one's own: ``(1 - p_i) * T``."""
     return (1.0 - proximity) * threat
 
 
 def utility_terms(
     weights: UtilityWeights,
-    perceived: np.ndarray,
-    gain: np.ndarray,
-    burden_share: np.ndarray,
-    affinity_score: np.ndarray,
-    alignment: np.ndarray,
-    entrapment_score: np.ndarray,
-) -> np.ndarray:
-    """Weighted terms of ``U_i``, one column per entry of :data:`TERMS` (signed)."""
-    terms = np.empty((len(perceived), len(TERMS)))
-    terms[:, 0] = weights.threat * perceived * gain
-    terms[:, 1] = -weights.cost * burden_share
-    terms[:, 2] = weights.affinity * affinity_score
-    terms[:, 3] = weights.alignment * alignment
-    terms[:, 4] = -weights.entrapment * entrapment_score
-    return terms
+    perceived,
+    gain,
+    burden_share,
+    affinity_score,
+    alignment,
+    entrapment_score,
+) -> Terms:
+    """Weighted terms of ``U_i``, one array per entry of :data:`TERMS` (signed)."""
+    return Terms(
+        threat=weights.threat * perceived * gain,
+        cost=-weights.cost * burden_share,
+        affinity=weights.affinity * affinity_score,
+        alignment=weights.alignment * alignment,
+        entrapment=-weights.entrapment * entrapment_score,
+    )

@@ -1,20 +1,26 @@
-"""Members' votes on an applicant, vetoes by unreliable members, and admission rules.
+"""Members' votes on applicants, vetoes by unreliable members, and admission rules.
 
+A batch of decisions is held as :class:`Ballots`: one row per decision (an applicant in
+one run), one column per state, with masks of who votes, who votes yes and who vetoes.
 Admission rules are small classes with a ``name`` and a ``description`` kept in the
-:data:`ADMISSION_RULES` registry, so the CLI and the dashboard can list them and the
-scenario schema can check a rule's name against them.
+:data:`ADMISSION_RULES` registry (the CLI, the dashboard and the scenario schema list
+them); each decides every row of a batch at once.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property
 from types import MappingProxyType
 from typing import ClassVar, override
 
 import numpy as np
 
+from coalition_sim.rules.sums import count, total
+
 YES, NO, VETO = "yes", "no", "veto"
+#: Tolerance of the qmv shares, so that 55 % of 20 members is met by 11 of them.
+SHARE_TOLERANCE = 1e-12
 
 
 @dataclass(frozen=True)
@@ -31,19 +37,20 @@ class VoteWeights:
 
 def vote_scores(
     weights: VoteWeights,
-    parity_gain: float,
-    applicant_alignment: float,
-    applicant_reliability: float,
-    voter_alignment: np.ndarray,
-    voter_proximity: np.ndarray,
-) -> np.ndarray:
-    """Score of each voting member for one applicant; a member votes yes above the threshold.
+    parity_gain,
+    applicant_alignment,
+    applicant_reliability,
+    voter_alignment,
+    voter_proximity,
+):
+    """Score of each voting member for an applicant; a member votes yes above the threshold.
 
     A member weighs the applicant's gain to parity (capped at one full gain), how
     similar their alignments are, the applicant's unreliability, and its own exposure
-    to Russia (an exposed member wants allies).
+    to Russia (an exposed member wants allies). Applicant values are numbers or
+    ``(decisions, 1)`` columns; voter values are arrays over states.
     """
-    gain = min(1.0, max(0.0, parity_gain / weights.gain_scale))
+    gain = np.minimum(1.0, np.maximum(0.0, parity_gain / weights.gain_scale))
     similarity = 1.0 - np.abs(voter_alignment - applicant_alignment) / 2.0
     return (
         weights.gain * gain
@@ -53,7 +60,7 @@ def vote_scores(
     )
 
 
-def veto_probability(propensity: float, voter_alignment: np.ndarray, applicant_alignment: float):
+def veto_probability(propensity, voter_alignment, applicant_alignment):
     """Chance that an unreliable member vetoes: grows with their distance in alignment.
 
     ``propensity * |a_j - a_i|``, capped at 1: Hungary (alignment 0) vetoes a fully
@@ -62,24 +69,48 @@ def veto_probability(propensity: float, voter_alignment: np.ndarray, applicant_a
     return np.minimum(propensity * np.abs(voter_alignment - applicant_alignment), 1.0)
 
 
-@dataclass(frozen=True)
-class Ballot:
-    """The votes of one decision: who voted, how, and what they hold."""
+@dataclass(frozen=True, eq=False)
+class Ballots:
+    """The votes of a batch of decisions, one row each, one column per state.
 
-    voters: tuple[str, ...]
-    votes: tuple[str, ...]
+    Attributes:
+        voters: who votes on the row's decision.
+        yes: who votes yes (a subset of ``voters``).
+        veto: who vetoes (a subset of ``voters``, never in ``yes``).
+        population: each state's population (for qmv), broadcastable to the rows.
+    """
+
+    voters: np.ndarray
+    yes: np.ndarray
+    veto: np.ndarray
     population: np.ndarray
-    founder: np.ndarray
 
-    @cached_property
-    def yes(self) -> np.ndarray:
-        """Boolean mask of yes votes."""
-        return np.array([v == YES for v in self.votes], dtype=bool)
+    @classmethod
+    def from_votes(cls, votes: Sequence[str], population=None) -> Ballots:
+        """One decision from a list of ``yes``/``no``/``veto`` votes (one per voter)."""
+        votes = np.asarray(votes, dtype=object).reshape(1, -1)
+        n = votes.shape[1]
+        population = np.ones(n) if population is None else np.asarray(population, dtype=float)
+        return cls(
+            voters=np.ones((1, n), dtype=bool),
+            yes=votes == YES,
+            veto=votes == VETO,
+            population=population.reshape(1, n),
+        )
 
-    @cached_property
-    def vetoes(self) -> tuple[str, ...]:
-        """Voters who vetoed."""
-        return tuple(c for c, v in zip(self.voters, self.votes, strict=True) if v == VETO)
+    @property
+    def n_voters(self) -> np.ndarray:
+        """Number of voters of each decision, ``(decisions, 1)``."""
+        return count(self.voters)
+
+    @property
+    def n_yes(self) -> np.ndarray:
+        """Number of yes votes of each decision, ``(decisions, 1)``."""
+        return count(self.yes)
+
+    def with_yes(self, yes: np.ndarray) -> Ballots:
+        """The same voters with other yes votes and no vetoes (for pivotal voters)."""
+        return Ballots(self.voters, yes & self.voters, np.zeros_like(yes), self.population)
 
 
 class AdmissionRule:
@@ -88,13 +119,13 @@ class AdmissionRule:
     name: ClassVar[str]
     description: ClassVar[str]
 
-    def voters(self, founder: np.ndarray) -> np.ndarray:
-        """Mask over the current members of those who vote (all by default)."""
-        return np.ones(len(founder), dtype=bool)
+    def voters(self, member: np.ndarray, founder: np.ndarray) -> np.ndarray:
+        """Mask of the states that vote: every member by default."""
+        return member
 
-    def admits(self, ballot: Ballot, **thresholds: float) -> bool:  # pragma: no cover
-        """Whether the applicant is admitted."""
-        raise NotImplementedError
+    def admits(self, ballots: Ballots, member_share, population_share) -> np.ndarray:
+        """Whether each decision admits its applicant, ``(decisions, 1)`` booleans."""
+        raise NotImplementedError  # pragma: no cover
 
 
 class Unanimity(AdmissionRule):
@@ -104,8 +135,9 @@ class Unanimity(AdmissionRule):
     description = "every member votes yes; one no or veto blocks"
 
     @override
-    def admits(self, ballot: Ballot, **thresholds: float) -> bool:
-        return bool(ballot.votes) and all(v == YES for v in ballot.votes)
+    def admits(self, ballots: Ballots, member_share, population_share) -> np.ndarray:
+        voters = ballots.n_voters
+        return (voters > 0) & (ballots.n_yes == voters)
 
 
 class QualifiedMajority(AdmissionRule):
@@ -115,15 +147,16 @@ class QualifiedMajority(AdmissionRule):
     description = "double majority: 55 % of members holding 65 % of the members' population"
 
     @override
-    def admits(self, ballot: Ballot, **thresholds: float) -> bool:
-        yes = ballot.yes
-        if not yes.size:
-            return False
-        member_share = yes.mean()
-        population_share = ballot.population[yes].sum() / ballot.population.sum()
-        return bool(
-            member_share >= thresholds["qmv_member_share"] - 1e-12
-            and population_share >= thresholds["qmv_population_share"] - 1e-12
+    def admits(self, ballots: Ballots, member_share, population_share) -> np.ndarray:
+        voters, yes = ballots.n_voters, ballots.n_yes
+        held = total(ballots.population, where=ballots.yes)
+        everyone = total(ballots.population, where=ballots.voters)
+        share = yes / np.where(voters > 0, voters, 1)
+        population = held / np.where(everyone > 0, everyone, 1.0)
+        return (
+            (yes > 0)
+            & (share >= member_share - SHARE_TOLERANCE)
+            & (population >= population_share - SHARE_TOLERANCE)
         )
 
 
@@ -134,27 +167,33 @@ class SimpleMajority(AdmissionRule):
     description = "more than half of the members vote yes"
 
     @override
-    def admits(self, ballot: Ballot, **thresholds: float) -> bool:
-        yes = ballot.yes
-        return bool(yes.size) and bool(yes.sum() * 2 > yes.size)
+    def admits(self, ballots: Ballots, member_share, population_share) -> np.ndarray:
+        voters = ballots.n_voters
+        return (voters > 0) & (2 * ballots.n_yes > voters)
 
 
-class CoreDecides(AdmissionRule):
+class CoreDecides(SimpleMajority):
     """The founders alone vote, by simple majority; later members have no say."""
 
     name = "core"
     description = "the founders still in the coalition decide by simple majority"
 
     @override
-    def voters(self, founder: np.ndarray) -> np.ndarray:
-        return np.asarray(founder, dtype=bool)
-
-    @override
-    def admits(self, ballot: Ballot, **thresholds: float) -> bool:
-        yes = ballot.yes
-        return bool(yes.size) and bool(yes.sum() * 2 > yes.size)
+    def voters(self, member: np.ndarray, founder: np.ndarray) -> np.ndarray:
+        return member & founder
 
 
 ADMISSION_RULES = MappingProxyType(
     {rule.name: rule() for rule in (Unanimity, QualifiedMajority, SimpleMajority, CoreDecides)}
 )
+#: The rules in registry order; a run's rule is stored as its index in this tuple.
+RULE_ORDER: tuple[AdmissionRule, ...] = tuple(ADMISSION_RULES.values())
+
+
+def decide(ballots: Ballots, rule_code: np.ndarray, member_share, population_share) -> np.ndarray:
+    """Apply each decision's own admission rule (``rule_code`` indexes :data:`RULE_ORDER`)."""
+    admitted = np.zeros((*ballots.yes.shape[:-1], 1), dtype=bool)
+    for code in np.unique(rule_code):
+        rows = rule_code == code
+        admitted |= rows & RULE_ORDER[int(code)].admits(ballots, member_share, population_share)
+    return admitted

@@ -1,0 +1,463 @@
+"""One step of the model over a batch of runs that share a protocol and a horizon.
+
+Each method of :class:`Batch` is one rule of ``DESIGN.md``, in the order of the step:
+threat, outlook (perceived threat and utility), applications, negotiation, spending and
+commitments, exits, Ukraine's industry, strength. The arithmetic is in
+:mod:`coalition_sim.rules`; here the rules are applied to arrays over runs, random
+numbers are drawn by counter (:mod:`coalition_sim.engine.streams`), protocols are asked
+for decisions, and the decisions are applied.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from coalition_sim.engine import state as st
+from coalition_sim.engine import streams
+from coalition_sim.engine.inputs import RunInputs
+from coalition_sim.engine.records import Recorder
+from coalition_sim.engine.situation import Situation, per_run
+from coalition_sim.engine.streams import Purpose
+from coalition_sim.events import constant, formatted
+from coalition_sim.protocols import Protocol
+from coalition_sim.rules import industry, spending, strength, threat, utility
+from coalition_sim.rules.sums import count, total
+
+
+class Batch:
+    """Runs advanced together: one protocol, one horizon, any parameters.
+
+    Args:
+        inputs: the runs' parameters, traits and keys.
+        protocol: the protocol every run of the batch uses.
+        recorder: what to keep beyond the outcomes (per-step metrics, states, events).
+    """
+
+    def __init__(self, inputs: RunInputs, protocol: Protocol, recorder: Recorder) -> None:
+        self.inputs = inputs
+        self.protocol = protocol
+        self.recorder = recorder
+        self.context = protocol.prepare(inputs)
+        v, tr = inputs.values, inputs.traits
+        runs, states = len(inputs), len(inputs.data)
+        self.horizon = int(inputs.steps.max(initial=0))
+        self.state = st.initial(
+            runs,
+            states,
+            threat=v["threat_initial"],
+            us_commitment=v["us_commitment"],
+            founder=tr.founder,
+            pct=tr.defence_pct_gdp,
+            utilisation=v["ukraine_utilisation_initial"],
+            drones=v["ukraine_drones_initial_m"],
+        )
+        s = self.state
+        s.phase_in_quarters[:] = 4.0 * v["phase_in_years"]
+        s.member_neighbours = inputs.borders.member_neighbours(s.member)
+        self.weights = utility.UtilityWeights(
+            threat=v["w_threat"],
+            cost=v["w_cost"],
+            affinity=v["w_affinity"],
+            alignment=v["w_align"],
+            entrapment=v["w_entrap"],
+        )
+        self.ukraine = inputs.data.index.get("UKR")
+        self.adversary_spending = float(np.sum(inputs.data.adversary_spending))
+        self._outlook()
+        self._measure()
+        s.initial_parity = s.parity.copy()
+        s.first_parity_step = np.where(s.parity >= 1.0, 0, -1).astype(np.int64)
+        recorder.start(self)
+
+    # ------------------------------------------------------------------ views
+    @property
+    def step_number(self) -> int:
+        """Steps done so far."""
+        return self.state.step
+
+    @property
+    def spending(self) -> np.ndarray:
+        """Defence spending of every state, USD bn per year."""
+        return self.state.pct / 100.0 * self.inputs.data.gdp
+
+    def situation(self, **extra: Any) -> Situation:
+        """A frozen view of the batch now, for the protocol."""
+        s, inputs = self.state, self.inputs
+        return Situation(
+            step=s.step,
+            data=inputs.data,
+            values=inputs.values,
+            traits=inputs.traits,
+            keys=inputs.keys,
+            rule=inputs.rule,
+            member=s.member,
+            eligible=s.eligible_from <= s.step,
+            utility=s.utility,
+            terms=s.terms,
+            capability=s.capability,
+            pct=s.pct,
+            adversary_strength=s.adversary_strength,
+            negotiated=s.negotiated,
+            context=self.context,
+            **extra,
+        )
+
+    # ------------------------------------------------------------------ the step
+    def step(self) -> None:
+        """One quarter, in the order of the design."""
+        s = self.state
+        s.step += 1
+        t = s.step
+        s.reset_counters()
+        # "applicant" marks the step a state applied; a veto stays until it applies again.
+        s.label[s.label == st.APPLICANT] = st.OUTSIDER
+        self._threat(t)
+        self._outlook()
+        applications = self.protocol.applications(self.situation())
+        self._apply_applications(t, applications)
+        if applications.any.any():
+            self._negotiate(t, applications)
+        committed = self._spend(t)
+        self._commitments(t, committed)
+        self._exits(t)
+        self._industry()
+        self._measure()
+        totals, counters = s.totals, s.counters
+        for name in ("admissions", "rejections", "exits", "aggression_events", "vetoes"):
+            totals[name] += counters[name]
+        reached = (s.first_parity_step < 0) & (s.parity >= 1.0)
+        s.first_parity_step[reached] = t
+        self.recorder.step(self)
+
+    def _threat(self, t: int) -> None:
+        """The US commitment, aggression events and the threat's next value."""
+        s, v, keys = self.state, self.inputs.values, self.inputs.keys
+        s.us_commitment = threat.us_commitment(
+            t,
+            v["us_commitment"],
+            v["us_withdrawal_step"],
+            v["us_commitment_after"],
+            v["us_withdrawal_quarters"],
+        ) + np.zeros_like(s.threat)
+        chance = threat.aggression_probability(v["base_aggression"], s.threat, s.credibility)
+        strikes = streams.uniform(keys, t, Purpose.AGGRESSION, 0) < chance
+        shock = np.zeros_like(s.threat)
+        if strikes.any():
+            self._aggression(t, np.flatnonzero(strikes[:, 0]), shock)
+        noise = streams.normal(keys, t, Purpose.THREAT_NOISE)
+        s.threat = threat.next_threat(
+            s.threat,
+            v["threat_mean"],
+            v["threat_reversion"],
+            v["threat_volatility"],
+            v["deterrence_effect"],
+            s.credibility,
+            shock,
+            noise,
+        )
+
+    def _aggression(self, t: int, runs: np.ndarray, shock: np.ndarray) -> None:
+        """Strike one exposed state in each of ``runs``; members hit test the coalition."""
+        s, v, tr, keys = self.state, self.inputs.values, self.inputs.traits, self.inputs.keys
+        member = s.member[runs]
+        protection = np.where(
+            member,
+            s.credibility[runs],
+            s.us_commitment[runs] * per_run(v["us_guarantee_weight"], runs) * self.inputs.data.nato,
+        )
+        weights = threat.target_weights(per_run(tr.proximity, runs), protection)
+        target = threat.draw_target(weights, streams.uniform(keys[runs], t, Purpose.TARGET, 0))
+        hit = target >= 0
+        runs, target, member = runs[hit], target[hit], member[hit]
+        if not runs.size:
+            return
+        shock[runs] += per_run(v["aggression_threat_jump"], runs)
+        s.counters["aggression_events"][runs] = 1
+        self.recorder.events.add(
+            "aggression", t, "threat", runs, actor=-2, target=target,
+            value=np.minimum(1.0, s.threat[runs] + shock[runs]),
+        )  # fmt: skip
+        on_member = member[np.arange(len(runs)), target]
+        runs, target, member = runs[on_member], target[on_member], member[on_member]
+        others = member.copy()
+        others[np.arange(len(runs)), target] = False
+        has_others = others.any(axis=1)
+        runs, target, others = runs[has_others], target[has_others], others[has_others]
+        if not runs.size:
+            return
+        states = np.arange(others.shape[1])
+        responded = others & (
+            streams.uniform(keys[runs], t, Purpose.RESPONSE, states) < per_run(tr.reliability, runs)
+        )
+        share = count(responded) / count(others)
+        s.response_share[runs] = share
+        self.recorder.events.add(
+            "response", t, "threat", runs, target=target, value=share,
+            render=_responders, responded=responded,
+        )  # fmt: skip
+        failed = share[:, 0] < 0.5
+        shock[runs[failed]] += per_run(v["failed_response_jump"], runs[failed])
+
+    def _outlook(self) -> None:
+        """Perceived threat and utility terms of every state, given membership now.
+
+        Computed once a step, after the threat moves: applications and exits both read
+        it, so a member weighs staying on the same outlook as an outsider weighs joining.
+        """
+        s, v, tr = self.state, self.inputs.values, self.inputs.traits
+        s.perceived = threat.perceived_threat(
+            s.threat, tr.proximity, self.inputs.data.nato, s.us_commitment, v["us_guarantee_weight"]
+        )
+        s.capability = s.pct * tr.capability_per_pct
+        contribution = s.pct * tr.contribution_per_pct
+        coalition = total(contribution, where=s.member)
+        others = np.where(s.member, coalition - contribution, coalition)
+        s.terms = utility.utility_terms(
+            self.weights,
+            s.perceived,
+            utility.protection_gain(s.capability, others),
+            utility.burden(s.pct, v["spending_floor_pct"]),
+            utility.affinity(
+                s.member_neighbours, self.inputs.borders.degree, s.member, tr.alignment
+            ),
+            tr.alignment,
+            utility.entrapment(tr.proximity, s.threat),
+        )
+        s.utility = s.terms.total
+
+    def _apply_applications(self, t: int, applications) -> None:
+        """Label, count and log this step's applicants."""
+        s = self.state
+        applying = applications.any
+        s.label[applying] = st.APPLICANT
+        s.counters["applicants"][:] = count(applying)
+        events = self.recorder.events
+        if not events.enabled:
+            return
+        runs, states = np.nonzero(applications.standard)
+        note = applications.note
+        render = None
+        extra: dict[str, Any] = {}
+        if applications.note_values is not None:
+            render = formatted(note)
+            extra["number"] = applications.note_values[runs, states]
+        elif note:
+            render = constant(note)
+        events.add(
+            "application", t, "applications", runs, actor=states,
+            value=s.utility[runs, states], render=render, **extra,
+        )  # fmt: skip
+        if applications.conditional is not None:
+            runs, states = np.nonzero(applications.conditional)
+            events.add(
+                "application", t, "applications", runs, actor=states,
+                value=s.utility[runs, states], render=constant(applications.conditional_note),
+            )  # fmt: skip
+
+    def _negotiate(self, t: int, applications) -> None:
+        """Ask the protocol who is admitted; admit them after all votes, as a council does."""
+        s, v, tr = self.state, self.inputs.values, self.inputs.traits
+        voters = s.member & np.where(_is_core(self.inputs.rule), tr.founder, True)
+        decision = self.protocol.negotiate(self.situation(voters=voters), applications)
+        runs, applicants = decision.runs, decision.applicants
+        self.recorder.negotiation(self, decision)
+        votes = decision.votes
+        if votes is not None and len(votes.runs):
+            np.add.at(s.counters["vetoes"][:, 0], votes.runs, count(votes.ballots.veto)[:, 0])
+        if decision.bargains is not None:
+            np.add.at(s.totals["bargains"][:, 0], runs[decision.bargains.pairs], 1)
+        admitted = decision.admitted
+        self.admit(
+            t,
+            runs[admitted],
+            applicants[admitted],
+            decision.phase_in_quarters[admitted],
+            decision.negotiated[admitted],
+        )
+        waiting = ~admitted  # rejected, or no deal: it may apply again after the delay
+        wr, wi = runs[waiting], applicants[waiting]
+        s.eligible_from[wr, wi] = t + 1 + per_run(v["reapply_delay"], wr)[:, 0]
+        rejected = waiting & decision.voted
+        np.add.at(s.counters["rejections"][:, 0], runs[rejected], 1)
+        vetoed = np.zeros(len(runs), dtype=bool)
+        if votes is not None and len(votes.runs):
+            vetoed[np.flatnonzero(decision.voted)] = votes.ballots.veto.any(axis=1)
+        s.label[runs[rejected], applicants[rejected]] = np.where(
+            vetoed[rejected], st.VETOED, st.APPLICANT
+        )
+
+    def admit(self, t, runs, states, phase_in_quarters, negotiated) -> None:
+        """Make ``states`` members of ``runs`` from step ``t`` on the given terms.
+
+        The one place membership begins: it fixes the commitment path (from the burden
+        at joining to the floor over ``phase_in_quarters``), clears discontent and breach
+        records, counts the admission and keeps the neighbour counts and join order.
+        """
+        s = self.state
+        s.member[runs, states] = True
+        s.joined_step[runs, states] = t
+        s.pct_at_joining[runs, states] = s.pct[runs, states]
+        s.phase_in_quarters[runs, states] = phase_in_quarters
+        s.negotiated[runs, states] = negotiated
+        s.in_breach[runs, states] = False
+        s.discontent[runs, states] = 0
+        np.add.at(s.counters["admissions"][:, 0], runs, 1)
+        self.inputs.borders.update(s.member_neighbours, runs, states, 1.0)
+        self.recorder.joined(t, runs, states)
+
+    def leave(self, t, runs, states) -> None:
+        """Members ``states`` of ``runs`` leave at step ``t``; they may reapply after the delay."""
+        s, v = self.state, self.inputs.values
+        s.member[runs, states] = False
+        self.inputs.borders.update(s.member_neighbours, runs, states, -1.0)
+        s.discontent[runs, states] = 0
+        s.label[runs, states] = st.OUTSIDER
+        s.eligible_from[runs, states] = t + 1 + per_run(v["reapply_delay"], runs)[:, 0]
+        s.negotiated[runs, states] = False
+        s.in_breach[runs, states] = False
+        np.add.at(s.counters["exits"][:, 0], runs, 1)
+
+    def _spend(self, t: int) -> np.ndarray:
+        """Every state moves toward its desired burden; members honour their commitments."""
+        s, v, tr = self.state, self.inputs.values, self.inputs.traits
+        desired = spending.desired_pct(
+            tr.defence_pct_gdp, s.perceived, v["threat_response"], v["max_defence_pct"]
+        )
+        committed = spending.committed_pct(
+            t, s.joined_step, s.pct_at_joining, v["spending_floor_pct"], s.phase_in_quarters
+        )
+        target = np.where(s.member, np.maximum(desired, committed), desired)
+        states = np.arange(s.member.shape[1])
+        honours = streams.uniform(self.inputs.keys, t, Purpose.HONOUR, states) < tr.reliability
+        s.pct = spending.ramp(s.pct, target, v["ramp_rate"], ~s.member | honours)
+        return committed
+
+    def _commitments(self, t: int, committed: np.ndarray) -> None:
+        """Breaches of negotiated commitments: recorded once an episode, felt in cohesion."""
+        s, v = self.state, self.inputs.values
+        s.cohesion_penalty = s.cohesion_penalty * v["breach_penalty_decay"]
+        breaching = self.protocol.commitments(self.situation(committed=committed))
+        if breaching is None:
+            return
+        new = breaching & ~s.in_breach
+        if new.any():
+            s.cohesion_penalty = s.cohesion_penalty + count(new) * v["breach_cohesion_penalty"]
+            s.totals["breaches"] += count(new)
+            runs, states = np.nonzero(new)
+            self.recorder.events.add(
+                "breach", t, "commitments", runs, actor=states,
+                value=(committed - s.pct)[runs, states], render=_breach,
+                years=s.phase_in_quarters[runs, states] / 4.0,
+            )  # fmt: skip
+        s.in_breach = breaching
+
+    def _exits(self, t: int) -> None:
+        """Members unhappy for ``exit_patience`` quarters in a row leave (founders never)."""
+        s, v = self.state, self.inputs.values
+        exits = self.protocol.exits(self.situation())
+        unhappy = exits.unhappy
+        if not unhappy.any():
+            s.discontent[:] = 0
+            return
+        s.discontent = np.where(unhappy, s.discontent + 1, 0).astype(np.int16)
+        leaving = unhappy & (s.discontent >= v["exit_patience"])
+        if not leaving.any():
+            return
+        runs, states = np.nonzero(leaving)
+        self.leave(t, runs, states)
+        render, extra = None, {}
+        if exits.note_values is not None:
+            render, extra = formatted(exits.note), {"number": exits.note_values[runs, states]}
+        elif exits.note:
+            render = constant(exits.note)
+        self.recorder.events.add(
+            "exit", t, "exits", runs, actor=states, value=s.utility[runs, states],
+            render=render, **extra,
+        )  # fmt: skip
+
+    def _industry(self) -> None:
+        """Members' investment in Ukraine's industry, its utilisation and output."""
+        s, v = self.state, self.inputs.values
+        if self.ukraine is None:
+            investors = np.zeros_like(s.member)
+        else:
+            ukraine = self.ukraine
+            investors = s.member & s.member[:, ukraine : ukraine + 1]
+            investors[:, ukraine] = False  # investment goes to Ukraine only inside the coalition
+        offered = v["ukraine_investment_share"] * total(self.spending, where=investors)
+        capacity, start = v["ukraine_capacity_usd_bn"], v["ukraine_utilisation_initial"]
+        absorbed = industry.absorbed_investment(offered, capacity, start)
+        s.ukraine_investment_usd_bn = absorbed + np.zeros_like(s.threat)
+        s.absorbed_share = np.where(
+            offered > 0, absorbed / np.where(offered > 0, offered, 1.0), 0.0
+        )
+        s.investors = investors
+        target = industry.target_utilisation(absorbed, capacity, start)
+        s.ukraine_utilisation = industry.next_utilisation(
+            s.ukraine_utilisation, target, v["ukraine_absorption_quarters"]
+        )
+        s.ukraine_industry_output_usd_bn = industry.investment_output(
+            s.ukraine_utilisation, capacity, start, v["cost_advantage"]
+        )
+        s.ukraine_drone_output_m = industry.drone_output(
+            s.ukraine_utilisation, start, v["ukraine_drones_initial_m"]
+        )
+
+    def _measure(self) -> None:
+        """Strength, parity, cohesion and credibility from membership and spending now."""
+        s, v, tr, data = self.state, self.inputs.values, self.inputs.traits, self.inputs.data
+        s.capability = s.pct * tr.capability_per_pct
+        invested = v["ukraine_investment_share"] * s.absorbed_share  # not spent at home
+        at_home = s.capability * (1.0 - invested * s.investors)
+        s.adversary_strength = strength.adversary_strength(
+            self.adversary_spending, v["adversary_ppp_factor"], v["adversary_growth_pct"], s.step
+        ) + np.zeros_like(s.threat)
+        s.coalition_strength = strength.coalition_strength(
+            at_home,
+            tr.reliability,
+            s.member,
+            v["readiness"],
+            tr.experience,
+            s.ukraine_industry_output_usd_bn,
+        )
+        s.parity = s.coalition_strength / s.adversary_strength
+        us = s.us_commitment * v["us_europe_share"] * data.us_spending * v["readiness"]
+        s.parity_with_us = (s.coalition_strength + us) / s.adversary_strength
+        s.cohesion = np.maximum(
+            0.0, strength.cohesion(s.capability, tr.reliability, s.member) - s.cohesion_penalty
+        )
+        has_nuclear = (s.member & data.nuclear).any(axis=1, keepdims=True)
+        s.credibility = strength.credibility(
+            s.parity, s.cohesion, has_nuclear, v["nuclear_discount"]
+        )
+        s.coalition_spending_usd_bn = total(self.spending, where=s.member)
+        gdp = total(data.gdp, where=s.member)
+        s.coalition_spending_pct_gdp = np.where(
+            gdp > 0, 100.0 * s.coalition_spending_usd_bn / np.where(gdp > 0, gdp, 1.0), 0.0
+        )
+
+
+def _is_core(rule: np.ndarray) -> np.ndarray:
+    from coalition_sim.rules.voting import ADMISSION_RULES
+
+    return rule == list(ADMISSION_RULES).index("core")
+
+
+def _responders(block, codes) -> list[str]:
+    out = []
+    for row in block.extra["responded"]:
+        names = " ".join(codes[j] for j in np.flatnonzero(row))
+        out.append(f"responded: {names or 'none'}")
+    return out
+
+
+def _breach(block, codes) -> list[str]:
+    return [
+        f"{shortfall:.2f} % of GDP below its path to the floor "
+        f"(negotiated phase-in {years:.2f} years)"
+        for shortfall, years in zip(
+            block.value.tolist(), block.extra["years"].tolist(), strict=True
+        )
+    ]

@@ -1,0 +1,189 @@
+"""What a batch of runs is made of: parameters and traits as arrays over runs, and keys.
+
+A batch may mix parameter values: runs are grouped in *samples* (one scenario each, a
+sweep's design points), and every value the rules read becomes an array over runs,
+``(runs, 1)`` for a number and ``(runs, states)`` for a per-state one. An array that is
+the same for every run of the batch is kept as a single row (``(1, 1)`` or
+``(1, states)``) and broadcast: a sweep that varies two parameters pays for two arrays.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+
+from coalition_sim.datasets import Dataset, StateData
+from coalition_sim.engine import streams
+from coalition_sim.errors import InputError
+from coalition_sim.parameters import SCHEMA, STATE_TRAITS, Scenario
+from coalition_sim.rules import threat, traits, voting
+from coalition_sim.rules.utility import Borders
+
+#: Protocol names in the schema's order; a run's protocol is its index here.
+PROTOCOL_CHOICES: tuple[str, ...] = SCHEMA["protocol"].choices
+#: Schema parameters held outside :attr:`RunInputs.values` (lists, choices, the seed).
+_SPECIAL = ("seed", "founders", "unreliable", "admission_rule", "protocol")
+
+
+@dataclass(frozen=True, eq=False)
+class RunInputs:
+    """The inputs of a batch of runs.
+
+    Attributes:
+        data: the states' data.
+        borders: the borders as an edge list (for counting member neighbours).
+        sources: where the data came from (states and borders files), for metadata.
+        seeds: the seed of each run, ``(runs,)``.
+        keys: the random-number key of each run, ``(runs, 1)`` uint64.
+        values: every numeric parameter by schema name, ``(runs, 1)`` or ``(1, 1)``;
+            ``us_withdrawal_step`` holds :data:`coalition_sim.rules.threat.NEVER` for
+            "never".
+        rule: each run's admission rule (index into ``voting.RULE_ORDER``).
+        protocol: each run's protocol (index into :data:`PROTOCOL_CHOICES`), ``(runs,)``.
+        steps: each run's horizon in quarters, ``(runs,)``.
+        traits: the derived traits of every state.
+        founder_codes: the founders of each sample, in the order the scenario lists them.
+        sample: the sample of each run, ``(runs,)``.
+    """
+
+    data: StateData
+    borders: Borders
+    sources: Mapping[str, str]
+    seeds: np.ndarray
+    keys: np.ndarray
+    values: Mapping[str, np.ndarray]
+    rule: np.ndarray
+    protocol: np.ndarray
+    steps: np.ndarray
+    traits: traits.Traits
+    founder_codes: tuple[tuple[str, ...], ...]
+    sample: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.seeds)
+
+    def take(self, runs: np.ndarray) -> RunInputs:
+        """The inputs of a subset of the runs, in the order of ``runs``."""
+        runs = np.asarray(runs, dtype=np.int64)
+        return replace(
+            self,
+            seeds=self.seeds[runs],
+            keys=self.keys[runs],
+            values={k: _rows(v, runs) for k, v in self.values.items()},
+            rule=_rows(self.rule, runs),
+            protocol=self.protocol[runs],
+            steps=self.steps[runs],
+            traits=traits.Traits(
+                **{k: _rows(getattr(self.traits, k), runs) for k in _TRAIT_FIELDS}
+            ),
+            sample=self.sample[runs],
+        )
+
+
+_TRAIT_FIELDS = tuple(traits.Traits.__dataclass_fields__)
+
+
+def _rows(array: np.ndarray, runs: np.ndarray) -> np.ndarray:
+    """Rows ``runs`` of a per-run array; a shared single row stays shared."""
+    return array if array.shape[0] == 1 else array[runs]
+
+
+def _column(values: Sequence[Any], sample: np.ndarray, dtype: Any) -> np.ndarray:
+    """One value per sample, as a ``(runs, 1)`` array (``(1, 1)`` when all are equal)."""
+    per_sample = np.asarray(values, dtype=dtype)
+    if (per_sample == per_sample[0]).all():
+        return per_sample[:1].reshape(1, 1)
+    return per_sample[sample].reshape(-1, 1)
+
+
+def _masks(lists: Sequence[Sequence[str]], sample: np.ndarray, data: StateData) -> np.ndarray:
+    """ISO3 lists per sample as ``(runs, states)`` membership masks (one row if shared)."""
+    index = data.index
+    masks = np.zeros((len(lists), len(data)), dtype=bool)
+    for k, codes in enumerate(lists):
+        masks[k, [index[c] for c in codes]] = True
+    if (masks == masks[0]).all():
+        return masks[:1]
+    return masks[sample]
+
+
+def check_codes(dataset: Dataset, field: str, codes: Sequence[str]) -> None:
+    """Refuse ISO3 codes that are not European states of the data, naming the field."""
+    known = set(dataset.codes)
+    actors = dataset.arrays.index
+    for code in codes:
+        if code not in known:
+            raise InputError(f"{field}: unknown ISO3 code {code} (not in {dataset.states_source})")
+        if code not in actors:
+            raise InputError(f"{field}: {code} is the adversary or external, not a European state")
+
+
+def build(
+    dataset: Dataset,
+    scenarios: Sequence[Scenario],
+    seeds: Sequence[int] | np.ndarray,
+    sample: Sequence[int] | np.ndarray | None = None,
+) -> RunInputs:
+    """The inputs of runs of the given scenarios (one per sample) and seeds (one per run).
+
+    Args:
+        dataset: the states and borders.
+        scenarios: the scenario of each sample (validated).
+        seeds: the seed of each run.
+        sample: the sample of each run (default: run ``k`` is sample ``k``).
+    """
+    seeds = np.asarray(seeds, dtype=np.int64).reshape(-1)
+    sample = np.arange(len(seeds)) if sample is None else np.asarray(sample, dtype=np.int64)
+    if len(sample) != len(seeds):
+        raise ValueError("one sample index per seed")
+    data = dataset.arrays
+    for scenario in scenarios:
+        for field in ("founders", "unreliable"):
+            check_codes(dataset, field, scenario[field])
+        for code in scenario.state_overrides:
+            if code not in data.index:
+                raise InputError(
+                    f"state.{code}: unknown ISO3 code "
+                    f"(not a European state in {dataset.states_source})"
+                )
+    values: dict[str, np.ndarray] = {}
+    for name, parameter in SCHEMA.items():
+        if name in _SPECIAL or parameter.kind not in ("int", "float", "bool"):
+            continue
+        column = [s[name] for s in scenarios]
+        if name == "us_withdrawal_step":
+            column = [threat.NEVER if v is None else v for v in column]
+        dtype = np.int64 if parameter.kind == "int" else float
+        values[name] = _column(column, sample, dtype)
+    rules = list(voting.ADMISSION_RULES)
+    rule = _column([rules.index(s["admission_rule"]) for s in scenarios], sample, np.int64)
+    protocol = np.asarray([PROTOCOL_CHOICES.index(s["protocol"]) for s in scenarios])[sample]
+    founder = _masks([s["founders"] for s in scenarios], sample, data)
+    unreliable = _masks([s["unreliable"] for s in scenarios], sample, data)
+    overrides: dict[str, np.ndarray] = {}
+    for trait in STATE_TRAITS:
+        table = np.full((len(scenarios), len(data)), np.nan)
+        for k, scenario in enumerate(scenarios):
+            for code, changes in scenario.state_overrides.items():
+                if trait in changes:
+                    table[k, data.index[code]] = changes[trait]
+        if not np.isnan(table).all():
+            same = np.array_equal(table, table[:1].repeat(len(table), 0), equal_nan=True)
+            overrides[trait] = table[:1] if same else table[sample]
+    return RunInputs(
+        data=data,
+        borders=Borders.from_adjacency(data.adjacency),
+        sources={"states": dataset.states_source, "borders": dataset.borders_source},
+        seeds=seeds,
+        keys=streams.run_key(seeds).reshape(-1, 1),
+        values=values,
+        rule=rule,
+        protocol=protocol,
+        steps=np.asarray([s["steps"] for s in scenarios], dtype=np.int64)[sample],
+        traits=traits.derive(data, values, overrides, founder, unreliable),
+        founder_codes=tuple(tuple(s["founders"]) for s in scenarios),
+        sample=sample,
+    )

@@ -1,0 +1,258 @@
+"""What a protocol reads, and the decisions it returns.
+
+A protocol never changes the model. At each of its points in the step it gets a
+:class:`Situation` (a frozen view of the batch: members, founders, who may apply, the
+utility and its terms by name, capabilities, parameters, traits) and returns a decision
+as arrays over runs: who applies (:class:`Applications`), who is admitted and on what
+terms (:class:`Negotiation`), which commitments are breached (a mask), who is unhappy
+enough to count toward leaving (:class:`Exits`). The engine applies decisions and keeps
+eligibility, patience, labels and counters.
+
+Votes are the one service a situation offers: :meth:`Situation.vote` holds the ballots
+of a set of applicants under each run's admission rule and returns them, changing
+nothing; the random vetoes it draws are a pure function of the run, step, applicant and
+voter, so a protocol may hold a vote or not without shifting any other draw.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from coalition_sim.datasets import StateData
+from coalition_sim.engine import streams
+from coalition_sim.rules import voting
+from coalition_sim.rules.traits import Traits
+from coalition_sim.rules.utility import Terms
+
+
+def per_run(array: np.ndarray, runs: np.ndarray) -> np.ndarray:
+    """The rows ``runs`` of a per-run array (a shared single row is repeated)."""
+    return array[runs] if array.shape[0] > 1 else np.repeat(array, len(runs), axis=0)
+
+
+def at(array: np.ndarray, runs: np.ndarray, states: np.ndarray) -> np.ndarray:
+    """Elements ``(runs[k], states[k])`` of a per-run, per-state array, as a column."""
+    rows = runs if array.shape[0] > 1 else np.zeros_like(runs)
+    return array[rows, states].reshape(-1, 1)
+
+
+@dataclass(frozen=True, eq=False)
+class Votes:
+    """The ballots on a set of applicants, one row per applicant and run.
+
+    Attributes:
+        runs: the run of each ballot.
+        applicants: the applicant of each ballot (state index).
+        ballots: who voted, who voted yes, who vetoed.
+        admitted: whether the admission rule admits, ``(ballots, 1)``.
+        rule: the run's admission rule (index into ``voting.RULE_ORDER``), ``(ballots, 1)``.
+    """
+
+    runs: np.ndarray
+    applicants: np.ndarray
+    ballots: voting.Ballots
+    admitted: np.ndarray
+    rule: np.ndarray
+
+    @property
+    def blocking(self) -> np.ndarray:
+        """Whether a veto blocked the decision: rejected under unanimity, ``(ballots, 1)``."""
+        unanimity = list(voting.ADMISSION_RULES).index("unanimity")
+        return ~self.admitted & (self.rule == unanimity)
+
+
+@dataclass(frozen=True, eq=False)
+class Situation:
+    """A frozen view of a batch at one point of a step (see the module docstring).
+
+    Arrays are ``(runs, states)`` or ``(runs, 1)``; those shared by every run of the
+    batch are single rows. ``voters`` is the mask of members who vote on this step's
+    applicants (the members at the start of the negotiation, filtered by each run's
+    admission rule); ``committed`` the committed spending path this quarter (set at the
+    commitments check). ``context`` is what the protocol prepared for these runs.
+    """
+
+    step: int
+    data: StateData
+    values: Mapping[str, np.ndarray]
+    traits: Traits
+    keys: np.ndarray
+    rule: np.ndarray
+    member: np.ndarray
+    eligible: np.ndarray
+    utility: np.ndarray
+    terms: Terms
+    capability: np.ndarray
+    pct: np.ndarray
+    adversary_strength: np.ndarray
+    negotiated: np.ndarray
+    voters: np.ndarray | None = None
+    committed: np.ndarray | None = None
+    context: Any = None
+
+    @property
+    def founder(self) -> np.ndarray:
+        """Founding members (they never leave)."""
+        return self.traits.founder
+
+    @property
+    def outsider(self) -> np.ndarray:
+        """States outside the coalition."""
+        return ~self.member
+
+    def weights(self) -> voting.VoteWeights:
+        """The members' vote weights (``vote_*`` parameters) of every run."""
+        v = self.values
+        return voting.VoteWeights(
+            gain=v["vote_gain_weight"],
+            gain_scale=v["vote_gain_scale"],
+            similarity=v["vote_similarity_weight"],
+            unreliability=v["vote_unreliability_weight"],
+            exposure=v["vote_exposure_weight"],
+            threshold=v["vote_threshold"],
+        )
+
+    def scores(self, runs: np.ndarray, applicants: np.ndarray) -> np.ndarray:
+        """Every state's vote score for each (run, applicant) pair, before any veto.
+
+        ``(pairs, states)``; only the voters' scores count.
+        """
+        v, tr = self.values, self.traits
+        parity_gain = (
+            at(tr.reliability, runs, applicants)
+            * at(self.capability, runs, applicants)
+            * at(tr.experience, runs, applicants)
+            * per_run(v["readiness"], runs)
+        ) / per_run(self.adversary_strength, runs)
+        weights = voting.VoteWeights(
+            *(
+                per_run(getattr(self.weights(), f), runs)
+                for f in voting.VoteWeights.__dataclass_fields__
+            )
+        )
+        return voting.vote_scores(
+            weights,
+            parity_gain,
+            at(tr.alignment, runs, applicants),
+            at(tr.reliability, runs, applicants),
+            per_run(tr.alignment, runs),
+            per_run(tr.proximity, runs),
+        )
+
+    def vote(
+        self, runs: np.ndarray, applicants: np.ndarray, penalty: np.ndarray | None = None
+    ) -> Votes:
+        """Hold the ballots on each (run, applicant) pair under the run's admission rule.
+
+        A member votes yes when its score, less ``penalty`` (points taken off for
+        negotiated terms, ``(pairs, 1)``), is above the vote threshold. An unreliable
+        voter may veto, with a probability that grows with its distance in alignment from
+        the applicant; under unanimity a veto blocks, under other rules it counts as a no.
+        """
+        runs = np.asarray(runs, dtype=np.int64)
+        applicants = np.asarray(applicants, dtype=np.int64)
+        v, tr = self.values, self.traits
+        scores = self.scores(runs, applicants)
+        if penalty is not None:
+            scores = scores - penalty
+        voters = per_run(self.voters, runs)
+        yes = voters & (scores > per_run(v["vote_threshold"], runs))
+        may_veto = voters & per_run(tr.unreliable, runs)
+        veto = np.zeros_like(yes)
+        pair, voter = np.nonzero(may_veto)
+        if pair.size:
+            chance = voting.veto_probability(
+                per_run(v["veto_propensity"], runs[pair])[:, 0],
+                tr.alignment[runs[pair] if tr.alignment.shape[0] > 1 else 0, voter],
+                tr.alignment[runs[pair] if tr.alignment.shape[0] > 1 else 0, applicants[pair]],
+            )
+            index = applicants[pair] * streams.PAIR_STRIDE + voter
+            draws = streams.uniform(
+                self.keys[runs[pair], 0], self.step, streams.Purpose.VETO, index
+            )
+            veto[pair[draws < chance], voter[draws < chance]] = True
+        ballots = voting.Ballots(
+            voters=voters,
+            yes=yes & ~veto,
+            veto=veto,
+            population=self.data.population[None, :],
+        )
+        rule = per_run(self.rule, runs)
+        admitted = voting.decide(
+            ballots,
+            rule,
+            per_run(v["qmv_member_share"], runs),
+            per_run(v["qmv_population_share"], runs),
+        )
+        return Votes(runs, applicants, ballots, admitted, rule)
+
+
+@dataclass(frozen=True, eq=False)
+class Applications:
+    """Who applies this step: ``(runs, states)`` masks.
+
+    ``standard`` applicants take the standard terms; ``conditional`` ones (bargaining)
+    apply only if the terms can be negotiated. ``note`` is the detail of a standard
+    application in the event log, a format string for ``note_values`` when given.
+    """
+
+    standard: np.ndarray
+    conditional: np.ndarray | None = None
+    note: str = ""
+    note_values: np.ndarray | None = None
+    conditional_note: str = ""
+
+    @property
+    def any(self) -> np.ndarray:
+        """Every applicant, standard or conditional."""
+        return self.standard if self.conditional is None else self.standard | self.conditional
+
+
+@dataclass(frozen=True, eq=False)
+class Bargains:
+    """The negotiations held this step: which pairs of :class:`Negotiation`, and their deals."""
+
+    pairs: np.ndarray  # rows of the negotiation's pairs that bargained
+    agreement: Any  # coalition_sim.rules.bargaining.Agreement over those pairs
+
+
+@dataclass(frozen=True, eq=False)
+class Negotiation:
+    """Who is admitted, on what terms, over this step's applicant pairs.
+
+    Attributes:
+        runs: the run of each pair.
+        applicants: the applicant of each pair.
+        admitted: whether it is admitted, ``(pairs,)``.
+        phase_in_quarters: quarters it has to reach the spending floor, ``(pairs,)``.
+        negotiated: whether the terms were negotiated (a binding commitment path).
+        votes: the ballots held, over the pairs where ``voted`` holds.
+        voted: which pairs went to a vote, ``(pairs,)``.
+        bargains: the negotiations, when any.
+    """
+
+    runs: np.ndarray
+    applicants: np.ndarray
+    admitted: np.ndarray
+    phase_in_quarters: np.ndarray
+    negotiated: np.ndarray
+    votes: Votes | None
+    voted: np.ndarray
+    bargains: Bargains | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class Exits:
+    """Members unhappy this quarter (``(runs, states)``); patience decides who leaves.
+
+    ``note`` is the detail of an exit in the event log, a format string for
+    ``note_values`` when given.
+    """
+
+    unhappy: np.ndarray
+    note: str = ""
+    note_values: np.ndarray | None = None
