@@ -68,15 +68,20 @@ def fake_simulate(scenario, *, seed=None, steps=None, collect_states=False, data
 
 def main(argv: list[str]) -> int:
     import argparse
+    from dataclasses import replace
 
     from coalition_sim.cli import sweep as sweep_cli
     from coalition_sim.errors import InputError
+    from coalition_sim.sweep.simulators import PerRunSimulator
 
     parser = argparse.ArgumentParser(prog="coalition-sim")
     sub = parser.add_subparsers(dest="command", required=True)
     sweep_cli.register(sub)
     args = parser.parse_args(argv)
-    args.run_fn = fake_simulate
+    real = sweep_cli.make_context
+    sweep_cli.make_context = lambda spec, dataset: replace(
+        real(spec, dataset), simulator=PerRunSimulator(fake_simulate)
+    )
     try:
         return int(args.handler(args) or 0)
     except InputError as error:
@@ -84,6 +89,8 @@ def main(argv: list[str]) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    finally:
+        sweep_cli.make_context = real
 
 
 if __name__ == "__main__":

@@ -112,6 +112,11 @@ def register(subparsers: Any) -> None:
         help="also write steps.parquet (per-step metrics of every run)",
     )
     out.add_argument(
+        "--keep-events",
+        action="store_true",
+        help="also write events.parquet (every run's event log, keyed by run_id)",
+    )
+    out.add_argument(
         "--resume",
         nargs="?",
         const="",
@@ -165,7 +170,6 @@ def handle(args: argparse.Namespace) -> int:
     from coalition_sim.sweep.design import build_spec
     from coalition_sim.sweep.executors import make_executor
     from coalition_sim.sweep.runner import (
-        RunContext,
         SweepInterrupted,
         SweepRunner,
         check_against_data,
@@ -193,7 +197,7 @@ def handle(args: argparse.Namespace) -> int:
         if not str(folder) or str(folder) == ".":
             raise InputError("--resume: name the sweep folder: --resume DIR")
         saved = spec_from_folder(folder)
-        if _spec_given(args) or args.states or args.borders or args.keep_steps:
+        if _spec_given(args) or args.states or args.borders or args.keep_steps or args.keep_events:
             asked = _build(args, build_spec)
             differ = asked.differences(saved)
             if differ:
@@ -212,11 +216,7 @@ def handle(args: argparse.Namespace) -> int:
         raise InputError("the design has no runs")
     dataset = _load_data(spec.states_path, spec.borders_path)
     check_against_data(spec, design, dataset)
-    run_fn = getattr(args, "run_fn", None)
-    if run_fn is None:
-        # imported here, before the pool forks, so workers do not import the model again
-        from coalition_sim.simulation import simulate as run_fn
-    context = RunContext(spec.base_scenario(), dataset, spec.keep_steps, run_fn)
+    context = make_context(spec, dataset)
     if args.dry_run:
         print(
             f"{total} runs: {len(design)} samples x {spec.reps} replications "
@@ -299,6 +299,14 @@ def handle(args: argparse.Namespace) -> int:
     return 0
 
 
+def make_context(spec: Any, dataset: Any) -> Any:
+    """What every worker needs: the base scenario, the data and what to keep."""
+    from coalition_sim.engine import engine  # noqa: F401 - loaded before the pool forks
+    from coalition_sim.sweep.runner import RunContext
+
+    return RunContext(spec.base_scenario(), dataset, spec.keep_steps, keep_events=spec.keep_events)
+
+
 def _build(args: argparse.Namespace, build_spec: Any) -> Any:
     return build_spec(
         sweep_file=args.sweep_file,
@@ -311,6 +319,7 @@ def _build(args: argparse.Namespace, build_spec: Any) -> Any:
         steps=args.steps,
         seed=args.seed,
         keep_steps=args.keep_steps,
+        keep_events=args.keep_events,
         states_path=args.states,
         borders_path=args.borders,
     )

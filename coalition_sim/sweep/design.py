@@ -16,6 +16,7 @@ Sweep file layout::
     steps = 40
     seed = 1                       # master seed
     keep_steps = true
+    keep_events = false
 
     [set]                          # fixed changes to the base scenario
     us_withdrawal_step = 4
@@ -229,6 +230,7 @@ class SweepSpec:
     seed: int = 1
     fixed: Mapping[str, Any] = field(default_factory=dict)
     keep_steps: bool = False
+    keep_events: bool = False
     morris_levels: int = 4
     name: str = "sweep"
     description: str = ""
@@ -280,6 +282,7 @@ DEFINING = (
     "seed",
     "fixed",
     "keep_steps",
+    "keep_events",
     "morris_levels",
     "states_path",
     "borders_path",
@@ -331,6 +334,7 @@ _FILE_KEYS = {
     "steps",
     "seed",
     "keep_steps",
+    "keep_events",
     "morris_levels",
     "set",
     "params",
@@ -376,8 +380,10 @@ def load_sweep_file(path: str | Path) -> tuple[SweepSpec, int | None]:
         if samples is not None:
             samples = _check_int(origin, "samples", samples, 1)
         keep_steps = document.get("keep_steps", False)
-        if not isinstance(keep_steps, bool):
-            raise InputError(f"keep_steps: {keep_steps!r} is not a boolean; allowed: true or false")
+        keep_events = document.get("keep_events", False)
+        for key, flag in (("keep_steps", keep_steps), ("keep_events", keep_events)):
+            if not isinstance(flag, bool):
+                raise InputError(f"{key}: {flag!r} is not a boolean; allowed: true or false")
         spec = SweepSpec(
             scenario=scenario,
             params=tuple(params),
@@ -387,6 +393,7 @@ def load_sweep_file(path: str | Path) -> tuple[SweepSpec, int | None]:
             seed=_check_int(origin, "seed", document.get("seed", 1), 0),
             fixed=_plain(base, fixed),
             keep_steps=keep_steps,
+            keep_events=keep_events,
             morris_levels=_check_int(origin, "morris_levels", document.get("morris_levels", 4), 2),
             name=str(document.get("name", path.stem)),
             description=str(document.get("description", "")),
@@ -429,6 +436,7 @@ def build_spec(
     steps: int | None = None,
     seed: int | None = None,
     keep_steps: bool | None = None,
+    keep_events: bool | None = None,
     states_path: str | None = None,
     borders_path: str | None = None,
 ) -> SweepSpec:
@@ -479,6 +487,8 @@ def build_spec(
         spec = replace(spec, seed=seed)
     if keep_steps:
         spec = replace(spec, keep_steps=True)
+    if keep_events:
+        spec = replace(spec, keep_events=True)
     spec = replace(spec, states_path=states_path, borders_path=borders_path)
     check_spec(spec)
     return spec

@@ -19,7 +19,6 @@ import shlex
 import socket
 import sys
 import time
-import traceback
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -36,7 +35,8 @@ from coalition_sim.sweep import storage
 from coalition_sim.sweep.design import SweepSpec, spec_from_dict
 from coalition_sim.sweep.executors import Executor
 from coalition_sim.sweep.sampling import Design, build_design
-from coalition_sim.sweep.seeds import run_seed, split_run_id
+from coalition_sim.sweep.seeds import run_seed, run_seeds_of, split_run_id
+from coalition_sim.sweep.simulators import EngineSimulator
 
 #: Columns every row of runs.parquet starts with.
 ID_COLUMNS = ("run_id", "sample_id", "replication", "seed", "status")
@@ -55,18 +55,20 @@ KEY_OUTCOMES = (
     "exits",
 )
 
-#: A run function: same signature as :func:`coalition_sim.simulation.simulate`.
-RunFn = Callable[..., Any]
-
 
 @dataclass(frozen=True)
 class RunContext:
-    """What every worker needs, sent once per worker: base scenario, data, options."""
+    """What every worker needs, sent once per worker: base scenario, data, options.
+
+    ``simulator`` runs a chunk (the engine by default; see
+    :mod:`coalition_sim.sweep.simulators`).
+    """
 
     base: Scenario
     dataset: Any = None
     keep_steps: bool = False
-    run_fn: RunFn | None = None
+    simulator: Callable[..., Any] = field(default_factory=EngineSimulator)
+    keep_events: bool = False
     #: Set by the runner: the sweep (for ids and rerun commands) and its varied names.
     spec: SweepSpec | None = None
     names: tuple[str, ...] = ()
@@ -84,50 +86,14 @@ def _plain(value: Any) -> Any:
 
 
 def run_chunk(context: RunContext, chunk: Sequence[tuple[int, int, dict[str, Any]]]) -> Any:
-    """Run the runs of one chunk: ``(run_id, seed, values)`` triples.
+    """Run the runs of one chunk: ``(run_id, seed, values)`` triples (an executor task).
 
-    Returns ``(runs, steps)``: a table with the finished row of every run (ids,
-    parameters, status, outcomes, error, wall time, rerun command) and, with
-    ``keep_steps``, a table of per-step metrics. Rows are completed here, in the worker,
-    so the process that writes them only appends tables.
+    Returns ``(runs, steps, events)``: a table with the finished row of every run (ids,
+    parameters, status, outcomes, error, wall time, rerun command) and, when kept, tables
+    of per-step metrics and of events. Rows are completed here, in the worker, so the
+    process that writes them only appends tables.
     """
-    run = context.run_fn
-    if run is None:
-        from coalition_sim.simulation import simulate as run
-    rows = []
-    steps = []
-    for rid, seed, values in chunk:
-        start = time.perf_counter()
-        row: dict[str, Any] = {"run_id": rid, "seed": seed}
-        try:
-            scenario = context.base.with_values(values) if values else context.base
-            kwargs: dict[str, Any] = {"seed": seed, "steps": scenario["steps"]}
-            if context.run_fn is None:  # the real model: build only the tables kept
-                kwargs.update(keep_steps=context.keep_steps, keep_events=False)
-            if context.dataset is not None:
-                kwargs["dataset"] = context.dataset
-            result = run(scenario, **kwargs)
-            outcomes = {k: _plain(v) for k, v in dict(result.outcomes).items()}
-            if context.keep_steps:
-                frame = result.steps
-                table = pa.Table.from_pandas(frame, preserve_index=False)
-                steps.append(
-                    table.add_column(0, "run_id", pa.array([rid] * table.num_rows, pa.int64()))
-                )
-            row.update(status="ok", error=None)
-            row["outcomes"] = outcomes
-        except Exception as error:  # a failed run is data, not the end of the sweep
-            where = traceback.extract_tb(error.__traceback__)[-1]
-            row.update(
-                status="error",
-                error=f"{type(error).__name__}: {error} "
-                f"({Path(where.filename).name}:{where.lineno})",
-            )
-            row["outcomes"] = {}
-        row["wall_time_s"] = time.perf_counter() - start
-        rows.append(complete_row(context.spec, context.names, row, values))
-    table = pa.concat_tables(steps, promote_options="permissive") if steps else None
-    return storage.rows_to_table(rows), table
+    return context.simulator(context, chunk)
 
 
 def complete_row(
@@ -232,8 +198,14 @@ class Plan:
 
     def chunks(self, todo: Sequence[int], size: int) -> Iterator[list[tuple[int, int, dict]]]:
         """Cut the runs to do, in run-id order, into chunks of ``size`` (made lazily)."""
+        reps, settings = self.spec.reps, self.design.settings
         for start in range(0, len(todo), size):
-            yield [self.run(rid) for rid in todo[start : start + size]]
+            ids = np.asarray(todo[start : start + size], dtype=np.int64)
+            seeds = run_seeds_of(self.spec.seed, ids, reps).tolist()
+            yield [
+                (rid, seed, settings[rid // reps])
+                for rid, seed in zip(ids.tolist(), seeds, strict=True)
+            ]
 
 
 def chunk_size(pending: int, workers: int, requested: int | None = None) -> int:
@@ -381,7 +353,9 @@ class SweepRunner:
                 else None,
             },
             "master_seed": self.spec.seed,
-            "seeding": "numpy SeedSequence(master_seed, spawn_key=(sample_id, replication))",
+            "seeding": "SplitMix64 of (master_seed, sample_id, replication), "
+            "coalition_sim.engine.streams.run_seeds; a run's random numbers are SplitMix64 "
+            "of (its seed's key, step, purpose, index)",
             "data": {"states": self.spec.states_path, "borders": self.spec.borders_path},
             "rerun": "coalition-sim run --scenario SCENARIO --seed SEED --set NAME=VALUE ... "
             "(column 'command' of runs.parquet)",
@@ -420,6 +394,7 @@ class SweepRunner:
         )
         runs = storage.PartWriter(folder, "runs", flush_rows=self.flush_rows)
         steps = storage.PartWriter(folder, "steps", flush_rows=self.flush_rows * 50)
+        events = storage.PartWriter(folder, "events", flush_rows=self.flush_rows * 50)
         interrupted = False
         executor = self.executor
         size = chunk_size(len(todo), executor.workers, self.chunk)
@@ -429,12 +404,14 @@ class SweepRunner:
                 run_chunk, self.plan.chunks(todo, size), self.context
             ):
                 if isinstance(result, BaseException):
-                    rows, table = self._lost_rows(chunk, result), None
+                    rows, table, logged = self._lost_rows(chunk, result), None, None
                 else:
-                    rows, table = result
+                    rows, table, logged = result
                 runs.add_table(rows)
                 if table is not None:
                     steps.add_table(table)
+                if logged is not None:
+                    events.add_table(logged)
                 if bar is not None:
                     bar.update(len(chunk))
         except KeyboardInterrupt:
@@ -442,6 +419,7 @@ class SweepRunner:
         finally:
             runs.flush()
             steps.flush()
+            events.flush()
             if bar is not None:
                 bar.close()
         workers = executor.describe()
@@ -457,6 +435,11 @@ class SweepRunner:
                 storage.consolidate(
                     folder, "steps", storage.STEPS, sort_keys=("run_id", "step"), block_rows=100_000
                 )
+            if self.context.keep_events:
+                storage.consolidate(
+                    folder, "events", storage.EVENTS, sort_keys=("run_id", "event"),
+                    block_rows=100_000,
+                )  # fmt: skip
         merge_s = time.perf_counter() - merge_start
         summary = summarise(folder) if not interrupted else {"ok": 0, "failed": 0, "errors": []}
         elapsed = time.perf_counter() - started

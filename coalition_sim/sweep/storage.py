@@ -6,6 +6,7 @@ A sweep folder holds::
     design.parquet    one row per sample: its parameter values (and the sampler's raw x)
     runs.parquet      one row per run, sorted by run_id            (written at the end)
     steps.parquet     per-step metrics keyed by run_id, with --keep-steps (at the end)
+    events.parquet    the event log keyed by run_id, with --keep-events (at the end)
     .parts/           part files streamed while the sweep runs (removed at the end)
 
 While runs finish, rows are buffered and written as numbered part files
@@ -35,11 +36,12 @@ import pyarrow.parquet as pq
 PARTS = ".parts"
 RUNS = "runs.parquet"
 STEPS = "steps.parquet"
+EVENTS = "events.parquet"
 METADATA = "metadata.json"
 DESIGN = "design.parquet"
 
 #: Everything a sweep writes; ``--force`` removes these and nothing else.
-SWEEP_FILES = (RUNS, STEPS, METADATA, DESIGN, PARTS, "compare.csv", "sensitivity.csv")
+SWEEP_FILES = (RUNS, STEPS, EVENTS, METADATA, DESIGN, PARTS, "compare.csv", "sensitivity.csv")
 
 
 def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
