@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
 from discovery_fakes import write_sweep
 
+from coalition_sim.cli import main
 from coalition_sim.sweep.discovery import (
     CATEGORICAL,
     NUMERIC,
@@ -227,3 +230,169 @@ def test_parity_queries_read_never_as_missing(tmp_path, nullable):
     assert list(select_cases(sweep.runs, "parity_reached == 1")) == reached
     # never is not "before quarter 10"
     assert list(select_cases(sweep.runs, "first_parity_step < 10")) == [0, 1, 0, 0, 1]
+
+
+# --- the command ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def real_sweep(tmp_path_factory):
+    """A tiny sweep of the real model: 40 runs of 8 quarters."""
+    out = tmp_path_factory.mktemp("disc") / "lhs"
+    argv = [
+        "sweep",
+        "--sample",
+        "lhs",
+        "--samples",
+        "40",
+        "--param",
+        "reliability=0.5:0.9",
+        "--param",
+        "spending_floor_pct=2:5",
+        "--param",
+        "admission_rule=unanimity,qmv",
+        "--reps",
+        "1",
+        "--steps",
+        "8",
+        "--workers",
+        "1",
+        "--quiet",
+        "--out",
+        str(out),
+    ]
+    assert main(argv) == 0
+    return out
+
+
+QUERY = "final_parity >= 0.5"
+
+
+def _apply(runs, restrictions):
+    inside = pd.Series(True, index=runs.index)
+    for r in restrictions:
+        if "values" in r:
+            inside &= runs[r["name"]].isin(r["values"])
+        else:
+            inside &= runs[r["name"]].between(r["low"], r["high"])
+    return inside
+
+
+def test_discover_end_to_end(real_sweep, tmp_path, cli):
+    figure = tmp_path / "box.png"
+    code, out, err = cli("discover", real_sweep, "--where", QUERY, "--plot", figure)
+    assert code == 0, err
+    assert "chosen box" in out and "coverage" in out and "density" in out
+    saved = json.loads((real_sweep / "discovery.json").read_text())
+    assert saved["query"] == QUERY and saved["peeling_alpha"] == 0.05 and saved["paste"]
+    assert saved["tool"] == "coalition-sim discover" and saved["version"]
+    assert [p["name"] for p in saved["parameters"]] == [
+        "reliability",
+        "spending_floor_pct",
+        "admission_rule",
+    ]
+    boxes = saved["boxes"]
+    assert [b["index"] for b in boxes] == list(range(len(boxes)))
+    assert (boxes[0]["coverage"], boxes[0]["mass"], boxes[0]["restrictions"]) == (1.0, 1.0, [])
+    densities = [b["density"] for b in boxes]
+    assert densities == sorted(densities)  # every peel raises the density
+    # the boxes' statistics hold when their restrictions are applied to runs.parquet
+    runs = pd.read_parquet(real_sweep / "runs.parquet")
+    cases = runs["final_parity"] >= 0.5
+    outcome = saved["outcome"]
+    assert (outcome["runs"], outcome["cases"]) == (len(runs), int(cases.sum()))
+    for box in [*boxes, saved["chosen"]]:
+        inside = _apply(runs, box["restrictions"])
+        assert box["n"] == int(inside.sum())
+        assert box["cases"] == int((inside & cases).sum())
+        assert box["coverage"] == pytest.approx(box["cases"] / outcome["cases"])
+    first = next(b["index"] for b in boxes if b["density"] >= saved["threshold"])
+    assert saved["chosen"]["index"] == first
+    assert figure.read_bytes()[:4] == b"\x89PNG" and figure.stat().st_size < 150_000
+
+
+def test_discover_box_and_no_paste(real_sweep, cli):
+    code, out, _ = cli("discover", real_sweep, "--where", QUERY, "--box", "3", "--no-paste")
+    assert code == 0 and "chosen box 3, as asked" in out
+    saved = json.loads((real_sweep / "discovery.json").read_text())
+    assert saved["chosen"]["index"] == 3 and not saved["paste"]
+    assert saved["chosen"]["n"] == saved["boxes"][3]["n"]
+
+
+@pytest.mark.parametrize(
+    ("where", "fragments"),
+    [
+        ("final_parity >", ["'final_parity >'", "not a valid pandas query", "invalid syntax"]),
+        ("colour > 1", ["'colour > 1'", "not a valid pandas query", "colour"]),
+        ("final_parity", ["does not say yes or no"]),
+        ("final_parity > 99", ["selects none of the 40 successful runs"]),
+        ("final_parity > -1", ["selects all 40 successful runs"]),
+        ("first_parity_step == -1", ["selects none", "use .isna()"]),
+    ],
+)
+def test_discover_bad_queries(real_sweep, cli, where, fragments):
+    (real_sweep / "discovery.json").unlink(missing_ok=True)
+    code, out, err = cli("discover", real_sweep, "--where", where)
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and err.startswith("coalition-sim discover: error: --where")
+    for fragment in fragments:
+        assert fragment in err
+    assert not (real_sweep / "discovery.json").exists()
+
+
+@pytest.mark.parametrize(
+    ("extra", "fragment"),
+    [
+        (["--box", "999"], "--box 999: the trajectory has boxes 0 to"),
+        (["--plot", "x.jpg"], "write a .png file name"),
+        (["--threshold", "1.5"], "--threshold 1.5"),
+        (["--alpha", "0.7"], "--alpha 0.7"),
+    ],
+)
+def test_discover_bad_options(real_sweep, tmp_path, cli, extra, fragment):
+    (real_sweep / "discovery.json").unlink(missing_ok=True)
+    code, _, err = cli("discover", real_sweep, "--where", QUERY, *extra)
+    assert code == 2 and fragment in err and err.count("\n") == 1
+    assert not (real_sweep / "discovery.json").exists()
+
+
+def test_discover_needs_a_sweep_with_varied_parameters(tmp_path, cli):
+    code, _, err = cli("discover", tmp_path / "nowhere", "--where", QUERY)
+    assert code == 2 and "no such folder" in err
+    code, _, err = cli("discover", tmp_path, "--where", QUERY)
+    assert code == 2 and "not a sweep folder (no runs.parquet)" in err
+    runs = pd.DataFrame({"final_parity": [0.2, 0.8]})
+    folder = write_sweep(tmp_path / "flat", runs, [])
+    code, _, err = cli("discover", folder, "--where", QUERY)
+    assert code == 2 and "varied no parameter" in err
+    assert not (folder / "discovery.json").exists()
+
+
+def test_failed_runs_are_left_out(tmp_path, cli):
+    rng = np.random.default_rng(0)
+    r = rng.random(200)
+    runs = pd.DataFrame({"r": r, "final_parity": np.where(r > 0.7, 1.2, 0.4)})
+    runs["status"] = np.where(np.arange(200) < 20, "error", "ok")
+    runs.loc[:19, "final_parity"] = np.nan
+    folder = write_sweep(tmp_path / "f", runs, [{"name": "r", "low": 0.0, "high": 1.0}])
+    code, out, _ = cli("discover", folder, "--where", "final_parity >= 1", "--threshold", "1")
+    assert code == 0 and "of 180 successful runs" in out and "20 failed runs left out" in out
+    chosen = json.loads((folder / "discovery.json").read_text())["chosen"]
+    (limit,) = chosen["restrictions"]
+    assert limit["low"] == pytest.approx(0.7, abs=0.02) and chosen["density"] == 1.0
+
+
+def test_iso3_lists_are_shown_as_changes_to_the_base(tmp_path):
+    import sweep_fakes
+
+    from coalition_sim.sweep.discovery import value_labels
+
+    base = "EST,LVA,LTU,FIN,SWE,NOR,DNK,ISL,POL,UKR"
+    out = tmp_path / "f"
+    argv = ["sweep", "--param", f"founders={base}|{base},HUN|{base[:-4]}", "--steps", "3"]
+    assert sweep_fakes.main([*argv, "--workers", "1", "--quiet", "--out", str(out)]) == 0
+    sweep = load_sweep(out)
+    (dimension,) = sweep.dimensions()
+    assert dimension.kind == CATEGORICAL and base in dimension.values
+    shown = value_labels(sweep, [dimension])["founders"]
+    assert shown == {base: "as base", f"{base},HUN": "+HUN", base[:-4]: "-UKR"}

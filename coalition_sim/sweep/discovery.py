@@ -692,6 +692,14 @@ PARAMETER_WORDS: Mapping[str, str] = {
     "exit_patience": "patience before leaving",
 }
 
+#: Per-state traits (``state.ISO3.TRAIT``) in words, with their unit.
+STATE_TRAIT_WORDS: Mapping[str, str] = {
+    "alignment": "alignment (-1 to 1)",
+    "reliability": "reliability (probability)",
+    "proximity": "exposure to Russia (0-1)",
+    "defence_pct_gdp": "defence spending (% of GDP)",
+}
+
 #: Units not worth printing after a label.
 _NO_UNIT = {"-", "", "ISO3 codes"}
 
@@ -711,14 +719,14 @@ def parameter_label(name: str) -> str:
     """A parameter in words with its unit: ``spending floor (% of GDP)``.
 
     From :data:`PARAMETER_WORDS`, else the schema's help text; per-state overrides
-    read ``HUN: probability of honouring a commitment when called on``.
+    read ``HUN: reliability (probability)``.
     """
-    from coalition_sim.parameters import SCHEMA, STATE_PREFIX, STATE_TRAITS
+    from coalition_sim.parameters import SCHEMA, STATE_PREFIX
 
     if name.startswith(STATE_PREFIX):
         _, iso3, trait = name.split(".", 2)
-        meaning = STATE_TRAITS[trait][2] if trait in STATE_TRAITS else trait
-        return f"{iso3}: {meaning}"
+        words = STATE_TRAIT_WORDS.get(trait, trait.replace("_", " "))
+        return f"{iso3}: {words}"
     if name not in SCHEMA:
         return name.replace("_", " ")
     words = PARAMETER_WORDS.get(name, SCHEMA[name].help)
@@ -768,7 +776,7 @@ def describe_limit(
     shown = shown or {}
     words = [shown.get(v, _text(v)) for v in limit.values]
     full = [shown.get(v, _text(v)) for v in dimension.values]
-    return ", ".join(words), "of " + ", ".join(full)
+    return ", ".join(words), ", ".join(full)
 
 
 def _trajectory_rows(discovery: Discovery, rows: int = 10) -> list[int]:
@@ -802,6 +810,12 @@ def format_discovery(
     chosen = discovery.chosen
     if discovery.picked:
         why = "as asked (--box)"
+    elif discovery.threshold_met and chosen.index == 0:
+        why = (
+            f"every run: the cases are already {chosen.density:.0%} of the runs, above "
+            f"the threshold {discovery.threshold:g}; raise --threshold to see where they "
+            "are denser"
+        )
     elif discovery.threshold_met:
         why = f"the first with density >= {discovery.threshold:g}"
     else:
