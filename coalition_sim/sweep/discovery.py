@@ -13,15 +13,18 @@ Popper and Bankes (2006) and Bryant and Lempert (2010), and what the EMA workben
 taking off a thin slab: the share ``alpha`` of the box's runs with the lowest, or the
 highest, values of one numeric parameter (at least one distinct value, so that integer
 and grid parameters peel too), or every run with one value of a categorical parameter.
-Keep the slab whose removal raises the box's share of cases most (Friedman and Fisher's
-original criterion; ties go to the bigger box, then to the earlier parameter). Stop when
-no slab raises that share or when every slab would leave less than ``min_mass`` of all
-runs in the box. The boxes in order form the *peeling trajectory*: each step trades
-coverage for density.
+Keep the slab that scores best, ties going to the bigger box, then to the earlier
+parameter and the low end. Friedman and Fisher's original score is the box's new share
+of cases; the default here, as the EMA workbench's ("lenient1"), is the gain in that
+share per run given up, because a categorical slab is large (half the runs for a
+two-valued choice) and the original score would trade half the cases for a little
+density. Stop when no slab raises the share of cases or when every slab would leave less
+than ``min_mass`` of all runs in the box. The boxes in order form the *peeling
+trajectory*: each step trades coverage for density.
 
-**Pasting** (optional, their section 5.3) widens the chosen box again, a slab of ``alpha``
-of its runs at a time on one side of one parameter (or one categorical value back), as
-long as that raises the density; a box peeled greedily often gave away a little too much.
+**Pasting** (optional) widens the chosen box again, a slab of ``alpha`` of its runs at a
+time on one side of one parameter (or one categorical value back), as long as that
+raises the density: a box peeled greedily may have given away a little too much.
 
 **Which box.** Along the trajectory coverage can only fall and density only rises, so
 "the last box whose density reaches a threshold" would always be the final, smallest
@@ -29,11 +32,13 @@ box, fitted to noise. :func:`choose_box` takes the *first* box whose density rea
 threshold (the largest box that is dense enough); when none does, the densest.
 
 Statistics of a box: *coverage* is the share of all cases that lie inside it, *density*
-the share of the box's runs that are cases, *mass* the share of all runs inside it.
+the share of the box's runs that are cases, *mass* the share of all runs inside it. The
+*quasi-p-value* of a restriction (Bryant and Lempert 2010) says whether the box needs it.
 
 This is a small implementation from the paper, pure numpy and pandas, rather than the
-EMA workbench's: that package brings statsmodels, seaborn and an optimisation library,
-and adds several seconds of import to every call, for one algorithm of some 200 lines.
+EMA workbench's ``prim``: that one works here, but brings eight more packages
+(statsmodels, seaborn, an optimisation library among them) and some four seconds of
+import to every call, and pastes only the last box of its trajectory.
 """
 
 from __future__ import annotations
@@ -160,6 +165,8 @@ class Prim:
         dimensions: how to treat each column (default: :func:`infer_dimensions`).
         alpha: share of the box's runs a peeling (and pasting) step moves, in (0, 0.5).
         min_mass: smallest share of all runs a box may hold, in (0, 1).
+        objective: ``lenient`` (density gained per run moved) or ``original`` (density
+            gained), for peeling and pasting alike.
     """
 
     def __init__(
