@@ -20,9 +20,9 @@ PARAMS = [
 
 @pytest.fixture(scope="module")
 def planted(tmp_path_factory):
-    """300 samples x 2 replications; y = 3 x1 + 0.6 x2 + noise, nothing from 'noise'."""
+    """200 samples x 2 replications; y = 3 x1 + 0.6 x2 + noise, nothing from 'noise'."""
     rng = np.random.default_rng(7)
-    samples = rng.random((300, 3))
+    samples = rng.random((200, 3))
     x = np.repeat(samples, 2, axis=0)
     runs = pd.DataFrame(x, columns=["x1", "x2", "noise"])
     runs["final_parity"] = 3 * runs.x1 + 0.6 * runs.x2 + rng.normal(0, 0.1, len(runs))
@@ -39,7 +39,7 @@ def test_the_parameter_that_matters_ranks_first(planted):
     assert list(table["rank"]) == [1, 2, 3]
     x1, x2, noise = table.importance
     assert x1 > 5 * x2 and x2 > 0.01 and abs(noise) < 0.01
-    assert scores.r2 > 0.9 and scores.held_out == 150  # a quarter of the samples, both reps
+    assert scores.r2 > 0.9 and scores.held_out == 100  # a quarter of the samples, both reps
 
 
 def test_scores_are_reproducible_with_a_seed(planted):
