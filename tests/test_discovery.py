@@ -265,7 +265,8 @@ def real_sweep(tmp_path_factory):
     return out
 
 
-QUERY = "final_parity >= 0.5"
+#: Runs above the median parity: cases on both sides whatever the model's numbers are.
+QUERY = "final_parity >= final_parity.median()"
 
 
 def _apply(runs, restrictions):
@@ -298,7 +299,7 @@ def test_discover_end_to_end(real_sweep, tmp_path, cli):
     assert densities == sorted(densities)  # every peel raises the density
     # the boxes' statistics hold when their restrictions are applied to runs.parquet
     runs = pd.read_parquet(real_sweep / "runs.parquet")
-    cases = runs["final_parity"] >= 0.5
+    cases = runs["final_parity"] >= runs["final_parity"].median()
     outcome = saved["outcome"]
     assert (outcome["runs"], outcome["cases"]) == (len(runs), int(cases.sum()))
     for box in [*boxes, saved["chosen"]]:
@@ -308,6 +309,7 @@ def test_discover_end_to_end(real_sweep, tmp_path, cli):
         assert box["coverage"] == pytest.approx(box["cases"] / outcome["cases"])
     first = next(b["index"] for b in boxes if b["density"] >= saved["threshold"])
     assert saved["chosen"]["index"] == first
+    assert saved["choice"] == "first box with density >= threshold" and saved["threshold_met"]
     assert figure.read_bytes()[:4] == b"\x89PNG" and figure.stat().st_size < 150_000
 
 
@@ -315,8 +317,21 @@ def test_discover_box_and_no_paste(real_sweep, cli):
     code, out, _ = cli("discover", real_sweep, "--where", QUERY, "--box", "3", "--no-paste")
     assert code == 0 and "chosen box 3, as asked" in out
     saved = json.loads((real_sweep / "discovery.json").read_text())
-    assert saved["chosen"]["index"] == 3 and not saved["paste"]
+    assert saved["chosen"]["index"] == 3 and not saved["paste"] and saved["choice"] == "--box"
     assert saved["chosen"]["n"] == saved["boxes"][3]["n"]
+
+
+def test_discover_falls_back_to_the_densest_box(tmp_path, cli):
+    rng = np.random.default_rng(5)
+    runs = pd.DataFrame({"r": rng.random(200), "final_parity": rng.random(200)})
+    folder = write_sweep(tmp_path / "noise", runs, [{"name": "r", "low": 0.0, "high": 1.0}])
+    argv = ["--where", "final_parity > 0.5", "--threshold", "0.95", "--min-mass", "0.3"]
+    code, out, _ = cli("discover", folder, *argv, "--no-paste")
+    saved = json.loads((folder / "discovery.json").read_text())
+    densest = max(saved["boxes"], key=lambda b: (b["density"], b["n"]))
+    assert code == 0 and "no box reaches density 0.95" in out and not saved["threshold_met"]
+    assert saved["choice"].startswith("densest box")
+    assert saved["chosen"]["index"] == densest["index"]
 
 
 @pytest.mark.parametrize(

@@ -624,7 +624,13 @@ class Discovery:
             "objective": self.objective,
             "paste": self.paste,
             "threshold": self.threshold,
-            "choice": "--box" if self.picked else "first box with density >= threshold",
+            "choice": (
+                "--box"
+                if self.picked
+                else "first box with density >= threshold"
+                if self.threshold_met
+                else "densest box (none reaches the threshold)"
+            ),
             "threshold_met": self.threshold_met,
             "chosen": chosen,
             "boxes": [box.to_dict() for box in self.boxes],
