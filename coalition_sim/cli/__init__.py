@@ -24,6 +24,8 @@ COMMANDS: tuple[str, ...] = (
     "sweep",
     "compare",
     "sensitivity",
+    "discover",
+    "features",
     "dashboard",
 )
 

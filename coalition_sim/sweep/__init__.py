@@ -10,7 +10,10 @@ One module per concept:
 - :mod:`~coalition_sim.sweep.storage`: atomic part files and the final sorted parquet;
 - :mod:`~coalition_sim.sweep.compare`: mean, sd and 95 % CI of outcomes per group;
 - :mod:`~coalition_sim.sweep.sensitivity`: Sobol and Morris indices with SALib;
-- :mod:`~coalition_sim.sweep.plots`: the figures.
+- :mod:`~coalition_sim.sweep.plots`: the figures;
+- :mod:`~coalition_sim.sweep.discovery`: scenario discovery with PRIM (boxes of parameters);
+- :mod:`~coalition_sim.sweep.features`: feature scores (random forest permutation importance);
+- :mod:`~coalition_sim.sweep.discovery_plots`: the figures of those two.
 
 Nothing here imports Mesa or a face (CLI, dashboard); the model is reached through
 :func:`coalition_sim.simulation.simulate` only, inside the workers.
