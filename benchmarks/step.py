@@ -1,85 +1,145 @@
-"""Cost of one model step against the framework's floor, measured in the same run.
+"""Cost of one run-step on the engine against numpy's floor, both measured in this run.
 
-The floor is a bare Mesa model with as many agents as the real data has states, each
-with an empty ``step`` called through ``shuffle_do``, and a DataCollector with as many
-model reporters as ours. Prints milliseconds per step and the ratio ours / floor.
+1. The engine's element operations per run-step: a few steps of a batch run with the
+   state's arrays wrapped in an ndarray subclass that counts the elements every numpy
+   operation (ufuncs and array functions) touches.
+2. numpy's elementwise throughput on this machine: nanoseconds per element for the kind
+   of operation the engine does most (binary arithmetic, comparisons, min and max on
+   ``(runs, states)`` float arrays, each allocating its result, as the engine's do).
+3. The engine: microseconds per run-step at R = 4,096 runs (the baseline scenario, 40
+   quarters, setup excluded), the median of several trials.
 
-    python benchmarks/step.py [--steps 2000] [--repeats 5]
+The floor is (1) x (2): what the engine's arithmetic would cost with no per-call overhead
+and no memory traffic beyond numpy's own. Goal: the engine within 2 times the floor.
+
+    python benchmarks/step.py [--runs 4096] [--trials 5]
 """
 
 from __future__ import annotations
 
 import argparse
+import collections
+import dataclasses
 import statistics
 import time
 
-import mesa
+import numpy as np
 
-from coalition_sim.model import METRICS, CoalitionModel
-
-
-class EmptyAgent(mesa.Agent):
-    def step(self) -> None:
-        pass
+from coalition_sim.datasets import load_dataset
+from coalition_sim.engine.engine import Engine
+from coalition_sim.engine.inputs import build
+from coalition_sim.parameters import load_scenario
 
 
-class FloorModel(mesa.Model):
-    """The least a Mesa model with N agents and K model reporters costs per step."""
+class Counted(np.ndarray):
+    """An array that adds the size of every numpy operation it takes part in to ``OPS``."""
 
-    def __init__(self, n_agents: int, n_reporters: int, rng: int = 1) -> None:
-        super().__init__(rng=rng)
-        for _ in range(n_agents):
-            EmptyAgent(self)
-        for k in range(n_reporters):
-            setattr(self, f"metric_{k}", float(k))
-        self.datacollector = mesa.DataCollector(
-            model_reporters={f"metric_{k}": f"metric_{k}" for k in range(n_reporters)}
-        )
-        self.datacollector.collect(self)
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        args = [_plain(x) for x in inputs]
+        if "out" in kwargs:
+            kwargs["out"] = tuple(_plain(x) for x in kwargs["out"])
+        result = getattr(ufunc, method)(*args, **kwargs)
+        _count(args, result)
+        return _wrap(result)
 
-    def step(self) -> None:
-        self.agents.shuffle_do("step")
-        self.datacollector.collect(self)
+    def __array_function__(self, func, types, args, kwargs):
+        args = _plain(args)
+        kwargs = {k: _plain(v) for k, v in kwargs.items()}
+        result = func(*args, **kwargs)
+        _count(list(args), result)
+        return _wrap(result)
 
 
-def per_step_ms(make, steps: int, repeats: int) -> float:
-    """Median over ``repeats`` of the wall time per step, in milliseconds."""
-    times = []
-    for seed in range(repeats):
-        model = make(seed)
+OPS = collections.Counter()
+
+
+def _plain(x):
+    if isinstance(x, Counted):
+        return x.view(np.ndarray)
+    if isinstance(x, list | tuple):
+        return type(x)(_plain(v) for v in x)
+    return x
+
+
+def _wrap(result):
+    if isinstance(result, np.ndarray) and not isinstance(result, Counted):
+        return result.view(Counted)
+    if isinstance(result, tuple):
+        return tuple(_wrap(r) for r in result)
+    return result
+
+
+def _count(args, result) -> None:
+    sizes = [np.size(a) for a in args if isinstance(a, np.ndarray)]
+    if isinstance(result, np.ndarray):
+        sizes.append(result.size)
+    OPS["elements"] += max(sizes, default=0)
+
+
+def element_ops_per_run_step(runs: int = 512, steps: int = 20) -> float:
+    """Elements touched by numpy operations per run and step (state arrays instrumented)."""
+    engine = _engine(runs)
+    batch = engine.groups[0].batch
+    state = batch.state
+    for field in dataclasses.fields(state):
+        value = getattr(state, field.name)
+        if isinstance(value, np.ndarray):
+            setattr(state, field.name, value.view(Counted))
+    OPS.clear()
+    for _ in range(steps):
+        batch.step()
+    return OPS["elements"] / runs / steps
+
+
+def ns_per_element(runs: int, states: int, repeats: int = 30) -> float:
+    """numpy's cost per element of allocating binary operations on (runs, states) floats."""
+    rng = np.random.default_rng(0)
+    a, b = rng.random((runs, states)), rng.random((runs, states))
+    ops = (np.add, np.multiply, np.subtract, np.maximum, np.minimum, np.greater)
+    best = []
+    for _ in range(5):
         start = time.perf_counter()
-        for _ in range(steps):
-            model.step()
-        times.append((time.perf_counter() - start) / steps * 1000)
+        for _ in range(repeats):
+            for op in ops:
+                op(a, b)
+        best.append((time.perf_counter() - start) / (repeats * len(ops) * a.size) * 1e9)
+    return min(best)
+
+
+def _engine(runs: int, steps: int = 40) -> Engine:
+    scenario = load_scenario("baseline").with_values({"steps": steps})
+    return Engine(build(load_dataset(), [scenario], np.arange(runs), np.zeros(runs, int)))
+
+
+def us_per_run_step(runs: int, trials: int, steps: int = 40) -> float:
+    """The engine's median microseconds per run-step (set-up excluded)."""
+    times = []
+    for _ in range(trials):
+        engine = _engine(runs, steps)
+        start = time.perf_counter()
+        engine.run()
+        times.append((time.perf_counter() - start) / (runs * steps) * 1e6)
     return statistics.median(times)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--steps", type=int, default=2000)
-    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=4096)
+    parser.add_argument("--trials", type=int, default=5)
     args = parser.parse_args()
-    probe = CoalitionModel(rng=0)
-    n_agents, n_reporters = len(probe.agents), len(METRICS)
-
-    def ours(seed: int) -> CoalitionModel:
-        return CoalitionModel(rng=seed, steps=400, collect_states=False)
-
-    def ours_with_states(seed: int) -> CoalitionModel:
-        return CoalitionModel(rng=seed, steps=400, collect_states=True)
-
-    def floor(seed: int) -> FloorModel:
-        return FloorModel(n_agents, n_reporters, rng=seed)
-
-    floor_ms = per_step_ms(floor, args.steps, args.repeats)
-    ours_ms = per_step_ms(ours, args.steps, args.repeats)
-    states_ms = per_step_ms(ours_with_states, args.steps // 4, args.repeats)
-    print(f"states (agents): {n_agents}, model reporters: {n_reporters}, steps: {args.steps}")
-    print(f"floor (bare Mesa model, empty agent step):   {floor_ms:8.4f} ms/step")
-    print(f"coalition model, model-level collection:     {ours_ms:8.4f} ms/step")
-    print(f"coalition model, with state rows:            {states_ms:8.4f} ms/step")
-    print(f"ratio (model-level / floor): {ours_ms / floor_ms:.2f}")
-    print(f"ratio (with state rows / floor): {states_ms / floor_ms:.2f}")
+    states = len(load_dataset().arrays)
+    ops = element_ops_per_run_step()
+    ns = ns_per_element(args.runs, states)
+    floor_us = ops * ns / 1000
+    engine_us = us_per_run_step(args.runs, args.trials)
+    one_us = us_per_run_step(1, args.trials)
+    print(f"states: {states}, runs per batch: {args.runs}, 40 quarters, baseline scenario")
+    print(f"engine element operations per run-step:   {ops:9.0f}")
+    print(f"numpy elementwise cost:                    {ns:9.3f} ns per element")
+    print(f"floor (operations x cost):                 {floor_us:9.3f} us per run-step")
+    print(f"engine at R = {args.runs}:                    {engine_us:9.3f} us per run-step")
+    print(f"engine at R = 1 (a single run):            {one_us:9.1f} us per step")
+    print(f"ratio (engine / floor): {engine_us / floor_us:.2f}")
 
 
 if __name__ == "__main__":

@@ -138,7 +138,10 @@ def compare(old: list, new: list) -> tuple[list[str], float]:
                 a, b = _values(old, preset, protocol, name), _values(new, preset, protocol, name)
                 se = math.sqrt(a.var(ddof=1) / len(a) + b.var(ddof=1) / len(b))
                 diff = b.mean() - a.mean()
-                if se > 0:
+                if se <= 1e-9 * max(1.0, abs(a.mean())):  # constant up to rounding
+                    shown = "constant" if abs(diff) <= 1e-9 * max(1.0, abs(a.mean())) else "differs"
+                    largest = largest if shown == "constant" else math.inf
+                elif se > 0:
                     z = diff / se
                     shown = f"{z:+.2f}"
                     largest = max(largest, abs(z))
@@ -160,16 +163,21 @@ def main() -> None:
     new = engine_outcomes(args.runs)
     lines, largest = compare(old, new)
     zs = [float(line.split("|")[6]) for line in lines[2:] if line.split("|")[6].strip()[0] in "+-"]
+    same_seeds = (
+        "The same seeds serve every preset and protocol, so the rows of one outcome are not "
+        "independent of each other."
+    )
     header = [
         "# The engine against the per-run model it replaced",
         "",
         f"{args.runs} runs of each preset under each protocol, 40 quarters, seeds 1 to "
         f"{args.runs}, for both implementations (`python experiments/engine_check.py`). The "
         "random streams differ, so means are compared: z is the difference over its "
-        f"standard error. {len(zs)} comparisons with variance: mean |z| "
+        "standard error; 'constant' marks an outcome with no variance on either side, equal on "
+        f"both. {len(zs)} comparisons with variance: mean |z| "
         f"{np.mean(np.abs(zs)):.2f} (0.80 expected), |z| > 2 in "
         f"{sum(abs(z) > 2 for z in zs)} (about {0.0455 * len(zs):.0f} expected), largest "
-        f"|z| {largest:.2f}.",
+        f"|z| {largest:.2f}. {same_seeds}",
         "",
     ]
     text = "\n".join(header + lines) + "\n"

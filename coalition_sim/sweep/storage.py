@@ -41,7 +41,17 @@ METADATA = "metadata.json"
 DESIGN = "design.parquet"
 
 #: Everything a sweep writes; ``--force`` removes these and nothing else.
-SWEEP_FILES = (RUNS, STEPS, EVENTS, METADATA, DESIGN, PARTS, "compare.csv", "sensitivity.csv")
+SWEEP_FILES = (
+    RUNS,
+    STEPS,
+    EVENTS,
+    METADATA,
+    DESIGN,
+    PARTS,
+    "compare.csv",
+    "sensitivity.csv",
+    "discovery.json",
+)
 
 
 def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
