@@ -23,18 +23,23 @@ def test_committed_pct_is_a_linear_path_to_the_floor():
     #   joined at 0 from 1.5: half way, 1.5 + 2 * 0.5 = 2.5
     #   already above the floor: stays at 5
     #   joined at 4 from 2: 6/20 of the way, 2 + 1.5 * 0.3 = 2.45
-    out = spending.committed_pct(10, joined, at_joining, 3.5, 20.0)
+    end, slope = spending.commitment_path(at_joining, 3.5, 20.0)
+    assert end.tolist() == [3.5, 5.0, 3.5, 3.5] and slope[1] == 0.0
+    out = spending.committed_pct(10, joined, at_joining, slope, end)
     assert out[:3] == pytest.approx([2.5, 5.0, 2.45])
     # After the phase-in the floor is reached, and it stays there.
-    assert spending.committed_pct(40, joined, at_joining, 3.5, 20.0)[0] == pytest.approx(3.5)
+    assert spending.committed_pct(40, joined, at_joining, slope, end)[0] == pytest.approx(3.5)
     # At the joining step nothing is owed yet.
-    assert spending.committed_pct(4, joined, at_joining, 3.5, 20.0)[2] == pytest.approx(2.0)
+    assert spending.committed_pct(4, joined, at_joining, slope, end)[2] == pytest.approx(2.0)
+    # Outside the coalition a path never binds.
+    never = spending.committed_pct(10, np.array([-1]), np.array([-np.inf]), np.zeros(1), np.array([-np.inf]))
+    assert never.tolist() == [-np.inf]
 
 
 def test_committed_pct_with_per_member_phase_in():
-    out = spending.committed_pct(
-        2, np.array([0, 0]), np.array([1.0, 1.0]), 3.0, np.array([4.0, 1.0])
-    )
+    start = np.array([1.0, 1.0])
+    end, slope = spending.commitment_path(start, 3.0, np.array([4.0, 1.0]))
+    out = spending.committed_pct(2, np.array([0, 0]), start, slope, end)
     assert out == pytest.approx([2.0, 3.0])
 
 

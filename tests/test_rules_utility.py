@@ -14,7 +14,8 @@ from coalition_sim.rules import utility
 def affinity(adjacency, member, alignment):
     """``utility.affinity`` with the member-neighbour counts taken from the matrix."""
     borders = utility.Borders.from_adjacency(adjacency)
-    return utility.affinity(borders.member_neighbours(member), borders.degree, member, alignment)
+    half = utility.half_per_neighbour(borders.degree)
+    return utility.affinity(borders.member_neighbours(member), half, member, alignment)
 
 
 def test_protection_gain_is_the_share_the_others_bring():

@@ -50,12 +50,16 @@ class Batch:
             us_commitment=v["us_commitment"],
             founder=tr.founder,
             pct=tr.defence_pct_gdp,
+            gdp=inputs.data.gdp,
             utilisation=v["ukraine_utilisation_initial"],
             drones=v["ukraine_drones_initial_m"],
         )
         s = self.state
         s.phase_in_quarters[:] = 4.0 * v["phase_in_years"]
+        founders = np.nonzero(s.member)
+        self._set_path(founders, s.phase_in_quarters[founders])
         s.member_neighbours = inputs.borders.member_neighbours(s.member)
+        self._constants(inputs)
         self.weights = utility.UtilityWeights(
             threat=v["w_threat"],
             cost=v["w_cost"],
@@ -80,11 +84,26 @@ class Batch:
     @property
     def spending(self) -> np.ndarray:
         """Defence spending of every state, USD bn per year."""
-        return self.state.pct / 100.0 * self.inputs.data.gdp
+        return self.state.spending
+
+    def _constants(self, inputs: RunInputs) -> None:
+        """What the rules need every quarter that does not change during a run."""
+        v, tr, data = inputs.values, inputs.traits, inputs.data
+        borders = inputs.borders
+        self.half_per_neighbour = utility.half_per_neighbour(borders.degree)
+        self.distance = 1.0 - tr.proximity  # entrapment's distance from the threat
+        self.nato_shield = v["us_guarantee_weight"] * data.nato  # times u_t: US protection
+        self.nuclear = np.flatnonzero(data.nuclear)
+        self._exposure_us = None  # u_t at which `self.exposure` was computed
+        self._eligible_step = -1  # step at which `self._eligible` was computed
 
     def situation(self, **extra: Any) -> Situation:
         """A frozen view of the batch now, for the protocol."""
         s, inputs = self.state, self.inputs
+        if "eligible" not in extra:
+            if self._eligible_step != s.step:  # who may apply: fixed at the start of a step
+                self._eligible, self._eligible_step = s.eligible_from <= s.step, s.step
+            extra["eligible"] = self._eligible
         return Situation(
             step=s.step,
             data=inputs.data,
@@ -93,7 +112,6 @@ class Batch:
             keys=inputs.keys,
             rule=inputs.rule,
             member=s.member,
-            eligible=s.eligible_from <= s.step,
             utility=s.utility,
             terms=s.terms,
             capability=s.capability,
@@ -207,23 +225,23 @@ class Batch:
         it, so a member weighs staying on the same outlook as an outsider weighs joining.
         """
         s, v, tr = self.state, self.inputs.values, self.inputs.traits
-        s.perceived = threat.perceived_threat(
-            s.threat, tr.proximity, self.inputs.data.nato, s.us_commitment, v["us_guarantee_weight"]
-        )
+        if self._exposure_us is None or not np.array_equal(self._exposure_us, s.us_commitment):
+            # p_i (1 - u_t g nato_i): changes only when the US commitment does
+            self.exposure = tr.proximity * (1.0 - s.us_commitment * self.nato_shield)
+            self._exposure_us = s.us_commitment.copy()
+        s.perceived = s.threat * self.exposure  # threat.perceived_threat, factored
         s.capability = s.pct * tr.capability_per_pct
         contribution = s.pct * tr.contribution_per_pct
         coalition = total(contribution, where=s.member)
-        others = np.where(s.member, coalition - contribution, coalition)
+        others = coalition - contribution * s.member  # the coalition without state i
         s.terms = utility.utility_terms(
             self.weights,
             s.perceived,
             utility.protection_gain(s.capability, others),
             utility.burden(s.pct, v["spending_floor_pct"]),
-            utility.affinity(
-                s.member_neighbours, self.inputs.borders.degree, s.member, tr.alignment
-            ),
+            utility.affinity(s.member_neighbours, self.half_per_neighbour, s.member, tr.alignment),
             tr.alignment,
-            utility.entrapment(tr.proximity, s.threat),
+            self.distance * s.threat,  # utility.entrapment, factored
         )
         s.utility = s.terms.total
 
@@ -298,8 +316,8 @@ class Batch:
         s = self.state
         s.member[runs, states] = True
         s.joined_step[runs, states] = t
-        s.pct_at_joining[runs, states] = s.pct[runs, states]
         s.phase_in_quarters[runs, states] = phase_in_quarters
+        self._set_path((runs, states), phase_in_quarters)
         s.negotiated[runs, states] = negotiated
         s.in_breach[runs, states] = False
         s.discontent[runs, states] = 0
@@ -307,10 +325,20 @@ class Batch:
         self.inputs.borders.update(s.member_neighbours, runs, states, 1.0)
         self.recorder.joined(t, runs, states)
 
+    def _set_path(self, where, phase_in_quarters) -> None:
+        """Fix the committed path of the states at ``where`` from their burden now."""
+        s = self.state
+        start = s.pct[where]
+        floor = per_run(self.inputs.values["spending_floor_pct"], where[0])[:, 0]
+        end, slope = spending.commitment_path(start, floor, phase_in_quarters)
+        s.path_start[where], s.path_end[where], s.path_slope[where] = start, end, slope
+
     def leave(self, t, runs, states) -> None:
         """Members ``states`` of ``runs`` leave at step ``t``; they may reapply after the delay."""
         s, v = self.state, self.inputs.values
         s.member[runs, states] = False
+        s.path_start[runs, states] = s.path_end[runs, states] = -np.inf
+        s.path_slope[runs, states] = 0.0
         self.inputs.borders.update(s.member_neighbours, runs, states, -1.0)
         s.discontent[runs, states] = 0
         s.label[runs, states] = st.OUTSIDER
@@ -325,13 +353,12 @@ class Batch:
         desired = spending.desired_pct(
             tr.defence_pct_gdp, s.perceived, v["threat_response"], v["max_defence_pct"]
         )
-        committed = spending.committed_pct(
-            t, s.joined_step, s.pct_at_joining, v["spending_floor_pct"], s.phase_in_quarters
-        )
-        target = np.where(s.member, np.maximum(desired, committed), desired)
+        committed = spending.committed_pct(t, s.joined_step, s.path_start, s.path_slope, s.path_end)
+        target = np.maximum(desired, committed)  # outsiders' paths are -inf: they never bind
         states = np.arange(s.member.shape[1])
         honours = streams.uniform(self.inputs.keys, t, Purpose.HONOUR, states) < tr.reliability
         s.pct = spending.ramp(s.pct, target, v["ramp_rate"], ~s.member | honours)
+        s.spending = s.pct * self.inputs.data.gdp / 100.0
         return committed
 
     def _commitments(self, t: int, committed: np.ndarray) -> None:
@@ -409,30 +436,30 @@ class Batch:
         """Strength, parity, cohesion and credibility from membership and spending now."""
         s, v, tr, data = self.state, self.inputs.values, self.inputs.traits, self.inputs.data
         s.capability = s.pct * tr.capability_per_pct
+        reliable = tr.reliability * s.capability
         invested = v["ukraine_investment_share"] * s.absorbed_share  # not spent at home
-        at_home = s.capability * (1.0 - invested * s.investors)
+        contribution = reliable * tr.experience
+        if invested.any():
+            contribution = contribution * (1.0 - invested * s.investors)
         s.adversary_strength = strength.adversary_strength(
             self.adversary_spending, v["adversary_ppp_factor"], v["adversary_growth_pct"], s.step
         ) + np.zeros_like(s.threat)
-        s.coalition_strength = strength.coalition_strength(
-            at_home,
-            tr.reliability,
-            s.member,
-            v["readiness"],
-            tr.experience,
-            s.ukraine_industry_output_usd_bn,
-        )
+        s.coalition_strength = (
+            total(contribution, where=s.member) + s.ukraine_industry_output_usd_bn
+        ) * v["readiness"]  # strength.coalition_strength, on the contributions computed here
         s.parity = s.coalition_strength / s.adversary_strength
         us = s.us_commitment * v["us_europe_share"] * data.us_spending * v["readiness"]
         s.parity_with_us = (s.coalition_strength + us) / s.adversary_strength
         s.cohesion = np.maximum(
-            0.0, strength.cohesion(s.capability, tr.reliability, s.member) - s.cohesion_penalty
+            0.0,
+            strength.cohesion(s.capability, tr.reliability, s.member, reliable=reliable)
+            - s.cohesion_penalty,
         )
-        has_nuclear = (s.member & data.nuclear).any(axis=1, keepdims=True)
+        has_nuclear = s.member[:, self.nuclear].any(axis=1, keepdims=True)
         s.credibility = strength.credibility(
             s.parity, s.cohesion, has_nuclear, v["nuclear_discount"]
         )
-        s.coalition_spending_usd_bn = total(self.spending, where=s.member)
+        s.coalition_spending_usd_bn = total(s.spending, where=s.member)
         gdp = total(data.gdp, where=s.member)
         s.coalition_spending_pct_gdp = np.where(
             gdp > 0, 100.0 * s.coalition_spending_usd_bn / np.where(gdp > 0, gdp, 1.0), 0.0

@@ -34,6 +34,11 @@ def per_run(array: np.ndarray, runs: np.ndarray) -> np.ndarray:
     return array[runs] if array.shape[0] > 1 else np.repeat(array, len(runs), axis=0)
 
 
+def rows(array: np.ndarray, runs: np.ndarray) -> np.ndarray:
+    """The rows ``runs`` of a per-run array, or its shared single row (to broadcast)."""
+    return array[runs] if array.shape[0] > 1 else array
+
+
 def at(array: np.ndarray, runs: np.ndarray, states: np.ndarray) -> np.ndarray:
     """Elements ``(runs[k], states[k])`` of a per-run, per-state array, as a column."""
     rows = runs if array.shape[0] > 1 else np.zeros_like(runs)
@@ -139,8 +144,8 @@ class Situation:
             parity_gain,
             at(tr.alignment, runs, applicants),
             at(tr.reliability, runs, applicants),
-            per_run(tr.alignment, runs),
-            per_run(tr.proximity, runs),
+            rows(tr.alignment, runs),
+            rows(tr.proximity, runs),
         )
 
     def vote(
@@ -160,8 +165,8 @@ class Situation:
         if penalty is not None:
             scores = scores - penalty
         voters = per_run(self.voters, runs)
-        yes = voters & (scores > per_run(v["vote_threshold"], runs))
-        may_veto = voters & per_run(tr.unreliable, runs)
+        yes = voters & (scores > rows(v["vote_threshold"], runs))
+        may_veto = voters & rows(tr.unreliable, runs)
         veto = np.zeros_like(yes)
         pair, voter = np.nonzero(may_veto)
         if pair.size:
@@ -185,8 +190,8 @@ class Situation:
         admitted = voting.decide(
             ballots,
             rule,
-            per_run(v["qmv_member_share"], runs),
-            per_run(v["qmv_population_share"], runs),
+            rows(v["qmv_member_share"], runs),
+            rows(v["qmv_population_share"], runs),
         )
         return Votes(runs, applicants, ballots, admitted, rule)
 

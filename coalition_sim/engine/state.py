@@ -47,7 +47,10 @@ class State:
     member_neighbours: np.ndarray  # count of member neighbours of every state
     joined_step: np.ndarray
     pct: np.ndarray
-    pct_at_joining: np.ndarray
+    spending: np.ndarray  # USD bn a year, pct of GDP times GDP (kept with pct)
+    path_start: np.ndarray  # committed path: burden at joining (-inf outside)
+    path_slope: np.ndarray  # points of GDP a quarter (0 outside)
+    path_end: np.ndarray  # the floor, or the burden at joining if higher (-inf outside)
     phase_in_quarters: np.ndarray
     negotiated: np.ndarray  # admitted on negotiated terms (bargaining)
     in_breach: np.ndarray  # below its negotiated path now (a breach is recorded once)
@@ -108,7 +111,9 @@ class State:
         return total
 
 
-def initial(runs: int, states: int, *, threat, us_commitment, founder, pct, utilisation, drones):
+def initial(
+    runs: int, states: int, *, threat, us_commitment, founder, pct, gdp, utilisation, drones
+):
     """The state at step 0: founders are members, every other state an eligible outsider."""
     column = lambda value: np.broadcast_to(np.asarray(value, dtype=float), (runs, 1)).copy()  # noqa: E731
     zeros = np.zeros((runs, states))
@@ -123,8 +128,11 @@ def initial(runs: int, states: int, *, threat, us_commitment, founder, pct, util
         member_neighbours=zeros.copy(),  # counted by the batch from the borders
         joined_step=np.where(member, 0, NEVER_JOINED).astype(np.int16),
         pct=pct,
-        pct_at_joining=pct.copy(),
-        phase_in_quarters=np.zeros((runs, states)),  # set at joining; founders below
+        spending=pct / 100.0 * gdp,
+        path_start=np.full((runs, states), -np.inf),  # founders' paths set by the batch
+        path_slope=np.zeros((runs, states)),
+        path_end=np.full((runs, states), -np.inf),
+        phase_in_quarters=np.zeros((runs, states)),
         negotiated=np.zeros((runs, states), dtype=bool),
         in_breach=np.zeros((runs, states), dtype=bool),
         eligible_from=np.zeros((runs, states), dtype=np.int16),

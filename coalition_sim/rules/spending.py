@@ -17,15 +17,24 @@ def desired_pct(base_pct, perceived, response, ceiling) -> np.ndarray:
     return np.minimum(base_pct + response * perceived, cap)
 
 
-def committed_pct(step, joined_step, pct_at_joining, floor_pct, phase_in_quarters) -> np.ndarray:
-    """Committed path of each member: linear from its level at joining to the floor.
+def commitment_path(pct_at_joining, floor_pct, phase_in_quarters):
+    """The committed path of a new member: ``(end, slope)``.
 
-    A member already above the floor is committed to stay where it was.
+    Linear from its burden at joining to the floor over the phase-in; a member already
+    above the floor is committed to stay where it was (``end`` is the larger of the two,
+    ``slope`` in points of GDP per quarter).
     """
-    elapsed = (step - joined_step) / np.maximum(phase_in_quarters, 1e-9)
-    elapsed = np.minimum(np.maximum(elapsed, 0.0), 1.0)
-    target = np.maximum(pct_at_joining, floor_pct)
-    return pct_at_joining + (target - pct_at_joining) * elapsed
+    end = np.maximum(pct_at_joining, floor_pct)
+    return end, (end - pct_at_joining) / np.maximum(phase_in_quarters, 1e-9)
+
+
+def committed_pct(step, joined_step, start, slope, end) -> np.ndarray:
+    """Where each member's committed path stands at ``step``: ``min(start + slope * dt, end)``.
+
+    ``start`` is the burden at joining; states outside the coalition carry ``start = end
+    = -inf`` and ``slope = 0``, so their path never binds.
+    """
+    return np.minimum(start + slope * (step - joined_step), end)
 
 
 def ramp(current, target, rate, moves) -> np.ndarray:

@@ -29,19 +29,24 @@ def adversary_strength(spending_usd_bn, ppp_factor, growth_pct, step):
     return spending_usd_bn * ppp_factor * growth
 
 
-def cohesion(capability, reliability, member):
+def cohesion(capability, reliability, member, reliable=None):
     """Reliability-weighted share of the coalition's capability, in [0, 1].
 
     A coalition whose members have no capability at all is as cohesive as its members'
-    mean reliability; an empty one has no cohesion.
+    mean reliability; an empty one has no cohesion. ``reliable`` is
+    ``reliability * capability`` when the caller has it already.
     """
     member = np.asarray(member, dtype=bool)
     force = total(capability, where=member)
+    if reliable is None:
+        reliable = reliability * capability
+    weighted = total(reliable, where=member) / np.where(force > 0, force, 1.0)
+    if np.all(force > 0):
+        return weighted
     members = count(member)
     mean_reliability = total(np.broadcast_to(reliability, member.shape), where=member) / (
         np.where(members > 0, members, 1)
     )
-    weighted = total(reliability * capability, where=member) / np.where(force > 0, force, 1.0)
     return np.where(force > 0, weighted, np.where(members > 0, mean_reliability, 0.0))
 
 

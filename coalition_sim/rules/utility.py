@@ -52,9 +52,11 @@ def protection_gain(own_capability, others_strength):
     to 1); a large one brings much of it itself. A state with no force joining an empty
     coalition gains nothing (0).
     """
-    total_force = others_strength + own_capability
-    safe = np.where(total_force > 0, total_force, 1.0)
-    return np.where(total_force > 0, others_strength / safe, 0.0)
+    return others_strength / np.maximum(others_strength + own_capability, _TINY)
+
+
+#: Below any strength the model produces: a force of zero divides as zero, not NaN.
+_TINY = 1e-300
 
 
 def burden(defence_pct, floor_pct):
@@ -113,19 +115,27 @@ class Borders:
         np.add.at(counts, (rows, self.source[edges]), change)
 
 
-def affinity(member_neighbours, degree, member, alignment):
+def affinity(member_neighbours, half_per_neighbour, member, alignment):
     """Closeness to the coalition in [0, 1]: half member neighbours, half alignment.
 
     The first half is the share of a state's neighbours (``borders.csv``) that are
-    members (``member_neighbours`` of ``degree`` neighbours, :class:`Borders`); the
-    second is one minus half the distance between the state's alignment and the
-    members' mean alignment.
+    members: ``member_neighbours`` times ``half_per_neighbour``, which is ``0.5 /
+    degree`` (0.5 for a state without neighbours, whose count is 0). The second is one
+    minus half the distance between the state's alignment and the members' mean
+    alignment.
     """
     member = np.asarray(member, dtype=bool)
-    share = member_neighbours / np.where(degree > 0, degree, 1.0)
     members = count(member)
-    mean_alignment = total(alignment, where=member) / np.where(members > 0, members, 1)
-    return 0.5 * share + 0.5 * (1.0 - np.abs(alignment - mean_alignment) / 2.0)
+    mean_alignment = total(alignment, where=member) / np.maximum(members, 1)
+    return member_neighbours * half_per_neighbour + (
+        0.5 - 0.25 * np.abs(alignment - mean_alignment)
+    )
+
+
+def half_per_neighbour(degree) -> np.ndarray:
+    """``0.5 / degree`` for :func:`affinity` (0.5 where a state has no neighbour)."""
+    degree = np.asarray(degree, dtype=float)
+    return 0.5 / np.where(degree > 0, degree, 1.0)
 
 
 def entrapment(proximity, threat):
