@@ -1,13 +1,17 @@
 """Cost of one run-step on the engine against numpy's floor, both measured in this run.
 
 1. The engine's element operations per run-step: a few steps of a batch run with the
-   state's arrays wrapped in an ndarray subclass that counts the elements every numpy
-   operation (ufuncs and array functions) touches.
+   state's arrays, the traits, the run keys and the batch's constants wrapped in an
+   ndarray subclass that counts the elements every numpy operation (ufuncs and array
+   functions) touches; operations on arrays made from those count too.
 2. numpy's elementwise throughput on this machine: nanoseconds per element for the kind
    of operation the engine does most (binary arithmetic, comparisons, min and max on
    ``(runs, states)`` float arrays, each allocating its result, as the engine's do).
 3. The engine: microseconds per run-step at R = 4,096 runs (the baseline scenario, 40
-   quarters, setup excluded), the median of several trials.
+   quarters, setup excluded).
+
+Both (2) and (3) are the best of several trials in CPU time of this process
+(``time.process_time``): on a shared machine other processes only ever slow a trial down.
 
 The floor is (1) x (2): what the engine's arithmetic would cost with no per-call overhead
 and no memory traffic beyond numpy's own. Goal: the engine within 2 times the floor.
@@ -20,7 +24,6 @@ from __future__ import annotations
 import argparse
 import collections
 import dataclasses
-import statistics
 import time
 
 import numpy as np
@@ -76,15 +79,24 @@ def _count(args, result) -> None:
     OPS["elements"] += max(sizes, default=0)
 
 
+def _count_arrays_of(holder) -> None:
+    """Wrap every array field of a dataclass (frozen or not) so its operations count."""
+    for field in dataclasses.fields(holder):
+        value = getattr(holder, field.name)
+        if isinstance(value, np.ndarray):
+            object.__setattr__(holder, field.name, value.view(Counted))
+
+
 def element_ops_per_run_step(runs: int = 512, steps: int = 20) -> float:
     """Elements touched by numpy operations per run and step (state arrays instrumented)."""
     engine = _engine(runs)
     batch = engine.groups[0].batch
-    state = batch.state
-    for field in dataclasses.fields(state):
-        value = getattr(state, field.name)
+    _count_arrays_of(batch.state)
+    _count_arrays_of(batch.inputs.traits)
+    object.__setattr__(batch.inputs, "keys", batch.inputs.keys.view(Counted))
+    for name, value in vars(batch).items():  # the batch's constants
         if isinstance(value, np.ndarray):
-            setattr(state, field.name, value.view(Counted))
+            setattr(batch, name, value.view(Counted))
     OPS.clear()
     for _ in range(steps):
         batch.step()
@@ -97,12 +109,12 @@ def ns_per_element(runs: int, states: int, repeats: int = 30) -> float:
     a, b = rng.random((runs, states)), rng.random((runs, states))
     ops = (np.add, np.multiply, np.subtract, np.maximum, np.minimum, np.greater)
     best = []
-    for _ in range(5):
-        start = time.perf_counter()
+    for _ in range(7):
+        start = time.process_time()
         for _ in range(repeats):
             for op in ops:
                 op(a, b)
-        best.append((time.perf_counter() - start) / (repeats * len(ops) * a.size) * 1e9)
+        best.append((time.process_time() - start) / (repeats * len(ops) * a.size) * 1e9)
     return min(best)
 
 
@@ -112,14 +124,14 @@ def _engine(runs: int, steps: int = 40) -> Engine:
 
 
 def us_per_run_step(runs: int, trials: int, steps: int = 40) -> float:
-    """The engine's median microseconds per run-step (set-up excluded)."""
+    """The engine's best microseconds (CPU) per run-step over ``trials`` (set-up excluded)."""
     times = []
     for _ in range(trials):
         engine = _engine(runs, steps)
-        start = time.perf_counter()
+        start = time.process_time()
         engine.run()
-        times.append((time.perf_counter() - start) / (runs * steps) * 1e6)
-    return statistics.median(times)
+        times.append((time.process_time() - start) / (runs * steps) * 1e6)
+    return min(times)
 
 
 def main() -> None:

@@ -43,6 +43,7 @@ from coalition_sim.engine.situation import (
     Situation,
     at,
     per_run,
+    positions,
 )
 from coalition_sim.rules import bargaining
 
@@ -72,7 +73,7 @@ class Protocol:
 
     def negotiate(self, s: Situation, applications: Applications) -> Negotiation:
         """Members vote on every applicant on the standard terms."""
-        runs, applicants = np.nonzero(applications.any)
+        runs, applicants = positions(applications.any)
         votes = s.vote(runs, applicants)
         return Negotiation(
             runs=runs,
@@ -196,7 +197,7 @@ class BargainingProtocol(Protocol):
 
     @override
     def negotiate(self, s: Situation, applications: Applications) -> Negotiation:
-        runs, applicants = np.nonzero(applications.any)
+        runs, applicants = positions(applications.any)
         conditional = applications.conditional[runs, applicants]
         rows = np.flatnonzero(conditional)
         standard_years = per_run(s.values["phase_in_years"], runs)[:, 0]

@@ -79,6 +79,16 @@ def test_uniforms_and_normals_have_their_moments():
     assert abs((np.abs(z) < 1.96).mean() - 0.95) < 5 * math.sqrt(0.95 * 0.05 / z.size)
 
 
+def test_a_draw_below_a_threshold_is_a_uniform_below_the_probability():
+    keys = streams.run_key(np.arange(5000)).reshape(-1, 1)
+    index = np.arange(41)
+    u = streams.uniform(keys, 3, streams.Purpose.HONOUR, index)
+    # the edges, and probabilities equal to draws (the boundary case)
+    for p in (0.0, 1.0, 0.35, 2**-53, 1 - 2**-53, *u.reshape(-1)[:500].tolist()):
+        limit = streams.threshold(p)
+        assert np.array_equal(streams.below(keys, 3, streams.Purpose.HONOUR, index, limit), u < p)
+
+
 def test_targets_are_drawn_in_proportion_to_their_weight():
     n = 100_000
     weights = np.tile([0.0, 1.0, 3.0, 0.0, 6.0], (n, 1))

@@ -18,7 +18,7 @@ from coalition_sim.engine import state as st
 from coalition_sim.engine import streams
 from coalition_sim.engine.inputs import RunInputs
 from coalition_sim.engine.records import Recorder
-from coalition_sim.engine.situation import Situation, per_run
+from coalition_sim.engine.situation import Situation, per_run, positions
 from coalition_sim.engine.streams import Purpose
 from coalition_sim.events import constant, formatted
 from coalition_sim.protocols import Protocol
@@ -94,6 +94,7 @@ class Batch:
         self.distance = 1.0 - tr.proximity  # entrapment's distance from the threat
         self.nato_shield = v["us_guarantee_weight"] * data.nato  # times u_t: US protection
         self.nuclear = np.flatnonzero(data.nuclear)
+        self.honour_limit = streams.threshold(tr.reliability)  # draws below honour
         self._exposure_us = None  # u_t at which `self.exposure` was computed
         self._eligible_step = -1  # step at which `self._eligible` was computed
 
@@ -206,9 +207,8 @@ class Batch:
         if not runs.size:
             return
         states = np.arange(others.shape[1])
-        responded = others & (
-            streams.uniform(keys[runs], t, Purpose.RESPONSE, states) < per_run(tr.reliability, runs)
-        )
+        limit = self.honour_limit[runs] if self.honour_limit.shape[0] > 1 else self.honour_limit
+        responded = others & streams.below(keys[runs], t, Purpose.RESPONSE, states, limit)
         share = count(responded) / count(others)
         s.response_share[runs] = share
         self.recorder.events.add(
@@ -254,7 +254,7 @@ class Batch:
         events = self.recorder.events
         if not events.enabled:
             return
-        runs, states = np.nonzero(applications.standard)
+        runs, states = positions(applications.standard)
         note = applications.note
         render = None
         extra: dict[str, Any] = {}
@@ -268,7 +268,7 @@ class Batch:
             value=s.utility[runs, states], render=render, **extra,
         )  # fmt: skip
         if applications.conditional is not None:
-            runs, states = np.nonzero(applications.conditional)
+            runs, states = positions(applications.conditional)
             events.add(
                 "application", t, "applications", runs, actor=states,
                 value=s.utility[runs, states], render=constant(applications.conditional_note),
@@ -356,7 +356,7 @@ class Batch:
         committed = spending.committed_pct(t, s.joined_step, s.path_start, s.path_slope, s.path_end)
         target = np.maximum(desired, committed)  # outsiders' paths are -inf: they never bind
         states = np.arange(s.member.shape[1])
-        honours = streams.uniform(self.inputs.keys, t, Purpose.HONOUR, states) < tr.reliability
+        honours = streams.below(self.inputs.keys, t, Purpose.HONOUR, states, self.honour_limit)
         s.pct = spending.ramp(s.pct, target, v["ramp_rate"], ~s.member | honours)
         s.spending = s.pct * self.inputs.data.gdp / 100.0
         return committed
@@ -372,7 +372,7 @@ class Batch:
         if new.any():
             s.cohesion_penalty = s.cohesion_penalty + count(new) * v["breach_cohesion_penalty"]
             s.totals["breaches"] += count(new)
-            runs, states = np.nonzero(new)
+            runs, states = positions(new)
             self.recorder.events.add(
                 "breach", t, "commitments", runs, actor=states,
                 value=(committed - s.pct)[runs, states], render=_breach,
@@ -392,7 +392,7 @@ class Batch:
         leaving = unhappy & (s.discontent >= v["exit_patience"])
         if not leaving.any():
             return
-        runs, states = np.nonzero(leaving)
+        runs, states = positions(leaving)
         self.leave(t, runs, states)
         render, extra = None, {}
         if exits.note_values is not None:

@@ -38,10 +38,12 @@ class RunInputs:
         sources: where the data came from (states and borders files), for metadata.
         seeds: the seed of each run, ``(runs,)``.
         keys: the random-number key of each run, ``(runs, 1)`` uint64.
-        values: every numeric parameter by schema name, ``(runs, 1)`` or ``(1, 1)``;
+        values: every numeric parameter by schema name: a ``(runs, 1)`` array, or a
+            plain number when every run of the batch has the same value;
             ``us_withdrawal_step`` holds :data:`coalition_sim.rules.threat.NEVER` for
             "never".
-        rule: each run's admission rule (index into ``voting.RULE_ORDER``).
+        rule: each run's admission rule (index into ``voting.RULE_ORDER``), an array or
+            a number as ``values``.
         protocol: each run's protocol (index into :data:`PROTOCOL_CHOICES`), ``(runs,)``.
         steps: each run's horizon in quarters, ``(runs,)``.
         traits: the derived traits of every state.
@@ -86,16 +88,22 @@ class RunInputs:
 _TRAIT_FIELDS = tuple(traits.Traits.__dataclass_fields__)
 
 
-def _rows(array: np.ndarray, runs: np.ndarray) -> np.ndarray:
-    """Rows ``runs`` of a per-run array; a shared single row stays shared."""
-    return array if array.shape[0] == 1 else array[runs]
+def _rows(array: Any, runs: np.ndarray) -> Any:
+    """Rows ``runs`` of a per-run array; a shared value or single row stays shared."""
+    if not isinstance(array, np.ndarray) or array.shape[0] == 1:
+        return array
+    return array[runs]
 
 
-def _column(values: Sequence[Any], sample: np.ndarray, dtype: Any) -> np.ndarray:
-    """One value per sample, as a ``(runs, 1)`` array (``(1, 1)`` when all are equal)."""
+def _column(values: Sequence[Any], sample: np.ndarray, dtype: Any) -> Any:
+    """One value per sample as a ``(runs, 1)`` array; a plain number when all are equal.
+
+    A shared value stays a Python number: numpy's scalar arithmetic is its fastest
+    broadcast, and the result of each element is the same as with an array.
+    """
     per_sample = np.asarray(values, dtype=dtype)
     if (per_sample == per_sample[0]).all():
-        return per_sample[:1].reshape(1, 1)
+        return per_sample[0].item()
     return per_sample[sample].reshape(-1, 1)
 
 

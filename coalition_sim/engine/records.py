@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from coalition_sim.engine import state as st
+from coalition_sim.engine.situation import positions
 from coalition_sim.events import EventRecorder
 from coalition_sim.outcomes import METRICS
 from coalition_sim.rules import voting
@@ -163,7 +164,7 @@ class Recorder:
         if votes is None or not len(votes.runs):
             return
         ballots = votes.ballots
-        pair, voter = np.nonzero(ballots.voters)
+        pair, voter = positions(ballots.voters)
         yes, veto = ballots.yes[pair, voter], ballots.veto[pair, voter]
         events.add(
             "vote", t, "negotiation", votes.runs[pair], actor=voter,
@@ -171,7 +172,7 @@ class Recorder:
             major=votes.applicants[pair], minor=voting_order(1, voter),
             render=_votes, choice=np.where(veto, 2, np.where(yes, 0, 1)),
         )  # fmt: skip
-        pair, voter = np.nonzero(ballots.veto)
+        pair, voter = positions(ballots.veto)
         events.add(
             "veto", t, "negotiation", votes.runs[pair], actor=voter,
             target=votes.applicants[pair], value=votes.blocking[pair, 0].astype(float),

@@ -90,6 +90,24 @@ def uniform(keys: np.ndarray, step: int, purpose: Purpose, index: np.ndarray | i
     return (bits(keys, step, purpose, index) >> _S11) * _TO_UNIT
 
 
+def threshold(probability) -> np.ndarray:
+    """The integer threshold with which :func:`below` decides ``uniform < probability``.
+
+    ``uniform < p`` holds exactly when ``bits >> 11 < ceil(p * 2**53)``: comparing in
+    integers skips the conversion to floats and gives the same answer, draw for draw.
+    Probabilities are clipped to [0, 1].
+    """
+    p = np.minimum(np.maximum(np.asarray(probability, dtype=float), 0.0), 1.0)
+    return np.ceil(p * 2.0**53).astype(np.uint64)  # exact: p * 2**53 scales a float64
+
+
+def below(
+    keys: np.ndarray, step: int, purpose: Purpose, index: np.ndarray | int, limit: np.ndarray
+) -> np.ndarray:
+    """``uniform(keys, step, purpose, index) < p``, with ``limit = threshold(p)`` precomputed."""
+    return (bits(keys, step, purpose, index) >> _S11) < limit
+
+
 def normal(keys: np.ndarray, step: int, purpose: Purpose) -> np.ndarray:
     """One standard normal per key (Box-Muller from the draws of index 0 and 1)."""
     keys = np.asarray(keys, dtype=np.uint64)

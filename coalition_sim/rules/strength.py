@@ -25,7 +25,10 @@ def coalition_strength(capability, reliability, member, readiness, experience, i
 
 def adversary_strength(spending_usd_bn, ppp_factor, growth_pct, step):
     """Russia and Belarus: dollar spending times the PPP factor, growing per year."""
-    growth = np.power(1.0 + np.asarray(growth_pct, dtype=float) / 100.0, step / 4.0)
+    # always numpy's array power, even for one number: its scalar power may round
+    # differently, and a run must give the same figure alone and in a batch
+    base = np.atleast_1d(1.0 + np.asarray(growth_pct, dtype=float) / 100.0)
+    growth = np.power(base, np.full(base.shape, step / 4.0))
     return spending_usd_bn * ppp_factor * growth
 
 

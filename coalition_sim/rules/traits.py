@@ -124,9 +124,8 @@ def derive(
     industry = industry_index(data.arms_revenue)[None, :]
     experience = np.ones((1, len(codes)))
     if "UKR" in data.index:
-        experience = np.where(
-            np.arange(len(codes)) == data.index["UKR"], values["ukraine_experience_multiplier"], 1.0
-        )
+        is_ukraine = (np.arange(len(codes)) == data.index["UKR"])[None, :]
+        experience = np.where(is_ukraine, values["ukraine_experience_multiplier"], 1.0)
     per_pct = capability(data.gdp[None, :] / 100.0, industry, values["industry_weight"])
     return Traits(
         proximity=prox,

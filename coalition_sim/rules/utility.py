@@ -96,7 +96,10 @@ class Borders:
         gathered = member[..., self.source].astype(np.int32)
         running = np.zeros((*gathered.shape[:-1], gathered.shape[-1] + 1), dtype=np.int32)
         np.cumsum(gathered, axis=-1, out=running[..., 1:])
-        return (running[..., self.ends] - running[..., self.starts]).astype(float)
+        counts = running[..., self.ends] - running[..., self.starts]
+        # fancy indexing on the last axis gives a column-major result: make it row-major,
+        # as every array of the engine is (mixed layouts make every operation slow)
+        return np.ascontiguousarray(counts, dtype=float)
 
     def update(self, counts: np.ndarray, runs: np.ndarray, states: np.ndarray, change: float):
         """Add ``change`` to the member-neighbour counts of the neighbours of ``states``.
