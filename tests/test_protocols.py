@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from coalition_sim.engine import streams
 from coalition_sim.events import EVENT_KINDS
 from coalition_sim.model import CoalitionModel
 from coalition_sim.parameters import SCHEMA, load_scenario
@@ -284,6 +285,8 @@ class TestBargaining(ProtocolContract):
         bound = np.flatnonzero(model.state.negotiated[0])
         never = [model.codes[i] for i in bound]
         model.traits.reliability[0, bound] = 0.0
+        batch = model.engine.groups[0].batch
+        batch.honour_limit = streams.threshold(model.traits.reliability)  # as set at the start
         penalties = []
         for _ in range(30):
             model.step()
