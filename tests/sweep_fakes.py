@@ -70,7 +70,7 @@ def main(argv: list[str]) -> int:
     import argparse
 
     from coalition_sim.cli import sweep as sweep_cli
-    from coalition_sim.errors import InputError
+    from coalition_sim.errors import CoalitionSimError
 
     parser = argparse.ArgumentParser(prog="coalition-sim")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -79,9 +79,9 @@ def main(argv: list[str]) -> int:
     args.run_fn = fake_simulate
     try:
         return int(args.handler(args) or 0)
-    except InputError as error:
+    except CoalitionSimError as error:  # as coalition_sim.cli.main reports it
         print(f"coalition-sim {args.command}: error: {error}", file=sys.stderr)
-        return 2
+        return error.exit_code
     except KeyboardInterrupt:
         return 130
 
