@@ -362,7 +362,6 @@ def handle(args: argparse.Namespace) -> int:
     dask_local = _cap_workers("--dask-local", args.dask_local)
     if not resume:
         _prepare_folder(folder, args.force)
-    check_writable(folder)
     command = "coalition-sim " + shlex.join(getattr(args, "argv", []) or [])
 
     import pyarrow
@@ -370,17 +369,21 @@ def handle(args: argparse.Namespace) -> int:
     # Arrow's default allocator (mimalloc) keeps freed memory per thread; the system
     # allocator gives it back, which keeps a long sweep's memory flat (benchmarks/sweep.py).
     pyarrow.set_memory_pool(pyarrow.system_memory_pool())
-    with FolderLock(folder, command) as lock:
-        if not resume and not storage.folder_is_free(folder):
-            storage.clear_sweep_files(folder)  # --force, checked above, under the lock now
-        started = time.perf_counter()
-        executor = make_executor(
-            workers=workers,
-            scheduler=args.scheduler,
-            dask_local=dask_local,
-            connect_timeout=args.connect_timeout or DEFAULT_CONNECT_TIMEOUT,
-        )
-        with executor:  # a scheduler that cannot be reached stops here, exit code 5
+    started = time.perf_counter()
+    executor = make_executor(
+        workers=workers,
+        scheduler=args.scheduler,
+        dask_local=dask_local,
+        connect_timeout=args.connect_timeout or DEFAULT_CONNECT_TIMEOUT,
+    )
+    # Connect first: a scheduler that cannot be reached stops here (exit code 5) with
+    # nothing written; then the folder is checked, locked and, with --force, cleared.
+    with executor:
+        setup_s = time.perf_counter() - started
+        check_writable(folder)
+        with FolderLock(folder, command) as lock:
+            if not resume and not storage.folder_is_free(folder):
+                storage.clear_sweep_files(folder)  # --force, checked above, now locked
             runner = SweepRunner(
                 spec,
                 folder,
@@ -390,7 +393,7 @@ def handle(args: argparse.Namespace) -> int:
                 progress=not args.quiet,
                 chunk=args.chunk_size,
                 design=design,
-                setup_s=time.perf_counter() - started,
+                setup_s=setup_s,
                 flush_rows=args.flush_every,
                 lock=lock,
                 command=command,
