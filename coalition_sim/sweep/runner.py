@@ -516,7 +516,7 @@ class SweepRunner:
             lost_text = "an unknown number of" if lost < 0 else str(lost)
             notes.append(
                 f"{final} was damaged; moved to {target.name}; kept its {kept} intact rows, "
-                f"lost {lost_text} row groups, which are run again"
+                f"lost {lost_text} row group(s), whose runs are run again"
             )
         return storage.done_run_ids(self.folder, keep_steps=self.spec.keep_steps), notes
 
