@@ -1,9 +1,127 @@
-"""The one exception type for bad input, so every face can report it the same way."""
+"""The exceptions every face reports the same way, and the exit codes they map to.
+
+Each kind of failure a user can meet is one exception class carrying its exit code, so
+the command line (``coalition_sim.cli.main``) turns any of them into one line on stderr
+and that code, without a traceback, and every command's ``--help`` lists the same codes.
+A script driving a sweep can then tell "fix your input" (2) from "the disk is full" (3),
+"another sweep is writing that folder" (4) and "the cluster went away" (5).
+"""
+
+from __future__ import annotations
+
+import errno as _errno
+
+#: Every run (or every run of the sweep) succeeded.
+EXIT_OK = 0
+#: A sweep finished but some runs failed (rows with status "error").
+EXIT_RUNS_FAILED = 1
+#: Bad input: a parameter, a file, a name, an option.
+EXIT_BAD_INPUT = 2
+#: The output cannot be written: read-only or full file system, no permission.
+EXIT_OUTPUT = 3
+#: The sweep folder is locked by another sweep that is writing it.
+EXIT_LOCKED = 4
+#: The dask scheduler cannot be reached, or was lost during the sweep.
+EXIT_SCHEDULER = 5
+#: The dashboard's port is taken by another program.
+EXIT_PORT_IN_USE = 6
+#: Interrupted (Ctrl-C, SIGINT); finished runs of a sweep are saved.
+EXIT_INTERRUPTED = 130
+
+#: What each code means, in one line, for ``--help`` and the README.
+EXIT_MEANINGS: dict[int, str] = {
+    EXIT_OK: "success",
+    EXIT_RUNS_FAILED: "some runs failed (they are rows with status 'error')",
+    EXIT_BAD_INPUT: "bad input (a parameter, file, name or option); nothing written",
+    EXIT_OUTPUT: "output not writable (read-only or full disk, no permission)",
+    EXIT_LOCKED: "the sweep folder is in use by another sweep",
+    EXIT_SCHEDULER: "dask scheduler unreachable or lost (finished runs are saved)",
+    EXIT_PORT_IN_USE: "the port is in use by another program",
+    EXIT_INTERRUPTED: "interrupted (Ctrl-C); a sweep keeps its finished runs",
+}
 
 
-class InputError(ValueError):
+def exit_codes_help(*codes: int) -> str:
+    """The "exit codes:" paragraph of a command's ``--help`` epilog, for ``codes``."""
+    lines = ["exit codes:"]
+    lines += [f"  {code:<4} {EXIT_MEANINGS[code]}" for code in sorted(codes)]
+    return "\n".join(lines)
+
+
+class CoalitionSimError(Exception):
+    """A failure the user can act on; the message is one line naming what and what to do.
+
+    Subclasses set :attr:`exit_code`; the CLI prints ``coalition-sim CMD: error: MESSAGE``
+    and exits with it.
+    """
+
+    exit_code: int = EXIT_BAD_INPUT
+
+
+class InputError(CoalitionSimError, ValueError):
     """Bad input from a user: a parameter, a file, a name.
 
     The message is one line that names what is wrong and what is allowed; the CLI prints
     it on stderr and exits with code 2, the dashboard shows it next to the control.
     """
+
+    exit_code = EXIT_BAD_INPUT
+
+
+class OutputError(CoalitionSimError):
+    """The results cannot be written where asked (exit code 3).
+
+    Raised before any work when the folder is not writable, and during the writes when
+    the disk fills up; whatever was written before is kept whole, and half-written files
+    are removed.
+    """
+
+    exit_code = EXIT_OUTPUT
+
+    def __init__(self, message: str, *, path: object = None, reason: str | None = None):
+        super().__init__(message)
+        #: The file or folder that could not be written, and why in words.
+        self.path = path
+        self.reason = reason
+
+
+class FolderLocked(CoalitionSimError):
+    """Another sweep holds the lock of the sweep folder (exit code 4)."""
+
+    exit_code = EXIT_LOCKED
+
+
+class SchedulerError(CoalitionSimError):
+    """The dask scheduler cannot be reached, or was lost mid-sweep (exit code 5)."""
+
+    exit_code = EXIT_SCHEDULER
+
+
+class PortInUse(CoalitionSimError):
+    """The dashboard's port is taken (exit code 6)."""
+
+    exit_code = EXIT_PORT_IN_USE
+
+
+#: errno values that mean "this place cannot take the results", with what to say.
+WRITE_FAULTS: dict[int, str] = {
+    _errno.ENOSPC: "no space left on the device",
+    _errno.EDQUOT: "disk quota exceeded",
+    _errno.EFBIG: "file too large for this file system or limit",
+    _errno.EROFS: "read-only file system",
+    _errno.EACCES: "permission denied",
+    _errno.EPERM: "operation not permitted",
+}
+
+
+def write_fault(error: BaseException) -> str | None:
+    """Say in words why a write failed, when it is the place's fault (None otherwise).
+
+    pyarrow raises a plain ``OSError`` whose ``errno`` is set; the words come from
+    :data:`WRITE_FAULTS` so every message reads the same.
+    """
+    if isinstance(error, OutputError):
+        return error.reason or str(error)
+    if isinstance(error, OSError) and error.errno in WRITE_FAULTS:
+        return WRITE_FAULTS[error.errno]
+    return None

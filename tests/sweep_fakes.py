@@ -71,7 +71,7 @@ def main(argv: list[str]) -> int:
     from dataclasses import replace
 
     from coalition_sim.cli import sweep as sweep_cli
-    from coalition_sim.errors import InputError
+    from coalition_sim.errors import CoalitionSimError
     from coalition_sim.sweep.simulators import PerRunSimulator
 
     parser = argparse.ArgumentParser(prog="coalition-sim")
@@ -84,9 +84,9 @@ def main(argv: list[str]) -> int:
     )
     try:
         return int(args.handler(args) or 0)
-    except InputError as error:
+    except CoalitionSimError as error:  # as coalition_sim.cli.main reports it
         print(f"coalition-sim {args.command}: error: {error}", file=sys.stderr)
-        return 2
+        return error.exit_code
     except KeyboardInterrupt:
         return 130
     finally:

@@ -268,11 +268,25 @@ def test_existing_out_is_refused_without_force(cli, tmp_path):
 
 def test_force_replaces_the_folder(cli, tmp_path):
     out = tmp_path / "r"
-    out.mkdir()
-    (out / "notes.txt").write_text("mine")
-    code, _, err = cli("run", "--steps", "2", "--out", out, "--force")
+    code, _, err = cli("run", "--steps", "2", "--out", out, "--seed", "1")
+    assert code == 0, err
+    code, _, err = cli("run", "--steps", "3", "--out", out, "--force")
     assert code == 0, err
     assert listing(out) == FILES
+    assert json.loads((out / "metadata.json").read_text())["steps"] == 3
+    assert listing(tmp_path) == ["r"]
+
+
+def test_force_keeps_a_folder_holding_other_files(cli, tmp_path):
+    """Issue case 3: ``run --force`` deleted an unrelated notes.txt; now it refuses."""
+    out = tmp_path / "r"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    code, stdout, err = cli("run", "--steps", "2", "--out", out, "--force")
+    assert code == 2 and stdout == ""
+    line = one_error_line(err)
+    assert str(out) in line and "notes.txt" in line and "--force replaces" in line
+    assert listing(out) == ["notes.txt"] and (out / "notes.txt").read_text() == "mine"
     assert listing(tmp_path) == ["r"]
 
 

@@ -52,10 +52,22 @@ def test_an_existing_folder_is_refused_without_force_and_left_untouched(tmp_path
 def test_force_replaces_the_folder_whole(tmp_path):
     out = tmp_path / "run"
     out.mkdir()
-    (out / "old.txt").write_text("old")
+    (out / "states.parquet").write_text("an older run's table")
     write_atomically(out, TABLES, {"a": 1}, force=True)
     assert listing(out) == ["metadata.json", "steps.parquet"]
     assert listing(tmp_path) == ["run"]  # no .run.old left behind
+
+
+def test_force_refuses_a_folder_holding_other_files(tmp_path):
+    """Issue case 3: ``run --force`` deleted an unrelated notes.txt."""
+    out = tmp_path / "run"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    (out / "metadata.json").write_text("{}")
+    with pytest.raises(InputError, match=r"--force replaces a run's results only.*notes\.txt"):
+        write_atomically(out, TABLES, {"a": 1}, force=True)
+    assert listing(out) == ["metadata.json", "notes.txt"]
+    assert (out / "notes.txt").read_text() == "mine"
 
 
 def test_an_existing_file_is_not_a_folder(tmp_path):
@@ -86,13 +98,14 @@ def test_a_failure_while_writing_leaves_nothing(tmp_path, monkeypatch):
 def test_a_failure_while_replacing_keeps_the_old_folder(tmp_path):
     out = tmp_path / "run"
     out.mkdir()
-    (out / "old.txt").write_text("old")
+    (out / "metadata.json").write_text("old")
     circular: dict = {}
     circular["self"] = circular  # json cannot write it
     with pytest.raises(ValueError, match="Circular"):
         write_atomically(out, TABLES, circular, force=True)
     assert listing(tmp_path) == ["run"]
-    assert listing(out) == ["old.txt"]
+    assert listing(out) == ["metadata.json"]
+    assert (out / "metadata.json").read_text() == "old"
 
 
 def test_default_out_dir_is_new_and_named_after_the_run(tmp_path):
@@ -126,7 +139,11 @@ def test_run_metadata(small_run):
     assert meta["command"] == "coalition-sim run"
     assert meta["join_order"][0] == {"iso3": "EST", "step": 0}
     assert set(meta["timings_s"]) >= {"build_s", "run_s"}
-    assert meta["outcomes"] == small_run.outcomes
+    never = small_run.outcomes["first_parity_step"] == -1
+    assert meta["outcomes"] == {
+        **small_run.outcomes,
+        "first_parity_step": None if never else small_run.outcomes["first_parity_step"],
+    }
     json.dumps(meta, default=str)
 
 

@@ -252,7 +252,7 @@ def test_consolidate_sorts_dedupes_unifies_and_removes_parts(tmp_path):
     assert table.schema.field("error").type == pa.string()
     assert table.column("extra").to_pylist() == [None] * 6 + ["x"]
     assert not (tmp_path / storage.PARTS).exists()
-    assert storage.done_run_ids(tmp_path) == set(range(7))
+    assert list(storage.done_run_ids(tmp_path)) == list(range(7))
 
 
 def test_consolidate_again_with_new_parts_keeps_earlier_rows(tmp_path):

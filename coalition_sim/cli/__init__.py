@@ -12,7 +12,19 @@ import importlib
 import sys
 
 from coalition_sim import __version__
-from coalition_sim.errors import InputError
+from coalition_sim.errors import (
+    EXIT_BAD_INPUT,
+    EXIT_INTERRUPTED,
+    EXIT_LOCKED,
+    EXIT_OK,
+    EXIT_OUTPUT,
+    EXIT_PORT_IN_USE,
+    EXIT_RUNS_FAILED,
+    EXIT_SCHEDULER,
+    CoalitionSimError,
+    exit_codes_help,
+    write_fault,
+)
 
 #: Subcommand modules, in the order ``--help`` lists them.
 COMMANDS: tuple[str, ...] = (
@@ -30,6 +42,42 @@ COMMANDS: tuple[str, ...] = (
 )
 
 
+#: The exit codes each command can give, listed at the end of its ``--help``.
+EXIT_CODES: dict[str, tuple[int, ...]] = {
+    "run": (EXIT_OK, EXIT_BAD_INPUT, EXIT_OUTPUT, EXIT_INTERRUPTED),
+    "states": (EXIT_OK, EXIT_BAD_INPUT),
+    "scenarios": (EXIT_OK, EXIT_BAD_INPUT),
+    "landscape": (EXIT_OK, EXIT_BAD_INPUT),
+    "protocols": (EXIT_OK, EXIT_BAD_INPUT),
+    "sweep": (
+        EXIT_OK,
+        EXIT_RUNS_FAILED,
+        EXIT_BAD_INPUT,
+        EXIT_OUTPUT,
+        EXIT_LOCKED,
+        EXIT_SCHEDULER,
+        EXIT_INTERRUPTED,
+    ),
+    "compare": (EXIT_OK, EXIT_BAD_INPUT, EXIT_OUTPUT),
+    "sensitivity": (EXIT_OK, EXIT_BAD_INPUT, EXIT_OUTPUT),
+    "discover": (EXIT_OK, EXIT_BAD_INPUT, EXIT_OUTPUT),
+    "features": (EXIT_OK, EXIT_BAD_INPUT, EXIT_OUTPUT),
+    "dashboard": (EXIT_OK, EXIT_BAD_INPUT, EXIT_PORT_IN_USE, EXIT_INTERRUPTED),
+}
+
+
+class HelpFormatter(argparse.HelpFormatter):
+    """Wrap one-line descriptions as usual; keep text laid out in lines as it is.
+
+    Epilogs (examples, the exit codes) are written line by line and must stay so.
+    """
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if "\n" in text.strip():
+            return "".join(indent + line for line in text.splitlines(keepends=True))
+        return super()._fill_text(text, width, indent)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Build the top-level parser with every registered subcommand."""
     parser = argparse.ArgumentParser(
@@ -44,25 +92,46 @@ def build_parser() -> argparse.ArgumentParser:
     for name in COMMANDS:
         module = importlib.import_module(f"coalition_sim.cli.{name.replace('-', '_')}")
         module.register(subparsers)
+    for name, sub in subparsers.choices.items():
+        codes = exit_codes_help(*EXIT_CODES.get(name, (EXIT_OK, EXIT_BAD_INPUT)))
+        sub.epilog = f"{sub.epilog.rstrip()}\n\n{codes}\n" if sub.epilog else f"{codes}\n"
+        sub.formatter_class = HelpFormatter
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the CLI; bad input gives one line on stderr and exit code 2."""
+    """Run the CLI; every known failure gives one line on stderr and its exit code.
+
+    The codes live in :mod:`coalition_sim.errors` (each exception class carries its
+    own); every command's ``--help`` lists the ones it can give.
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
     args.argv = list(sys.argv[1:] if argv is None else argv)  # recorded in metadata
     try:
         return int(args.handler(args) or 0)
-    except InputError as error:
+    except CoalitionSimError as error:
         print(f"coalition-sim {args.command}: error: {error}", file=sys.stderr)
-        return 2
+        return error.exit_code
     except BrokenPipeError:  # output piped into `head` and the like
         sys.stderr.close()
         return 0
     except KeyboardInterrupt:
         print(f"coalition-sim {args.command}: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
+    except OSError as error:
+        # A write the command did not expect to fail (each command handles its own
+        # results folder): still one line naming the file, not a traceback.
+        reason = write_fault(error)
+        if reason is None:
+            raise
+        where = f"{error.filename}: " if error.filename else ""
+        print(
+            f"coalition-sim {args.command}: error: {where}cannot write: {reason}; "
+            "free space or choose another place",
+            file=sys.stderr,
+        )
+        return EXIT_OUTPUT
 
 
 if __name__ == "__main__":  # pragma: no cover

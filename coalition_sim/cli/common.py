@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from typing import Any
 
 
 def add_data_options(parser: argparse.ArgumentParser) -> None:
@@ -52,3 +54,15 @@ def scenario_from_args(args: argparse.Namespace):
         if value is not None:
             changes[name] = value
     return scenario.with_values(changes) if changes else scenario
+
+
+def warn(command: str, message: str) -> None:
+    """One warning line on stderr; the command goes on (a refusal raises instead)."""
+    print(f"coalition-sim {command}: warning: {message}", file=sys.stderr)
+
+
+def scenario_warnings(scenario: Any) -> list[str]:
+    """Valid but probably unintended values of a scenario (a withdrawal never reached)."""
+    from coalition_sim.sweep.design import horizon_warnings
+
+    return horizon_warnings([scenario["us_withdrawal_step"]], [scenario["steps"]])

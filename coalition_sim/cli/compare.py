@@ -50,8 +50,49 @@ def register(subparsers: Any) -> None:
         metavar="FILE.png",
         help="draw the distributions here; with kept steps also FILE-timecourse.png",
     )
+    parser.add_argument(
+        "--bins",
+        type=int,
+        default=None,
+        metavar="K",
+        help="lhs/sobol/morris sweeps: cut each numeric parameter into K quantile bins "
+        "(default 3, terciles)",
+    )
     parser.add_argument("--title", default="", help="first line of the figures' titles")
     parser.set_defaults(handler=handle)
+
+
+def check_target(option: str, path: Path | None) -> None:
+    """Refuse a file in a folder that does not exist, before anything is computed."""
+    from coalition_sim.errors import InputError
+
+    if path is not None and not path.parent.is_dir():
+        raise InputError(
+            f"{option} {path}: the folder {path.parent} does not exist; create it or choose "
+            "another path"
+        )
+
+
+def write_csv(table: Any, path: Path, option: str = "--csv") -> None:
+    """Write a table as CSV atomically; a full or read-only place is one line, exit 3."""
+    from coalition_sim.errors import OutputError
+    from coalition_sim.sweep import storage
+
+    try:
+        storage.atomic_write(path, lambda tmp: table.to_csv(tmp, index=False, float_format="%.6g"))
+    except OutputError as error:
+        raise OutputError(
+            f"{path}: cannot write: {error.reason}; choose another place with {option} FILE",
+            path=path,
+            reason=error.reason,
+        ) from None
+
+
+#: Printed under the table when it holds first_parity_step, so "mean 9" is not misread.
+PARITY_NOTE = (
+    "first_parity_step: over the runs that reached parity (n of them); parity_reached: "
+    "the share of runs that did"
+)
 
 
 def handle(args: argparse.Namespace) -> int:
@@ -61,21 +102,32 @@ def handle(args: argparse.Namespace) -> int:
     from coalition_sim.errors import InputError
     from coalition_sim.sweep import compare, plots, storage
 
+    if args.plot is not None and args.plot.suffix.lower() != ".png":
+        raise InputError(f"--plot {args.plot}: write a .png file name")
+    if args.bins is not None and not 2 <= args.bins <= 10:
+        raise InputError(f"--bins {args.bins}: allowed: 2 to 10")
+    check_target("--csv", args.csv)
+    check_target("--plot", args.plot)
     runs, metadata = compare.load_runs(args.folder)
     by = args.by if args.by is not None else compare.varied_parameters(metadata)
     metrics = compare.numeric_metrics(runs, args.metric)
     if not metrics:
         raise InputError("--metric: no numeric outcome to compare")
-    if args.plot is not None and args.plot.suffix.lower() != ".png":
-        raise InputError(f"--plot {args.plot}: write a .png file name")
+    compare.check_columns(runs, by, "--by")
+    runs, note = compare.bin_continuous(runs, metadata, by, args.bins or compare.DEFAULT_BINS)
+    compare.check_group_sizes(runs, by, metadata.get("design", {}).get("method"))
     table = compare.summary_table(runs, by, metrics)
     shown = compare.readable(runs, metadata)
+    if note:
+        print(note + "\n")
     print(compare.format_table(compare.summary_table(shown, by, metrics), by))
+    if "first_parity_step" in metrics:
+        print(f"\n{PARITY_NOTE}")
     csv = args.csv or Path(args.folder) / "compare.csv"
-    storage.atomic_write(csv, lambda tmp: table.to_csv(tmp, index=False, float_format="%.6g"))
+    write_csv(table, csv)
     print(f"\ntable: {csv}")
     if args.plot is not None:
-        title = args.title or metadata.get("description") or metadata.get("name", "")
+        title = args.title or plots.sweep_title(metadata, Path(args.folder))
         print(f"figure: {plots.plot_distributions(shown, by, metrics, args.plot, title=title)}")
         steps_path = Path(args.folder) / storage.STEPS
         if steps_path.exists():

@@ -8,13 +8,14 @@ assets come from the ``solara-assets`` package.
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import socket
 import sys
 from pathlib import Path
 
 from coalition_sim.cli.common import add_data_options, load_data
-from coalition_sim.errors import InputError
+from coalition_sim.errors import InputError, PortInUse
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
@@ -62,6 +63,27 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     add_data_options(parser)
     parser.set_defaults(handler=handle)
+
+
+def check_port(host: str, port: int) -> None:
+    """Raise :class:`PortInUse` when another program listens on ``host:port``.
+
+    The server is started by ``execve`` after the "listening on" line; a port taken by
+    another server made that line a lie followed by a traceback. The probe binds the
+    way the server will (``SO_REUSEADDR``, so a port in TIME_WAIT is not "in use").
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                raise PortInUse(
+                    f"--port {port}: port {port} on {host} is in use by another program; "
+                    "choose another with --port N, or --port 0 for any free port"
+                ) from None
+            raise InputError(f"--host {host}: cannot listen there: {error.strerror}") from None
 
 
 def free_port(host: str) -> int:
@@ -125,6 +147,7 @@ def handle(args: argparse.Namespace) -> int:
         port = args.port or free_port(args.host)
     except OSError as error:
         raise InputError(f"--host {args.host}: cannot listen there: {error.strerror}") from None
+    check_port(args.host, port)  # before saying "listening on"
     shown = f"[{args.host}]" if ":" in args.host else args.host
     print(
         f"coalition-sim dashboard: scenario {scenario.name}, listening on http://{shown}:{port}/ "

@@ -26,9 +26,9 @@ The default box is the first on the peeling trajectory whose density reaches
 the box that keeps most cases at that density; later boxes are smaller and fit noise.
 
 Writes DIR/discovery.json (every box of the trajectory, the chosen one, the settings).
-Exit codes: 0 done; 2 bad input (no such folder, not a sweep, a query pandas cannot
-evaluate or that selects no run or every run, a sweep without varied parameters), with
-one line on stderr and nothing written.
+Bad input (no such folder, not a sweep, a query pandas cannot evaluate or that selects no
+run or every run, a sweep without varied parameters) gives one line on stderr and
+nothing written.
 """
 
 

@@ -27,9 +27,8 @@ held-out R² with every parameter says how much of the outcome the parameters ex
 all; the rest is replication noise. Categorical parameters are ordinal-encoded.
 --seed fixes the split, the forest and the shuffles: the same seed gives the same scores.
 
-Exit codes: 0 done; 2 bad input (no such folder, not a sweep, an outcome that does not
-exist or is not numeric, a bad query, too few runs), with one line on stderr and nothing
-written.
+Bad input (no such folder, not a sweep, an outcome that does not exist or is not
+numeric, a bad query, too few runs) gives one line on stderr and nothing written.
 """
 
 

@@ -11,6 +11,8 @@ from coalition_sim.cli.common import (
     add_scenario_options,
     load_data,
     scenario_from_args,
+    scenario_warnings,
+    warn,
 )
 
 
@@ -39,19 +41,31 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
-    """Validate everything, run, write atomically, print the summary."""
-    from coalition_sim.results import check_out_dir, default_out_dir, write_run
+    """Validate everything, make sure the place is writable, run, write atomically."""
+    from coalition_sim.results import Staging, check_out_dir, default_out_dir, write_run
 
     scenario = scenario_from_args(args)
     dataset = load_data(args)
     out = args.out or default_out_dir(scenario.name, scenario["seed"])
     check_out_dir(out, args.force)
+    for message in scenario_warnings(scenario):
+        warn("run", message)
     from coalition_sim.simulation import simulate
 
-    result = simulate(scenario, collect_states=True, dataset=dataset)
-    sources = {"states": dataset.states_source, "borders": dataset.borders_source}
-    command = "coalition-sim " + shlex.join(args.argv)
-    write_run(result, out, dataset_sources=sources, command=command, force=args.force)
+    # The staging folder is made before the run: a read-only or full place fails now,
+    # not after the simulation, and a failure at any point leaves nothing behind.
+    with Staging(out) as staging:
+        result = simulate(scenario, collect_states=True, dataset=dataset)
+        sources = {"states": dataset.states_source, "borders": dataset.borders_source}
+        command = "coalition-sim " + shlex.join(args.argv)
+        write_run(
+            result,
+            out,
+            dataset_sources=sources,
+            command=command,
+            force=args.force,
+            staging=staging,
+        )
     if args.quiet:
         print(out)
     else:

@@ -40,16 +40,29 @@ def register(subparsers: Any) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     """Print the indices, write CSV and the chart."""
+    from coalition_sim.cli.common import warn
+    from coalition_sim.cli.compare import check_target, write_csv
     from coalition_sim.errors import InputError
-    from coalition_sim.sweep import plots, sensitivity, storage
+    from coalition_sim.sweep import plots, sensitivity
+    from coalition_sim.sweep.runner import load_metadata
 
     if args.plot is not None and args.plot.suffix.lower() != ".png":
         raise InputError(f"--plot {args.plot}: write a .png file name")
+    check_target("--csv", args.csv)
+    check_target("--plot", args.plot)
     table, method = sensitivity.analyse(args.folder, args.metric)
+    metadata = load_metadata(Path(args.folder))
     print(sensitivity.format_indices(table, method))
+    base = metadata.get("spec", {}).get("samples")
+    warnings = sensitivity.index_warnings(table, method, base)
+    for message in warnings:
+        warn("sensitivity", message)
     csv = args.csv or Path(args.folder) / "sensitivity.csv"
-    storage.atomic_write(csv, lambda tmp: table.to_csv(tmp, index=False, float_format="%.6g"))
+    write_csv(table, csv)
     print(f"\ntable: {csv}")
     if args.plot is not None and not table.empty:
-        print(f"figure: {plots.plot_sensitivity(table, method, args.plot, title=args.title)}")
+        title = args.title or plots.sweep_title(metadata, Path(args.folder))
+        note = f"Warning: {warnings[0]}" if warnings else ""
+        figure = plots.plot_sensitivity(table, method, args.plot, title=title, note=note)
+        print(f"figure: {figure}")
     return 0

@@ -8,7 +8,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from coalition_sim.errors import InputError
+from coalition_sim.cli.common import warn
+from coalition_sim.errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_RUNS_FAILED, InputError
 
 EPILOG = """\
 examples:
@@ -24,9 +25,16 @@ Values: NAME=START:STOP:NUM (evenly spaced; NUM may be left out for lhs/sobol/mo
 NAME=V1,V2,... (numbers, choices, true/false), and for ISO3 lists alternatives separated
 by '|': 'founders=EST,LVA,POL|EST,LVA,POL,UKR'. Per-state overrides: state.ISO3.TRAIT.
 Every row of runs.parquet records its seed and the 'coalition-sim run' command that
-repeats it alone. Exit code: 0 when every run succeeded, 1 when some failed, 2 on bad
-input, 130 when interrupted.
+repeats it alone. A design is counted before it is built; one above --max-runs is
+refused with its size. While a sweep writes its folder it holds DIR/.lock: a second
+sweep on the same folder (new, --force or --resume) stops at once with exit code 4.
 """
+
+#: Default of --max-runs: ten times the largest sweep benchmarked (1,000,000 runs);
+#: larger designs are nearly always a typo in NUM (a billion-point axis took 24 GB).
+DEFAULT_MAX_RUNS = 10_000_000
+#: Above this many runs a design is announced with a warning (it still runs).
+LARGE_DESIGN = 1_000_000
 
 
 def register(subparsers: Any) -> None:
@@ -99,13 +107,24 @@ def register(subparsers: Any) -> None:
         help="start a local dask cluster of N workers on 127.0.0.1",
     )
     where.add_argument(
+        "--connect-timeout",
+        type=float,
+        metavar="SECONDS",
+        help="give up on --scheduler after this long, at the start and when it is lost "
+        "mid-sweep (default 5)",
+    )
+    where.add_argument(
         "--chunk-size",
         type=int,
         metavar="K",
         help="runs per task (default: chosen from the sweep size)",
     )
     out = parser.add_argument_group("output")
-    out.add_argument("--out", metavar="DIR", help="output folder (default results/NAME)")
+    out.add_argument(
+        "--out",
+        metavar="DIR",
+        help="output folder (default results/NAME, or results/sweep-DATE-TIME when unnamed)",
+    )
     out.add_argument(
         "--keep-steps",
         action="store_true",
@@ -140,6 +159,13 @@ def register(subparsers: Any) -> None:
     out.add_argument(
         "--dry-run", action="store_true", help="validate and print the number of runs, run nothing"
     )
+    out.add_argument(
+        "--max-runs",
+        type=int,
+        default=DEFAULT_MAX_RUNS,
+        metavar="N",
+        help=f"refuse a design of more runs than this (default {DEFAULT_MAX_RUNS:,})",
+    )
     data = parser.add_argument_group("data (every run of the sweep uses these files)")
     data.add_argument("--states", metavar="FILE", help="states CSV (default: packaged data)")
     data.add_argument("--borders", metavar="FILE", help="borders CSV (default: packaged data)")
@@ -164,20 +190,11 @@ def _positive(name: str, value: int | None) -> None:
         raise InputError(f"{name}: {value} must be >= 1")
 
 
-def handle(args: argparse.Namespace) -> int:
-    """Validate everything, then run the sweep; nothing is written on bad input."""
-    from coalition_sim.sweep import storage
-    from coalition_sim.sweep.design import build_spec
-    from coalition_sim.sweep.executors import make_executor
-    from coalition_sim.sweep.runner import (
-        SweepInterrupted,
-        SweepRunner,
-        check_against_data,
-        spec_from_folder,
-    )
-    from coalition_sim.sweep.sampling import build_design
+def _check_options(args: argparse.Namespace) -> None:
+    """Options that are wrong whatever the sweep: counts, one place to run, the address."""
+    from coalition_sim.sweep.executors import check_scheduler_address
 
-    for name in ("--workers", "--dask-local", "--chunk-size", "--flush-every"):
+    for name in ("--workers", "--dask-local", "--chunk-size", "--flush-every", "--max-runs"):
         _positive(name, getattr(args, name[2:].replace("-", "_")))
     chosen = [
         n
@@ -190,9 +207,61 @@ def handle(args: argparse.Namespace) -> int:
     ]
     if len(chosen) > 1:
         raise InputError(f"{' and '.join(chosen)}: choose one place to run")
+    if args.scheduler is not None:
+        check_scheduler_address(args.scheduler)
+    if args.connect_timeout is not None:
+        if args.scheduler is None:
+            raise InputError("--connect-timeout: applies to --scheduler only")
+        if not 0 < args.connect_timeout <= 3600:
+            raise InputError(
+                f"--connect-timeout {args.connect_timeout:g}: allowed: more than 0, at most "
+                "3600 seconds"
+            )
 
-    resume = args.resume is not None
-    if resume:
+
+def _cap_workers(option: str, count: int | None) -> int | None:
+    """More workers than cores only adds memory and contention: warn and use the cores.
+
+    Capping, not refusing: the same script then runs on a laptop and on a server, and
+    the warning says what happened.
+    """
+    from coalition_sim.sweep.executors import available_cores
+
+    cores = available_cores()
+    if count is not None and count > cores:
+        warn(
+            "sweep",
+            f"{option} {count}: only {cores} cores are available to this process; "
+            f"using {cores} (more workers than cores would only compete for them)",
+        )
+        return cores
+    return count
+
+
+def default_sweep_dir(root: Path = Path("results")) -> Path:
+    """A new folder ``results/sweep-YYYYMMDD-HHMMSS`` for a sweep without a name.
+
+    Every unnamed sweep went to ``results/sweep``, so the second one failed; like
+    ``coalition-sim run``, each gets its own folder.
+    """
+    from datetime import datetime
+
+    base = root / f"sweep-{datetime.now().strftime('%Y%m%d-%H%M%S')}"
+    candidate, n = base, 1
+    while candidate.exists():
+        n += 1
+        candidate = base.with_name(f"{base.name}-{n}")
+    return candidate
+
+
+def _spec_and_folder(args: argparse.Namespace) -> tuple[Any, Path, bool]:
+    """The sweep to run, its folder, and whether it continues one (``--resume``)."""
+    from dataclasses import replace
+
+    from coalition_sim.sweep.design import build_spec
+    from coalition_sim.sweep.runner import spec_from_folder
+
+    if args.resume is not None:
         folder = Path(args.resume or args.out or "")
         if not str(folder) or str(folder) == ".":
             raise InputError("--resume: name the sweep folder: --resume DIR")
@@ -205,35 +274,91 @@ def handle(args: argparse.Namespace) -> int:
                     f"--resume {folder}: the folder holds another sweep (it differs in "
                     f"{', '.join(differ)}); run 'coalition-sim sweep --resume {folder}' alone"
                 )
-        spec = saved
+        return saved, folder, True
+    spec = _build(args, build_spec)
+    if args.out:
+        folder = Path(args.out)
+    elif args.sweep_file is None:
+        folder = default_sweep_dir()
     else:
-        spec = _build(args, build_spec)
-        folder = Path(args.out) if args.out else Path("results") / spec.name
+        folder = Path("results") / spec.name
+    if args.sweep_file is None:  # an unnamed sweep is named after its folder
+        spec = replace(spec, name=folder.name)
+    return spec, folder, False
 
-    design = build_design(spec)
-    total = len(design) * spec.reps
+
+def _check_size(spec: Any, max_runs: int) -> tuple[int, int]:
+    """Count the design (nothing is built) and refuse one above ``--max-runs``."""
+    from coalition_sim.sweep.sampling import design_size
+
+    samples = design_size(spec)
+    total = samples * spec.reps
     if total == 0:
         raise InputError("the design has no runs")
+    what = f"{samples:,} samples x {spec.reps:,} replications"
+    if total > max_runs:
+        raise InputError(
+            f"the design has {total:,} runs ({what}), more than --max-runs {max_runs:,}; "
+            "check NUM in NAME=START:STOP:NUM (it is the number of points), or raise "
+            "--max-runs"
+        )
+    if total > LARGE_DESIGN:
+        warn("sweep", f"a large design: {total:,} runs ({what})")
+    return samples, total
+
+
+def _prepare_folder(folder: Path, force: bool) -> None:
+    """Refuse a folder in use or holding results, before anything is written there."""
+    from coalition_sim.sweep import storage
+    from coalition_sim.sweep.locking import check_unlocked
+
+    if folder.exists() and not folder.is_dir():
+        raise InputError(f"{folder}: exists and is not a folder; choose another --out")
+    check_unlocked(folder)
+    if not storage.folder_is_free(folder) and not force:
+        raise InputError(
+            f"{folder}: output folder exists and is not empty; use --force to replace "
+            f"its results or --resume to continue it"
+        )
+    if folder.exists() and storage.other_files(folder):
+        raise InputError(
+            f"{folder}: --force replaces sweep results only; the folder holds other files "
+            f"({', '.join(storage.other_files(folder)[:3])}); choose another --out"
+        )
+
+
+def handle(args: argparse.Namespace) -> int:
+    """Validate everything, then run the sweep; nothing is written on bad input."""
+    import shlex
+
+    from coalition_sim.folders import check_writable
+    from coalition_sim.sweep import storage
+    from coalition_sim.sweep.design import spec_warnings
+    from coalition_sim.sweep.executors import DEFAULT_CONNECT_TIMEOUT, make_executor
+    from coalition_sim.sweep.locking import FolderLock
+    from coalition_sim.sweep.runner import SweepInterrupted, SweepRunner, check_against_data
+    from coalition_sim.sweep.sampling import build_design
+
+    _check_options(args)
+    spec, folder, resume = _spec_and_folder(args)
+    samples, total = _check_size(spec, args.max_runs)
+    for message in spec_warnings(spec):
+        warn("sweep", message)
+    design = build_design(spec)
     dataset = _load_data(spec.states_path, spec.borders_path)
     check_against_data(spec, design, dataset)
     context = make_context(spec, dataset)
     if args.dry_run:
         print(
-            f"{total} runs: {len(design)} samples x {spec.reps} replications "
+            f"{total:,} runs: {samples:,} samples x {spec.reps:,} replications "
             f"({spec.sample}); output {folder}"
         )
         return 0
-    if not resume and not storage.folder_is_free(folder):
-        if not args.force:
-            raise InputError(
-                f"{folder}: output folder exists and is not empty; use --force to replace "
-                f"its results or --resume to continue it"
-            )
-        storage.clear_sweep_files(folder)
-        if not storage.folder_is_free(folder):
-            raise InputError(
-                f"{folder}: --force replaces sweep results only; the folder holds other files"
-            )
+    workers = _cap_workers("--workers", args.workers)
+    dask_local = _cap_workers("--dask-local", args.dask_local)
+    if not resume:
+        _prepare_folder(folder, args.force)
+    command = "coalition-sim " + shlex.join(getattr(args, "argv", []) or [])
 
     import pyarrow
 
@@ -241,41 +366,48 @@ def handle(args: argparse.Namespace) -> int:
     # allocator gives it back, which keeps a long sweep's memory flat (benchmarks/sweep.py).
     pyarrow.set_memory_pool(pyarrow.system_memory_pool())
     started = time.perf_counter()
-    try:
-        executor = make_executor(
-            workers=args.workers, scheduler=args.scheduler, dask_local=args.dask_local
-        )
-        executor.__enter__()
-    except (OSError, TimeoutError) as error:
-        where = args.scheduler or f"local dask cluster of {args.dask_local}"
-        raise InputError(f"--scheduler {where}: cannot connect: {error}") from None
-    setup_s = time.perf_counter() - started
-    quiet = args.quiet
-    try:
-        runner = SweepRunner(
-            spec,
-            folder,
-            executor,
-            context=context,
-            resume=resume,
-            progress=not quiet,
-            chunk=args.chunk_size,
-            design=design,
-            setup_s=setup_s,
-            flush_rows=args.flush_every,
-        )
-        result = runner.run()
-    except SweepInterrupted as stop:
-        print(
-            f"coalition-sim sweep: interrupted; finished runs are saved in {folder}; "
-            f"continue with: coalition-sim sweep --resume {folder}",
-            file=sys.stderr,
-        )
-        del stop
-        return 130
-    finally:
-        executor.__exit__(None, None, None)
+    executor = make_executor(
+        workers=workers,
+        scheduler=args.scheduler,
+        dask_local=dask_local,
+        connect_timeout=args.connect_timeout or DEFAULT_CONNECT_TIMEOUT,
+    )
+    # Connect first: a scheduler that cannot be reached stops here (exit code 5) with
+    # nothing written; then the folder is checked, locked and, with --force, cleared.
+    with executor:
+        setup_s = time.perf_counter() - started
+        check_writable(folder)
+        with FolderLock(folder, command) as lock:
+            if not resume and not storage.folder_is_free(folder):
+                storage.clear_sweep_files(folder)  # --force, checked above, now locked
+            runner = SweepRunner(
+                spec,
+                folder,
+                executor,
+                context=context,
+                resume=resume,
+                progress=not args.quiet,
+                chunk=args.chunk_size,
+                design=design,
+                setup_s=setup_s,
+                flush_rows=args.flush_every,
+                lock=lock,
+                command=command,
+            )
+            try:
+                result = runner.run()
+            except SweepInterrupted:
+                print(
+                    f"coalition-sim sweep: interrupted; finished runs are saved in {folder}; "
+                    f"continue with: coalition-sim sweep --resume {folder}",
+                    file=sys.stderr,
+                )
+                return EXIT_INTERRUPTED
+    return _report(result, folder, args.quiet)
 
+
+def _report(result: Any, folder: Path, quiet: bool) -> int:
+    """The last lines: counts, speed, and the failed runs with their rerun commands."""
     if not quiet:
         rate = result.ran / result.elapsed_s if result.elapsed_s > 0 else 0.0
         skipped = f", {result.skipped} already done" if result.skipped else ""
@@ -295,8 +427,8 @@ def handle(args: argparse.Namespace) -> int:
                 f"  run {row['run_id']}: {row['error']}\n    rerun: {row['command']}",
                 file=sys.stderr,
             )
-        return 1
-    return 0
+        return EXIT_RUNS_FAILED
+    return EXIT_OK
 
 
 def make_context(spec: Any, dataset: Any) -> Any:

@@ -6,9 +6,14 @@ varied parameters) and each metric, the number of successful runs, the mean, the
 standard deviation and a 95 % confidence interval of the mean (Student's t). Runs that
 failed are counted per group and left out of the statistics.
 
-``first_parity_step`` is -1 when parity was never reached, so its plain mean would mix
-"never" with quarters. The table reports instead ``parity_reached`` (the share of runs
-that reached parity, in [0, 1]) and ``first_parity_step`` over the runs that reached it.
+``first_parity_step`` is missing (null; -1 in folders of older versions) when parity
+was never reached, so that a plain mean is over the runs that reached it; the table
+also reports ``parity_reached``, the share of runs that reached parity, in [0, 1].
+
+In a Latin hypercube, Sobol or Morris design every sample has its own values, so
+grouping by value gives one group per sample. Numeric parameters of such designs are
+cut into quantile bins (terciles by default) and the output says so; when even that
+leaves too few runs per group the comparison is refused with advice.
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ import pandas as pd
 
 from coalition_sim.errors import InputError
 from coalition_sim.sweep import storage
+from coalition_sim.sweep.labels import OUTCOMES
+from coalition_sim.sweep.labels import label as label_of
 
 #: Metrics compared when none are named, in this order, when present.
 DEFAULT_METRICS = (
@@ -34,35 +41,20 @@ DEFAULT_METRICS = (
     "vetoes_unreliable",
 )
 
-#: What each outcome means and its unit, for tables and axis labels.
-METRIC_LABELS: dict[str, str] = {
-    "final_members": "members at the end (states)",
-    "final_parity": "parity at the end (coalition / adversary strength)",
-    "final_parity_with_us": "parity with the US at the end (ratio)",
-    "final_cohesion": "cohesion at the end (reliability-weighted share, 0-1)",
-    "final_credibility": "credibility at the end (index 0-1)",
-    "final_threat": "threat at the end (index 0-1)",
-    "initial_parity": "parity at step 0 (ratio)",
-    "parity_reached": "share of runs reaching parity (0-1)",
-    "first_parity_step": "first quarter with parity >= 1 (runs that reached it)",
-    "vetoes_unreliable": "vetoes by unreliable members (count per run)",
-    "admissions": "admissions (count per run)",
-    "rejections": "rejections (count per run)",
-    "exits": "exits (count per run)",
-    "aggression_events": "aggression events (count per run)",
-    "ukraine_member": "share of runs with Ukraine a member (0-1)",
-    "final_ukraine_utilisation": "Ukraine's industry utilisation at the end (0-1)",
-    "final_coalition_spending_usd_bn": "coalition defence spending at the end (USD bn/yr)",
-    "parity": "parity (coalition / adversary strength)",
-    "members": "members (states)",
-    "cohesion": "cohesion (0-1)",
-    "credibility": "credibility (0-1)",
-}
+#: What each outcome means and its unit, for tables and axis labels (from labels.py).
+METRIC_LABELS: dict[str, str] = {name: label_of(name) for name in OUTCOMES}
+
+#: Designs whose samples each have their own values of a numeric parameter.
+CONTINUOUS_DESIGNS = ("lhs", "sobol", "morris")
+#: Quantile bins per varied numeric parameter of a continuous design (terciles).
+DEFAULT_BINS = 3
+#: Fewer successful runs per group than this, on average, make no comparison.
+MIN_RUNS_PER_GROUP = 3
 
 
 def label(metric: str) -> str:
     """Describe a metric with its unit, for titles and axes."""
-    return METRIC_LABELS.get(metric, metric.replace("_", " "))
+    return label_of(metric)
 
 
 def load_runs(folder: str | Path) -> tuple[pd.DataFrame, dict[str, Any]]:
@@ -79,22 +71,105 @@ def load_runs(folder: str | Path) -> tuple[pd.DataFrame, dict[str, Any]]:
             )
         raise InputError(f"{folder}: not a sweep folder (no {storage.RUNS})")
     metadata = load_metadata(folder)
-    runs = pd.read_parquet(path)
+    try:
+        runs = pd.read_parquet(path)
+    except (OSError, ValueError) as error:  # pyarrow's errors derive from these
+        raise InputError(
+            f"{path}: cannot read ({str(error).splitlines()[0][:120]}); if the sweep was "
+            f"cut short, 'coalition-sim sweep --resume {folder}' keeps its intact rows "
+            "and reruns the rest"
+        ) from None
     return add_derived(runs), metadata
 
 
 def add_derived(runs: pd.DataFrame) -> pd.DataFrame:
-    """Add ``parity_reached`` and make ``first_parity_step`` missing when never reached."""
+    """Add ``parity_reached``; ``first_parity_step`` becomes NaN when never reached.
+
+    "Never" is null in ``runs.parquet`` (-1 in folders of older versions); a failed
+    run has neither, and its ``parity_reached`` is missing too, not 0.
+    """
     runs = runs.copy()
     if "first_parity_step" in runs:
-        step = pd.to_numeric(runs["first_parity_step"], errors="coerce")
-        reached = (step >= 0).astype(float)
-        reached[step.isna()] = np.nan
-        runs["parity_reached"] = reached
-        runs["first_parity_step"] = step.where(step >= 0)
+        step = pd.to_numeric(runs["first_parity_step"], errors="coerce").astype(float)
+        reached = step.notna() & (step >= 0)
+        share = reached.astype(float)
+        if "status" in runs:
+            share = share.where(runs["status"] == "ok")
+        runs["parity_reached"] = share
+        runs["first_parity_step"] = step.where(reached)
     if "ukraine_member" in runs:
         runs["ukraine_member"] = runs["ukraine_member"].astype(float)
     return runs
+
+
+def bin_continuous(
+    runs: pd.DataFrame,
+    metadata: dict[str, Any],
+    by: Sequence[str],
+    bins: int = DEFAULT_BINS,
+) -> tuple[pd.DataFrame, str]:
+    """Cut the numeric parameters of a continuous design into quantile bins.
+
+    Returns the runs with each binned column replaced by an ordered categorical of bin
+    labels (``0.201 to 0.433``), and a sentence for the output saying what was done
+    (empty when nothing was binned: a grid, or values already few).
+    """
+    design = metadata.get("design", {})
+    method = design.get("method")
+    if method not in CONTINUOUS_DESIGNS:
+        return runs, ""
+    ranges = {
+        p["name"] for p in design.get("parameters", []) if p.get("values") is None and "low" in p
+    }
+    out = runs.copy()
+    binned = []
+    for name in by:
+        if name not in ranges or name not in out:
+            continue
+        values = pd.to_numeric(out[name], errors="coerce")
+        if values.nunique() <= bins:
+            continue  # an integer range with few values: group by value
+        codes = pd.qcut(values, bins, labels=False, duplicates="drop")
+        labels = {
+            code: f"{values[codes == code].min():.3g} to {values[codes == code].max():.3g}"
+            for code in sorted(codes.dropna().unique())
+        }
+        out[name] = pd.Categorical(
+            codes.map(labels), categories=[labels[c] for c in sorted(labels)], ordered=True
+        )
+        binned.append(name)
+    if not binned:
+        return out, ""
+    kind = {2: "halves", 3: "terciles", 4: "quartiles", 5: "quintiles"}.get(
+        bins, f"{bins} quantile bins"
+    )
+    note = (
+        f"groups: {kind} of {', '.join(binned)} ({method} design: every sample has its own "
+        f"values; --bins K to change, --by NAME to choose)"
+    )
+    return out, note
+
+
+def check_group_sizes(runs: pd.DataFrame, by: Sequence[str], method: str | None) -> None:
+    """Refuse to compare groups of a continuous design that hold too few runs each.
+
+    A grid's groups are the analyst's choice (its replications are the group size); a
+    continuous design's groups come from binning, and when even the bins hold fewer
+    than :data:`MIN_RUNS_PER_GROUP` runs on average, their means compare nothing.
+    """
+    ok = runs[runs["status"] == "ok"] if "status" in runs else runs
+    if not by or ok.empty or method not in CONTINUOUS_DESIGNS:
+        return
+    groups = ok.groupby(list(by), observed=True, sort=False).ngroups
+    if len(ok) >= MIN_RUNS_PER_GROUP * groups:
+        return
+    advice = "group by fewer parameters (--by NAME) or use fewer --bins"
+    if method in ("sobol", "morris"):
+        advice += ", or see 'coalition-sim sensitivity'"
+    raise InputError(
+        f"--by {' '.join(by)}: {len(ok)} successful runs of the {method} design fall into "
+        f"{groups} groups, fewer than {MIN_RUNS_PER_GROUP} runs per group; {advice}"
+    )
 
 
 def readable(runs: pd.DataFrame, metadata: dict[str, Any]) -> pd.DataFrame:
@@ -182,6 +257,18 @@ def summary_table(runs: pd.DataFrame, by: Sequence[str], metrics: Sequence[str])
         tuples = zip(*(runs[k] for k in keys), strict=True)
         for index, key in zip(runs.index, tuples, strict=True):
             members.setdefault(key, []).append(index)
+        ordered = [k for k in keys if isinstance(runs[k].dtype, pd.CategoricalDtype)]
+        if ordered:  # quantile bins: low to high, not in order of first appearance
+            rank = {k: {c: i for i, c in enumerate(runs[k].cat.categories)} for k in ordered}
+            members = dict(
+                sorted(
+                    members.items(),
+                    key=lambda item: tuple(
+                        rank[k].get(v, -1) if k in rank else 0
+                        for k, v in zip(keys, item[0], strict=True)
+                    ),
+                )
+            )
     rows = []
     for key, index in members.items():
         group = runs.loc[index]

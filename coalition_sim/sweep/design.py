@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -131,28 +131,105 @@ class ParamSpec:
         return _kind(self.name)
 
     def grid_values(self) -> list[Any]:
-        """Return the values a full-factorial grid takes for this parameter."""
+        """Return the values a full-factorial grid takes for this parameter (a list).
+
+        Only for axes known to be small; the sampler uses :meth:`grid_axis`, which
+        never builds the list.
+        """
+        return list(self.grid_axis())
+
+    def grid_axis(self) -> GridAxis:
+        """The grid's values for this parameter as a lazy sequence (counted, not built).
+
+        ``reliability=0:1:1000000000`` is an axis of a billion points; building it as a
+        list took 24 GB. Its length is known at once, and a point is computed when asked.
+        """
         if self.values is not None:
-            return list(self.values)
+            return GridAxis(values=tuple(self.values))
         if self.num is None:
             raise InputError(
                 f"--param {self.name}: a grid needs a number of points: {self.name}=START:STOP:NUM"
             )
-        points = np.linspace(self.low, self.high, self.num)
-        if self.kind == "int":
-            out: list[Any] = []
-            for point in points:
-                value = round(float(point))
-                if value not in out:
-                    out.append(value)
-            return out
-        return [float(point) for point in points]
+        return GridAxis(low=self.low, high=self.high, num=self.num, integer=self.kind == "int")
 
     def to_dict(self) -> dict[str, Any]:
         """Plain form for metadata.json and for rebuilding the spec on --resume."""
         if self.values is not None:
             return {"name": self.name, "values": list(self.values)}
         return {"name": self.name, "low": self.low, "high": self.high, "num": self.num}
+
+
+@dataclass(frozen=True)
+class GridAxis(Sequence):
+    """The values of one grid axis, computed on demand: a value list or ``linspace``.
+
+    A numeric range gives exactly what ``np.linspace(low, high, num)`` gives (point
+    ``i`` is ``low + i * step``, the last point is ``high``); an integer range rounds the
+    points and drops repeats, which leaves every integer of the range when there are
+    more points than integers, and ``num`` distinct values otherwise (the points are
+    then more than one apart).
+    """
+
+    values: tuple[Any, ...] | None = None
+    low: float | None = None
+    high: float | None = None
+    num: int = 0
+    integer: bool = False
+
+    def __len__(self) -> int:
+        if self.values is not None:
+            return len(self.values)
+        if self.integer:
+            return min(self.num, int(self.high) - int(self.low) + 1)
+        return self.num
+
+    def _point(self, i: int) -> float:
+        if self.num == 1:
+            return float(self.low)
+        if i == self.num - 1:
+            return float(self.high)
+        step = (self.high - self.low) / (self.num - 1)
+        return float(i) * step + self.low
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        n = len(self)
+        if i < 0:
+            i += n
+        if not 0 <= i < n:
+            raise IndexError(i)
+        if self.values is not None:
+            return self.values[i]
+        if self.integer:
+            if self.num >= n and n == int(self.high) - int(self.low) + 1:
+                return int(self.low) + i  # every integer of the range
+            return round(self._point(i))
+        return self._point(i)
+
+    def take(self, index: np.ndarray, convert: Callable[[Any], Any] | None = None) -> Any:
+        """The values at an array of positions, vectorised (a design is written in blocks).
+
+        Returns a numpy array: floats for a numeric range, otherwise an object array of
+        the axis's values passed through ``convert`` (once per distinct value, not once
+        per sample).
+        """
+        if self.values is None and not self.integer:
+            if self.num == 1:
+                return np.full(len(index), float(self.low))
+            step = (self.high - self.low) / (self.num - 1)
+            points = index.astype(float) * step + self.low
+            points[index == self.num - 1] = self.high
+            return points
+        return lookup([self[i] for i in range(len(self))], index, convert)
+
+
+def lookup(values: Sequence[Any], index: np.ndarray, convert: Callable | None = None) -> Any:
+    """``values[index]`` as an object array; list values stay whole (not 2-D)."""
+    table = np.empty(len(values), dtype=object)
+    for i, value in enumerate(values):
+        table[i] = convert(value) if convert else value
+    return table[index]
 
 
 def parse_param(text: str, base: Scenario) -> ParamSpec:
@@ -371,6 +448,12 @@ def load_sweep_file(path: str | Path) -> tuple[SweepSpec, int | None]:
         if not isinstance(raw_params, dict):
             raise InputError("params: write a [params] table")
         params = [_param_from_toml(name, value, base) for name, value in raw_params.items()]
+        for param in params:
+            if param.name in fixed:
+                where = "steps" if param.name == "steps" and "steps" in document else "[set]"
+                raise InputError(
+                    f"{param.name}: both fixed ({where}) and varied ([params]); keep one"
+                )
         sample = document.get("sample", "grid")
         if sample not in SAMPLE_METHODS:
             raise InputError(
@@ -395,7 +478,7 @@ def load_sweep_file(path: str | Path) -> tuple[SweepSpec, int | None]:
             keep_steps=keep_steps,
             keep_events=keep_events,
             morris_levels=_check_int(origin, "morris_levels", document.get("morris_levels", 4), 2),
-            name=str(document.get("name", path.stem)),
+            name=check_name(str(document.get("name", path.stem))),
             description=str(document.get("description", "")),
         )
     except InputError as error:
@@ -452,19 +535,36 @@ def build_spec(
     if scenario is not None:
         spec = replace(spec, scenario=scenario)
     fixed = dict(spec.fixed)
+    given: dict[str, str] = {}  # name -> the option that fixed it on the command line
     for text in assignments:
         key, sep, raw = text.partition("=")
         if not sep or not key.strip():
             raise InputError(f"--set {text!r}: write name=value")
         fixed[key.strip()] = parse_value(key.strip(), raw)
+        given[_canonical(key)] = "--set"
     if steps is not None:
         fixed["steps"] = parse_value("steps", str(steps))
+        given["steps"] = "--steps"
     base = load_scenario(spec.scenario).with_values(fixed)
     fixed = _plain(base, fixed)
-    by_name = {p.name: p for p in spec.params}
+    # The command line wins over the file: a name fixed here is no longer varied, and a
+    # name varied here is no longer fixed; but one name both fixed and varied on the
+    # command line, or varied twice, is a mistake to report, not to settle silently.
+    by_name = {p.name: p for p in spec.params if p.name not in given}
+    varied_here: set[str] = set()
     for text in params:
         parsed = parse_param(text, base)
+        if parsed.name in varied_here:
+            raise InputError(
+                f"--param {parsed.name}: given twice; give one --param per parameter with "
+                f"all its values ({parsed.name}=V1,V2,... or START:STOP:NUM)"
+            )
+        if parsed.name in given:
+            option = given[parsed.name]
+            raise InputError(f"{parsed.name}: both fixed ({option}) and varied (--param); keep one")
+        varied_here.add(parsed.name)
         by_name.pop(parsed.name, None)
+        fixed.pop(parsed.name, None)
         by_name[parsed.name] = parsed
     spec = replace(spec, params=tuple(by_name.values()), fixed=fixed)
     if sample is not None:
@@ -494,12 +594,100 @@ def build_spec(
     return spec
 
 
+def _canonical(key: str) -> str:
+    """The name a --set key stands for (``state.hun.reliability`` -> ``state.HUN...``)."""
+    key = key.strip()
+    if key.startswith(STATE_PREFIX):
+        iso3, trait = parse_state_key(key)
+        return f"state.{iso3}.{trait}"
+    return key
+
+
+def check_name(name: str) -> str:
+    """Return a sweep's name when it is a plain folder name, or raise InputError.
+
+    The name becomes the folder ``results/NAME``; ``../x`` or ``a/b`` would write
+    somewhere else than the analyst expects, so only a plain name is accepted.
+    """
+    bad = (
+        not name.strip()
+        or name in {".", ".."}
+        or "/" in name
+        or "\\" in name
+        or ".." in name
+        or name.startswith(".")
+        or any(ord(c) < 32 for c in name)
+    )
+    if bad:
+        raise InputError(
+            f"name: {name!r} is not a plain folder name; write letters, digits, '-' or '_' "
+            "(the sweep is written to results/NAME; use --out for another place)"
+        )
+    return name
+
+
+def horizon_warnings(withdrawal_steps: Iterable[Any], horizons: Iterable[int]) -> list[str]:
+    """Warn when ``us_withdrawal_step`` lies at or beyond the horizon of some runs.
+
+    The US commitment changes from step ``us_withdrawal_step + 1`` on, so a withdrawal
+    step at or after the last step never happens: the runs are the baseline, which is
+    rarely what the analyst meant.
+    """
+    shortest = min(horizons)
+    late = sorted({int(w) for w in withdrawal_steps if w is not None and int(w) >= shortest})
+    if not late:
+        return []
+    values = ", ".join(str(w) for w in late)
+    return [
+        f"us_withdrawal_step: {values} is at or beyond the horizon of {shortest} steps; "
+        f"the US withdrawal never happens within {shortest} steps (raise --steps or lower "
+        "us_withdrawal_step)"
+    ]
+
+
+#: Below this base sample size, Sobol indices are mostly noise (Saltelli et al. 2010
+#: use N in the hundreds; SALib's examples start at 1024).
+SOBOL_MIN_SAMPLES = 64
+#: Fewer Morris trajectories than this rarely rank parameters reliably (Campolongo et
+#: al. 2007 suggest 10 to 50).
+MORRIS_MIN_TRAJECTORIES = 10
+
+
+def spec_warnings(spec: SweepSpec) -> list[str]:
+    """One-line warnings about a spec that is valid but probably not what was meant."""
+    out: list[str] = []
+    varied = {p.name: p for p in spec.params}
+    base = spec.base_scenario()
+
+    def values_of(name: str) -> list[Any]:
+        if name not in varied:
+            return [base[name]]
+        p = varied[name]
+        if p.values is not None:
+            return list(p.values)
+        return [p.low, p.high]
+
+    out += horizon_warnings(values_of("us_withdrawal_step"), values_of("steps"))
+    if spec.sample == "sobol" and (spec.samples or 0) < SOBOL_MIN_SAMPLES:
+        out.append(
+            f"--samples {spec.samples}: too few for Sobol indices (they can pass 1 and their "
+            f"intervals span everything); use --samples {SOBOL_MIN_SAMPLES} or more, a power "
+            "of two"
+        )
+    if spec.sample == "morris" and (spec.samples or 0) < MORRIS_MIN_TRAJECTORIES:
+        out.append(
+            f"--samples {spec.samples}: few Morris trajectories; use "
+            f"--samples {MORRIS_MIN_TRAJECTORIES} or more to rank parameters reliably"
+        )
+    return out
+
+
 def check_spec(spec: SweepSpec) -> None:
     """Raise InputError when the design cannot be sampled as asked."""
     names = spec.param_names
     if spec.sample == "grid":
         for p in spec.params:
-            p.grid_values()  # a range without NUM raises
+            p.grid_axis()  # a range without NUM raises
         return
     if not names:
         raise InputError(f"--sample {spec.sample}: give at least one --param to vary")

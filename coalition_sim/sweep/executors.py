@@ -21,9 +21,11 @@ The number of tasks in flight is bounded, so memory does not grow with the sweep
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
+import re
 import signal
 import uuid
 import warnings
@@ -32,6 +34,8 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
+from coalition_sim.errors import InputError, SchedulerError
+
 T = TypeVar("T")
 
 #: A task function: ``fn(shared, task) -> result``; must be importable (module level).
@@ -39,6 +43,12 @@ TaskFn = Callable[[Any, Any], Any]
 
 #: How many times a broken local pool is restarted before its tasks are given up.
 POOL_RESTARTS = 3
+
+#: Seconds to wait for a dask scheduler before giving up (``--connect-timeout``): long
+#: enough for a scheduler across a network, short enough that a wrong address fails fast.
+DEFAULT_CONNECT_TIMEOUT = 5.0
+#: Seconds to wait when disconnecting from a scheduler (it may be gone).
+CLOSE_TIMEOUT = 2.0
 
 
 def available_cores() -> int:
@@ -106,12 +116,49 @@ class SerialExecutor(Executor):
 
 _SHARED: Any = None
 
+#: ``prctl`` option: the signal a process gets when its parent dies (Linux).
+_PR_SET_PDEATHSIG = 1
 
-def _pool_init(shared: Any) -> None:
-    """Keep the shared object in the worker; leave Ctrl-C to the parent."""
+
+def die_with_parent(parent: int) -> str:
+    """Make this worker end when the sweep that started it ends, however it ends.
+
+    A SIGKILLed sweep cannot stop its pool; its workers would go on computing chunks
+    nobody reads (27 s and more). On Linux the kernel sends SIGKILL to the worker when
+    its parent dies (``prctl(PR_SET_PDEATHSIG)``); elsewhere a daemon thread polls the
+    parent's pid. Returns which of the two is in place.
+    """
+    how = "watchdog"
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0) == 0:
+            how = "pdeathsig"
+    except (OSError, AttributeError):  # pragma: no cover - not Linux
+        pass
+    if os.getppid() != parent:  # the parent died before the line above
+        os._exit(1)
+    if how == "watchdog":  # pragma: no cover - not Linux
+        import threading
+        import time
+
+        def watch() -> None:
+            while os.getppid() == parent:
+                time.sleep(1.0)
+            os._exit(1)
+
+        threading.Thread(target=watch, name="parent-watchdog", daemon=True).start()
+    return how
+
+
+def _pool_init(shared: Any, parent: int | None = None) -> None:
+    """Keep the shared object in the worker; leave Ctrl-C to the parent; die with it."""
     global _SHARED  # noqa: PLW0603 - one value per worker process, set once
     _SHARED = shared
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if parent is not None:
+        die_with_parent(parent)
 
 
 def _pool_call(fn: TaskFn, task: Any) -> Any:
@@ -149,7 +196,7 @@ class PoolExecutor(Executor):
                 max_workers=self._workers,
                 mp_context=multiprocessing.get_context("fork"),
                 initializer=_pool_init,
-                initargs=(shared,),
+                initargs=(shared, os.getpid()),
             )
             self._pool.submit(int).result()  # fork every worker now, inside this filter
 
@@ -252,39 +299,85 @@ class DaskExecutor(Executor):
         *,
         local_workers: int | None = None,
         max_pending: int | None = None,
+        connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
     ):
         if (address is None) == (local_workers is None):
             raise ValueError("give either a scheduler address or a number of local workers")
         self.address = address
         self.local_workers = local_workers
         self._max_pending = max_pending
+        self.connect_timeout = connect_timeout
         self.cluster = None
         self.client = None
+        self._log_levels: dict[str, int] = {}
 
     def __enter__(self) -> DaskExecutor:
         from distributed import Client, LocalCluster
 
         if self.address is None:
-            self.cluster = LocalCluster(
-                n_workers=self.local_workers,
-                threads_per_worker=1,
-                processes=True,
-                host="127.0.0.1",
-                dashboard_address=None,
-            )
-            self.client = Client(self.cluster)
-        else:
-            self.client = Client(self.address, timeout="20s")
+            try:
+                self.cluster = LocalCluster(
+                    n_workers=self.local_workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    host="127.0.0.1",
+                    dashboard_address=None,
+                )
+                self.client = Client(self.cluster)
+            except (OSError, TimeoutError) as error:
+                self.close()
+                raise SchedulerError(
+                    f"--dask-local {self.local_workers}: the local dask cluster did not "
+                    f"start ({error}); try --workers N for a local pool instead"
+                ) from None
+            return self
+        self._quiet_reconnects()
+        try:
+            self.client = Client(self.address, timeout=f"{self.connect_timeout}s")
+        except (OSError, TimeoutError) as error:
+            self.close()
+            raise SchedulerError(
+                f"--scheduler {self.address}: cannot reach the dask scheduler within "
+                f"{self.connect_timeout:g} s ({_first_line(error)}); check the address and "
+                "that the scheduler runs, or raise --connect-timeout"
+            ) from None
         return self
+
+    def _quiet_reconnects(self) -> None:
+        """Silence distributed's logged tracebacks while it retries a lost scheduler.
+
+        The loss is reported once, as one line (:class:`SchedulerLost`); the client's
+        retries would otherwise print pages of tracebacks on the analyst's terminal.
+        """
+        import logging
+
+        import distributed  # noqa: F401 - its loggers exist once it is imported
+
+        names = [
+            name
+            for name in logging.Logger.manager.loggerDict
+            if name.split(".")[0] in ("distributed", "tornado", "asyncio")
+        ]
+        for name in {"distributed", "tornado", "asyncio", *names}:
+            logger = logging.getLogger(name)
+            self._log_levels[name] = logger.level
+            logger.setLevel(logging.CRITICAL + 1)
 
     def close(self) -> None:
         """Disconnect, and stop the local cluster if this executor started it."""
+        import logging
+
         if self.client is not None:
-            self.client.close()
+            # A few seconds at most: a lost scheduler would make close() wait its timeout.
+            with contextlib.suppress(OSError, TimeoutError):
+                self.client.close(timeout=CLOSE_TIMEOUT)
             self.client = None
         if self.cluster is not None:
             self.cluster.close()
             self.cluster = None
+        for name, level in self._log_levels.items():
+            logging.getLogger(name).setLevel(level)
+        self._log_levels = {}
 
     @property
     def workers(self) -> int:
@@ -328,6 +421,13 @@ class DaskExecutor(Executor):
                 break
         for future in stream:
             task = by_key.pop(future.key)
+            if future.status == "cancelled":
+                # Futures are cancelled when the client loses its scheduler; the tasks
+                # are not failed runs, they are runs still to do (--resume runs them).
+                raise SchedulerLost(
+                    f"--scheduler {self.describe().get('scheduler')}: lost the dask "
+                    "scheduler mid-sweep (connection closed)"
+                )
             if future.status == "error":
                 yield task, future.exception()
             else:
@@ -346,15 +446,43 @@ class DaskExecutor(Executor):
         }
 
 
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    return text[0] if text else type(error).__name__
+
+
+class SchedulerLost(SchedulerError):
+    """The scheduler went away while tasks were in flight (they are not lost runs)."""
+
+
+_ADDRESS = re.compile(r"^(tcp|tls)://(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+):(\d{1,5})$")
+
+
+def check_scheduler_address(address: str) -> str:
+    """Return ``address`` when it has the form ``tcp://HOST:PORT``, else raise InputError.
+
+    Checked before anything starts, so ``--scheduler notanaddress`` is one line with the
+    allowed form, not a traceback from deep inside distributed.
+    """
+    match = _ADDRESS.match(address.strip())
+    if not match or not 1 <= int(match.group(3)) <= 65535:
+        raise InputError(
+            f"--scheduler {address!r}: not a scheduler address; write tcp://HOST:PORT "
+            "(for example tcp://10.0.0.5:8786, as 'dask scheduler' prints it)"
+        )
+    return address.strip()
+
+
 def make_executor(
     *,
     workers: int | None = None,
     scheduler: str | None = None,
     dask_local: int | None = None,
+    connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
 ) -> Executor:
     """Pick the backend from the command-line choices (default: all local cores)."""
     if scheduler is not None:
-        return DaskExecutor(scheduler)
+        return DaskExecutor(check_scheduler_address(scheduler), connect_timeout=connect_timeout)
     if dask_local is not None:
         return DaskExecutor(local_workers=dask_local)
     count = workers or available_cores()

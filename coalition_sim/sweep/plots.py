@@ -1,8 +1,12 @@
 """Figures of sweeps: outcome distributions by group, time courses, sensitivity indices.
 
-Every figure is meant to be read without the code: a title that says what is compared
-and over how many runs, axes with units, and a legend or labels for every group. Files
-are small PNGs (matplotlib's Agg backend, no display needed).
+Every figure is meant to be read without the code: a title that starts with the sweep's
+description or name and says what is compared over how many runs, axes in words with
+units (:mod:`coalition_sim.sweep.labels`), and a legend or labels for every group. A
+panel of an outcome that never varies is left out and named in a note; a share's axis
+spans at least :data:`~coalition_sim.sweep.labels.MIN_SHARE_SPAN`, so noise in the
+third decimal does not fill the panel. Files are small PNGs (matplotlib's Agg backend,
+no display needed).
 """
 
 from __future__ import annotations
@@ -13,7 +17,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from coalition_sim.sweep.compare import group_labels, label
+from coalition_sim.sweep.compare import group_labels
+from coalition_sim.sweep.labels import MIN_SHARE_SPAN, is_share, label, parameter_label, words
 
 #: Per-step metrics drawn by the time-course figure, when present.
 TIME_METRICS = ("parity", "members")
@@ -28,15 +33,52 @@ def _pyplot():
     return plt
 
 
-def _save(fig, path: Path) -> Path:
+def _save(fig, path: Path, *, layout: bool = True) -> Path:
     from coalition_sim.sweep.storage import atomic_write
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.tight_layout()
+    if layout:
+        fig.tight_layout()
     atomic_write(path, lambda tmp: fig.savefig(tmp, dpi=90, format="png"))
     _pyplot().close(fig)
     return path
+
+
+def sweep_title(metadata: dict, folder: Path | None = None) -> str:
+    """The first title line: the sweep's description, else its name, else its folder.
+
+    Unnamed sweeps of older versions are all called "sweep", which says nothing.
+    """
+    description = str(metadata.get("description") or "").strip()
+    if description:
+        return description
+    name = str(metadata.get("name") or "").strip()
+    if name and name != "sweep":
+        return name
+    return folder.name if folder is not None else name
+
+
+def _share_limits(ax, values: Sequence[float]) -> None:
+    """Keep a share's axis at least MIN_SHARE_SPAN wide, inside [0, 1] where possible."""
+    finite = [v for v in values if np.isfinite(v)]
+    if not finite:
+        return
+    low, high = ax.get_ylim()
+    if high - low >= MIN_SHARE_SPAN:
+        return
+    middle = (min(finite) + max(finite)) / 2
+    low, high = middle - MIN_SHARE_SPAN / 2, middle + MIN_SHARE_SPAN / 2
+    if low < 0:
+        low, high = 0.0, MIN_SHARE_SPAN
+    if high > 1:
+        low, high = 1.0 - MIN_SHARE_SPAN, 1.0
+    ax.set_ylim(low, high)
+
+
+def _constant(values: pd.Series) -> bool:
+    finite = pd.to_numeric(values, errors="coerce").dropna()
+    return len(finite) > 0 and bool(np.isclose(finite.min(), finite.max()))
 
 
 def _wrap(text: str, width: int = 42) -> str:
@@ -79,7 +121,14 @@ def plot_distributions(
     ok = runs[runs["status"] == "ok"].copy()
     ok["__group"] = _value_labels(ok, by)
     groups = list(dict.fromkeys(ok["__group"]))
-    metrics = [m for m in metrics if pd.to_numeric(ok[m], errors="coerce").notna().any()]
+    if any(isinstance(ok[name].dtype, pd.CategoricalDtype) for name in by):
+        groups = list(dict.fromkeys(ok.sort_values(list(by))["__group"]))
+    empty = [m for m in metrics if not pd.to_numeric(ok[m], errors="coerce").notna().any()]
+    metrics = [m for m in metrics if m not in empty]
+    constant = [m for m in metrics if _constant(ok[m])]
+    drawn = [m for m in metrics if m not in constant] or metrics[:1]
+    skipped = [m for m in metrics if m not in drawn]
+    metrics = drawn
     cols = min(3 if len(groups) <= 6 else 2, len(metrics))
     rows = int(np.ceil(len(metrics) / cols))
     width = max(4.2, 0.9 * len(groups) + 1.2)
@@ -121,25 +170,43 @@ def plot_distributions(
                 flierprops={"markersize": 2, "alpha": 0.4},
             )
             ax.plot(positions, means, "o", color="tab:red", markersize=4, label="mean")
-        ax.set_title(_wrap(label(metric)), fontsize=9)
-        ax.set_ylabel(metric, fontsize=8)
+            if is_share(metric):
+                _share_limits(ax, [v for d in data for v in d])
+        ax.set_title(_wrap(words(metric)), fontsize=10)
+        ax.set_ylabel(_wrap(label(metric), 36), fontsize=9)
         ax.set_xticks(positions)
-        ax.set_xlabel(" / ".join(by), fontsize=8)
+        ax.set_xlabel(_wrap(" / ".join(parameter_label(b) for b in by), 60), fontsize=9)
         ax.set_xticklabels(
-            groups, rotation=45 if rotate else 0, ha="right" if rotate else "center", fontsize=7
+            groups, rotation=45 if rotate else 0, ha="right" if rotate else "center", fontsize=8
         )
         ax.grid(axis="y", alpha=0.3)
-        ax.legend(fontsize=7, loc="best")
+        ax.legend(fontsize=8, loc="best")
     for ax in list(axes.flat)[len(metrics) :]:
         ax.set_visible(False)
     n = len(ok)
+    compared = ", ".join(parameter_label(b) for b in by) if by else "all runs together"
     fig.suptitle(
         (_wrap(title, 110) + "\n" if title else "")
-        + f"Outcomes by {', '.join(by) if by else 'sweep'}: {n} runs; boxes: quartiles, "
-        "whiskers: 1.5 IQR, red dots: means",
-        fontsize=10,
+        + f"Outcomes by {compared}: {n} runs; boxes: quartiles, whiskers: 1.5 IQR, "
+        "red dots: means",
+        fontsize=11,
     )
+    if skipped or empty:
+        parts = [
+            f"{words(m)} ({_fmt_value(pd.to_numeric(ok[m], errors='coerce').dropna().iloc[0])} "
+            "in every run)"
+            for m in skipped
+        ]
+        parts += [f"{words(m)} (no run has a value)" for m in empty]
+        fig.text(0.01, 0.005, _wrap(f"Not drawn: {'; '.join(parts)}", 160),
+                 fontsize=8, ha="left", va="bottom", style="italic")  # fmt: skip
+        fig.tight_layout(rect=(0, 0.04, 1, 1))
+        return _save(fig, path, layout=False)
     return _save(fig, path)
+
+
+def _fmt_value(value: float) -> str:
+    return f"{value:g}"
 
 
 def plot_timecourse(
@@ -159,9 +226,12 @@ def plot_timecourse(
     ok["__group"] = group_labels(ok, by)
     merged = steps.merge(ok[["run_id", "__group"]], on="run_id")
     metrics = [m for m in metrics if m in merged.columns]
+    binned = any(isinstance(ok[name].dtype, pd.CategoricalDtype) for name in by)
+    order = list(dict.fromkeys(ok.sort_values(list(by))["__group"] if binned else ok["__group"]))
     fig, axes = plt.subplots(1, len(metrics), figsize=(6 * len(metrics), 4), squeeze=False)
     for ax, metric in zip(axes.flat, metrics, strict=True):
-        for group, part in merged.groupby("__group", sort=False):
+        parts = dict(tuple(merged.groupby("__group", sort=False)))
+        for group, part in ((g, parts[g]) for g in order if g in parts):
             agg = part.groupby("step")[metric].agg(["mean", "std", "count"])
             half = (
                 stats.t.ppf(0.975, np.maximum(agg["count"] - 1, 1))
@@ -178,26 +248,36 @@ def plot_timecourse(
             )
         if metric == "parity":
             ax.axhline(1.0, color="black", linestyle="--", linewidth=0.8, label="parity = 1")
-        ax.set_xlabel("quarter (step 0 = start of 2026)")
-        ax.set_ylabel(label(metric), fontsize=8)
-        ax.set_title(f"{metric}: mean with 95% band", fontsize=9)
+        if is_share(metric):
+            _share_limits(ax, merged[metric].to_numpy(dtype=float))
+        ax.set_xlabel("quarter (step 0 = start of 2026)", fontsize=9)
+        ax.set_ylabel(label(metric), fontsize=9)
+        ax.set_title(f"{words(metric)}: mean with 95% band", fontsize=10)
         ax.grid(alpha=0.3)
-        ax.legend(fontsize=7, loc="best")
-    fig.suptitle((title + "\n" if title else "") + f"Time course over {len(ok)} runs", fontsize=10)
+        ax.legend(fontsize=8, loc="best")
+    compared = f" by {', '.join(parameter_label(b) for b in by)}" if by else ""
+    fig.suptitle(
+        (title + "\n" if title else "") + f"Time course over {len(ok)} runs{compared}",
+        fontsize=11,
+    )
     return _save(fig, path)
 
 
-def plot_sensitivity(table: pd.DataFrame, method: str, path: Path, *, title: str = "") -> Path:
-    """Bar chart of the indices per metric with their 95 % intervals."""
+def plot_sensitivity(
+    table: pd.DataFrame, method: str, path: Path, *, title: str = "", note: str = ""
+) -> Path:
+    """Bar charts of the indices per metric with their 95 % intervals, two per row.
+
+    One row of many panels was 2250 pixels wide with small text; a grid of two columns
+    keeps each panel wide enough for parameter names in words.
+    """
     plt = _pyplot()
     metrics = list(dict.fromkeys(table["metric"]))
-    fig, axes = plt.subplots(
-        1,
-        len(metrics),
-        figsize=(max(4.5, 1.0 * table["parameter"].nunique() + 2) * len(metrics), 4.2),
-        squeeze=False,
-    )
-    for ax, metric in zip(axes.flat, metrics, strict=True):
+    cols = min(2, len(metrics))
+    rows = int(np.ceil(len(metrics) / cols))
+    per = max(5.5, 0.9 * table["parameter"].nunique() + 2.5)
+    fig, axes = plt.subplots(rows, cols, figsize=(per * cols, 4.6 * rows), squeeze=False)
+    for ax, metric in zip(axes.flat, metrics, strict=False):
         part = table[table["metric"] == metric]
         x = np.arange(len(part))
         if method == "sobol":
@@ -207,7 +287,7 @@ def plot_sensitivity(table: pd.DataFrame, method: str, path: Path, *, title: str
             ax.bar(
                 x + 0.2, part["ST"], 0.4, yerr=part["ST_conf"], capsize=3, label="ST (total order)"
             )
-            ax.set_ylabel("share of outcome variance")
+            ax.set_ylabel("share of outcome variance", fontsize=9)
         else:
             ax.bar(
                 x - 0.2,
@@ -218,13 +298,20 @@ def plot_sensitivity(table: pd.DataFrame, method: str, path: Path, *, title: str
                 label="mu* (mean |effect|)",
             )
             ax.bar(x + 0.2, part["sigma"], 0.4, label="sigma (spread of effects)")
-            ax.set_ylabel(f"elementary effect on {metric}")
+            ax.set_ylabel(_wrap(f"effect on {label(metric)}", 40), fontsize=9)
         ax.set_xticks(x)
-        ax.set_xticklabels(part["parameter"], rotation=30, ha="right", fontsize=8)
-        ax.set_title(label(metric), fontsize=9)
+        ax.set_xticklabels([_wrap(parameter_label(p), 18) for p in part["parameter"]], fontsize=9)
+        ax.set_title(_wrap(label(metric), 60), fontsize=10)
         ax.axhline(0, color="black", linewidth=0.6)
         ax.grid(axis="y", alpha=0.3)
-        ax.legend(fontsize=7)
+        ax.tick_params(axis="y", labelsize=9)
+        ax.legend(fontsize=8)
+    for ax in list(axes.flat)[len(metrics) :]:
+        ax.set_visible(False)
     name = "Sobol indices" if method == "sobol" else "Morris elementary effects"
-    fig.suptitle((title + "\n" if title else "") + f"{name}, 95% intervals", fontsize=10)
+    fig.suptitle((title + "\n" if title else "") + f"{name}, 95% intervals", fontsize=11)
+    if note:  # a figure shared without the terminal's warning must still carry it
+        fig.text(0.01, 0.005, _wrap(note, 150), fontsize=9, color="tab:red", va="bottom")
+        fig.tight_layout(rect=(0, 0.03, 1, 1))
+        return _save(fig, path, layout=False)
     return _save(fig, path)

@@ -3,12 +3,13 @@
 The runner does not know where runs execute: it gets an
 :class:`~coalition_sim.sweep.executors.Executor` and only calls ``imap_unordered``.
 
-Each run is one call of ``simulate(scenario, seed=..., dataset=...)`` on the base
-scenario with the sample's values; its outcomes become one row of ``runs.parquet``. A run
-that raises is recorded (status ``error`` and the message) and the sweep goes on. Rows
-are written in part files as chunks come back, and merged in run-id order at the end, so
-the result is the same whatever the backend, the number of workers or the order in which
-runs finish; only ``wall_time_s`` differs between two sweeps.
+Chunks of runs go through the engine as one batch each (see
+:mod:`coalition_sim.sweep.simulators`); each run's outcomes become one row of
+``runs.parquet``. A run that fails is recorded (status ``error`` and the message) and
+the sweep goes on. Rows are written in part files as chunks come back, and merged in
+run-id order at the end, so the result is the same whatever the backend, the number of
+workers or the order in which runs finish; only ``wall_time_s`` differs between two
+sweeps.
 """
 
 from __future__ import annotations
@@ -29,11 +30,16 @@ import numpy as np
 import pyarrow as pa
 
 from coalition_sim import __version__
-from coalition_sim.errors import InputError
+from coalition_sim.errors import InputError, OutputError, SchedulerError
+from coalition_sim.folders import check_writable
 from coalition_sim.parameters import Scenario
+
+# nullable_outcomes is re-exported for run_chunk's rows (the model gives -1 for never)
+from coalition_sim.results import NEVER_SENTINELS, nullable_outcomes  # noqa: F401
 from coalition_sim.sweep import storage
 from coalition_sim.sweep.design import SweepSpec, spec_from_dict
 from coalition_sim.sweep.executors import Executor
+from coalition_sim.sweep.locking import FolderLock
 from coalition_sim.sweep.sampling import Design, build_design
 from coalition_sim.sweep.seeds import run_seed, run_seeds_of, split_run_id
 from coalition_sim.sweep.simulators import EngineSimulator
@@ -135,12 +141,15 @@ def check_against_data(spec: SweepSpec, design: Design, dataset: Any) -> None:
         if isinstance(value, tuple):
             lists.setdefault(name, set()).update(value)
     keys = {f"state.{iso3}" for iso3 in base.state_overrides}
-    for settings in design.settings:
-        for name, value in settings.items():
-            if isinstance(value, list):
-                lists.setdefault(name, set()).update(value)
-            elif name.startswith("state."):
-                keys.add(name.rsplit(".", 1)[0])
+    # The design's values are the parameters' values (lists) or numbers in a range, so
+    # the parameters are checked rather than every sample of a possibly huge design.
+    del design
+    for param in spec.params:
+        if param.name.startswith("state."):
+            keys.add(param.name.rsplit(".", 1)[0])
+        for value in param.values or ():
+            if isinstance(value, (list, tuple)):
+                lists.setdefault(param.name, set()).update(value)
     problems = [(name, code) for name, codes in lists.items() for code in sorted(codes)]
     problems += [(key, key.split(".")[1]) for key in sorted(keys)]
     for name, code in problems:
@@ -193,11 +202,16 @@ class Plan:
 
     def run(self, rid: int) -> tuple[int, int, dict[str, Any]]:
         """``(run_id, seed, values)`` of one run."""
+        rid = int(rid)
         sample, replication = split_run_id(rid, self.spec.reps)
-        return rid, run_seed(self.spec.seed, sample, replication), self.design.settings[sample]
+        return rid, run_seed(self.spec.seed, sample, replication), self.design.setting(sample)
 
     def chunks(self, todo: Sequence[int], size: int) -> Iterator[list[tuple[int, int, dict]]]:
-        """Cut the runs to do, in run-id order, into chunks of ``size`` (made lazily)."""
+        """Cut the runs to do, in run-id order, into chunks of ``size`` (made lazily).
+
+        ``todo`` is a ``range`` for a new sweep and an array of ids for a resumed one:
+        neither is a list of Python ints, and the chunks are made as they are taken.
+        """
         reps, settings = self.spec.reps, self.design.settings
         for start in range(0, len(todo), size):
             ids = np.asarray(todo[start : start + size], dtype=np.int64)
@@ -206,6 +220,15 @@ class Plan:
                 (rid, seed, settings[rid // reps])
                 for rid, seed in zip(ids.tolist(), seeds, strict=True)
             ]
+
+    def todo(self, done: np.ndarray | None = None) -> Sequence[int]:
+        """The run ids still to do: all of them, or those not in ``done`` (sorted ids)."""
+        if done is None or not len(done):
+            return range(self.total)
+        missing = np.ones(self.total, dtype=bool)
+        inside = done[(done >= 0) & (done < self.total)]
+        missing[inside] = False
+        return np.flatnonzero(missing)
 
 
 def chunk_size(pending: int, workers: int, requested: int | None = None) -> int:
@@ -219,15 +242,67 @@ def chunk_size(pending: int, workers: int, requested: int | None = None) -> int:
     return int(min(200, max(1, math.ceil(pending / (workers * 20)))))
 
 
-def design_table(plan: Plan) -> pa.Table:
-    """``design.parquet``: sample ids, parameter values and the sampler's raw matrix."""
-    columns: dict[str, Any] = {"sample_id": pa.array(np.arange(len(plan.design)))}
-    for name in plan.design.names:
-        columns[name] = pa.array([_plain(s[name]) for s in plan.design.settings])
-    if plan.design.matrix is not None:
-        for j, name in enumerate(plan.design.names):
-            columns[f"x.{name}"] = pa.array(plan.design.matrix[:, j])
+def design_table(plan: Plan, start: int = 0, stop: int | None = None) -> pa.Table:
+    """``design.parquet`` rows ``start`` to ``stop``: ids, values, the sampler's raw x."""
+    design = plan.design
+    stop = len(design) if stop is None else min(stop, len(design))
+    columns: dict[str, Any] = {"sample_id": pa.array(np.arange(start, stop, dtype=np.int64))}
+    for name, values in design.columns(start, stop, convert=_plain).items():
+        columns[name] = pa.array(values)
+    if design.matrix is not None:
+        for j, name in enumerate(design.names):
+            columns[f"x.{name}"] = pa.array(design.matrix[start:stop, j])
     return pa.table(columns)
+
+
+#: Samples per block of design.parquet: a ten-million-sample design is written in
+#: blocks, never held as one table.
+DESIGN_BLOCK = 200_000
+
+
+def write_design_table(path: Path, plan: Plan, block: int = DESIGN_BLOCK) -> None:
+    """Write ``design.parquet`` block by block, atomically."""
+    import pyarrow.parquet as pq
+
+    def write(tmp: Path) -> None:
+        first = design_table(plan, 0, block)
+        with pq.ParquetWriter(tmp, first.schema) as writer:
+            writer.write_table(first)
+            for start in range(block, len(plan.design), block):
+                writer.write_table(design_table(plan, start, start + block).cast(first.schema))
+
+    storage.atomic_write(path, write)
+
+
+def nullable_columns(table: pa.Table) -> pa.Table:
+    """:func:`nullable_outcomes` for a table of rows: "never" sentinels become nulls.
+
+    ``run_chunk`` returns its rows as a table; the runner passes every table through
+    this before it is written, and the final merge passes older parts through it too.
+    """
+    import pyarrow.compute as pc
+
+    for name, sentinel in NEVER_SENTINELS.items():
+        if name not in table.column_names:
+            continue
+        column = table.column(name)
+        if pa.types.is_null(column.type):
+            column = column.cast(pa.int64())
+        never = pc.equal(column, pa.scalar(sentinel, column.type))
+        fixed = pc.if_else(never, pa.nulls(len(column), column.type), column)
+        table = table.set_column(table.column_names.index(name), name, fixed.cast(pa.int64()))
+    return table
+
+
+def _pandas_nullable_metadata() -> dict[bytes, bytes]:
+    """Schema metadata that makes pandas read the "never" columns as ``Int64``.
+
+    Without it ``pd.read_parquet`` turns an int64 column with nulls into float64.
+    """
+    import pandas as pd
+
+    frame = pd.DataFrame({name: pd.array([], dtype="Int64") for name in NEVER_SENTINELS})
+    return dict(pa.Schema.from_pandas(frame, preserve_index=False).metadata)
 
 
 # --- metadata -------------------------------------------------------------------------------
@@ -299,6 +374,16 @@ class SweepRunner:
         flush_rows: rows buffered before a part file is written.
         design: the sampled design, when the caller has built it already.
         setup_s: seconds the caller spent starting the executor (for metadata).
+        lock: the folder's lock, when the caller holds it already (the CLI takes it
+            before ``--force`` clears the folder); otherwise the runner takes it.
+        command: the command line, recorded in the lock file for a second sweep to show.
+
+    Raises (from :meth:`run`):
+        SweepInterrupted: Ctrl-C; finished runs are saved, metadata says "interrupted".
+        SchedulerError: the executor lost its scheduler; as for Ctrl-C, with the reason.
+        OutputError: the folder cannot be written (full, read-only); runs on disk are
+            kept whole, metadata says "failed" with the reason.
+        FolderLocked: another sweep holds the folder.
 
     """
 
@@ -315,8 +400,12 @@ class SweepRunner:
         flush_rows: int = 2000,
         design: Design | None = None,
         setup_s: float = 0.0,
+        lock: FolderLock | None = None,
+        command: str = "",
     ):
         self.spec = spec
+        self.lock = lock
+        self.command = command
         self.folder = Path(folder)
         self.executor = executor
         self.resume = resume
@@ -377,93 +466,100 @@ class SweepRunner:
 
     # the sweep --------------------------------------------------------------------------
     def run(self) -> SweepResult:
-        """Run what is missing in the folder; merge; write metadata; report counts."""
+        """Run what is missing in the folder; merge; write metadata; report counts.
+
+        The folder is checked for writing and locked first; nothing else happens until
+        both succeed.
+        """
+        check_writable(self.folder, advice="choose another --out")
+        if self.lock is not None and self.lock.held:
+            return self._run_locked()
+        with FolderLock(self.folder, self.command):
+            return self._run_locked()
+
+    def _resume_state(self) -> tuple[np.ndarray, list[str]]:
+        """Run ids on disk, after moving damaged final files aside (their intact rows kept)."""
+        notes: list[str] = []
+        if not self.resume:
+            return np.empty(0, dtype=np.int64), notes
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        for stem, final in (("runs", storage.RUNS), ("steps", storage.STEPS)):
+            moved = storage.quarantine(self.folder, stem, final, stamp)
+            if moved is None:
+                continue
+            target, kept, lost = moved
+            lost_text = "an unknown number of" if lost < 0 else str(lost)
+            notes.append(
+                f"{final} was damaged; moved to {target.name}; kept its {kept} intact rows, "
+                f"lost {lost_text} row group(s), whose runs are run again"
+            )
+        return storage.done_run_ids(self.folder, keep_steps=self.spec.keep_steps), notes
+
+    def _run_locked(self) -> SweepResult:
         started = time.perf_counter()
         started_at = _now()
         folder = self.folder
-        folder.mkdir(parents=True, exist_ok=True)
         storage.remove_stray_temporaries(folder)
-        done = storage.done_run_ids(folder) if self.resume else set()
-        todo = [rid for rid in range(self.plan.total) if rid not in done]
-        if not (folder / storage.DESIGN).exists():
-            storage.write_table(folder / storage.DESIGN, design_table(self.plan))
+        done, notes = self._resume_state()
+        for note in notes:
+            print(f"coalition-sim sweep: warning: {note}", file=sys.stderr)
+        todo = self.plan.todo(done)
         counts = {"planned": self.plan.total, "done_before": len(done), "to_run": len(todo)}
-        storage.write_json(
-            folder / storage.METADATA,
-            self._metadata(status="running", counts=counts, started_at=started_at),
-        )
+        reserve = storage.Reserve(folder)
+        reserve.hold()
+        try:
+            if not (folder / storage.DESIGN).exists():
+                write_design_table(folder / storage.DESIGN, self.plan)
+            storage.write_json(
+                folder / storage.METADATA,
+                self._metadata(status="running", counts=counts, started_at=started_at),
+            )
+        except OutputError:
+            reserve.release()
+            raise
         runs = storage.PartWriter(folder, "runs", flush_rows=self.flush_rows)
         steps = storage.PartWriter(folder, "steps", flush_rows=self.flush_rows * 50)
         events = storage.PartWriter(folder, "events", flush_rows=self.flush_rows * 50)
-        interrupted = False
         executor = self.executor
         size = chunk_size(len(todo), executor.workers, self.chunk)
-        bar = _progress(self.progress, total=self.plan.total, initial=len(done))
-        try:
-            for chunk, result in executor.imap_unordered(
-                run_chunk, self.plan.chunks(todo, size), self.context
-            ):
-                if isinstance(result, BaseException):
-                    rows, table, logged = self._lost_rows(chunk, result), None, None
-                else:
-                    rows, table, logged = result
-                runs.add_table(rows)
-                if table is not None:
-                    steps.add_table(table)
-                if logged is not None:
-                    events.add_table(logged)
-                if bar is not None:
-                    bar.update(len(chunk))
-        except KeyboardInterrupt:
-            interrupted = True
-        finally:
-            runs.flush()
-            steps.flush()
-            events.flush()
-            if bar is not None:
-                bar.close()
+        stop = self._execute(runs, steps, events, todo, size, initial=len(done))
         workers = executor.describe()
-        setup_s = self.setup_s
         run_s = time.perf_counter() - started
         merge_start = time.perf_counter()
-        if not interrupted:
-            order = _order_columns(self.plan.design.names)
-            storage.consolidate(
-                folder, "runs", storage.RUNS, order=order, types={"error": pa.string()}
-            )
-            if self.spec.keep_steps:
-                storage.consolidate(
-                    folder, "steps", storage.STEPS, sort_keys=("run_id", "step"), block_rows=100_000
-                )
-            if self.context.keep_events:
-                storage.consolidate(
-                    folder, "events", storage.EVENTS, sort_keys=("run_id", "event"),
-                    block_rows=100_000,
-                )  # fmt: skip
+        if stop is None:
+            stop = self._merge()
         merge_s = time.perf_counter() - merge_start
-        summary = summarise(folder) if not interrupted else {"ok": 0, "failed": 0, "errors": []}
+        summary = summarise(folder) if stop is None else {"ok": 0, "failed": 0, "errors": []}
         elapsed = time.perf_counter() - started
         counts.update(ok=summary["ok"], failed=summary["failed"])
-        ran = len(todo) if not interrupted else runs.written
-        storage.write_json(
-            folder / storage.METADATA,
-            self._metadata(
-                status="interrupted" if interrupted else "complete",
-                counts=counts,
-                started_at=started_at,
-                finished_at=_now(),
-                timings={
-                    "elapsed_s": round(elapsed, 3),
-                    "setup_s": round(setup_s, 3),
-                    "runs_s": round(run_s, 3),
-                    "merge_s": round(merge_s, 3),
-                    "runs_per_s": round(ran / run_s, 2) if run_s > 0 else None,
-                    "chunk_size": size if todo else None,
-                },
-                host=host_info(),
-                workers=workers,
-            ),
-        )
+        ran = len(todo) if stop is None else runs.written
+        status = "complete" if stop is None else stop.status
+        # The reserve makes room for this last write on a disk that filled up.
+        reserve.release()
+        try:
+            storage.write_json(
+                folder / storage.METADATA,
+                self._metadata(
+                    status=status,
+                    reason=None if stop is None else stop.reason,
+                    counts=counts,
+                    started_at=started_at,
+                    finished_at=_now(),
+                    timings={
+                        "elapsed_s": round(elapsed, 3),
+                        "setup_s": round(self.setup_s, 3),
+                        "runs_s": round(run_s, 3),
+                        "merge_s": round(merge_s, 3),
+                        "runs_per_s": round(ran / run_s, 2) if run_s > 0 else None,
+                        "chunk_size": size if len(todo) else None,
+                    },
+                    host=host_info(),
+                    workers=workers,
+                ),
+            )
+        except OutputError as error:
+            if stop is None:
+                stop = _Stop.write_fault(error)
         result = SweepResult(
             folder,
             self.plan.total,
@@ -472,11 +568,138 @@ class SweepRunner:
             len(done),
             elapsed,
             summary["errors"],
-            interrupted,
+            stop is not None,
         )
-        if interrupted:
-            raise SweepInterrupted(result)
+        if stop is not None:
+            saved = storage.done_run_ids(folder, keep_steps=self.spec.keep_steps)
+            self._raise(stop, result, saved=len(saved))
         return result
+
+    def _execute(
+        self,
+        runs: storage.PartWriter,
+        steps: storage.PartWriter,
+        events: storage.PartWriter,
+        todo: Sequence[int],
+        size: int,
+        *,
+        initial: int,
+    ) -> _Stop | None:
+        """Hand the chunks to the executor and stream rows to part files.
+
+        Returns why the sweep stopped early, or None when every chunk came back. On
+        Ctrl-C or a lost scheduler the buffered rows are written; on a write fault
+        they cannot be, and the part files already written are kept.
+        """
+        stop: _Stop | None = None
+        bar = _progress(self.progress, total=self.plan.total, initial=initial)
+        try:
+            for chunk, result in self.executor.imap_unordered(
+                run_chunk, self.plan.chunks(todo, size), self.context
+            ):
+                if isinstance(result, BaseException):
+                    rows, table, logged = self._lost_rows(chunk, result), None, None
+                else:
+                    rows, table, logged = result
+                if table is not None:
+                    steps.add_table(table)
+                if logged is not None:
+                    events.add_table(logged)
+                runs.add_table(nullable_columns(rows))
+                if bar is not None:
+                    bar.update(len(chunk))
+        except KeyboardInterrupt as error:
+            stop = _Stop("interrupted", "interrupted (Ctrl-C)", error)
+        except SchedulerError as error:
+            stop = _Stop("interrupted", str(error), error)
+        except OutputError as error:
+            stop = _Stop.write_fault(error)
+        finally:
+            if bar is not None:
+                bar.close()
+        if stop is None or stop.status == "interrupted":
+            try:
+                steps.flush()
+                events.flush()
+                runs.flush()
+            except OutputError as error:
+                stop = _Stop.write_fault(error)
+        return stop
+
+    def _merge(self) -> _Stop | None:
+        """Merge the parts into the final files; a write fault keeps the parts."""
+        order = _order_columns(self.plan.design.names)
+        try:
+            storage.consolidate(
+                self.folder,
+                "runs",
+                storage.RUNS,
+                order=order,
+                types={"error": pa.string(), **dict.fromkeys(NEVER_SENTINELS, pa.int64())},
+                transform=nullable_columns,
+                schema_metadata=_pandas_nullable_metadata(),
+                # about 200 row groups: a truncated file loses at most the cut part and
+                # one group, while the footer stays small for ten million runs
+                group_rows=min(5_000, max(500, -(-self.plan.total // 200))),
+            )
+            if self.spec.keep_steps:
+                storage.consolidate(
+                    self.folder,
+                    "steps",
+                    storage.STEPS,
+                    sort_keys=("run_id", "step"),
+                    block_rows=100_000,
+                )
+            if self.context.keep_events:
+                storage.consolidate(
+                    self.folder,
+                    "events",
+                    storage.EVENTS,
+                    sort_keys=("run_id", "event"),
+                    block_rows=100_000,
+                )
+        except OutputError as error:
+            return _Stop.write_fault(error)
+        return None
+
+    def _raise(self, stop: _Stop, result: SweepResult, *, saved: int) -> None:
+        """Raise the exception that tells the caller why and how to continue."""
+        folder = self.folder
+        resume = f"coalition-sim sweep --resume {folder}"
+        if isinstance(stop.error, KeyboardInterrupt):
+            raise SweepInterrupted(result)
+        if isinstance(stop.error, SchedulerError):
+            error = SchedulerError(
+                f"{stop.reason}; finished runs are saved in {folder}; continue with: "
+                f"{resume} (add --scheduler ADDRESS to use a cluster again)"
+            )
+            error.result = result  # type: ignore[attr-defined]
+            raise error from None
+        reason = getattr(stop.error, "reason", None) or stop.reason
+        error = OutputError(
+            f"{folder}: cannot write: {reason}; the {saved} finished runs on disk are kept "
+            f"whole; free space, then continue with: {resume}",
+            path=folder,
+            reason=reason,
+        )
+        error.result = result  # type: ignore[attr-defined]
+        raise error from None
+
+
+@dataclass
+class _Stop:
+    """Why a sweep stopped before its end: metadata status, reason, the error."""
+
+    status: str
+    reason: str
+    error: BaseException
+
+    @classmethod
+    def write_fault(cls, error: OutputError) -> _Stop:
+        """A write that failed: status "failed", the reason naming the file."""
+        reason = error.reason or str(error)
+        where = f" while writing {error.path}" if error.path else ""
+        return cls("failed", f"{reason}{where}", error)
 
 
 class SweepInterrupted(KeyboardInterrupt):
@@ -539,5 +762,26 @@ def load_metadata(folder: Path) -> dict[str, Any]:
 
 
 def spec_from_folder(folder: Path) -> SweepSpec:
-    """Rebuild the spec of the sweep saved in ``folder`` (for ``--resume DIR``)."""
-    return spec_from_dict(load_metadata(folder)["spec"])
+    """Rebuild the spec of the sweep saved in ``folder`` (for ``--resume DIR``).
+
+    A ``coalition-sim run`` folder also has a metadata.json, without a sweep in it; say
+    so rather than fail on the missing key.
+    """
+    metadata = load_metadata(folder)
+    if not isinstance(metadata, dict) or "spec" not in metadata:
+        kind = (
+            "a 'coalition-sim run' results folder"
+            if isinstance(metadata, dict) and "scenario" in metadata
+            else "not a sweep folder (its metadata.json describes no sweep)"
+        )
+        raise InputError(
+            f"--resume {folder}: {kind}; --resume continues an interrupted sweep: give "
+            "the folder of a 'coalition-sim sweep'"
+        )
+    try:
+        return spec_from_dict(metadata["spec"])
+    except (TypeError, KeyError, ValueError) as error:
+        raise InputError(
+            f"--resume {folder}: its metadata.json does not describe a sweep this version "
+            f"can continue ({error})"
+        ) from None

@@ -116,6 +116,62 @@ def analyse(folder: str | Path, metrics: Sequence[str] | None = None) -> tuple[p
     return pd.DataFrame(rows), method
 
 
+#: Sobol indices are shares of variance: a point estimate outside this range is an
+#: artefact of a small sample (estimation noise allows a little either side of [0, 1]).
+INDEX_RANGE = (-0.05, 1.05)
+#: A 95 % interval wider than this says little about the parameter.
+MAX_INTERVAL = 0.5
+
+
+def index_warnings(table: pd.DataFrame, method: str, base_samples: int | None) -> list[str]:
+    """One-line warnings when the indices cannot be trusted, saying what to do.
+
+    Sobol with ``--samples 2`` gave S1 = 1.3 and ST = 3.3 without a word. Warned: a
+    base sample below :data:`~coalition_sim.sweep.design.SOBOL_MIN_SAMPLES`, an index
+    outside :data:`INDEX_RANGE`, an interval wider than :data:`MAX_INTERVAL`; for Morris,
+    fewer trajectories than :data:`~coalition_sim.sweep.design.MORRIS_MIN_TRAJECTORIES`.
+    An interval that reaches a little past 1 around an index near 1 is not warned
+    about: a parameter that explains everything gives that at any sample size.
+    """
+    from coalition_sim.sweep.design import MORRIS_MIN_TRAJECTORIES, SOBOL_MIN_SAMPLES
+
+    out: list[str] = []
+    n = base_samples or 0
+    if method == "morris":
+        if n < MORRIS_MIN_TRAJECTORIES:
+            out.append(
+                f"{n} Morris trajectories are few to rank parameters; rerun the sweep with "
+                f"--samples {MORRIS_MIN_TRAJECTORIES} or more"
+            )
+        return out
+    advice = f"rerun the sweep with --samples {max(SOBOL_MIN_SAMPLES, 4 * n)} or more"
+    if n < SOBOL_MIN_SAMPLES:
+        out.append(
+            f"a base sample of N = {n} is too small for Sobol indices (they need "
+            f"N >= {SOBOL_MIN_SAMPLES}); {advice}"
+        )
+    low, high = INDEX_RANGE
+    for metric, group in table.groupby("metric", sort=False):
+        problems = []
+        for index in ("S1", "ST"):
+            value, conf = group[index], group[f"{index}_conf"].fillna(0.0)
+            outside = (value < low) | (value > high)
+            if outside.any():
+                worst = group.loc[(value - 0.5).abs().idxmax()]
+                problems.append(
+                    f"{index} of {worst['parameter']} is {worst[index]:.2f}, outside [0, 1]"
+                )
+            elif (2 * conf > MAX_INTERVAL).any():
+                widest = group.loc[conf.idxmax()]
+                problems.append(
+                    f"the {index} interval of {widest['parameter']} is "
+                    f"± {widest[f'{index}_conf']:.2f} wide"
+                )
+        if problems:
+            out.append(f"{metric}: {'; '.join(problems)}: the sample is too small; {advice}")
+    return out
+
+
 def format_indices(table: pd.DataFrame, method: str) -> str:
     """Render the indices for a terminal, most influential parameter first per metric."""
     if table.empty:

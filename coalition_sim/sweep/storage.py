@@ -33,12 +33,21 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from coalition_sim.errors import write_fault
+from coalition_sim.folders import output_error, remove_stale
+
 PARTS = ".parts"
 RUNS = "runs.parquet"
 STEPS = "steps.parquet"
 EVENTS = "events.parquet"
 METADATA = "metadata.json"
 DESIGN = "design.parquet"
+#: The lock file a running sweep holds (:mod:`coalition_sim.sweep.locking`).
+LOCK = ".lock"
+#: Space set aside at the start so the final metadata fits on a disk that fills up.
+RESERVE = ".reserve"
+#: Suffix of a damaged final file moved aside by ``--resume``: ``runs.parquet.damaged-T``.
+DAMAGED = ".damaged-"
 
 #: Everything a sweep writes; ``--force`` removes these and nothing else.
 SWEEP_FILES = (
@@ -48,22 +57,78 @@ SWEEP_FILES = (
     METADATA,
     DESIGN,
     PARTS,
+    RESERVE,
     "compare.csv",
     "sensitivity.csv",
     "discovery.json",
+    f".{RUNS}.footer",
+    f".{STEPS}.footer",
+    f".{EVENTS}.footer",
 )
 
 
+def is_sweep_file(name: str) -> bool:
+    """Tell whether a folder entry is something a sweep wrote (``--force`` may remove it)."""
+    if name in SWEEP_FILES or name == LOCK:
+        return True
+    stems = (RUNS, STEPS, EVENTS, f".{RUNS}", f".{STEPS}", f".{EVENTS}")
+    temporary = name.startswith(".") and (".tmp-" in name or name.startswith(".write.probe-"))
+    return temporary or any(name.startswith(stem + DAMAGED) for stem in stems)
+
+
 def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
-    """Call ``write(tmp)`` then rename ``tmp`` to ``path``: readers never see half a file."""
+    """Call ``write(tmp)`` then rename ``tmp`` to ``path``: readers never see half a file.
+
+    A full, read-only or forbidden place raises :class:`OutputError` naming ``path``
+    (one line for the CLI, exit code 3), and the half-written temporary is removed.
+    """
     path = Path(path)
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     try:
         write(tmp)
         os.replace(tmp, path)
+    except OSError as error:
+        fault = output_error(path, error)
+        if fault is None:
+            raise
+        raise fault from None
     finally:
         if tmp.exists():
             tmp.unlink()
+
+
+class Reserve:
+    """A small file that holds disk space so the last metadata can still be written.
+
+    When the disk fills up mid-sweep, the sweep deletes the reserve and then writes
+    ``metadata.json`` with status "failed" and the reason, instead of leaving it at
+    "running". The size is a few times what the metadata takes.
+    """
+
+    def __init__(self, folder: Path, size: int = 64 * 1024):
+        self.path = Path(folder) / RESERVE
+        self.size = size
+
+    def hold(self) -> None:
+        """Allocate the reserve (a disk too full for it raises OutputError)."""
+        try:
+            with open(self.path, "wb") as handle:
+                try:
+                    os.posix_fallocate(handle.fileno(), 0, self.size)
+                except (AttributeError, OSError) as error:
+                    if isinstance(error, OSError) and write_fault(error):
+                        raise
+                    handle.write(b"\0" * self.size)  # no fallocate on this file system
+        except OSError as error:
+            self.release()
+            fault = output_error(self.path.parent, error)
+            if fault is None:
+                raise
+            raise fault from None
+
+    def release(self) -> None:
+        """Give the space back."""
+        self.path.unlink(missing_ok=True)
 
 
 def write_json(path: Path, data: dict[str, Any]) -> None:
@@ -101,18 +166,30 @@ def rows_to_table(rows: Sequence[dict[str, Any]]) -> pa.Table:
 
 
 def clear_sweep_files(folder: Path) -> None:
-    """Remove what a previous sweep wrote in ``folder`` (``--force``), nothing else."""
-    for name in SWEEP_FILES:
-        target = folder / name
+    """Remove what a previous sweep wrote in ``folder`` (``--force``), nothing else.
+
+    The lock file stays: the sweep that clears the folder holds it.
+    """
+    for target in sorted(Path(folder).iterdir()):
+        if target.name == LOCK or not is_sweep_file(target.name):
+            continue
         if target.is_dir():
             shutil.rmtree(target)
-        elif target.exists():
+        else:
             target.unlink()
 
 
 def folder_is_free(folder: Path) -> bool:
-    """Tell whether ``folder`` does not exist or is empty."""
-    return not folder.exists() or (folder.is_dir() and not any(folder.iterdir()))
+    """Tell whether ``folder`` does not exist or is empty (its lock file aside)."""
+    folder = Path(folder)
+    if not folder.exists():
+        return True
+    return folder.is_dir() and all(p.name == LOCK for p in folder.iterdir())
+
+
+def other_files(folder: Path) -> list[str]:
+    """Entries of ``folder`` that no sweep wrote (what ``--force`` will not remove)."""
+    return sorted(p.name for p in Path(folder).iterdir() if not is_sweep_file(p.name))
 
 
 class PartWriter:
@@ -184,19 +261,153 @@ def _sources(folder: Path, stem: str, final: str) -> list[Path]:
     return out
 
 
-def done_run_ids(folder: Path) -> set[int]:
-    """Run ids already on disk (final file and parts), for ``--resume``."""
-    done: set[int] = set()
-    for path in _sources(Path(folder), "runs", RUNS):
-        column = _read(path, columns=["run_id"]).column("run_id")
-        done.update(column.to_pylist())
-    return done
+def _ids_in(path: Path, key: str = "run_id", *, ok_only: bool = False) -> np.ndarray:
+    """Distinct run ids in one parquet file, one row group at a time (memory stays flat)."""
+    reader = pq.ParquetFile(path)
+    found: list[np.ndarray] = []
+    columns = [key, "status"] if ok_only else [key]
+    for i in range(reader.metadata.num_row_groups):
+        table = reader.read_row_group(i, columns=columns, use_threads=False)
+        if ok_only:
+            table = table.filter(pc.equal(table.column("status"), "ok"))
+        found.append(np.unique(table.column(key).to_numpy(zero_copy_only=False)))
+    if not found:
+        return np.empty(0, dtype=np.int64)
+    return np.unique(np.concatenate(found)).astype(np.int64)
+
+
+def done_run_ids(folder: Path, *, keep_steps: bool = False) -> np.ndarray:
+    """Run ids already on disk (final file and parts), sorted, for ``--resume``.
+
+    With ``keep_steps``, a successful run counts as done only when its steps are on disk
+    too: runs and steps are flushed separately, so a crash can save a run's row without
+    its steps, and that run must be run again (the duplicate row is dropped at the end).
+    A numpy array, not a set: ten million ids take 80 MB rather than a gigabyte.
+    """
+    folder = Path(folder)
+    runs = [_ids_in(path) for path in _sources(folder, "runs", RUNS)]
+    done = np.unique(np.concatenate(runs)) if runs else np.empty(0, dtype=np.int64)
+    if not keep_steps or not len(done):
+        return done.astype(np.int64)
+    ok = [_ids_in(path, ok_only=True) for path in _sources(folder, "runs", RUNS)]
+    ok_ids = np.unique(np.concatenate(ok)) if ok else np.empty(0, dtype=np.int64)
+    stepped = [_ids_in(path) for path in _sources(folder, "steps", STEPS)]
+    with_steps = np.unique(np.concatenate(stepped)) if stepped else np.empty(0, dtype=np.int64)
+    missing = np.setdiff1d(ok_ids, with_steps, assume_unique=True)
+    return np.setdiff1d(done, missing, assume_unique=True).astype(np.int64)
 
 
 def remove_stray_temporaries(folder: Path) -> None:
     """Delete temporary files left by a killed writer."""
-    for path in [*Path(folder).glob(".*.tmp-*"), *(Path(folder) / PARTS).glob(".*.tmp-*")]:
+    folder = Path(folder)
+    for path in [*folder.glob(".*.tmp-*"), *(folder / PARTS).glob(".*.tmp-*")]:
         path.unlink(missing_ok=True)
+    remove_stale(folder, ("probe",))
+
+
+# --- damaged final files ----------------------------------------------------------------------
+
+
+def _footer_path(path: Path) -> Path:
+    return path.with_name(f".{path.name}.footer")
+
+
+def save_footer(path: Path, footer_of: Path | None = None) -> None:
+    """Keep a copy of a parquet file's footer beside it (``.runs.parquet.footer``).
+
+    A parquet file is unreadable without its footer, which comes last: a truncated copy
+    (a full disk, an interrupted transfer) loses every row. With the footer kept, the
+    row groups that lie whole in what is left can still be read (:func:`salvage`).
+    ``footer_of`` is the file to take the footer from when it is not yet at ``path``.
+    """
+    source = Path(footer_of or path)
+    size = source.stat().st_size
+    with open(source, "rb") as handle:
+        handle.seek(size - 8)
+        length = int.from_bytes(handle.read(4), "little")
+        handle.seek(size - 8 - length)
+        tail = handle.read(length + 8)
+    blob = size.to_bytes(8, "little") + tail
+    atomic_write(_footer_path(path), lambda tmp: tmp.write_bytes(blob))
+
+
+def readable(path: Path) -> bool:
+    """Tell whether a parquet file opens and every row group's ids can be read."""
+    try:
+        reader = pq.ParquetFile(path)
+        for i in range(reader.metadata.num_row_groups):
+            reader.read_row_group(i, columns=["run_id"], use_threads=False)
+    except (OSError, pa.ArrowException):
+        return False
+    return True
+
+
+def salvage(path: Path) -> tuple[pa.Table | None, int]:
+    """Read the intact row groups of a damaged parquet file with its saved footer.
+
+    The damaged bytes are laid out again as they were (padding where the file was cut)
+    with the saved footer at the end; a row group is kept when every column chunk lies
+    in the bytes that survived and its page checksums verify. Returns the rows (None
+    when nothing can be read) and the number of row groups lost.
+    """
+    footer = _footer_path(path)
+    if not footer.exists():
+        return None, -1
+    blob = footer.read_bytes()
+    size, tail = int.from_bytes(blob[:8], "little"), blob[8:]
+    data = Path(path).read_bytes()[: size - len(tail)]
+    buffer = data + b"\0" * (size - len(tail) - len(data)) + tail
+    try:
+        reader = pq.ParquetFile(pa.BufferReader(buffer), page_checksum_verification=True)
+    except (OSError, pa.ArrowException):
+        return None, -1
+    kept, lost = [], 0
+    for i in range(reader.metadata.num_row_groups):
+        group = reader.metadata.row_group(i)
+        end = 0
+        for j in range(group.num_columns):
+            column = group.column(j)
+            begin = column.data_page_offset
+            if column.has_dictionary_page and column.dictionary_page_offset:
+                begin = min(begin, column.dictionary_page_offset)
+            end = max(end, begin + column.total_compressed_size)
+        if end > len(data):
+            lost += 1
+            continue
+        try:
+            kept.append(reader.read_row_group(i, use_threads=False))
+        except (OSError, pa.ArrowException):
+            lost += 1
+    if not kept:
+        return None, lost
+    return pa.concat_tables(kept), lost
+
+
+def quarantine(folder: Path, stem: str, final: str, stamp: str) -> tuple[Path, int, int] | None:
+    """Move a damaged final file aside, keeping its intact rows as a part file.
+
+    Returns ``(where it went, rows kept, row groups lost)``, or None when the file is
+    missing or readable. The rows are written first and the file moved second, so a
+    crash in between only salvages the same rows again (duplicates are dropped at the
+    merge). Nothing is deleted: the damaged file stays for a closer look.
+    """
+    folder = Path(folder)
+    path = folder / final
+    if not path.exists() or readable(path):
+        return None
+    table, lost = salvage(path)
+    kept = 0
+    if table is not None and table.num_rows:
+        writer = PartWriter(folder, stem, flush_rows=table.num_rows + 1)
+        writer.add_table(table)
+        writer.flush()
+        kept = table.num_rows
+    target = path.with_name(f"{final}{DAMAGED}{stamp}")
+    os.replace(path, target)
+    footer = _footer_path(path)
+    if footer.exists():
+        os.replace(footer, _footer_path(target))
+    return target, kept, lost
 
 
 def consolidate(
@@ -209,15 +420,23 @@ def consolidate(
     block_rows: int = 5_000,
     sort_keys: Sequence[str] = ("run_id",),
     types: dict[str, pa.DataType] | None = None,
+    transform: Callable[[pa.Table], pa.Table] | None = None,
+    schema_metadata: dict[bytes, bytes] | None = None,
+    group_rows: int | None = None,
 ) -> int:
     """Merge the final file and the parts into ``final``, sorted, without duplicates.
 
     Rows are read and written in blocks of run ids, each holding at most about
     ``block_rows`` rows, so memory does not grow with the sweep. A row is a duplicate
     when its ``sort_keys`` repeat; the earliest source wins. ``types`` gives the type of
-    columns that are null everywhere (an error column of a sweep without errors). Returns
-    the number of rows
-    written (0 and no file when there is nothing).
+    columns that are null everywhere (an error column of a sweep without errors);
+    ``transform`` is applied to every block read (parts of an older version);
+    ``schema_metadata`` is stored in the file (pandas dtypes such as ``Int64``). Each
+    block is one row group (whole runs, for tables of many rows per run) or, with
+    ``group_rows`` (one row per key), row groups of that many rows; pages carry
+    checksums and the footer is kept beside the file (:func:`save_footer`), so a
+    truncated copy still gives its intact row groups.
+    Returns the number of rows written (0 and no file when there is nothing).
     """
     folder = Path(folder)
     sources = _sources(folder, stem, final)
@@ -232,7 +451,7 @@ def consolidate(
         if types and name in types and pa.types.is_null(field.type):
             field = field.with_type(types[name])
         fields.append(field)
-    schema = pa.schema(fields)
+    schema = pa.schema(fields, metadata=schema_metadata)
     ranges = []
     total = 0
     for path in sources:
@@ -251,7 +470,7 @@ def consolidate(
 
     def write(tmp: Path) -> None:
         nonlocal written
-        with pq.ParquetWriter(tmp, schema) as writer:
+        with pq.ParquetWriter(tmp, schema, write_page_checksum=True) as writer:
             for start in range(low, high + 1, width):
                 stop = start + width
                 pieces = []
@@ -262,13 +481,16 @@ def consolidate(
                     ids = table.column(key)
                     mask = pc.and_(pc.greater_equal(ids, start), pc.less(ids, stop))
                     table = table.filter(mask)
+                    if transform is not None:
+                        table = transform(table)
                     pieces.append(_conform(table, schema))
                 if not pieces:
                     continue
                 table = pa.concat_tables(pieces)
                 table = _sorted_unique(table, sort_keys)
-                writer.write_table(table)
+                writer.write_table(table, row_group_size=max(1, group_rows or table.num_rows))
                 written += table.num_rows
+        save_footer(folder / final, footer_of=tmp)
 
     atomic_write(folder / final, write)
     for path in sources:

@@ -1,0 +1,137 @@
+"""Output folders: checked before any work, tidied after a fault, named per process.
+
+Shared by ``coalition-sim run`` (:mod:`coalition_sim.results`) and sweeps
+(:mod:`coalition_sim.sweep.storage`), so that a read-only or full disk gives the same one
+line everywhere (exit code 3), and a run killed half-way leaves nothing that the next
+run does not clean up.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+from collections.abc import Sequence
+from pathlib import Path
+
+from coalition_sim.errors import OutputError, write_fault
+
+
+def check_writable(folder: Path, advice: str = "choose another --out") -> list[Path]:
+    """Create ``folder`` (and parents) and write a probe file in it, before any work.
+
+    Returns the folders this call created, outermost first, so a caller that fails
+    later can remove them again and leave nothing behind. Raises :class:`OutputError`
+    naming the folder when it cannot be created or written (read-only, full, no
+    permission): the analyst learns it at once, not after an hour of runs.
+    """
+    folder = Path(folder)
+    created: list[Path] = []
+    missing = [p for p in [folder, *folder.parents] if not p.exists()]
+    try:
+        for path in reversed(missing):
+            path.mkdir()
+            created.append(path)
+        probe = folder / owned_name("write", "probe")
+        try:
+            with open(probe, "wb") as handle:
+                handle.write(b"probe")
+                handle.flush()
+                os.fsync(handle.fileno())
+        finally:
+            probe.unlink(missing_ok=True)
+    except OSError as error:
+        remove_created(created)
+        reason = write_fault(error)
+        if reason is None:
+            raise
+        raise OutputError(
+            f"{folder}: cannot write there: {reason}; {advice}", path=folder, reason=reason
+        ) from None
+    return created
+
+
+def remove_created(created: Sequence[Path]) -> None:
+    """Remove folders made by :func:`check_writable`, innermost first, while empty."""
+    for path in reversed(list(created)):
+        try:
+            path.rmdir()
+        except OSError:
+            break
+
+
+def output_error(path: Path, error: BaseException, advice: str = "") -> OutputError | None:
+    """An :class:`OutputError` naming ``path`` when ``error`` is the place's fault."""
+    if isinstance(error, OutputError):
+        return error
+    reason = write_fault(error)
+    if reason is None:
+        return None
+    advice = advice or "free space or choose another place"
+    return OutputError(f"{path}: cannot write: {reason}; {advice}", path=path, reason=reason)
+
+
+# --- per-process hidden folders ----------------------------------------------------------------
+
+
+def _host() -> str:
+    return re.sub(r"[^A-Za-z0-9_]", "_", socket.gethostname()) or "host"
+
+
+def owned_name(stem: str, kind: str) -> str:
+    """A hidden name that says which process made it: ``.STEM.KIND-HOST-PID-TOKEN``.
+
+    A later run can then tell a leftover of a killed process (its pid is gone) from the
+    folder of a run still going on beside it.
+    """
+    return f".{stem}.{kind}-{_host()}-{os.getpid()}-{os.urandom(3).hex()}"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
+
+
+def owner_of(name: str, kind: str) -> tuple[str, int] | None:
+    """``(host, pid)`` from a name made by :func:`owned_name`, or None."""
+    if not name.startswith(".") or f".{kind}-" not in name:
+        return None
+    parts = name.rpartition(f".{kind}-")[2].split("-")
+    if len(parts) != 3 or not parts[0] or not parts[1].isdigit():
+        return None
+    return parts[0], int(parts[1])
+
+
+def remove_stale(parent: Path, kinds: Sequence[str] = ("staging", "old", "probe")) -> list[Path]:
+    """Delete hidden entries of ``kinds`` in ``parent`` left by dead processes of this host.
+
+    A ``run`` killed with SIGKILL cannot remove its staging folder (or its write probe);
+    the next run in the same parent folder does, when the pid in the name is no longer
+    alive. Entries of other hosts (a shared file system) and of live processes are left
+    alone.
+    """
+    removed: list[Path] = []
+    try:
+        entries = list(Path(parent).iterdir())
+    except OSError:
+        return removed
+    host = _host()
+    for entry in entries:
+        for kind in kinds:
+            owner = owner_of(entry.name, kind)
+            if owner is None or owner[0] != host or owner[1] == os.getpid():
+                continue
+            if _alive(owner[1]):
+                continue
+            if entry.is_dir():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
+            removed.append(entry)
+    return removed

@@ -1,0 +1,140 @@
+"""One sweep at a time per folder: an exclusive lock held while a sweep writes it.
+
+Two sweeps writing one folder interleave their part files, and the merge then mixes
+their rows under one ``design.parquet`` and ``metadata.json`` while both report success;
+a ``--resume`` of a sweep that is still running runs everything a second time. So a
+sweep takes ``DIR/.lock`` with ``flock(LOCK_EX | LOCK_NB)`` before it touches anything
+(``--force`` clearing and ``--resume`` included) and keeps it to the end; a second sweep
+finds it taken and stops at once, naming the holder's pid and host.
+
+The lock belongs to the open file, so it goes away with the process however it ends
+(SIGKILL included), and a stale ``.lock`` file left behind locks nothing. The file is
+never deleted: deleting it would let two processes lock two different files of one name.
+Advisory locks work on local file systems; on NFS ``flock`` is emulated with ``fcntl``
+locks by Linux, which also hold across machines.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import socket
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from coalition_sim.errors import FolderLocked
+from coalition_sim.sweep.storage import LOCK
+
+
+def holder(path: Path) -> dict[str, Any]:
+    """What the lock file says about the sweep holding it (may be empty or stale)."""
+    try:
+        return json.loads(Path(path).read_text() or "{}")
+    except (OSError, ValueError):
+        return {}
+
+
+def describe(info: dict[str, Any]) -> str:
+    """``pid 1234 on host h1 since 2026-05-01T10:00:00+00:00`` from the lock's content."""
+    if not info.get("pid"):
+        return "a process that has not said who it is yet"
+    text = f"pid {info['pid']} on host {info.get('host', '?')}"
+    return text + (f" since {info['since']}" if info.get("since") else "")
+
+
+class FolderLock:
+    """The exclusive lock of a sweep folder, as a context manager.
+
+    Args:
+        folder: the sweep folder (must exist).
+        command: the command line of the holder, written into the lock file so a
+            second sweep can say who holds it.
+
+    Raises:
+        FolderLocked: on entry, when another process holds the lock (exit code 4).
+
+    """
+
+    def __init__(self, folder: Path, command: str = ""):
+        self.folder = Path(folder)
+        self.path = self.folder / LOCK
+        self.command = command
+        self._fd: int | None = None
+
+    @property
+    def held(self) -> bool:
+        """True while this object holds the lock."""
+        return self._fd is not None
+
+    def acquire(self) -> FolderLock:
+        """Take the lock or raise :class:`FolderLocked` naming the holder."""
+        if self._fd is not None:
+            return self
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise FolderLocked(
+                f"{self.folder}: another sweep is writing this folder "
+                f"({describe(holder(self.path))}); wait for it to end, stop it, or "
+                "choose another --out"
+            ) from None
+        except BaseException:
+            os.close(fd)
+            raise
+        info = {
+            "pid": os.getpid(),
+            "host": socket.gethostname(),
+            "since": datetime.now(UTC).isoformat(timespec="seconds"),
+            "command": self.command,
+        }
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, (json.dumps(info) + "\n").encode(), 0)
+        self._fd = fd
+        return self
+
+    def release(self) -> None:
+        """Let go of the lock (the file stays; see the module's note)."""
+        if self._fd is None:
+            return
+        fd, self._fd = self._fd, None
+        try:
+            os.ftruncate(fd, 0)
+        except OSError:  # a full or read-only disk must not keep the lock
+            pass
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+
+    def __enter__(self) -> FolderLock:
+        return self.acquire()
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
+def check_unlocked(folder: Path) -> None:
+    """Raise :class:`FolderLocked` when a sweep holds ``folder``'s lock; create nothing.
+
+    Used before refusing or clearing a folder, so that a second sweep is told the folder
+    is in use rather than that it "exists and is not empty".
+    """
+    path = Path(folder) / LOCK
+    if not path.exists():
+        return
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    except OSError:
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        raise FolderLocked(
+            f"{folder}: another sweep is writing this folder ({describe(holder(path))}); "
+            "wait for it to end, stop it, or choose another --out"
+        ) from None
+    finally:
+        os.close(fd)
