@@ -3,13 +3,13 @@
 The files ship inside the package (``coalition_sim/data``, sources in ``SOURCES.md``).
 Analysts who update a figure pass their own edition with ``--states FILE`` and
 ``--borders FILE``; it is validated the same way, and every error names the file, the
-row and the column. This layer knows nothing about parameters or the model.
+row and the column. The alignment indicators, ties and frictions
+(:mod:`coalition_sim.indicators`) are read from the package and matched by ISO3 code. This
+layer knows nothing about parameters or the model.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -21,7 +21,9 @@ from typing import Any
 
 import numpy as np
 
+from coalition_sim.csvfiles import boolean, iso3, number, one_of, read_rows, text
 from coalition_sim.errors import InputError
+from coalition_sim.indicators import VOTES, Indicators, load_indicators
 
 DATA_DIR = files("coalition_sim") / "data"
 STATES_FILE = "european_states.csv"
@@ -39,128 +41,43 @@ REGIONS = (
     "Adversary",
     "External",
 )
-VOTES = ("yes", "no", "abstain", "absent", "non-member")
-#: Score of a UNGA vote on Ukraine for the alignment trait; non-members have no score.
-VOTE_SCORE: Mapping[str, float] = MappingProxyType(
-    {"yes": 1.0, "abstain": 0.0, "absent": 0.0, "no": -1.0}
-)
 ADVERSARY = ("RUS", "BLR")
-
-
-def _text(value: str) -> str:
-    if not value.strip():
-        raise ValueError("is empty")
-    return value.strip()
-
-
-def _iso3(value: str) -> str:
-    value = value.strip()
-    if not (len(value) == 3 and value.isalpha() and value.isupper()):
-        raise ValueError(f"'{value}' is not an upper-case ISO3 code")
-    return value
-
-
-def _boolean(value: str) -> bool:
-    lowered = value.strip().lower()
-    if lowered in {"true", "false"}:
-        return lowered == "true"
-    raise ValueError(f"'{value}' is not true or false")
-
-
-def _number(low: float, high: float, *, blank_ok: bool = False) -> Callable[[str], float]:
-    def parse(value: str) -> float:
-        if not value.strip():
-            if blank_ok:
-                return math.nan
-            raise ValueError("is empty; a number is required")
-        try:
-            number = float(value)
-        except ValueError:
-            raise ValueError(f"'{value}' is not a number") from None
-        if not (math.isfinite(number) and low <= number <= high):
-            raise ValueError(f"{value} is outside [{low:g}, {high:g}]")
-        return number
-
-    return parse
-
-
-def _one_of(choices: tuple[str, ...]) -> Callable[[str], str]:
-    def parse(value: str) -> str:
-        if value.strip() not in choices:
-            raise ValueError(f"'{value}' is not one of {', '.join(choices)}")
-        return value.strip()
-
-    return parse
 
 
 #: Columns of the states file and how each is parsed and checked.
 STATE_COLUMNS: Mapping[str, Callable[[str], Any]] = MappingProxyType(
     {
-        "iso3": _iso3,
-        "name": _text,
-        "region": _one_of(REGIONS),
-        "nato_member": _boolean,
-        "eu_member": _boolean,
-        "gdp_usd_bn_2024": _number(0.001, 1e6),
-        "population_m_2024": _number(0.001, 1e4),
-        "defence_spend_usd_bn_2024": _number(0.0, 1e5),
-        "defence_pct_gdp_2024": _number(0.0, 100.0, blank_ok=True),
-        "capital": _text,
-        "capital_lat": _number(-90.0, 90.0),
-        "capital_lon": _number(-180.0, 180.0),
-        "borders_russia_or_belarus": _boolean,
-        "km_capital_to_russia_or_belarus": _number(0.0, 40000.0),
-        "arms_industry_revenue_usd_bn_2023": _number(0.0, 1e5),
-        "nuclear_weapons": _boolean,
-        "unga_es11_1_vote": _one_of(VOTES),
-        "unga_es11_7_2025_vote": _one_of(VOTES),
+        "iso3": iso3,
+        "name": text,
+        "region": one_of(REGIONS),
+        "nato_member": boolean,
+        "eu_member": boolean,
+        "gdp_usd_bn_2024": number(0.001, 1e6),
+        "population_m_2024": number(0.001, 1e4),
+        "defence_spend_usd_bn_2024": number(0.0, 1e5),
+        "defence_pct_gdp_2024": number(0.0, 100.0, blank_ok=True),
+        "capital": text,
+        "capital_lat": number(-90.0, 90.0),
+        "capital_lon": number(-180.0, 180.0),
+        "borders_russia_or_belarus": boolean,
+        "km_capital_to_russia_or_belarus": number(0.0, 40000.0),
+        "arms_industry_revenue_usd_bn_2023": number(0.0, 1e5),
+        "nuclear_weapons": boolean,
+        "unga_es11_1_vote": one_of(VOTES),
+        "unga_es11_7_2025_vote": one_of(VOTES),
+    }
+)
+#: Newer columns an older edition of the states file may lack (blank: not reported).
+OPTIONAL_STATE_COLUMNS: Mapping[str, Callable[[str], Any]] = MappingProxyType(
+    {
+        "defence_pct_gdp_2025": number(0.0, 100.0, blank_ok=True),
+        "defence_spend_usd_bn_2025": number(0.0, 1e5, blank_ok=True),
+        "military_neutrality": lambda value: boolean(value) if value.strip() else False,
     }
 )
 BORDER_COLUMNS: Mapping[str, Callable[[str], Any]] = MappingProxyType(
-    {"a": _iso3, "b": _iso3, "kind": _one_of(("land", "sea"))}
+    {"a": iso3, "b": iso3, "kind": one_of(("land", "sea"))}
 )
-
-
-def _read_rows(
-    path: Path | Any, columns: Mapping[str, Callable[[str], Any]], label: str
-) -> list[dict[str, Any]]:
-    """Read a CSV file, parse every required column, and name file/line/column on error.
-
-    Rows carry their line in the file (``_line``) so that later checks can name it too.
-    A byte-order mark (Excel's "CSV UTF-8") is accepted.
-    """
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError(f"{path}: data file not found") from None
-    except UnicodeDecodeError:
-        raise InputError(f"{label}: cannot read the file: not UTF-8 text (corrupt?)") from None
-    except OSError as error:
-        raise InputError(f"{label}: cannot read the file ({error.strerror})") from None
-    try:
-        reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
-        header = reader.fieldnames or []
-        missing = [name for name in columns if name not in header]
-        if missing:
-            raise InputError(f"{label}: missing column(s) {', '.join(missing)}")
-        rows = []
-        for raw in reader:
-            line = reader.line_num
-            if None in raw or any(raw.get(name) is None for name in columns):
-                raise InputError(f"{label}, row {line}: wrong number of fields")
-            row: dict[str, Any] = {"_line": line}
-            for name, parse in columns.items():
-                try:
-                    row[name] = parse(raw[name])
-                except ValueError as error:
-                    raise InputError(f"{label}, row {line}, column {name}: {error}") from None
-            row["notes"] = (raw.get("notes") or "").strip()
-            rows.append(row)
-    except csv.Error as error:
-        raise InputError(f"{label}, row {reader.line_num}: malformed CSV ({error})") from None
-    if not rows:
-        raise InputError(f"{label}: no data rows")
-    return rows
 
 
 @dataclass(frozen=True, eq=False)
@@ -176,6 +93,7 @@ class Dataset:
     ukraine_facts: Mapping[str, float]
     states_source: str
     borders_source: str
+    indicators: Indicators | None = None
 
     def __reduce__(self) -> tuple:
         # Read-only mapping proxies do not pickle; send plain dicts (dask needs this).
@@ -185,6 +103,7 @@ class Dataset:
             dict(self.ukraine_facts),
             self.states_source,
             self.borders_source,
+            self.indicators,
         )
 
     @property
@@ -219,25 +138,34 @@ class Dataset:
         codes = tuple(r["iso3"] for r in rows)
         adversary = [self.row(code) for code in ADVERSARY]
         us_rows = [r for r in self.states if r["iso3"] == "USA"]
+        indicators = self.indicators
+        scored = lambda table: np.array([table.get(c, math.nan) for c in codes])  # noqa: E731
         return StateData(
             codes=codes,
             names=tuple(r["name"] for r in rows),
             gdp=self.column("gdp_usd_bn_2024", rows),
             population=self.column("population_m_2024", rows),
-            defence_pct_gdp=self.column("defence_pct_gdp_2024", rows),
+            defence_pct_gdp=np.array([latest_pct(r) for r in rows]),
+            has_forces=np.array([latest_spend(r) > 0 for r in rows]),
+            neutral=np.array([bool(r.get("military_neutrality", False)) for r in rows]),
             nato=self.column("nato_member", rows),
             eu=self.column("eu_member", rows),
             nuclear=self.column("nuclear_weapons", rows),
             km_to_russia=self.column("km_capital_to_russia_or_belarus", rows),
             arms_revenue=self.column("arms_industry_revenue_usd_bn_2023", rows),
             votes=tuple((r["unga_es11_1_vote"], r["unga_es11_7_2025_vote"]) for r in rows),
+            vote_score=scored(indicators.votes) if indicators else np.full(len(codes), np.nan),
+            sanctions_score=scored(indicators.sanctions) if indicators else _nan(codes),
+            support=scored(indicators.support) if indicators else _nan(codes),
+            ties=np.nan_to_num(scored(indicators.ties)) if indicators else np.zeros(len(codes)),
+            friction=_friction_matrix(codes, indicators.frictions if indicators else ()),
             adjacency=self.adjacency(codes),
             adversary_codes=ADVERSARY,
-            adversary_spending=np.array([r["defence_spend_usd_bn_2024"] for r in adversary]),
+            adversary_spending=np.array([latest_spend(r) for r in adversary]),
             adversary_votes=tuple(
                 (r["unga_es11_1_vote"], r["unga_es11_7_2025_vote"]) for r in adversary
             ),
-            us_spending=us_rows[0]["defence_spend_usd_bn_2024"] if us_rows else 0.0,
+            us_spending=latest_spend(us_rows[0]) if us_rows else 0.0,
         )
 
     def adjacency(self, codes: tuple[str, ...], kinds: tuple[str, ...] = ("land", "sea")):
@@ -261,18 +189,25 @@ class StateData:
     names: tuple[str, ...]
     gdp: np.ndarray  # USD bn, 2024
     population: np.ndarray  # million, 2024
-    defence_pct_gdp: np.ndarray  # % of GDP, 2024
+    defence_pct_gdp: np.ndarray  # % of GDP, the latest year reported (2025, else 2024)
+    has_forces: np.ndarray  # bool: the state spends on armed forces of its own
+    neutral: np.ndarray  # bool: military neutrality by constitution, treaty or policy
     nato: np.ndarray  # bool
     eu: np.ndarray  # bool
     nuclear: np.ndarray  # bool
     km_to_russia: np.ndarray  # capital to the nearest Russian or Belarusian territory
     arms_revenue: np.ndarray  # USD bn, SIPRI Top 100 (2023)
-    votes: tuple[tuple[str, ...], ...]  # UNGA votes on Ukraine, per state
+    votes: tuple[tuple[str, ...], ...]  # the states file's two UNGA votes, per state
+    vote_score: np.ndarray  # indicators: mean score of the UNGA votes on the war (NaN: none)
+    sanctions_score: np.ndarray  # indicators: sanctions record in [-1, 1] (NaN: none)
+    support: np.ndarray  # indicators: military aid to Ukraine, % of GDP (NaN: not reported)
+    ties: np.ndarray  # share of six groupings around the core the state belongs to
+    friction: np.ndarray  # symmetric frictions between states in [0, 1]
     adjacency: np.ndarray  # bool, shared land or sea borders
     adversary_codes: tuple[str, ...]
-    adversary_spending: np.ndarray  # USD bn, 2024, in adversary_codes order
+    adversary_spending: np.ndarray  # USD bn, latest year, in adversary_codes order
     adversary_votes: tuple[tuple[str, ...], ...]
-    us_spending: float  # USD bn, 2024
+    us_spending: float  # USD bn, latest year
 
     @cached_property
     def index(self) -> Mapping[str, int]:
@@ -283,8 +218,38 @@ class StateData:
         return len(self.codes)
 
 
+def latest_pct(row: Mapping[str, Any]) -> float:
+    """A state's defence burden in the latest year reported: 2025 if given, else 2024."""
+    value = row.get("defence_pct_gdp_2025", math.nan)
+    return row["defence_pct_gdp_2024"] if math.isnan(value) else value
+
+
+def latest_spend(row: Mapping[str, Any]) -> float:
+    """A state's defence spending (USD bn) in the latest year reported: 2025, else 2024."""
+    value = row.get("defence_spend_usd_bn_2025", math.nan)
+    return row["defence_spend_usd_bn_2024"] if math.isnan(value) else value
+
+
+def _nan(codes: tuple[str, ...]) -> np.ndarray:
+    return np.full(len(codes), np.nan)
+
+
+def _friction_matrix(codes: tuple[str, ...], pairs) -> np.ndarray:
+    index = {code: i for i, code in enumerate(codes)}
+    matrix = np.zeros((len(codes), len(codes)))
+    for a, b, value in pairs:
+        if a in index and b in index:
+            matrix[index[a], index[b]] = matrix[index[b], index[a]] = value
+    return matrix
+
+
 def _rebuild_dataset(
-    states: tuple[dict, ...], borders: tuple, facts: dict, states_source: str, borders_source: str
+    states: tuple[dict, ...],
+    borders: tuple,
+    facts: dict,
+    states_source: str,
+    borders_source: str,
+    indicators: Indicators | None,
 ) -> Dataset:
     return Dataset(
         tuple(MappingProxyType(row) for row in states),
@@ -292,6 +257,7 @@ def _rebuild_dataset(
         MappingProxyType(facts),
         states_source,
         borders_source,
+        indicators,
     )
 
 
@@ -331,9 +297,15 @@ def _check_borders(rows: list[dict[str, Any]], codes: set[str], label: str) -> N
 
 
 def _load_ukraine_facts(path: Any) -> Mapping[str, float]:
-    columns = {"key": _text, "value": _number(-1e12, 1e12), "unit": _text}
-    rows = _read_rows(path, columns, UKRAINE_FILE)
+    columns = {"key": text, "value": number(-1e12, 1e12), "unit": text}
+    rows = read_rows(path, columns, UKRAINE_FILE)
     return MappingProxyType({row["key"]: row["value"] for row in rows})
+
+
+@cache
+def packaged_ukraine_facts() -> Mapping[str, float]:
+    """The packaged facts on Ukraine's industry (the defaults of its parameters)."""
+    return _load_ukraine_facts(DATA_DIR / UKRAINE_FILE)
 
 
 def load_dataset(
@@ -356,9 +328,9 @@ def _load(states_path: str | Path | None, borders_path: str | Path | None) -> Da
     # Messages name an analyst's file by the path given; metadata records it too.
     states_label = STATES_FILE if states_path is None else str(states_path)
     borders_label = BORDERS_FILE if borders_path is None else str(borders_path)
-    states = _read_rows(states_file, STATE_COLUMNS, states_label)
+    states = read_rows(states_file, STATE_COLUMNS, states_label, OPTIONAL_STATE_COLUMNS)
     _check_states(states, states_label)
-    borders = _read_rows(borders_file, BORDER_COLUMNS, borders_label)
+    borders = read_rows(borders_file, BORDER_COLUMNS, borders_label)
     _check_borders(borders, {row["iso3"] for row in states}, borders_label)
     pairs = tuple(sorted({(*sorted((r["a"], r["b"])), r["kind"]) for r in borders}))
     return Dataset(
@@ -366,7 +338,8 @@ def _load(states_path: str | Path | None, borders_path: str | Path | None) -> Da
             MappingProxyType({k: v for k, v in row.items() if k != "_line"}) for row in states
         ),
         borders=pairs,
-        ukraine_facts=_load_ukraine_facts(DATA_DIR / UKRAINE_FILE),
+        ukraine_facts=packaged_ukraine_facts(),
         states_source=states_label,
         borders_source=borders_label,
+        indicators=load_indicators(DATA_DIR),
     )

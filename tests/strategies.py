@@ -11,16 +11,17 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from hypothesis import strategies as st
 
-from coalition_sim.datasets import STATE_COLUMNS, load_dataset
+from coalition_sim.datasets import OPTIONAL_STATE_COLUMNS, STATE_COLUMNS, load_dataset
 from coalition_sim.parameters import DEFAULT, SCHEMA, Parameter, Scenario
 
-HEADER = (*STATE_COLUMNS, "notes")
+HEADER = (*STATE_COLUMNS, *OPTIONAL_STATE_COLUMNS, "notes")
 
 #: Defaults of a synthetic state row; every value is the CSV text the loader parses.
 ROW_DEFAULTS: Mapping[str, str] = {
@@ -41,6 +42,10 @@ ROW_DEFAULTS: Mapping[str, str] = {
     "nuclear_weapons": "false",
     "unga_es11_1_vote": "yes",
     "unga_es11_7_2025_vote": "yes",
+    # Optional columns, blank: not reported (the 2024 share is then the latest).
+    "defence_pct_gdp_2025": "",
+    "defence_spend_usd_bn_2025": "",
+    "military_neutrality": "",
     "notes": "",
 }
 
@@ -75,6 +80,8 @@ ADVERSARY_ROWS: tuple[dict[str, Any], ...] = (
 
 
 def _text(value: Any) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):  # blank: not reported
+        return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)

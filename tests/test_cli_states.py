@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import math
@@ -14,6 +15,21 @@ from coalition_sim.simulation import RAW_COLUMNS
 
 DATA = Path(__file__).resolve().parents[1] / "coalition_sim" / "data"
 DERIVED = ("proximity", "alignment", "reliability", "industry", "capability_usd_bn", "status")
+
+
+def edit_states(path, iso3, **changes):
+    """Write the packaged states file to ``path`` with one row's columns changed.
+
+    Each change is a new text or a function of the old one.
+    """
+    rows = list(csv.DictReader((DATA / "european_states.csv").open(encoding="utf-8")))
+    row = next(r for r in rows if r["iso3"] == iso3)
+    for column, change in changes.items():
+        row[column] = change(row[column]) if callable(change) else change
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
 
 
 def states_csv(cli, *args):
@@ -31,8 +47,12 @@ def test_csv_has_raw_and_derived_columns_for_every_state(cli, real_dataset):
         assert column in table.columns, column
     assert table.loc["LTU", "proximity"] == pytest.approx(math.exp(-31 / 600), rel=1e-3)
     assert table.loc["HUN", "reliability"] == 0.35
-    assert table.loc["HUN", "alignment"] == 0
-    assert table.loc["MKD", "alignment"] == 0.5  # yes, abstain
+    # Graded from votes, sanctions and aid (alignment_indicators.csv), by hand: Hungary
+    # voted yes six times, no once and abstained once (0.625), blocked sanctions
+    # repeatedly and opted out of the loan (-1), and gave under 0.01 % of GDP (0.005).
+    assert table.loc["HUN", "alignment"] == pytest.approx((0.625 - 1 + 0.005) / 3)
+    # The UK voted yes on all eight, aligns with EU sanctions, and gave 0.50 %.
+    assert table.loc["GBR", "alignment"] == pytest.approx((1 + 1 + 0.5) / 3)
     assert table.loc["GBR", "industry"] == 1
     assert table.loc["FRA", "nuclear"]
     assert table.loc["UKR", "status"] == "founder"
@@ -74,20 +94,18 @@ def test_scenario_and_overrides_change_the_table(cli):
     assert table.loc["HUN", "status"] == "founder"
     assert table.loc["HUN", "reliability"] == 0.1
     assert table.loc["SVK", "reliability"] == 0.35
-    assert table.loc["SVK", "alignment"] == 0.0  # the preset's override
+    # Presets change rules, not data: Slovakia keeps its graded alignment.
+    assert table.loc["SVK", "alignment"] == states_csv(cli).loc["SVK", "alignment"]
     assert table.loc["POL", "reliability"] == 0.9
 
 
 def test_states_file_with_a_modified_copy_changes_the_output(cli, tmp_path):
-    text = (DATA / "european_states.csv").read_text(encoding="utf-8")
     # Poland's capital moved ten times further from Russia, and its GDP doubled.
-    old = "POL,Poland,Central,true,true,"
-    line = next(line for line in text.splitlines() if line.startswith(old))
-    fields = line.split(",")
-    fields[5] = str(float(fields[5]) * 2)  # gdp_usd_bn_2024
-    fields[13] = "1440"  # km_capital_to_russia_or_belarus
     path = tmp_path / "my_states.csv"
-    path.write_text(text.replace(line, ",".join(fields)), encoding="utf-8")
+    edit_states(
+        path, "POL",
+        gdp_usd_bn_2024=lambda v: str(float(v) * 2), km_capital_to_russia_or_belarus="1440",
+    )  # fmt: skip
     packaged = states_csv(cli)
     mine = states_csv(cli, "--states", path)
     assert packaged.loc["POL", "km_capital_to_russia_or_belarus"] == 144
@@ -146,14 +164,12 @@ def test_csv_keeps_the_raw_figures_exactly(cli, real_dataset):
 
 
 def test_capability_follows_the_share_of_gdp_not_the_dollar_figure(cli, tmp_path):
-    # By design, spending is defence_pct_gdp_2024 (NATO's definition for Allies, the one
-    # pledges are made in) times GDP; the SIPRI dollar figure is shown for reference only.
-    text = (DATA / "european_states.csv").read_text(encoding="utf-8")
-    line = next(line for line in text.splitlines() if line.startswith("POL,"))
-    fields = line.split(",")
-    fields[7] = str(2 * float(fields[7]))  # defence_spend_usd_bn_2024 doubled
+    # By design, spending is the latest share of GDP (NATO's 2025 estimate where there
+    # is one: NATO's definition, the one pledges are made in) times GDP; the SIPRI
+    # dollar figures are shown for reference only.
     path = tmp_path / "states.csv"
-    path.write_text(text.replace(line, ",".join(fields)), encoding="utf-8")
+    twice = lambda v: str(2 * float(v))  # noqa: E731
+    edit_states(path, "POL", defence_spend_usd_bn_2024=twice, defence_spend_usd_bn_2025=twice)
     packaged = states_csv(cli)
     mine = states_csv(cli, "--states", path)
     assert (
@@ -161,8 +177,13 @@ def test_capability_follows_the_share_of_gdp_not_the_dollar_figure(cli, tmp_path
         == 2 * packaged.loc["POL", "defence_spend_usd_bn_2024"]
     )
     assert mine.loc["POL", "capability_usd_bn"] == packaged.loc["POL", "capability_usd_bn"]
-    fields[8] = str(2 * float(fields[8]))  # defence_pct_gdp_2024 doubled
-    path.write_text(text.replace(line, ",".join(fields)), encoding="utf-8")
+    # The 2024 share is not the latest for Poland: doubling it changes nothing.
+    edit_states(path, "POL", defence_pct_gdp_2024=twice)
+    assert (
+        states_csv(cli, "--states", path).loc["POL", "capability_usd_bn"]
+        == (packaged.loc["POL", "capability_usd_bn"])
+    )
+    edit_states(path, "POL", defence_pct_gdp_2025=twice)
     doubled = states_csv(cli, "--states", path)
     assert doubled.loc["POL", "capability_usd_bn"] == pytest.approx(
         2 * packaged.loc["POL", "capability_usd_bn"]
