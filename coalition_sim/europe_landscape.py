@@ -10,21 +10,24 @@ actors (the European states of the model plus Russia and Belarus):
          + w_border    * b_ij
          + w_eu        * eu_i * eu_j
          + w_nato      * nato_i * nato_j
+         - w_friction  * f_ij
 
 - ``x_ij``, shared exposure to Russia: ``prox_i * prox_j`` for two European states (two
   states under the same threat want to stand together), ``-prox_i`` between a European
   state and the adversary (the more exposed a state, the more it is repelled by the
   threat), ``1`` between Russia and Belarus;
-- ``1 - |a_i - a_j|``, alignment similarity in [-1, 1] from the UNGA votes on Ukraine
-  (Russia and Belarus voted no: alignment -1);
+- ``1 - |a_i - a_j|``, alignment similarity in [-1, 1] from the graded alignment of
+  the states (Russia and Belarus voted no on every resolution: alignment -1);
 - ``b_ij`` is 1 for two European states sharing a land or sea border (``borders.csv``);
   a border with the adversary enters through exposure instead;
-- co-membership of the EU and of NATO (Russia and Belarus are in neither).
+- co-membership of the EU and of NATO (Russia and Belarus are in neither);
+- ``f_ij``, the standing friction between two European states (``frictions.csv``).
 
-Sizes are capabilities in USD bn a year: a European state's capability as the model
-computes it (spending raised by its arms industry), and for Russia and Belarus their
-spending times the purchasing-power factor (``adversary_ppp_factor``), as in the model's
-adversary strength; a state without armed forces (Iceland) gets a token size of
+Sizes are strengths in USD bn a year: what a European state's own forces field as the
+model computes it (spending raised by its arms industry, at its purchasing power), and
+for Russia and Belarus their spending times the purchasing-power factor and readiness,
+as in the model's adversary strength; a state without armed forces (Iceland) gets a
+token size of
 :data:`MIN_SIZE`. Russia and Belarus are pinned to side 1, so side 0 is the
 coalition. The weights are scenario parameters (``landscape_*_weight``).
 """
@@ -38,7 +41,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from coalition_sim import landscape
-from coalition_sim.datasets import VOTE_SCORE
+from coalition_sim.indicators import VOTE_SCORE
 from coalition_sim.landscape import GAIN_RTOL
 from coalition_sim.rules.sums import total
 
@@ -64,6 +67,7 @@ class PropensityWeights:
     border: float = 0.5
     eu: float = 0.5
     nato: float = 0.5
+    friction: float = 1.0
 
     @classmethod
     def from_parameters(cls, values: Mapping[str, Any]) -> PropensityWeights:
@@ -74,6 +78,7 @@ class PropensityWeights:
             border=values["landscape_border_weight"],
             eu=values["landscape_eu_weight"],
             nato=values["landscape_nato_weight"],
+            friction=values["landscape_friction_weight"],
         )
 
 
@@ -85,6 +90,7 @@ def propensity_matrix(
     nato: np.ndarray,
     adversary: np.ndarray,
     weights: PropensityWeights,
+    friction: np.ndarray | None = None,
 ) -> np.ndarray:
     """The symmetric propensity matrix (zero diagonal) of the module docstring.
 
@@ -100,6 +106,8 @@ def propensity_matrix(
         nato: NATO membership (0/1) of every actor.
         adversary: True for Russia and Belarus.
         weights: the weights of the terms.
+        friction: standing frictions between actors in [0, 1] (``frictions.csv``),
+            taken off with weight ``weights.friction``; none by default.
     """
     proximity = np.asarray(proximity, dtype=float)
     alignment = np.asarray(alignment, dtype=float)
@@ -123,6 +131,8 @@ def propensity_matrix(
         + w(weights.eu) * np.outer(eu_f, eu_f)
         + w(weights.nato) * np.outer(nato_f, nato_f)
     )
+    if friction is not None:
+        p = p - w(weights.friction) * np.asarray(friction, dtype=float)
     return p * (1.0 - np.eye(len(adversary)))
 
 
@@ -167,6 +177,8 @@ def _actors(inputs: RunInputs) -> dict[str, Any]:
     pad = lambda value, width: np.broadcast_to(value, (rows, width))  # noqa: E731
     adjacency = np.zeros((n + n_adv, n + n_adv))
     adjacency[:n, :n] = data.adjacency
+    friction = np.zeros((n + n_adv, n + n_adv))
+    friction[:n, :n] = data.friction
     return {
         "names": (*data.codes, *data.adversary_codes),
         "proximity": np.concatenate([pad(tr.proximity, n), np.ones((rows, n_adv))], axis=1),
@@ -175,6 +187,7 @@ def _actors(inputs: RunInputs) -> dict[str, Any]:
             axis=1,
         ),
         "adjacency": adjacency,
+        "friction": friction,
         "eu": np.concatenate([data.eu, np.zeros(n_adv, bool)]),
         "nato": np.concatenate([data.nato, np.zeros(n_adv, bool)]),
         "adversary": np.concatenate([np.zeros(n, bool), np.ones(n_adv, bool)]),
@@ -209,6 +222,7 @@ def propensities(inputs: RunInputs) -> Propensities:
         actors["nato"],
         actors["adversary"],
         PropensityWeights.from_parameters(inputs.values),
+        actors["friction"],
     )
     n = len(inputs.data)
     europe = np.ascontiguousarray(p[:, :n, :])
@@ -240,11 +254,12 @@ def for_scenario(scenario: Scenario, dataset: Dataset | None = None) -> EuropeLa
     run = engine_inputs.build(dataset, [scenario], [scenario["seed"]])
     actors = _actors(run)
     data, tr = run.data, run.traits
-    capability = (tr.defence_pct_gdp * tr.capability_per_pct)[0]
+    own = np.broadcast_to(tr.defence_pct_gdp * tr.effective_per_pct, (1, len(data)))[0]
+    adversary_readiness = scenario["adversary_readiness"]
     sizes = np.concatenate(
         [
-            np.maximum(capability, MIN_SIZE),
-            data.adversary_spending * scenario["adversary_ppp_factor"],
+            np.maximum(own, MIN_SIZE),
+            data.adversary_spending * scenario["adversary_ppp_factor"] * adversary_readiness,
         ]
     )
     propensity = propensity_matrix(
@@ -255,6 +270,7 @@ def for_scenario(scenario: Scenario, dataset: Dataset | None = None) -> EuropeLa
         actors["nato"],
         actors["adversary"],
         PropensityWeights.from_parameters(scenario.values),
+        actors["friction"],
     )
     return EuropeLandscape(
         names=actors["names"],

@@ -70,6 +70,7 @@ METRICS: Mapping[str, Measure] = MappingProxyType(
             ),
             _m("ukraine_drone_output_m", "Ukraine's drone output", "million a year", "amount"),
             _m("aggression_events", "aggression events", "events", "count"),
+            _m("aggression_chance", "chance of an aggression event", "per quarter", "share"),
             _m("response_share", "members responding to an attack", "share 0-1", "share"),
         )
     }
@@ -97,6 +98,12 @@ OUTCOMES: Mapping[str, Measure] = MappingProxyType(
             _m("breaches", "commitments breached", "breaches", "count"),
             _m("aggression_events", "aggression events", "events", "count"),
             _m("ukraine_member", "Ukraine a member at the end", "-", "flag"),
+            _m(
+                "commitments_honoured",
+                "share of members' quarterly commitments honoured",
+                "share 0-1",
+                "share",
+            ),
             _m(
                 "final_ukraine_utilisation",
                 "Ukraine's utilisation at the end",

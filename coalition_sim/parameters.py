@@ -23,6 +23,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from coalition_sim.datasets import packaged_ukraine_facts
 from coalition_sim.errors import InputError
 
 Kind = Literal["float", "int", "bool", "choice", "iso3_list"]
@@ -60,6 +61,8 @@ class Parameter:
     choices: tuple[str, ...] = ()
     optional: bool = False
     min_items: int = 0
+    #: Changes what is reported (a displayed figure) but no outcome the model computes.
+    reporting_only: bool = False
 
     def describe_allowed(self) -> str:
         """Say in a few words which values are allowed, for error messages and help."""
@@ -169,6 +172,10 @@ def _p(name: str, kind: Kind, default: Any, unit: str, group: str, help: str, so
 
 FOUNDERS = ("EST", "LVA", "LTU", "FIN", "SWE", "NOR", "DNK", "ISL", "POL", "UKR")
 
+#: Ukraine's industry in figures (``data/ukraine_industry_facts.csv``): the defaults of
+#: the Ukraine parameters are read from it, so the file is their one source.
+FACTS = packaged_ukraine_facts()
+
 _PARAMETERS: tuple[Parameter, ...] = (
     # --- run ---------------------------------------------------------------------------
     _p(
@@ -245,6 +252,54 @@ _PARAMETERS: tuple[Parameter, ...] = (
         "modelling assumption: roughly the depth of a Baltic-to-Berlin corridor",
         low=50.0,
         high=5000.0,
+    ),
+    _p(
+        "alignment_votes_weight",
+        "float",
+        1.0,
+        "weight",
+        "actors",
+        "weight of the UN General Assembly votes on the war in a state's alignment",
+        "ES-11/1 to ES-11/8 (2022-2025) and the resolution of 24 Feb 2026 "
+        "(alignment_indicators.csv)",
+        low=0.0,
+        high=10.0,
+    ),
+    _p(
+        "alignment_sanctions_weight",
+        "float",
+        1.0,
+        "weight",
+        "actors",
+        "weight of the sanctions record in alignment (an EU member's obstruction of "
+        "packages, or a non-member's alignment with EU sanctions)",
+        "EU sanctions packages 2022-2026 and the EUR 90 bn loan of Dec 2025 "
+        "(alignment_indicators.csv)",
+        low=0.0,
+        high=10.0,
+    ),
+    _p(
+        "alignment_support_weight",
+        "float",
+        1.0,
+        "weight",
+        "actors",
+        "weight of military aid to Ukraine in alignment",
+        "Kiel Institute data as used by PIIE (Feb 2026): bilateral military aid, Jan 2022-Oct 2025",
+        low=0.0,
+        high=10.0,
+    ),
+    _p(
+        "alignment_aid_reference_pct",
+        "float",
+        1.0,
+        "% of GDP",
+        "actors",
+        "military aid to Ukraine (Jan 2022-Oct 2025) that counts as full support in alignment",
+        "Denmark and the Baltic states gave 1.6-2.8 % of GDP, most donors 0.2-0.7 % "
+        "(Kiel via PIIE)",
+        low=0.05,
+        high=5.0,
     ),
     # --- threat and the United States ---------------------------------------------------
     _p(
@@ -459,6 +514,32 @@ _PARAMETERS: tuple[Parameter, ...] = (
         high=10.0,
     ),
     _p(
+        "w_neutral",
+        "float",
+        1.0,
+        "utility per unit",
+        "utility",
+        "weight of a state's military neutrality against joining",
+        "Austria's constitutional neutrality (1955), Ireland's military neutrality (the "
+        "'triple lock'), Malta (1981), Switzerland (1815), Moldova (constitution art. 11), "
+        "Serbia (2007); european_states.csv",
+        low=0.0,
+        high=10.0,
+    ),
+    _p(
+        "affinity_ties_weight",
+        "float",
+        1.0,
+        "weight",
+        "utility",
+        "weight of institutional ties to the core in affinity (member neighbours and "
+        "alignment similarity weigh 1 each)",
+        "the JEF, the Nordic-Baltic Eight, the E5, Weimar+, the Sky Shield Initiative and "
+        "the London coalition of the willing (observed_behaviour.csv)",
+        low=0.0,
+        high=10.0,
+    ),
+    _p(
         "application_threshold",
         "float",
         0.2,
@@ -468,6 +549,19 @@ _PARAMETERS: tuple[Parameter, ...] = (
         "modelling assumption",
         low=-5.0,
         high=5.0,
+    ),
+    _p(
+        "application_noise",
+        "float",
+        0.05,
+        "utility",
+        "utility",
+        "spread of the random part of the utility of joining: an outsider applies with "
+        "probability 1 / (1 + exp(-(U - threshold) / noise)) each quarter",
+        "random-utility choice (McFadden 1974); a small spread is nearly the sharp "
+        "threshold of a deterministic rule",
+        low=0.001,
+        high=2.0,
     ),
     _p(
         "reapply_delay",
@@ -609,6 +703,18 @@ _PARAMETERS: tuple[Parameter, ...] = (
         "negotiation",
         "weight of the voting member's own exposure to Russia (exposed members want allies)",
         "modelling assumption",
+        low=0.0,
+        high=10.0,
+    ),
+    _p(
+        "vote_friction_weight",
+        "float",
+        1.0,
+        "score per unit",
+        "negotiation",
+        "score a member takes off an applicant per unit of friction between them",
+        "standing disputes graded in frictions.csv: Greece and Cyprus with Turkey, "
+        "Hungary with Ukraine, Serbia with Kosovo, ...",
         low=0.0,
         high=10.0,
     ),
@@ -770,6 +876,17 @@ _PARAMETERS: tuple[Parameter, ...] = (
         low=-10.0,
         high=10.0,
     ),
+    _p(
+        "landscape_friction_weight",
+        "float",
+        1.0,
+        "propensity per unit",
+        "landscape",
+        "landscape: propensity taken off per unit of friction between two states",
+        "the same frictions as the votes (frictions.csv)",
+        low=-10.0,
+        high=10.0,
+    ),
     # --- spending and commitments -----------------------------------------------------------
     _p(
         "spending_floor_pct",
@@ -849,6 +966,31 @@ _PARAMETERS: tuple[Parameter, ...] = (
         high=6.0,
     ),
     _p(
+        "adversary_readiness",
+        "float",
+        1.0,
+        "share 0-1",
+        "strength",
+        "share of the adversary's spending that yields usable capability",
+        "the adversary's counterpart of readiness, so that both sides are treated alike; "
+        "1 counts all spending",
+        low=0.0,
+        high=1.0,
+    ),
+    _p(
+        "ukraine_ppp_factor",
+        "float",
+        2.0,
+        "multiplier",
+        "strength",
+        "purchasing-power multiplier of Ukraine's own defence spending",
+        "the reasoning of adversary_ppp_factor: about 30 % of what Ukraine's forces use "
+        "is made at home (ukraine_industry_facts.csv) at 3-5 times lower cost (Chupryna "
+        "2025), 0.3 x 4 + 0.7 x 1 = 1.9",
+        low=1.0,
+        high=6.0,
+    ),
+    _p(
         "adversary_growth_pct",
         "float",
         0.0,
@@ -896,18 +1038,19 @@ _PARAMETERS: tuple[Parameter, ...] = (
     _p(
         "ukraine_investment_share",
         "float",
-        0.0,
+        0.003,
         "share of spending",
         "ukraine",
         "share of members' (other than Ukraine's) defence spending invested in Ukraine's industry",
-        "scenario lever (the 'Danish model' of procurement from Ukrainian firms)",
+        "the 'Danish model' of buying from Ukrainian firms: EUR 1.3-1.4 bn in 2025 (Umerov, "
+        "Jun 2025; Poulsen, Aug 2025), about 0.3 % of European defence spending",
         low=0.0,
         high=0.5,
     ),
     _p(
         "cost_advantage",
         "float",
-        4.0,
+        (FACTS["production_cost_advantage_min"] + FACTS["production_cost_advantage_max"]) / 2,
         "multiplier",
         "ukraine",
         "European-equivalent dollars of output per dollar invested in Ukraine's industry",
@@ -918,7 +1061,7 @@ _PARAMETERS: tuple[Parameter, ...] = (
     _p(
         "ukraine_capacity_usd_bn",
         "float",
-        35.0,
+        FACTS["ukraine_defence_industrial_capacity_usd_bn"],
         "USD bn per year",
         "ukraine",
         "production potential of Ukraine's defence industry",
@@ -929,7 +1072,7 @@ _PARAMETERS: tuple[Parameter, ...] = (
     _p(
         "ukraine_utilisation_initial",
         "float",
-        1 / 3,
+        FACTS["industry_capacity_utilisation_share"],
         "share 0-1",
         "ukraine",
         "share of Ukraine's industrial capacity in use at step 0",
@@ -951,16 +1094,124 @@ _PARAMETERS: tuple[Parameter, ...] = (
     _p(
         "ukraine_drones_initial_m",
         "float",
-        1.5,
+        FACTS["drones_produced_2024"] / 1e6,
         "million per year",
         "ukraine",
         "drone output at the initial utilisation",
         "Umerov (Dec 2024) and Chupryna (2025): 1.5 million drones produced in 2024",
         low=0.0,
         high=50.0,
+        reporting_only=True,
+    ),
+    _p(
+        "ukraine_war_defence_pct",
+        "float",
+        27.2,
+        "% of GDP",
+        "ukraine",
+        "Ukraine's defence burden while the war goes on",
+        "2026 state budget: 27.2 % of GDP for the army and defence (Rada, 3 Dec 2025; "
+        "ukraine_war_economy.csv)",
+        low=0.0,
+        high=60.0,
+    ),
+    _p(
+        "ukraine_ceasefire_step",
+        "int",
+        12,
+        "step",
+        "ukraine",
+        "step at which a ceasefire lets Ukraine's burden fall to its post-war level "
+        "('never' for a war through the horizon)",
+        "scenario lever; modelling assumption: a ceasefire by the end of 2028",
+        low=0,
+        high=400,
+        optional=True,
+    ),
+    _p(
+        "ukraine_postwar_defence_pct",
+        "float",
+        8.0,
+        "% of GDP",
+        "ukraine",
+        "Ukraine's defence burden after a ceasefire",
+        "modelling assumption: a large standing army, between Israel's 4.5-5 % and war "
+        "levels; 3.2 % in 2021 (ukraine_war_economy.csv)",
+        low=0.0,
+        high=60.0,
+    ),
+    _p(
+        "ukraine_adjustment_quarters",
+        "float",
+        4.0,
+        "quarters",
+        "ukraine",
+        "time constant for Ukraine's burden to move to its war or post-war level",
+        "the move from the 2025 outturn (40 %, SIPRI) to the 2026 budget (27.2 %) in about a year",
+        low=1.0,
+        high=40.0,
+    ),
+    _p(
+        "ukraine_gdp_growth_pct",
+        "float",
+        2.5,
+        "% per year",
+        "ukraine",
+        "real growth of Ukraine's GDP, which its defence burden is a share of",
+        "IMF forecast for 2025: 2.5 % (360ua.news, Oct 2024); 3.0 % in 2024",
+        low=-20.0,
+        high=20.0,
     ),
 )
 
+#: The calibration shipped with the package (``coalition-sim calibrate --store``).
+CALIBRATION_FILE = "calibration.json"
+
+
+def calibrated_defaults() -> dict[str, tuple[float, str]]:
+    """The posterior median of each fitted parameter, with a line saying where it is from.
+
+    Read from the packaged ``data/calibration.json``; rounded to three significant
+    digits, so that the defaults read well in tables and scenario files. Empty when the
+    package holds no calibration.
+    """
+    from coalition_sim.datasets import DATA_DIR
+
+    path = DATA_DIR / CALIBRATION_FILE
+    if not path.is_file():
+        return {}
+    stored = json.loads(path.read_text())
+    accepted = stored["accepted"]
+    out = {}
+    for name in stored["parameters"]:
+        median = float(np.median([row[name] for row in accepted]))
+        value = float(f"{median:.3g}")
+        note = (
+            f"calibrated: posterior median of {len(accepted)} accepted sets of "
+            f"{stored['samples']} (coalition-sim calibrate, seed {stored['seed']}; "
+            "data/calibration.json)"
+        )
+        out[name] = (value, note)
+    return out
+
+
+def _with_calibration(parameters: tuple[Parameter, ...]) -> tuple[Parameter, ...]:
+    from dataclasses import replace
+
+    calibrated = calibrated_defaults()
+    return tuple(
+        replace(
+            p,
+            default=calibrated[p.name][0],
+            source=f"{calibrated[p.name][1]}; prior centred on: {p.source}",
+        )
+        if p.name in calibrated
+        else p
+        for p in parameters
+    )
+
+
+_PARAMETERS = _with_calibration(_PARAMETERS)
 SCHEMA: Mapping[str, Parameter] = MappingProxyType({p.name: p for p in _PARAMETERS})
 
 
@@ -1118,16 +1369,8 @@ _PRESET_CHANGES: dict[str, tuple[str, dict[str, Any]]] = {
         {"us_withdrawal_step": 4, "us_commitment_after": 0.0},
     ),
     "unanimity-veto": (
-        "Hungary and Slovakia inside from the start (Slovakia aligned like Hungary), with "
-        "unanimity: every admission can be vetoed",
-        {
-            "founders": (*FOUNDERS, "HUN", "SVK"),
-            "admission_rule": "unanimity",
-            # Slovakia voted yes on both UNGA resolutions, which gives it full alignment
-            # and so no reason to veto; its government's stance since 2023 (holding up
-            # the EU's 18th sanctions package in 2025) is closer to Hungary's.
-            "state.SVK.alignment": 0.0,
-        },
+        "Hungary and Slovakia inside from the start, with unanimity: every admission can be vetoed",
+        {"founders": (*FOUNDERS, "HUN", "SVK"), "admission_rule": "unanimity"},
     ),
     "ukraine-investment": (
         "members invest 5 % of their defence spending in Ukraine's industry",

@@ -45,6 +45,7 @@ from coalition_sim.engine.situation import (
     per_run,
     positions,
 )
+from coalition_sim.engine.streams import Purpose
 from coalition_sim.rules import bargaining
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -67,9 +68,23 @@ class Protocol:
         return None
 
     def applications(self, s: Situation) -> Applications:
-        """Who applies: outsiders free to apply whose utility clears the threshold."""
-        wants = s.outsider & s.eligible & (s.utility > s.values["application_threshold"])
+        """Who applies: outsiders free to apply, each with the chance its utility gives.
+
+        An outsider applies with probability ``1 / (1 + exp(-(U - threshold) / noise))``
+        (a random-utility choice, McFadden 1974): above the threshold it most likely
+        applies, below it most likely not, and the knife edge of a sharp threshold is
+        gone.
+        """
+        willing = s.uniform(Purpose.APPLY)
+        wants = s.outsider & s.eligible & (willing < self.chance(s, s.utility))
         return Applications(standard=wants)
+
+    @staticmethod
+    def chance(s: Situation, utility: np.ndarray) -> np.ndarray:
+        """The probability of applying at a utility of joining ``utility``."""
+        v = s.values
+        z = (utility - v["application_threshold"]) / v["application_noise"]
+        return 1.0 / (1.0 + np.exp(-np.clip(z, -50.0, 50.0)))
 
     def negotiate(self, s: Situation, applications: Applications) -> Negotiation:
         """Members vote on every applicant on the standard terms."""
@@ -158,10 +173,12 @@ class BargainingProtocol(Protocol):
 
     @override
     def applications(self, s: Situation) -> Applications:
-        standard = super().applications(s).standard
-        threshold = s.values["application_threshold"]
-        short = s.outsider & s.eligible & (s.utility <= threshold)
-        short &= s.utility - s.terms.cost > threshold
+        # The same random part as the standard application: an outsider willing to join
+        # without the spending floor's cost, but not with it, applies conditionally.
+        willing = s.uniform(Purpose.APPLY)
+        free = s.outsider & s.eligible
+        standard = free & (willing < self.chance(s, s.utility))
+        short = free & ~standard & (willing < self.chance(s, s.utility - s.terms.cost))
         return Applications(standard, conditional=short, conditional_note=CONDITIONAL)
 
     def agreements(self, s: Situation, runs: np.ndarray, applicants: np.ndarray):
@@ -239,7 +256,7 @@ class LandscapeProtocol(Protocol):
 
     The actors are the European states with Russia and Belarus (pinned to the other
     side); the two sides are the coalition (the members) and everyone else. Sizes are
-    the states' capabilities now (the adversary's its strength at parity prices) and
+    the strength the states' own forces field now (the adversary's its strength) and
     propensities come from the data (:mod:`coalition_sim.europe_landscape`). Each
     quarter every outsider free to apply whose frustration would fall on the coalition
     side applies, and the members vote on it under the admission rule; a member (not a
@@ -282,7 +299,7 @@ class LandscapeProtocol(Protocol):
         """
         spin = np.where(s.member, 1.0, -1.0)
         field = europe_landscape.field(
-            s.context, np.maximum(s.capability, europe_landscape.MIN_SIZE), spin, s
+            s.context, np.maximum(s.own_strength, europe_landscape.MIN_SIZE), spin, s
         )
         return -spin * field
 

@@ -7,7 +7,7 @@ import tomllib
 
 import pytest
 
-from coalition_sim.parameters import PRESETS, SCHEMA, load_scenario
+from coalition_sim.parameters import DEFAULT, PRESETS, SCHEMA, load_scenario
 
 
 def test_list_shows_all_five_presets_with_a_description(cli):
@@ -55,7 +55,8 @@ def test_show_marks_what_a_preset_changes(cli):
     code, out, _ = cli("scenarios", "show", "us-withdrawal")
     assert code == 0
     assert re.search(r"^ \*us_withdrawal_step\s+4\s", out, re.M)
-    assert re.search(r"^  reliability\s+0\.75\s", out, re.M)
+    reliability = re.escape(str(DEFAULT["reliability"]))
+    assert re.search(rf"^  reliability\s+{reliability}\s", out, re.M)
     code, out, _ = cli("scenarios", "show", "baseline")
     assert code == 0
     assert "*" not in "".join(line[:2] for line in out.splitlines()[2:] if line.startswith(" "))

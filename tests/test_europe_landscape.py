@@ -59,6 +59,7 @@ def test_the_weights_are_scenario_parameters():
         "landscape_border_weight",
         "landscape_eu_weight",
         "landscape_nato_weight",
+        "landscape_friction_weight",
     }
     assert names <= set(SCHEMA)
     for name in names:
@@ -88,9 +89,12 @@ def test_europe_actors_from_the_data(europe):
 
 def test_scenario_overrides_reach_the_propensities():
     base = el.for_scenario(load_scenario("baseline"))
+    neutral = el.for_scenario(load_scenario("baseline").with_values({"state.HUN.alignment": 0.0}))
     tilted = el.for_scenario(load_scenario("baseline").with_values({"state.HUN.alignment": -1.0}))
     hun, rus = base.names.index("HUN"), base.names.index("RUS")
-    assert tilted.propensity[hun, rus] == pytest.approx(base.propensity[hun, rus] + 1.0)
+    # Russia's alignment is -1: similarity 1 - |a - (-1)| rises by 1 from a = 0 to a = -1.
+    assert tilted.propensity[hun, rus] == pytest.approx(neutral.propensity[hun, rus] + 1.0)
+    assert neutral.propensity[hun, rus] != base.propensity[hun, rus]
     flat = el.for_scenario(
         load_scenario("baseline").with_values(
             {f"landscape_{t}_weight": 0.0 for t in ("exposure", "alignment", "border", "eu")}

@@ -371,6 +371,10 @@ def test_first_parity_step_is_a_nullable_integer(tmp_path, capsys):
 
 def test_run_metadata_says_null_for_never(tmp_path):
     out = tmp_path / "r"
-    assert main(["run", "--steps", "3", "--out", str(out), "--quiet"]) == 0
+    # Nobody joins the founders, who stay below parity for the three quarters.
+    assert main(["run", "--steps", "3", "--set", "application_threshold=5",
+                 "--out", str(out), "--quiet"]) == 0  # fmt: skip
+    steps = pd.read_parquet(out / "steps.parquet")
+    assert (steps["parity"] < 1).all()
     outcomes = json.loads((out / "metadata.json").read_text())["outcomes"]
-    assert outcomes["first_parity_step"] is None  # baseline: parity is not reached in 3 steps
+    assert outcomes["first_parity_step"] is None

@@ -84,25 +84,43 @@ PAPER = {
     "industry_weight": 0.0,
     "veto_propensity": 1.0,
     "vote_threshold": -1.0,
-    # HHH votes yes on Ukraine at the UN (alignment 1); the override puts it at 0, a
-    # distance of 1 from CCC, so with veto_propensity 1 it vetoes with probability 1.
+    # HHH votes yes on Ukraine at the UN (alignment 1); the override puts it at 0, so
+    # CCC (alignment 1) leans 1 further toward Ukraine and, with veto_propensity 1, HHH
+    # vetoes it with probability 1 * (1 - 0) = 1.
     "state.HHH.alignment": 0.0,
+    # The weights of the utility and of spending, pinned here (the package's defaults
+    # are calibrated and may move); applications all but certain either side of the
+    # threshold (noise 0.001: 0.02 away is 20 noise units).
+    "w_threat": 1.5,
+    "w_cost": 1.0,
+    "w_affinity": 0.5,
+    "w_align": 0.3,
+    "w_entrap": 0.6,
+    "w_neutral": 0.5,
+    "affinity_ties_weight": 1.0,
+    "application_threshold": 0.2,
+    "application_noise": 0.001,
+    "threat_response": 3.0,
+    "ramp_rate": 0.25,
 }
 
-# U of CCC at step 1, term by term (weights at their defaults):
-#   threat:     w_threat * theta * gain = 1.5 * (0.5 * 1 * (1 - 0)) * 9 / (9 + 3.5) = 0.54
-#               (members' strength 1*4 + 1*4 + 0.5*2 = 9; CCC brings 3.5)
-#   cost:       burden = (3.5 - 3.5) / 3.5 = 0                                    -> 0
-#   affinity:   w_affinity * (0.5 * 1/2 + 0.5 * (1 - |1 - 2/3| / 2)) = 0.5 * 2/3  -> 1/3
+# Members' strength at step 1: 1*4 + 1*4 + 0.5*2 = 9 against (100 + 1) * 3 = 303.
+# U of CCC at step 1, term by term:
+#   threat:     w_threat * theta * gain = 1.5 * 0.5 * ((9 + 3.5) / 303 - 3.5 / 303)
+#               (theta = T * p * (1 - 0) = 0.5; the way to parity CCC gains by joining)
+#   cost:       burden = (3.5 - 3.5) / 3.5 = 0                                 -> 0
+#   affinity:   w_affinity * (1/2 + (1 - |1 - 2/3| / 2) + 0 ties) / 3 = 0.5 * 4/9
 #               (one of two neighbours is a member; members' mean alignment 2/3)
 #   alignment:  w_align * 1 = 0.3
-#   entrapment: w_entrap * (1 - p) * T = 0.6 * 0 * 0.5                            -> 0
-U_CCC = 0.54 + 0.0 + 1.0 / 3.0 + 0.3 - 0.0
-# U of DDD: p = exp(-6000/600) = exp(-10); theta = 0.5 p; gain = 9 / 9 = 1;
-#   burden (3.5 - 0) / 3.5 = 1; affinity 0.5 * (0.5 * 0 + 0.5 * (1 - 2/3 / 2)) = 1/6;
-#   alignment 0; entrapment 0.6 * (1 - p) * 0.5.
+#   entrapment: w_entrap * (1 - p) = 0.6 * 0                                  -> 0
+#   neutrality: not neutral                                                   -> 0
+THREAT_CCC = 1.5 * 0.5 * 9 / 303
+U_CCC = THREAT_CCC + 0.0 + 0.5 * 4 / 9 + 0.3 - 0.0
+# U of DDD: p = exp(-10); theta = 0.5 p; no forces of its own, so it gains 9 / 303;
+#   burden (3.5 - 0) / 3.5 = 1; affinity 0.5 * (0 + (1 - (2/3) / 2) + 0) / 3 = 1/9;
+#   alignment 0 (abstained twice); entrapment 0.6 * (1 - p).
 P_DDD = math.exp(-10.0)
-U_DDD = 1.5 * 0.5 * P_DDD - 1.0 + 1.0 / 6.0 + 0.0 - 0.6 * (1.0 - P_DDD) * 0.5
+U_DDD = 1.5 * 0.5 * P_DDD * 9 / 303 - 1.0 + 1.0 / 9.0 + 0.0 - 0.6 * (1.0 - P_DDD)
 
 
 @pytest.fixture
@@ -141,10 +159,11 @@ def test_founders_are_members_at_step_0(world):
     assert model.coalition_strength == pytest.approx(9.0)
     assert model.adversary_strength == pytest.approx(303.0)
     assert model.parity == pytest.approx(9.0 / 303.0)
-    # Cohesion: reliability-weighted share (4 + 4 + 0.5*2) / (4 + 4 + 2) = 0.9; no
-    # nuclear member, so credibility is discounted by 0.8.
+    # Cohesion: reliability-weighted share (4 + 4 + 0.5*2) / (4 + 4 + 2) = 0.9; the
+    # deterrent balance of parity 9/303 is 1 - exp(-9/303); no nuclear member and no US
+    # umbrella, so credibility is discounted by 0.8.
     assert model.cohesion == pytest.approx(0.9)
-    assert model.credibility == pytest.approx(9.0 / 303.0 * 0.9 * 0.8)
+    assert model.credibility == pytest.approx((1 - math.exp(-9.0 / 303.0)) * 0.9 * 0.8)
 
 
 def test_overrides_and_derived_traits(world):
@@ -175,22 +194,23 @@ def test_utility_of_step_1_matches_the_paper(world):
     assert application.actor == "CCC"
     assert application.value == pytest.approx(U_CCC)
     terms = model.utility_terms("CCC")
-    assert terms["threat"] == pytest.approx(0.54)
+    assert terms["threat"] == pytest.approx(THREAT_CCC)
     assert terms["cost"] == pytest.approx(0.0)
-    assert terms["affinity"] == pytest.approx(1 / 3)
+    assert terms["affinity"] == pytest.approx(2 / 9)
     assert terms["alignment"] == pytest.approx(0.3)
     assert terms["entrapment"] == pytest.approx(0.0)
+    assert terms["neutrality"] == pytest.approx(0.0)
     assert terms["total"] == pytest.approx(U_CCC)
     assert model.utility_terms("DDD")["total"] == pytest.approx(U_DDD)
     assert model.threat == 0.5  # frozen
 
 
-@pytest.mark.parametrize(("threshold", "applies"), [(U_CCC - 0.01, True), (U_CCC + 0.01, False)])
+@pytest.mark.parametrize(("threshold", "applies"), [(U_CCC - 0.02, True), (U_CCC + 0.02, False)])
 def test_a_state_beyond_the_threshold_applies_and_one_below_does_not(world, threshold, applies):
     model = build(world, application_threshold=threshold)
     model.step()
     applicants = {e.actor for e in events(model, "application", 1)}
-    # DDD (U = -1.13) is far below either threshold and never applies.
+    # DDD (U = -1.49) is far below either threshold and never applies.
     assert applicants == ({"CCC"} if applies else set())
     assert model.applicants == len(applicants)
 
@@ -504,7 +524,7 @@ def test_an_unhappy_member_leaves_after_its_patience_and_may_reapply(world):
     # qmv admits CCC at step 1 (see above). With exit_threshold 5 (the largest allowed)
     # every non-founder member is unhappy: CCC's discontent is 1 at step 1 and 2 at
     # step 2, when it reaches exit_patience 2 and leaves. It may apply again from step
-    # 2 + 1 + reapply_delay 4 = 7, and does (its U of joining, 1.17, is unchanged).
+    # 2 + 1 + reapply_delay 4 = 7, and does (its U of joining, 0.54, is above 0.2).
     model = build(world, admission_rule="qmv", exit_threshold=5.0, exit_patience=2)
     model.step()
     assert "CCC" in members(model)

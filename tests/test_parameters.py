@@ -19,6 +19,7 @@ from coalition_sim.parameters import (
     SCHEMA,
     STATE_TRAITS,
     Scenario,
+    calibrated_defaults,
     load_scenario,
     parse_state_key,
     parse_value,
@@ -86,7 +87,13 @@ def test_documented_defaults():
     d = DEFAULT
     assert d["founders"] == FOUNDERS
     assert d["unreliable"] == ("HUN", "SVK")
-    assert d["reliability"] == 0.75
+    # Fitted parameters default to the packaged calibration's posterior median, and say so.
+    fitted = calibrated_defaults()
+    assert {"reliability", "w_threat", "application_threshold", "veto_propensity"} <= set(fitted)
+    for name, (value, _note) in fitted.items():
+        assert d[name] == value, name
+        assert SCHEMA[name].source.startswith("calibrated: posterior median of "), name
+        assert SCHEMA[name].low <= value <= SCHEMA[name].high, name
     assert d["unreliable_reliability"] == 0.35
     assert d["proximity_scale_km"] == 600.0
     assert d["steps"] == 40
@@ -108,7 +115,6 @@ def test_ukraine_defaults_match_the_packaged_facts(real_dataset):
     assert DEFAULT["ukraine_utilisation_initial"] == pytest.approx(
         facts["industry_capacity_utilisation_share"], abs=0.005
     )
-    assert DEFAULT["ukraine_utilisation_initial"] == pytest.approx(1 / 3)
     assert DEFAULT["ukraine_drones_initial_m"] * 1e6 == facts["drones_produced_2024"]
     assert DEFAULT["ukraine_capacity_usd_bn"] == facts["ukraine_defence_industrial_capacity_usd_bn"]
     # The schema's range of the cost advantage holds the article's three to five.

@@ -183,14 +183,47 @@ class ProtocolContract:
 class TestThreshold(ProtocolContract):
     protocol = "threshold"
 
-    def test_only_states_clearing_the_threshold_apply(self):
-        model = CoalitionModel("us-withdrawal", protocol="threshold")
+    def test_with_little_noise_only_states_clearing_the_threshold_apply(self):
+        model = CoalitionModel(
+            "us-withdrawal", protocol="threshold", application_noise=1e-3, reapply_delay=0
+        )
+        threshold = model.config["application_threshold"]
         for _ in range(12):
+            outsiders = [c for i, c in enumerate(model.codes) if not model.member[i]]
             model.step()
-            for e in model.events.since(model.steps):
-                if e.kind == "application":
-                    assert e.value > model.config["application_threshold"]
+            applied = {e.actor for e in model.events.since(model.steps) if e.kind == "application"}
+            clearing = {c for c in outsiders if model.utility_terms(c)["total"] > threshold + 0.02}
+            short = {c for c in outsiders if model.utility_terms(c)["total"] < threshold - 0.02}
+            assert clearing <= applied and not (short & applied), model.steps
         assert not model.events.of_kind("bargain") and not model.events.of_kind("breach")
+
+    def test_applications_follow_the_logistic_chance_of_the_utility(self):
+        # Every outsider applies with chance 1 / (1 + exp(-(U - threshold) / noise)):
+        # over 30 runs of 6 quarters the count of applications matches the sum of the
+        # chances (a z-score within 4), above and below the threshold alike.
+        observed = {"above": 0, "below": 0}
+        expected = {"above": 0.0, "below": 0.0}
+        variance = 0.0
+        for seed in range(30):
+            model = CoalitionModel("baseline", rng=seed, protocol="threshold", reapply_delay=0)
+            threshold = model.config["application_threshold"]
+            noise = model.config["application_noise"]
+            for _ in range(6):
+                outsiders = [c for i, c in enumerate(model.codes) if not model.member[i]]
+                model.step()
+                applied = {
+                    e.actor for e in model.events.since(model.steps) if e.kind == "application"
+                }
+                for code in outsiders:
+                    u = model.utility_terms(code)["total"]
+                    p = 1.0 / (1.0 + math.exp(-(u - threshold) / noise))
+                    side = "above" if u > threshold else "below"
+                    expected[side] += p
+                    observed[side] += code in applied
+                    variance += p * (1 - p)
+        assert observed["below"] > 0, "the noise should let some states below apply"
+        total_z = (sum(observed.values()) - sum(expected.values())) / math.sqrt(variance)
+        assert abs(total_z) < 4, (observed, expected)
 
 
 # --------------------------------------------------------------------------- bargaining
@@ -227,7 +260,9 @@ class TestBargaining(ProtocolContract):
         assert {k for k in admitted if k in conditional} <= agreed_events
 
     def test_conditional_applicants_fall_short_only_because_of_the_floor(self):
-        model = CoalitionModel("baseline", protocol="bargaining")
+        # With little noise in applications, the conditional ones are exactly those the
+        # spending floor's cost alone keeps below the threshold.
+        model = CoalitionModel("baseline", protocol="bargaining", application_noise=1e-3)
         threshold = model.config["application_threshold"]
         checked = 0
         for _ in range(6):
@@ -357,7 +392,8 @@ class TestLandscape(ProtocolContract):
         gains = model.protocol.gains(model.engine.groups[0].batch.situation())[0]
         sides = np.concatenate([np.where(model.member, 0, 1), np.ones(view.sizes.size - n)])
         sizes = view.sizes.copy()
-        sizes[:n] = np.maximum(model.capability, 0.01)
+        # A state weighs its own strength: its forces, at its readiness and purchasing power.
+        sizes[:n] = np.maximum(model.state.own_strength[0], 0.01)
         spending = model.dataset.arrays.adversary_spending
         sizes[n:] = spending / spending.sum() * model.adversary_strength
         now = landscape.frustration(sizes, view.propensity, sides)

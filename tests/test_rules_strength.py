@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -46,12 +48,26 @@ def test_cohesion_is_the_reliability_weighted_share():
     assert 0.0 <= strength.cohesion(CAP, REL, np.ones(4, bool)) <= 1.0
 
 
-def test_credibility_with_and_without_a_nuclear_member():
-    assert strength.credibility(0.5, 0.8, True, 0.8) == pytest.approx(0.4)
-    assert strength.credibility(0.5, 0.8, False, 0.8) == pytest.approx(0.32)
-    # Parity above one counts as one.
-    assert strength.credibility(2.5, 0.9, True, 0.8) == pytest.approx(0.9)
-    assert strength.credibility(0.0, 0.9, True, 0.8) == 0.0
+def test_deterrent_balance_rises_with_diminishing_returns():
+    ratios = np.array([0.0, 0.5, 1.0, 2.0, 10.0])
+    balance = strength.deterrent_balance(ratios)
+    assert balance == pytest.approx(1 - np.exp(-ratios))
+    assert balance[2] == pytest.approx(0.632, abs=1e-3)  # parity
+    assert np.all(np.diff(balance) > 0) and balance[-1] < 1
+    assert strength.deterrent_balance(-1.0) == 0.0
+
+
+def test_credibility_with_and_without_nuclear_cover():
+    at_parity = 1 - math.exp(-1)
+    # A nuclear member (cover 1): the balance times cohesion.
+    assert strength.credibility(1.0, 0.8, 1.0, 0.8) == pytest.approx(at_parity * 0.8)
+    # No nuclear member and no US umbrella (cover 0): discounted to 0.8 of it.
+    assert strength.credibility(1.0, 0.8, 0.0, 0.8) == pytest.approx(at_parity * 0.8 * 0.8)
+    # Half the US umbrella left: half way between.
+    assert strength.credibility(1.0, 0.8, 0.5, 0.8) == pytest.approx(at_parity * 0.8 * 0.9)
+    # More forces (US forces counted in the ratio) always deter more, if by less.
+    assert strength.credibility(2.5, 0.9, 1.0, 0.8) > strength.credibility(1.5, 0.9, 1.0, 0.8)
+    assert strength.credibility(0.0, 0.9, 1.0, 0.8) == 0.0
 
 
 # ------------------------------------------------------------------ properties
@@ -66,7 +82,7 @@ AMOUNTS = st.floats(0.0, 1e4)
     n=st.integers(1, 8),
     data=st.data(),
     parity=st.floats(0.0, 100.0),
-    nuclear=st.booleans(),
+    nuclear=st.floats(0.0, 1.0),
     discount=FRACTIONS,
 )
 def test_cohesion_and_credibility_stay_in_the_unit_interval(n, data, parity, nuclear, discount):

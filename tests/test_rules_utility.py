@@ -11,20 +11,27 @@ from hypothesis.extra.numpy import arrays
 from coalition_sim.rules import utility
 
 
-def affinity(adjacency, member, alignment):
+def affinity(adjacency, member, alignment, ties=0.0, ties_weight=0.0):
     """``utility.affinity`` with the member-neighbour counts taken from the matrix."""
     borders = utility.Borders.from_adjacency(adjacency)
     half = utility.half_per_neighbour(borders.degree)
-    return utility.affinity(borders.member_neighbours(member), half, member, alignment)
+    return utility.affinity(
+        borders.member_neighbours(member), half, member, alignment, ties, ties_weight
+    )
 
 
-def test_protection_gain_is_the_share_the_others_bring():
-    # Others 90, own 10: 0.9. Own 0: 1. Empty coalition: 0 (and 0 for a state with no force).
-    own = np.array([10.0, 0.0, 10.0, 0.0])
-    others = np.array([90.0, 50.0, 0.0, 0.0])
-    assert utility.protection_gain(own, others) == pytest.approx([0.9, 1.0, 0.0, 0.0])
+def test_protection_gain_is_the_way_to_parity_the_others_bring():
+    # Adversary 100. Own 10, others 90: from 0.1 alone to parity, 0.9. Own 0, others 50:
+    # 0.5. Nobody else: 0. Own 120: at parity alone, nothing to gain. Own 60, others 60:
+    # capped at parity, 0.4.
+    own = np.array([10.0, 0.0, 10.0, 0.0, 120.0, 60.0])
+    others = np.array([90.0, 50.0, 0.0, 0.0, 30.0, 60.0])
+    gain = utility.protection_gain(own, others, 100.0)
+    assert gain == pytest.approx([0.9, 0.5, 0.0, 0.0, 0.0, 0.4])
     # A scalar coalition strength is broadcast to every outsider.
-    assert utility.protection_gain(np.array([1.0, 3.0]), 9.0) == pytest.approx([0.9, 0.75])
+    assert utility.protection_gain(np.array([1.0, 3.0]), 9.0, 10.0) == pytest.approx([0.9, 0.7])
+    # A stronger adversary makes the same coalition worth less to a small state.
+    assert utility.protection_gain(10.0, 90.0, 200.0) == pytest.approx(0.45)
 
 
 def test_burden_is_the_gap_to_the_floor_as_a_share_of_it():
@@ -41,7 +48,7 @@ def test_affinity_half_member_neighbours_half_alignment_similarity():
         adjacency[a, b] = adjacency[b, a] = True
     member = np.array([True, True, False, False])
     alignment = np.array([1.0, 0.5, -1.0, 0.75])
-    out = affinity(adjacency, member, alignment)
+    out = affinity(adjacency, member, alignment)  # ties weigh nothing here
     expected = [
         0.5 * 1 / 2 + 0.5 * (1 - 0.25 / 2),  # neighbours 1 (member) and 2
         0.5 * 1 / 1 + 0.5 * (1 - 0.25 / 2),  # neighbour 0 (member)
@@ -50,6 +57,10 @@ def test_affinity_half_member_neighbours_half_alignment_similarity():
     ]
     assert out == pytest.approx(expected)
     assert np.all((out >= 0) & (out <= 1))
+    # Ties to the core weigh ties_weight against 1 for each of the other two parts.
+    ties = np.array([1.0, 0.0, 0.5, 0.0])
+    with_ties = affinity(adjacency, member, alignment, ties, 2.0)
+    assert with_ties == pytest.approx((2 * np.array(expected) + 2.0 * ties) / 4.0)
 
 
 def test_affinity_without_neighbours_or_members():
@@ -59,13 +70,13 @@ def test_affinity_without_neighbours_or_members():
     assert out == pytest.approx([0.5 * 0.5, 0.5 * 0.5])
 
 
-def test_entrapment_is_larger_for_distant_states():
-    assert utility.entrapment(np.array([1.0, 0.5, 0.0]), 0.6) == pytest.approx([0.0, 0.3, 0.6])
+def test_entrapment_is_larger_for_distant_states_and_does_not_move_with_the_threat():
+    assert utility.entrapment(np.array([1.0, 0.5, 0.0])) == pytest.approx([0.0, 0.5, 1.0])
 
 
 def test_utility_terms_are_weighted_and_signed_in_order():
     weights = utility.UtilityWeights(
-        threat=1.5, cost=1.0, affinity=0.5, alignment=0.3, entrapment=0.6
+        threat=1.5, cost=1.0, affinity=0.5, alignment=0.3, entrapment=0.6, neutrality=0.4
     )
     terms = utility.utility_terms(
         weights,
@@ -75,13 +86,16 @@ def test_utility_terms_are_weighted_and_signed_in_order():
         affinity_score=np.array([1.0, 0.2]),
         alignment=np.array([1.0, -1.0]),
         entrapment_score=np.array([0.0, 0.5]),
+        neutral=np.array([False, True]),
     )
-    assert utility.TERMS == ("threat", "cost", "affinity", "alignment", "entrapment")
+    assert utility.TERMS == (
+        "threat", "cost", "affinity", "alignment", "entrapment", "neutrality"
+    )  # fmt: skip
     assert terms._fields == utility.TERMS
     table = np.stack(terms, axis=1)
-    assert table[0] == pytest.approx([0.6, 0.0, 0.5, 0.3, 0.0])
-    assert table[1] == pytest.approx([0.15, -0.5, 0.1, -0.3, -0.3])
-    assert terms.total == pytest.approx([1.4, -0.85])
+    assert table[0] == pytest.approx([0.6, 0.0, 0.5, 0.3, 0.0, 0.0])
+    assert table[1] == pytest.approx([0.15, -0.5, 0.1, -0.3, -0.3, -0.4])
+    assert terms.total == pytest.approx([1.4, -1.25])
 
 
 @settings(max_examples=50, deadline=None)
@@ -92,11 +106,12 @@ def test_affinity_and_gain_stay_in_the_unit_interval(n, data):
     adjacency = adjacency | adjacency.T
     member = data.draw(arrays(bool, n))
     alignment = data.draw(arrays(float, n, elements=st.floats(-1.0, 1.0)))
-    out = affinity(adjacency, member, alignment)
-    assert np.all((out >= 0.0) & (out <= 1.0))
+    ties = data.draw(arrays(float, n, elements=st.floats(0.0, 1.0)))
+    out = affinity(adjacency, member, alignment, ties, data.draw(st.floats(0.0, 10.0)))
+    assert np.all((out >= 0.0) & (out <= 1.0 + 1e-12))
     own = data.draw(arrays(float, n, elements=st.floats(0.0, 1e4)))
     others = data.draw(arrays(float, n, elements=st.floats(0.0, 1e4)))
-    gain = utility.protection_gain(own, others)
+    gain = utility.protection_gain(own, others, data.draw(st.floats(1.0, 1e4)))
     assert np.all((gain >= 0.0) & (gain <= 1.0))
     burden = utility.burden(alignment * 5 + 5, 3.5)
     assert np.all((burden >= 0.0) & (burden <= 1.0))

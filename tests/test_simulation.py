@@ -21,7 +21,7 @@ from coalition_sim.agents import STATE_REPORTERS
 from coalition_sim.events import COLUMNS as EVENT_COLUMNS
 from coalition_sim.events import EVENT_KINDS
 from coalition_sim.model import METRICS, CoalitionModel
-from coalition_sim.parameters import PRESETS, SCHEMA
+from coalition_sim.parameters import DEFAULT, PRESETS, SCHEMA
 from coalition_sim.rules.utility import TERMS
 from coalition_sim.simulation import RAW_COLUMNS, simulate, states_table
 
@@ -255,11 +255,19 @@ def test_us_withdrawal_path_in_a_run(real_dataset):
 
 
 def test_ukraine_investment_raises_utilisation(real_dataset):
-    base = simulate(PRESETS["baseline"], steps=12, dataset=real_dataset)
+    none = PRESETS["baseline"].with_values({"ukraine_investment_share": 0.0})
+    base = simulate(none, steps=12, dataset=real_dataset)
     invest = simulate(PRESETS["ukraine-investment"], steps=12, dataset=real_dataset)
-    assert base.steps["ukraine_utilisation"].eq(1 / 3).all()
+    start = real_dataset.ukraine_facts["industry_capacity_utilisation_share"]
+    assert base.steps["ukraine_utilisation"].eq(start).all()
     assert base.steps["ukraine_industry_output_usd_bn"].eq(0).all()
-    assert invest.steps["ukraine_utilisation"].iloc[-1] > 1 / 3
+    assert invest.steps["ukraine_utilisation"].iloc[-1] > start
+    # The default (the Danish model's scale) lies between none and the preset's 5 %.
+    default = simulate(PRESETS["baseline"], steps=12, dataset=real_dataset)
+    assert start < default.steps["ukraine_utilisation"].iloc[-1]
+    assert (
+        default.steps["ukraine_utilisation"].iloc[-1] < invest.steps["ukraine_utilisation"].iloc[-1]
+    )
     assert invest.steps["ukraine_drone_output_m"].iloc[-1] > 1.5
     assert invest.steps["ukraine_investment_usd_bn"].iloc[-1] > 0
 
@@ -286,9 +294,13 @@ def test_states_table_on_the_real_data(real_dataset):
         assert column in table.columns, column
     by = table.set_index("iso3")
     assert by.loc["HUN", "reliability"] == 0.35
-    assert by.loc["POL", "reliability"] == 0.75
-    assert by.loc["HUN", "alignment"] == 0.0  # yes, no
-    assert by.loc["XKX", "alignment"] == 0.0  # non-member twice
+    assert by.loc["POL", "reliability"] == DEFAULT["reliability"]
+    # Graded: Hungary stands lowest of the EU, Serbia lowest of all; Kosovo votes in no
+    # UN body and aligns with EU sanctions, its only indicator.
+    eu = by[by["eu"]]
+    assert eu["alignment"].idxmin() == "HUN" and by.loc["HUN", "alignment"] < 0
+    assert by["alignment"].idxmin() == "SRB"
+    assert by.loc["XKX", "alignment"] == 1.0
     assert by.loc["LTU", "proximity"] == pytest.approx(np.exp(-31 / 600))
     assert by.loc["EST", "status"] == "founder"
     assert by.loc["DEU", "status"] == "outsider"
@@ -318,4 +330,4 @@ def test_states_table_on_a_synthetic_world(tmp_path):
     assert table["iso3"].tolist() == ["AAA", "BBB"]
     assert table["proximity"].iloc[0] == pytest.approx(np.exp(-1))
     assert table["status"].tolist() == ["founder", "outsider"]
-    assert table["reliability"].tolist() == [0.75, 0.35]
+    assert table["reliability"].tolist() == [DEFAULT["reliability"], 0.35]

@@ -55,22 +55,17 @@ class Batch:
             drones=v["ukraine_drones_initial_m"],
         )
         s = self.state
+        if inputs.threat_path is not None:
+            s.threat[:] = inputs.threat_path[:, :1]
         s.phase_in_quarters[:] = 4.0 * v["phase_in_years"]
         founders = np.nonzero(s.member)
         self._set_path(founders, s.phase_in_quarters[founders])
         s.member_neighbours = inputs.borders.member_neighbours(s.member)
-        self._constants(inputs)
-        self.weights = utility.UtilityWeights(
-            threat=v["w_threat"],
-            cost=v["w_cost"],
-            affinity=v["w_affinity"],
-            alignment=v["w_align"],
-            entrapment=v["w_entrap"],
-        )
         self.ukraine = inputs.data.index.get("UKR")
         self.adversary_spending = float(np.sum(inputs.data.adversary_spending))
+        self._constants(inputs)
+        self._measure()  # strength first: the outlook measures protection against it
         self._outlook()
-        self._measure()
         s.initial_parity = s.parity.copy()
         s.first_parity_step = np.where(s.parity >= 1.0, 0, -1).astype(np.int64)
         recorder.start(self)
@@ -91,12 +86,41 @@ class Batch:
         v, tr, data = inputs.values, inputs.traits, inputs.data
         borders = inputs.borders
         self.half_per_neighbour = utility.half_per_neighbour(borders.degree)
-        self.distance = 1.0 - tr.proximity  # entrapment's distance from the threat
         self.nato_shield = v["us_guarantee_weight"] * data.nato  # times u_t: US protection
         self.nuclear = np.flatnonzero(data.nuclear)
+        # The terms of the utility that do not change during a run.
+        self.alignment_term = v["w_align"] * tr.alignment
+        self.entrapment_term = -v["w_entrap"] * utility.entrapment(tr.proximity)
+        self.neutrality_term = -v["w_neutral"] * data.neutral[None, :]
+        self.ties = data.ties[None, :]
+        self.voting_forces = data.has_forces[None, :]  # members without forces abstain
+        self.ukraine_reliability = (
+            tr.reliability[:, self.ukraine : self.ukraine + 1] if self.ukraine is not None else 0.0
+        )
+        self._grow(0)
         self.honour_limit = streams.threshold(tr.reliability)  # draws below honour
         self._exposure_us = None  # u_t at which `self.exposure` was computed
         self._eligible_step = -1  # step at which `self._eligible` was computed
+
+    def _grow(self, t: int) -> None:
+        """GDP now: Ukraine's grows (``ukraine_gdp_growth_pct``), the others' stay at 2024.
+
+        Capability and strength per point of GDP scale with it.
+        """
+        tr, data = self.inputs.traits, self.inputs.data
+        if self.ukraine is None:
+            self.gdp_factor = np.ones((1, len(data)))
+        else:
+            rate = np.atleast_1d(
+                1.0 + np.asarray(self.inputs.values["ukraine_gdp_growth_pct"]) / 100.0
+            )
+            growth = np.power(rate, np.full(rate.shape, t / 4.0)).reshape(-1, 1)
+            is_ukraine = np.arange(len(data)) == self.ukraine
+            self.gdp_factor = np.where(is_ukraine, growth, 1.0)
+        self.gdp = data.gdp * self.gdp_factor
+        self.capability_per_pct = tr.capability_per_pct * self.gdp_factor
+        self.effective_per_pct = tr.effective_per_pct * self.gdp_factor
+        self.contribution_per_pct = tr.contribution_per_pct * self.gdp_factor
 
     def situation(self, **extra: Any) -> Situation:
         """A frozen view of the batch now, for the protocol."""
@@ -116,6 +140,7 @@ class Batch:
             utility=s.utility,
             terms=s.terms,
             capability=s.capability,
+            own_strength=s.own_strength,
             pct=s.pct,
             adversary_strength=s.adversary_strength,
             negotiated=s.negotiated,
@@ -130,6 +155,8 @@ class Batch:
         s.step += 1
         t = s.step
         s.reset_counters()
+        if self.ukraine is not None:
+            self._grow(t)
         # "applicant" marks the step a state applied; a veto stays until it applies again.
         s.label[s.label == st.APPLICANT] = st.OUTSIDER
         self._threat(t)
@@ -161,6 +188,7 @@ class Batch:
             v["us_withdrawal_quarters"],
         ) + np.zeros_like(s.threat)
         chance = threat.aggression_probability(v["base_aggression"], s.threat, s.credibility)
+        s.aggression_chance = chance + np.zeros_like(s.threat)
         strikes = streams.uniform(keys, t, Purpose.AGGRESSION, 0) < chance
         shock = np.zeros_like(s.threat)
         if strikes.any():
@@ -176,6 +204,10 @@ class Batch:
             shock,
             noise,
         )
+        if self.inputs.threat_path is not None:  # a hindcast: the threat history is given
+            s.threat = self.inputs.threat_path[:, min(t, self.inputs.threat_path.shape[1] - 1)][
+                :, None
+            ] + np.zeros_like(s.threat)
 
     def _aggression(self, t: int, runs: np.ndarray, shock: np.ndarray) -> None:
         """Strike one exposed state in each of ``runs``; members hit test the coalition."""
@@ -230,20 +262,38 @@ class Batch:
             self.exposure = tr.proximity * (1.0 - s.us_commitment * self.nato_shield)
             self._exposure_us = s.us_commitment.copy()
         s.perceived = s.threat * self.exposure  # threat.perceived_threat, factored
-        s.capability = s.pct * tr.capability_per_pct
-        contribution = s.pct * tr.contribution_per_pct
-        coalition = total(contribution, where=s.member)
+        s.capability = s.pct * self.capability_per_pct
+        own = s.own_strength = s.pct * self.effective_per_pct  # what its forces field alone
+        contribution = own * tr.reliability
+        coalition = total(contribution, where=s.member) + self._industry_strength()
         others = coalition - contribution * s.member  # the coalition without state i
-        s.terms = utility.utility_terms(
-            self.weights,
-            s.perceived,
-            utility.protection_gain(s.capability, others),
-            utility.burden(s.pct, v["spending_floor_pct"]),
-            utility.affinity(s.member_neighbours, self.half_per_neighbour, s.member, tr.alignment),
-            tr.alignment,
-            self.distance * s.threat,  # utility.entrapment, factored
-        )
+        s.terms = utility.Terms(
+            threat=v["w_threat"]
+            * s.perceived
+            * utility.protection_gain(own, others, s.adversary_strength),
+            cost=-v["w_cost"] * utility.burden(s.pct, v["spending_floor_pct"]),
+            affinity=v["w_affinity"]
+            * utility.affinity(
+                s.member_neighbours,
+                self.half_per_neighbour,
+                s.member,
+                tr.alignment,
+                self.ties,
+                v["affinity_ties_weight"],
+            ),
+            alignment=self.alignment_term,
+            entrapment=self.entrapment_term,
+            neutrality=self.neutrality_term,
+        )  # utility.utility_terms, with the constant terms computed once
         s.utility = s.terms.total
+
+    def _industry_strength(self) -> np.ndarray:
+        """What Ukraine's industry adds to the coalition: output at Ukraine's reliability."""
+        return (
+            self.ukraine_reliability
+            * self.state.ukraine_industry_output_usd_bn
+            * (self.inputs.values["readiness"])
+        )
 
     def _apply_applications(self, t: int, applications) -> None:
         """Label, count and log this step's applicants."""
@@ -277,7 +327,9 @@ class Batch:
     def _negotiate(self, t: int, applications) -> None:
         """Ask the protocol who is admitted; admit them after all votes, as a council does."""
         s, v, tr = self.state, self.inputs.values, self.inputs.traits
-        voters = s.member & np.where(_is_core(self.inputs.rule), tr.founder, True)
+        voters = (s.member & self.voting_forces) & np.where(
+            _is_core(self.inputs.rule), tr.founder, True
+        )  # a member without armed forces abstains (EU constructive abstention)
         decision = self.protocol.negotiate(self.situation(voters=voters), applications)
         runs, applicants = decision.runs, decision.applicants
         self.recorder.negotiation(self, decision)
@@ -357,8 +409,20 @@ class Batch:
         target = np.maximum(desired, committed)  # outsiders' paths are -inf: they never bind
         states = np.arange(s.member.shape[1])
         honours = streams.below(self.inputs.keys, t, Purpose.HONOUR, states, self.honour_limit)
+        s.totals["commitments"] += count(s.member)  # a member's commitment, called on
+        s.totals["honoured"] += count(s.member & honours)
         s.pct = spending.ramp(s.pct, target, v["ramp_rate"], ~s.member | honours)
-        s.spending = s.pct * self.inputs.data.gdp / 100.0
+        if self.ukraine is not None:  # Ukraine's burden follows the war, not the rule above
+            k = self.ukraine
+            s.pct[:, k : k + 1] = spending.war_economy_pct(
+                t,
+                s.pct[:, k : k + 1],
+                v["ukraine_war_defence_pct"],
+                v["ukraine_postwar_defence_pct"],
+                v["ukraine_ceasefire_step"],
+                v["ukraine_adjustment_quarters"],
+            )
+        s.spending = s.pct * self.gdp / 100.0
         return committed
 
     def _commitments(self, t: int, committed: np.ndarray) -> None:
@@ -435,32 +499,40 @@ class Batch:
     def _measure(self) -> None:
         """Strength, parity, cohesion and credibility from membership and spending now."""
         s, v, tr, data = self.state, self.inputs.values, self.inputs.traits, self.inputs.data
-        s.capability = s.pct * tr.capability_per_pct
-        reliable = tr.reliability * s.capability
+        s.capability = s.pct * self.capability_per_pct
+        own = s.own_strength = s.pct * self.effective_per_pct
+        reliable = tr.reliability * own
         invested = v["ukraine_investment_share"] * s.absorbed_share  # not spent at home
-        contribution = reliable * tr.experience
-        if invested.any():
-            contribution = contribution * (1.0 - invested * s.investors)
+        contribution = reliable
+        if invested.any():  # a dollar invested in Ukraine is one not spent on home forces
+            diverted = (invested * s.investors) * s.spending * v["readiness"]
+            contribution = contribution - tr.reliability * diverted
         s.adversary_strength = strength.adversary_strength(
-            self.adversary_spending, v["adversary_ppp_factor"], v["adversary_growth_pct"], s.step
+            self.adversary_spending,
+            v["adversary_ppp_factor"],
+            v["adversary_growth_pct"],
+            s.step,
+            v["adversary_readiness"],
         ) + np.zeros_like(s.threat)
-        s.coalition_strength = (
-            total(contribution, where=s.member) + s.ukraine_industry_output_usd_bn
-        ) * v["readiness"]  # strength.coalition_strength, on the contributions computed here
+        # strength.coalition_strength, on the contributions computed here
+        s.coalition_strength = total(contribution, where=s.member) + self._industry_strength()
         s.parity = s.coalition_strength / s.adversary_strength
         us = s.us_commitment * v["us_europe_share"] * data.us_spending * v["readiness"]
         s.parity_with_us = (s.coalition_strength + us) / s.adversary_strength
         s.cohesion = np.maximum(
             0.0,
-            strength.cohesion(s.capability, tr.reliability, s.member, reliable=reliable)
+            strength.cohesion(own, tr.reliability, s.member, reliable=reliable)
             - s.cohesion_penalty,
         )
         has_nuclear = s.member[:, self.nuclear].any(axis=1, keepdims=True)
         s.credibility = strength.credibility(
-            s.parity, s.cohesion, has_nuclear, v["nuclear_discount"]
+            s.parity_with_us,
+            s.cohesion,
+            np.where(has_nuclear, 1.0, s.us_commitment),
+            v["nuclear_discount"],
         )
         s.coalition_spending_usd_bn = total(s.spending, where=s.member)
-        gdp = total(data.gdp, where=s.member)
+        gdp = total(self.gdp, where=s.member)
         s.coalition_spending_pct_gdp = np.where(
             gdp > 0, 100.0 * s.coalition_spending_usd_bn / np.where(gdp > 0, gdp, 1.0), 0.0
         )

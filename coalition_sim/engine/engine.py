@@ -175,6 +175,8 @@ def batch_outcomes(batch: Batch) -> dict[str, np.ndarray]:
         "ukraine_member": (
             s.member[:, ukraine] if ukraine is not None else np.zeros(s.runs, dtype=bool)
         ),
+        "commitments_honoured": column(totals["honoured"])
+        / np.maximum(column(totals["commitments"]), 1),
         "final_ukraine_utilisation": column(s.ukraine_utilisation),
         "final_coalition_spending_usd_bn": column(s.coalition_spending_usd_bn),
     }

@@ -40,8 +40,8 @@ class RunInputs:
         keys: the random-number key of each run, ``(runs, 1)`` uint64.
         values: every numeric parameter by schema name: a ``(runs, 1)`` array, or a
             plain number when every run of the batch has the same value;
-            ``us_withdrawal_step`` holds :data:`coalition_sim.rules.threat.NEVER` for
-            "never".
+            an optional step (``us_withdrawal_step``, ``ukraine_ceasefire_step``) holds
+            :data:`coalition_sim.rules.threat.NEVER` for "never".
         rule: each run's admission rule (index into ``voting.RULE_ORDER``), an array or
             a number as ``values``.
         protocol: each run's protocol (index into :data:`PROTOCOL_CHOICES`), ``(runs,)``.
@@ -49,6 +49,8 @@ class RunInputs:
         traits: the derived traits of every state.
         founder_codes: the founders of each sample, in the order the scenario lists them.
         sample: the sample of each run, ``(runs,)``.
+        threat_path: a given threat at every step, ``(runs or 1, steps + 1)``, instead of
+            the threat process (a hindcast of observed history); None for the model's own.
     """
 
     data: StateData
@@ -63,6 +65,7 @@ class RunInputs:
     traits: traits.Traits
     founder_codes: tuple[tuple[str, ...], ...]
     sample: np.ndarray
+    threat_path: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.seeds)
@@ -82,6 +85,7 @@ class RunInputs:
                 **{k: _rows(getattr(self.traits, k), runs) for k in _TRAIT_FIELDS}
             ),
             sample=self.sample[runs],
+            threat_path=None if self.threat_path is None else _rows(self.threat_path, runs),
         )
 
 
@@ -134,6 +138,8 @@ def build(
     scenarios: Sequence[Scenario],
     seeds: Sequence[int] | np.ndarray,
     sample: Sequence[int] | np.ndarray | None = None,
+    *,
+    threat_path: np.ndarray | None = None,
 ) -> RunInputs:
     """The inputs of runs of the given scenarios (one per sample) and seeds (one per run).
 
@@ -142,6 +148,8 @@ def build(
         scenarios: the scenario of each sample (validated).
         seeds: the seed of each run.
         sample: the sample of each run (default: run ``k`` is sample ``k``).
+        threat_path: the threat at each step, ``(steps + 1,)`` for every run or
+            ``(runs, steps + 1)``, for a hindcast; None lets the threat process run.
     """
     seeds = np.asarray(seeds, dtype=np.int64).reshape(-1)
     sample = np.arange(len(seeds)) if sample is None else np.asarray(sample, dtype=np.int64)
@@ -162,7 +170,7 @@ def build(
         if name in _SPECIAL or parameter.kind not in ("int", "float", "bool"):
             continue
         column = [s[name] for s in scenarios]
-        if name == "us_withdrawal_step":
+        if parameter.optional:  # "never" (a step that does not come)
             column = [threat.NEVER if v is None else v for v in column]
         dtype = np.int64 if parameter.kind == "int" else float
         values[name] = _column(column, sample, dtype)
@@ -194,4 +202,5 @@ def build(
         traits=traits.derive(data, values, overrides, founder, unreliable),
         founder_codes=tuple(tuple(s["founders"]) for s in scenarios),
         sample=sample,
+        threat_path=None if threat_path is None else np.atleast_2d(threat_path),
     )

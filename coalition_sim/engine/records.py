@@ -66,6 +66,7 @@ def metric_values(batch: Batch) -> dict[str, np.ndarray]:
         "ukraine_industry_output_usd_bn": s.ukraine_industry_output_usd_bn,
         "ukraine_drone_output_m": s.ukraine_drone_output_m,
         "aggression_events": c["aggression_events"],
+        "aggression_chance": s.aggression_chance,
         "response_share": s.response_share,
     }
     return {name: np.asarray(values[name]).reshape(-1) for name in METRICS}

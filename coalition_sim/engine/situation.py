@@ -105,6 +105,7 @@ class Situation:
     utility: np.ndarray
     terms: Terms
     capability: np.ndarray
+    own_strength: np.ndarray
     pct: np.ndarray
     adversary_strength: np.ndarray
     negotiated: np.ndarray
@@ -122,6 +123,14 @@ class Situation:
         """States outside the coalition."""
         return ~self.member
 
+    def uniform(self, purpose: streams.Purpose) -> np.ndarray:
+        """One uniform draw per run and state for ``purpose`` this step, ``(runs, states)``.
+
+        A pure function of each run's key, the step, the purpose and the state: the same
+        in any batch, and drawn or not without shifting any other draw.
+        """
+        return streams.uniform(self.keys, self.step, purpose, np.arange(len(self.data)))
+
     def weights(self) -> voting.VoteWeights:
         """The members' vote weights (``vote_*`` parameters) of every run."""
         v = self.values
@@ -132,6 +141,7 @@ class Situation:
             unreliability=v["vote_unreliability_weight"],
             exposure=v["vote_exposure_weight"],
             threshold=v["vote_threshold"],
+            friction=v["vote_friction_weight"],
         )
 
     def scores(self, runs: np.ndarray, applicants: np.ndarray) -> np.ndarray:
@@ -139,16 +149,13 @@ class Situation:
 
         ``(pairs, states)``; only the voters' scores count.
         """
-        v, tr = self.values, self.traits
+        tr = self.traits
         parity_gain = (
-            at(tr.reliability, runs, applicants)
-            * at(self.capability, runs, applicants)
-            * at(tr.experience, runs, applicants)
-            * per_run(v["readiness"], runs)
+            at(tr.reliability, runs, applicants) * at(self.own_strength, runs, applicants)
         ) / per_run(self.adversary_strength, runs)
         weights = voting.VoteWeights(
             *(
-                per_run(getattr(self.weights(), f), runs)
+                rows(getattr(self.weights(), f), runs)
                 for f in voting.VoteWeights.__dataclass_fields__
             )
         )
@@ -159,6 +166,7 @@ class Situation:
             at(tr.reliability, runs, applicants),
             rows(tr.alignment, runs),
             rows(tr.proximity, runs),
+            self.data.friction[applicants],
         )
 
     def _unreliable_voters(self, voters: np.ndarray, runs: np.ndarray):
@@ -197,6 +205,7 @@ class Situation:
                 per_run(v["veto_propensity"], runs[pair])[:, 0],
                 alignment[row, voter],
                 alignment[row, applicants[pair]],
+                self.data.friction[voter, applicants[pair]],
             )
             index = applicants[pair] * streams.PAIR_STRIDE + voter
             draws = streams.uniform(

@@ -31,6 +31,8 @@ TOTALS = (
     "vetoes",
     "bargains",
     "breaches",
+    "commitments",  # member-quarters in which a commitment was called on
+    "honoured",  # ... and honoured
 )
 
 
@@ -42,6 +44,7 @@ class State:
     # the world
     threat: np.ndarray
     us_commitment: np.ndarray
+    aggression_chance: np.ndarray  # probability of an aggression event this quarter
     # membership and its terms
     member: np.ndarray
     member_neighbours: np.ndarray  # count of member neighbours of every state
@@ -60,6 +63,7 @@ class State:
     # the outlook, computed once a step after the threat moves
     perceived: np.ndarray
     capability: np.ndarray
+    own_strength: np.ndarray  # what each state's own forces field (USD bn at parity prices)
     terms: Terms
     utility: np.ndarray
     # Ukraine's industry
@@ -124,6 +128,7 @@ def initial(
         step=0,
         threat=column(threat),
         us_commitment=column(us_commitment),
+        aggression_chance=np.zeros((runs, 1)),
         member=member,
         member_neighbours=zeros.copy(),  # counted by the batch from the borders
         joined_step=np.where(member, 0, NEVER_JOINED).astype(np.int16),
@@ -140,7 +145,8 @@ def initial(
         label=np.zeros((runs, states), dtype=np.int8),
         perceived=zeros.copy(),
         capability=zeros.copy(),
-        terms=Terms(*(zeros.copy() for _ in range(5))),
+        own_strength=zeros.copy(),
+        terms=Terms(*(zeros.copy() for _ in Terms._fields)),
         utility=zeros.copy(),
         ukraine_utilisation=column(utilisation),
         ukraine_investment_usd_bn=nothing.copy(),

@@ -47,6 +47,7 @@ class Purpose(IntEnum):
     THREAT_NOISE = 4  # the threat's normal shock (two uniforms per run)
     VETO = 5  # whether an unreliable voter vetoes an applicant (one per pair)
     HONOUR = 6  # whether each state honours its commitment this quarter (one per state)
+    APPLY = 7  # the random part of each outsider's utility of joining (one per state)
 
 
 #: Stride of the applicant index in the counter of pair draws (applicant * STRIDE + voter).

@@ -41,3 +41,14 @@ def ramp(current, target, rate, moves) -> np.ndarray:
     """Move toward ``target`` by at most ``rate`` where ``moves`` holds, else stay."""
     step = np.minimum(np.maximum(target - current, -rate), rate)
     return current + step * moves  # a blend: the same as np.where, several times faster
+
+
+def war_economy_pct(step, pct, war_pct, postwar_pct, ceasefire_step, adjustment_quarters):
+    """Ukraine's burden a quarter on: toward its war level, then its post-war level.
+
+    Before the ceasefire step (``NEVER`` for none) the target is ``war_pct``, after it
+    ``postwar_pct``; the burden closes ``1 / adjustment_quarters`` of the gap a quarter.
+    A state at war spends what the war demands, not what its perceived threat suggests.
+    """
+    target = np.where(step < ceasefire_step, war_pct, postwar_pct)
+    return pct + (target - pct) / adjustment_quarters

@@ -23,13 +23,13 @@ def coalition_strength(capability, reliability, member, readiness, experience, i
     )
 
 
-def adversary_strength(spending_usd_bn, ppp_factor, growth_pct, step):
-    """Russia and Belarus: dollar spending times the PPP factor, growing per year."""
+def adversary_strength(spending_usd_bn, ppp_factor, growth_pct, step, readiness=1.0):
+    """Russia and Belarus: dollar spending times the PPP factor and readiness, growing a year."""
     # always numpy's array power, even for one number: its scalar power may round
     # differently, and a run must give the same figure alone and in a batch
     base = np.atleast_1d(1.0 + np.asarray(growth_pct, dtype=float) / 100.0)
     growth = np.power(base, np.full(base.shape, step / 4.0))
-    return spending_usd_bn * ppp_factor * growth
+    return spending_usd_bn * ppp_factor * readiness * growth
 
 
 def cohesion(capability, reliability, member, reliable=None):
@@ -53,6 +53,24 @@ def cohesion(capability, reliability, member, reliable=None):
     return np.where(force > 0, weighted, np.where(members > 0, mean_reliability, 0.0))
 
 
-def credibility(parity, cohesion_value, has_nuclear, discount):
-    """``min(1, parity) * cohesion``, discounted when no nuclear power is a member."""
-    return np.minimum(1.0, parity) * cohesion_value * np.where(has_nuclear, 1.0, discount)
+def deterrent_balance(force_ratio):
+    """The weight of a force ratio in deterrence: ``1 - exp(-ratio)``, in [0, 1).
+
+    Rising with the ratio, with diminishing returns, and never saturating: parity (1)
+    weighs 0.63, twice the adversary's strength 0.86. So a stronger defence, or US
+    forces added to it, always deters more, if by less and less.
+    """
+    return 1.0 - np.exp(-np.maximum(force_ratio, 0.0))
+
+
+def credibility(parity_with_us, cohesion_value, nuclear_cover, discount):
+    """How believable collective defence is to the adversary, in [0, 1).
+
+    ``deterrent_balance(parity_with_us) * cohesion * (discount + (1 - discount) * cover)``:
+    the deterrent balance counting US forces committed to Europe, times cohesion,
+    discounted without a nuclear guarantor. ``nuclear_cover`` is 1 with France or the UK
+    inside and otherwise the US commitment ``u_t`` (its umbrella): a US withdrawal lowers
+    credibility through both.
+    """
+    nuclear = discount + (1.0 - discount) * nuclear_cover
+    return deterrent_balance(parity_with_us) * cohesion_value * nuclear

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from coalition_sim.datasets import VOTE_SCORE, StateData
+from coalition_sim.datasets import StateData
+from coalition_sim.indicators import VOTE_SCORE
 
 
 def proximity(km_to_russia: np.ndarray, scale_km: float) -> np.ndarray:
@@ -31,6 +32,47 @@ def alignment(votes: Sequence[Sequence[str]]) -> np.ndarray:
         scores = [VOTE_SCORE[v] for v in row if v in VOTE_SCORE]
         out[i] = float(np.mean(scores)) if scores else 0.0
     return out
+
+
+def graded_alignment(
+    vote_score, sanctions_score, support, *, weights, aid_reference_pct, fallback, impute=None
+) -> np.ndarray:
+    """Alignment in [-1, 1] graded from several kinds of evidence, so that states differ.
+
+    The weighted mean of the indicators a state has (``coalition_sim.indicators``): its
+    UNGA votes on the war, its sanctions record, and its military aid to Ukraine scored
+    ``min(1, aid / aid_reference_pct)`` (a state that gives no aid is not hostile, so
+    the score does not go below 0). A state whose aid is not reported, among those in
+    ``impute``, takes the median aid score of the states that report it: a gap in the
+    data should neither raise its alignment above a reporting donor's nor lower it. A
+    state with none of the indicators (not in the indicators file) takes ``fallback``,
+    the mean of the states file's two UNGA votes.
+
+    Args:
+        vote_score: per-state score of the UNGA votes in [-1, 1], NaN where missing.
+        sanctions_score: per-state score of the sanctions record in [-1, 1], NaN where
+            missing.
+        support: per-state military aid to Ukraine (% of GDP), NaN where not reported.
+        weights: the weights of votes, sanctions and support (each a number or a
+            ``(runs, 1)`` column).
+        aid_reference_pct: aid (% of GDP) that counts as full support.
+        fallback: per-state alignment from the two votes of the states file.
+        impute: per-state mask of those whose missing aid takes the median (none by
+            default).
+    """
+    aid = np.minimum(1.0, np.asarray(support, dtype=float) / aid_reference_pct)
+    reported = ~np.isnan(aid)
+    if impute is not None and reported.any():
+        median = np.median(aid[..., reported], axis=-1, keepdims=True)
+        aid = np.where(~reported & np.asarray(impute, dtype=bool), median, aid)
+    total_weight, weighted = 0.0, 0.0
+    for weight, indicator in zip(weights, (vote_score, sanctions_score, aid), strict=True):
+        score = np.asarray(indicator, dtype=float)
+        present = ~np.isnan(score)
+        total_weight = total_weight + weight * present
+        weighted = weighted + weight * np.where(present, score, 0.0)
+    graded = weighted / np.where(total_weight > 0, total_weight, 1.0)
+    return np.where(total_weight > 0, graded, fallback)
 
 
 def reliability(
@@ -79,7 +121,10 @@ class Traits:
     unreliable: np.ndarray
     #: Capability per point of GDP spent (USD bn): capability is linear in the burden.
     capability_per_pct: np.ndarray
-    #: Contribution to coalition strength per point of GDP (reliability, readiness, ...).
+    #: Usable strength of a state's own forces per point of GDP: capability times its
+    #: purchasing power, experience and readiness (what it can field alone).
+    effective_per_pct: np.ndarray
+    #: Contribution to coalition strength per point of GDP: the above times reliability.
     contribution_per_pct: np.ndarray
 
 
@@ -115,7 +160,22 @@ def derive(
     prox = overridden(
         "proximity", proximity(data.km_to_russia[None, :], values["proximity_scale_km"])
     )
-    align = overridden("alignment", alignment(data.votes)[None, :])
+    graded = graded_alignment(
+        data.vote_score,
+        data.sanctions_score,
+        data.support,
+        weights=(
+            values["alignment_votes_weight"],
+            values["alignment_sanctions_weight"],
+            values["alignment_support_weight"],
+        ),
+        aid_reference_pct=values["alignment_aid_reference_pct"],
+        fallback=alignment(data.votes)[None, :],
+        # The Kiel tracker covers EU members and most allies; a gap there is a gap in
+        # the packaged file, not a sign of no aid. Others are not tracked.
+        impute=(data.eu | data.nato),
+    )
+    align = overridden("alignment", np.broadcast_to(graded, np.broadcast(graded, prox).shape))
     rel = overridden(
         "reliability",
         np.where(unreliable, values["unreliable_reliability"], values["reliability"]),
@@ -123,13 +183,16 @@ def derive(
     pct0 = overridden("defence_pct_gdp", data.defence_pct_gdp[None, :])
     industry = industry_index(data.arms_revenue)[None, :]
     experience = np.ones((1, len(codes)))
+    purchasing = np.ones((1, len(codes)))
     if "UKR" in data.index:
         is_ukraine = (np.arange(len(codes)) == data.index["UKR"])[None, :]
         experience = np.where(is_ukraine, values["ukraine_experience_multiplier"], 1.0)
+        purchasing = np.where(is_ukraine, values["ukraine_ppp_factor"], 1.0)
     per_pct = capability(data.gdp[None, :] / 100.0, industry, values["industry_weight"])
+    effective = per_pct * purchasing * experience * values["readiness"]
     return Traits(
         proximity=prox,
-        alignment=align,
+        alignment=np.ascontiguousarray(align),
         reliability=rel,
         industry=industry,
         defence_pct_gdp=pct0,
@@ -137,5 +200,6 @@ def derive(
         founder=founder,
         unreliable=unreliable,
         capability_per_pct=per_pct,
-        contribution_per_pct=rel * experience * values["readiness"] * per_pct,
+        effective_per_pct=effective,
+        contribution_per_pct=rel * effective,
     )

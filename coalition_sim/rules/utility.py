@@ -15,7 +15,7 @@ import numpy as np
 from coalition_sim.rules.sums import count, total
 
 #: Names of the terms of the utility, in the order they are summed.
-TERMS = ("threat", "cost", "affinity", "alignment", "entrapment")
+TERMS = ("threat", "cost", "affinity", "alignment", "entrapment", "neutrality")
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,7 @@ class UtilityWeights:
     affinity: float
     alignment: float
     entrapment: float
+    neutrality: float = 0.0
 
 
 class Terms(NamedTuple):
@@ -37,26 +38,35 @@ class Terms(NamedTuple):
     affinity: np.ndarray
     alignment: np.ndarray
     entrapment: np.ndarray
+    neutrality: np.ndarray
 
     @property
     def total(self) -> np.ndarray:
         """``U_i``: the terms added in :data:`TERMS` order."""
-        return self.threat + self.cost + self.affinity + self.alignment + self.entrapment
+        return (
+            self.threat
+            + self.cost
+            + self.affinity
+            + self.alignment
+            + self.entrapment
+            + self.neutrality
+        )
 
 
-def protection_gain(own_capability, others_strength):
-    """Share of the combined force that the others bring: ``S_-i / (S_-i + cap_i)``.
+def protection_gain(own_strength, others_strength, adversary_strength):
+    """How much nearer parity with the adversary a state comes by joining, in [0, 1].
 
-    ``others_strength`` is the coalition's strength without state i (for an outsider,
-    the whole coalition). A small state gains nearly all its defence from joining (close
-    to 1); a large one brings much of it itself. A state with no force joining an empty
-    coalition gains nothing (0).
+    ``min(1, (S_-i + s_i) / S_adv) - min(1, s_i / S_adv)``: the protection a state has in
+    the coalition, measured against the adversary's strength (parity, capped at 1), less
+    what its own forces give it alone. ``others_strength`` is the coalition's strength
+    without the state (for an outsider, the whole coalition); ``own_strength`` what its
+    own forces field. A small state joining a strong coalition gains nearly the
+    coalition's parity; a large one less, since it is less exposed alone; nobody gains
+    from a coalition that adds nothing.
     """
-    return others_strength / np.maximum(others_strength + own_capability, _TINY)
-
-
-#: Below any strength the model produces: a force of zero divides as zero, not NaN.
-_TINY = 1e-300
+    alone = np.minimum(1.0, own_strength / adversary_strength)
+    together = np.minimum(1.0, (others_strength + own_strength) / adversary_strength)
+    return together - alone
 
 
 def burden(defence_pct, floor_pct):
@@ -118,21 +128,22 @@ class Borders:
         np.add.at(counts, (rows, self.source[edges]), change)
 
 
-def affinity(member_neighbours, half_per_neighbour, member, alignment):
-    """Closeness to the coalition in [0, 1]: half member neighbours, half alignment.
+def affinity(member_neighbours, half_per_neighbour, member, alignment, ties, ties_weight):
+    """Closeness to the coalition in [0, 1]: member neighbours, alignment, ties to the core.
 
-    The first half is the share of a state's neighbours (``borders.csv``) that are
-    members: ``member_neighbours`` times ``half_per_neighbour``, which is ``0.5 /
-    degree`` (0.5 for a state without neighbours, whose count is 0). The second is one
-    minus half the distance between the state's alignment and the members' mean
-    alignment.
+    The weighted mean of three parts: the share of a state's neighbours
+    (``borders.csv``) that are members (``member_neighbours`` times
+    ``half_per_neighbour``, which is half the reciprocal of the number of neighbours:
+    see :func:`half_per_neighbour`), one minus half the distance between the state's
+    alignment and the members' mean alignment, and its institutional ties to the core
+    (``ties`` in [0, 1]) with weight ``ties_weight`` against 1 for each of the others.
     """
     member = np.asarray(member, dtype=bool)
     members = count(member)
     mean_alignment = total(alignment, where=member) / np.maximum(members, 1)
-    return member_neighbours * half_per_neighbour + (
-        0.5 - 0.25 * np.abs(alignment - mean_alignment)
-    )
+    neighbours = 2.0 * member_neighbours * half_per_neighbour
+    similarity = 1.0 - 0.5 * np.abs(alignment - mean_alignment)
+    return (neighbours + similarity + ties_weight * ties) / (2.0 + ties_weight)
 
 
 def half_per_neighbour(degree) -> np.ndarray:
@@ -141,9 +152,14 @@ def half_per_neighbour(degree) -> np.ndarray:
     return 0.5 / np.where(degree > 0, degree, 1.0)
 
 
-def entrapment(proximity, threat):
-    """Fear of being drawn into a war that is not one's own: ``(1 - p_i) * T``."""
-    return (1.0 - proximity) * threat
+def entrapment(proximity):
+    """Fear of being drawn into a war that is not one's own: ``1 - p_i``.
+
+    A standing cost of a frontline commitment for a state far from the threat (Snyder
+    1984, the alliance security dilemma); it does not grow with this quarter's threat,
+    while the protection motive does, so a higher threat draws states in.
+    """
+    return 1.0 - np.asarray(proximity, dtype=float)
 
 
 def utility_terms(
@@ -154,6 +170,7 @@ def utility_terms(
     affinity_score,
     alignment,
     entrapment_score,
+    neutral=0.0,
 ) -> Terms:
     """Weighted terms of ``U_i``, one array per entry of :data:`TERMS` (signed)."""
     return Terms(
@@ -162,4 +179,5 @@ def utility_terms(
         affinity=weights.affinity * affinity_score,
         alignment=weights.alignment * alignment,
         entrapment=-weights.entrapment * entrapment_score,
+        neutrality=-weights.neutrality * np.asarray(neutral, dtype=float),
     )

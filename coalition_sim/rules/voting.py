@@ -33,6 +33,7 @@ class VoteWeights:
     unreliability: float
     exposure: float
     threshold: float
+    friction: float = 0.0
 
 
 def vote_scores(
@@ -42,13 +43,15 @@ def vote_scores(
     applicant_reliability,
     voter_alignment,
     voter_proximity,
+    friction=0.0,
 ):
     """Score of each voting member for an applicant; a member votes yes above the threshold.
 
-    A member weighs the applicant's gain to parity (capped at one full gain), how
-    similar their alignments are, the applicant's unreliability, and its own exposure
-    to Russia (an exposed member wants allies). Applicant values are numbers or
-    ``(decisions, 1)`` columns; voter values are arrays over states.
+    A member weighs what the applicant brings (its gain to parity, capped at one full
+    gain), how close they are (the similarity of their alignments, less any standing
+    friction between them), the applicant's unreliability, and what the member itself
+    risks (its own exposure to Russia: an exposed member wants allies). Applicant values
+    are numbers or ``(decisions, 1)`` columns; voter values are arrays over states.
     """
     gain = np.minimum(1.0, np.maximum(0.0, parity_gain / weights.gain_scale))
     similarity = 1.0 - np.abs(voter_alignment - applicant_alignment) / 2.0
@@ -57,16 +60,19 @@ def vote_scores(
         + weights.similarity * similarity
         - weights.unreliability * (1.0 - applicant_reliability)
         + weights.exposure * voter_proximity
+        - weights.friction * friction
     )
 
 
-def veto_probability(propensity, voter_alignment, applicant_alignment):
-    """Chance that an unreliable member vetoes: grows with their distance in alignment.
+def veto_probability(propensity, voter_alignment, applicant_alignment, friction=0.0):
+    """Chance that an unreliable member vetoes an applicant: ``p * (max(0, a_i - a_j) + f)``.
 
-    ``propensity * |a_j - a_i|``, capped at 1: Hungary (alignment 0) vetoes a fully
-    Ukraine-aligned applicant with probability ``propensity``.
+    An unreliable member blocks what it opposes: an applicant more aligned with Ukraine
+    than itself (``a_i - a_j`` above 0), and one it has a standing dispute with
+    (friction ``f``); it has no reason to veto one less aligned than itself. Capped at 1.
     """
-    return np.minimum(propensity * np.abs(voter_alignment - applicant_alignment), 1.0)
+    lean = np.maximum(0.0, applicant_alignment - voter_alignment)
+    return np.minimum(propensity * (lean + friction), 1.0)
 
 
 @dataclass(frozen=True, eq=False)
@@ -120,7 +126,7 @@ class AdmissionRule:
     description: ClassVar[str]
 
     def voters(self, member: np.ndarray, founder: np.ndarray) -> np.ndarray:
-        """Mask of the states that vote: every member by default."""
+        """Mask of the states that vote: every member with a say by default."""
         return member
 
     def admits(self, ballots: Ballots, member_share, population_share) -> np.ndarray:
