@@ -13,7 +13,7 @@ import errno as _errno
 
 #: Every run (or every run of the sweep) succeeded.
 EXIT_OK = 0
-#: A sweep finished but some runs failed (rows with status "error").
+#: Some runs of a sweep failed (rows with status "error"), or a check did not pass.
 EXIT_RUNS_FAILED = 1
 #: Bad input: a parameter, a file, a name, an option.
 EXIT_BAD_INPUT = 2
@@ -31,7 +31,8 @@ EXIT_INTERRUPTED = 130
 #: What each code means, in one line, for ``--help`` and the README.
 EXIT_MEANINGS: dict[int, str] = {
     EXIT_OK: "success",
-    EXIT_RUNS_FAILED: "some runs failed (they are rows with status 'error')",
+    EXIT_RUNS_FAILED: "some runs or checks failed (sweep: rows with status 'error'; "
+    "validate, calibrate --check: a check did not pass)",
     EXIT_BAD_INPUT: "bad input (a parameter, file, name or option); nothing written",
     EXIT_OUTPUT: "output not writable (read-only or full disk, no permission)",
     EXIT_LOCKED: "the sweep folder is in use by another sweep",

@@ -1,0 +1,352 @@
+"""Calibration by approximate Bayesian computation (rejection) on the engine.
+
+The behavioural parameters (utility weights, the application threshold and noise, the
+threat response, the spending ramp, reliability, the veto propensity, the vote
+threshold) get uniform priors over plausible ranges. A Latin hypercube design draws
+parameter sets from them; for each set the engine runs
+
+1. a **hindcast** of 2014-2025: the European Allies of 2014 start from their 2014
+   burdens, committed to the Wales pledge (2 % of GDP within ten years), under a given
+   threat history (a level after Crimea from 2014, another after the full-scale
+   invasion from 2022; both levels are drawn too), with the US fully committed; its
+   burdens in 2024 and 2025 (quarterly means) are compared with NATO's figures, and the
+   share of members' quarterly commitments honoured with Leeds et al.'s 74.5 %;
+2. the **start of the model** (2026): which outsiders apply within four quarters,
+   compared with who took part in the London meeting of the coalition of the willing
+   (March 2025) and who stayed out.
+
+Each set gets summary statistics (rank correlations and errors of the spending
+hindcast, the Brier score and AUC of the willingness to join, the gap in commitments
+honoured); each statistic's distance from a perfect fit is scaled by its spread over the
+design (median absolute deviation), and the sets closest to the data, the ``accept``
+share of them, are the posterior sample (rejection ABC: Pritchard et al. 1999, Beaumont
+et al. 2002). Everything is a pure function of the seed: the same seed gives the same
+accepted sets.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+
+from coalition_sim import __version__
+from coalition_sim.calibration.targets import LATER_ALLIES, Targets, auc, load_targets, spearman
+from coalition_sim.datasets import Dataset, load_dataset
+from coalition_sim.engine import state as engine_state
+from coalition_sim.engine import streams
+from coalition_sim.engine.engine import Engine
+from coalition_sim.engine.inputs import build
+from coalition_sim.parameters import PRESETS, Scenario
+
+#: Model parameters fitted, with the ranges of their uniform priors.
+PRIORS: Mapping[str, tuple[float, float]] = {
+    "w_threat": (0.0, 10.0),
+    "w_affinity": (0.0, 3.0),
+    "w_align": (0.0, 3.0),
+    "w_entrap": (0.0, 2.0),
+    "w_neutral": (0.0, 3.0),
+    "application_threshold": (-1.0, 1.0),
+    "application_noise": (0.02, 0.5),
+    "threat_response": (0.0, 15.0),
+    "ramp_rate": (0.05, 1.0),
+    "reliability": (0.5, 0.95),
+    "veto_propensity": (0.0, 1.0),
+    "vote_threshold": (-0.5, 1.5),
+}
+#: The hindcast's threat history (not model parameters): levels after 2014 and 2022.
+HISTORY_PRIORS: Mapping[str, tuple[float, float]] = {
+    "threat_2014": (0.1, 0.8),
+    "threat_2022": (0.4, 1.0),
+}
+#: Quarters of the hindcast: 2014Q1 is step 0, 2022Q1 step 32, 2025Q4 step 47.
+INVASION_STEP = 32
+YEARS = {2024: range(40, 44), 2025: range(44, 48)}
+HINDCAST_STEPS = 47
+#: Quarters in which an outsider's willingness to join is observed.
+JOIN_QUARTERS = 4
+#: The summary statistics, in order, and the value each takes at a perfect fit.
+STATISTICS = ("rho_2024", "rho_2025", "rmse_2024", "rmse_2025", "brier", "auc", "honoured")
+PERFECT = {"rho_2024": 1.0, "rho_2025": 1.0, "rmse_2024": 0.0, "rmse_2025": 0.0,
+           "brier": 0.0, "auc": 1.0}  # fmt: skip
+
+
+@dataclass
+class Calibration:
+    """The result of a calibration: settings, the accepted sets and how well they fit."""
+
+    seed: int
+    samples: int
+    hindcast_reps: int
+    join_reps: int
+    accept: float
+    parameters: list[str]
+    history: list[str]
+    priors: dict[str, list[float]]
+    accepted: list[dict[str, float]]
+    distances: list[float]
+    statistics: list[dict[str, float]]
+    fit: dict[str, Any] = field(default_factory=dict)
+    provenance: dict[str, Any] = field(default_factory=dict)
+
+    def point(self) -> dict[str, float]:
+        """The calibrated point: the posterior median of each model parameter."""
+        return {
+            name: float(np.median([s[name] for s in self.accepted])) for name in self.parameters
+        }
+
+    def to_json(self) -> str:
+        """The result as JSON (what ``data/calibration.json`` holds)."""
+        return json.dumps(asdict(self), indent=1, sort_keys=False) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str) -> Calibration:
+        """Read a result written by :meth:`to_json`."""
+        return cls(**json.loads(text))
+
+
+def design(samples: int, seed: int) -> list[dict[str, float]]:
+    """A Latin hypercube over the priors: one dict of values per sample."""
+    from SALib.sample import latin
+
+    names = [*PRIORS, *HISTORY_PRIORS]
+    bounds = [list(PRIORS.get(n) or HISTORY_PRIORS[n]) for n in names]
+    problem = {"num_vars": len(names), "names": names, "bounds": bounds}
+    matrix = latin.sample(problem, samples, seed=seed % (2**32))
+    return [dict(zip(names, (float(x) for x in row), strict=True)) for row in matrix]
+
+
+def hindcast_scenario(targets: Targets, dataset: Dataset) -> Scenario:
+    """2014: the states at their 2014 burdens; the Allies of 2014 pledged to 2 % by 2024.
+
+    The Allies that joined later (Montenegro, North Macedonia, Finland, Sweden) take no
+    pledge in the hindcast: their spending follows their perceived threat alone.
+    """
+    data = dataset.arrays
+    allies = [
+        c
+        for c in data.codes
+        if data.nato[data.index[c]]
+        and c not in LATER_ALLIES
+        and not math.isnan(targets.spending_2014.get(c, math.nan))
+    ]
+    changes: dict[str, Any] = {
+        "founders": allies,
+        "spending_floor_pct": 2.0,  # the Wales Summit Declaration (2014)
+        "phase_in_years": 10.0,
+        "us_commitment": 1.0,
+        "us_withdrawal_step": None,
+        "base_aggression": 0.0,  # the history is given: no events of the model's own
+        "threat_volatility": 0.0,
+        "steps": HINDCAST_STEPS,
+        "ukraine_investment_share": 0.0,
+    }
+    for code in data.codes:  # every state with a 2014 figure starts from it
+        value = targets.spending_2014.get(code, math.nan)
+        if not math.isnan(value):
+            changes[f"state.{code}.defence_pct_gdp"] = value
+    return PRESETS["baseline"].with_values(changes)
+
+
+def _chunks(n: int, size: int):
+    for start in range(0, n, size):
+        yield range(start, min(n, start + size))
+
+
+def simulate_statistics(
+    sets: Sequence[Mapping[str, float]],
+    *,
+    seed: int,
+    hindcast_reps: int,
+    join_reps: int,
+    dataset: Dataset | None = None,
+    targets: Targets | None = None,
+    chunk: int = 4096,
+    progress: Any = None,
+) -> list[dict[str, float]]:
+    """The summary statistics of each parameter set (see the module docstring)."""
+    dataset = dataset or load_dataset()
+    targets = targets or load_targets()
+    data = dataset.arrays
+    base_h = hindcast_scenario(targets, dataset)
+    out: list[dict[str, float]] = [{} for _ in sets]
+    per_chunk = max(1, chunk // max(hindcast_reps, join_reps))
+    for block in _chunks(len(sets), per_chunk):
+        chosen = [sets[k] for k in block]
+        _hindcast(out, block, chosen, base_h, targets, data, dataset, seed, hindcast_reps)
+        _join(out, block, chosen, targets, data, dataset, seed, join_reps)
+        if progress is not None:
+            progress(len(block))
+    return out
+
+
+def _model_values(values: Mapping[str, float]) -> dict[str, float]:
+    return {k: v for k, v in values.items() if k in PRIORS}
+
+
+def _hindcast(out, block, chosen, base, targets, data, dataset, seed, reps) -> None:
+    scenarios = [base.with_values(_model_values(v)) for v in chosen]
+    sample = np.repeat(np.arange(len(chosen)), reps)
+    ids = np.asarray(block)[sample]
+    seeds = streams.run_seeds(seed, ids, np.tile(np.arange(reps), len(chosen)))
+    path = np.empty((len(sample), HINDCAST_STEPS + 1))
+    for row, k in enumerate(sample.tolist()):
+        path[row, :INVASION_STEP] = chosen[k]["threat_2014"]
+        path[row, INVASION_STEP:] = chosen[k]["threat_2022"]
+    engine = Engine(build(dataset, scenarios, seeds, sample, threat_path=path))
+    (group,) = engine.groups
+    batch = group.batch
+    sums = {year: np.zeros((len(sample), len(data))) for year in YEARS}
+    while batch.step_number < batch.horizon:
+        batch.step()
+        for year, quarters in YEARS.items():
+            if batch.step_number in quarters:
+                sums[year] += batch.state.pct
+    honoured = batch.state.totals["honoured"][:, 0] / np.maximum(
+        batch.state.totals["commitments"][:, 0], 1
+    )
+    for year, quarters in YEARS.items():
+        observed = targets.scored_spending(year)
+        columns = [data.index[c] for c in observed]
+        truth = np.array(list(observed.values()))
+        simulated = sums[year] / len(quarters)
+        for k, index in enumerate(block):
+            rows = sample == k
+            mean = simulated[rows][:, columns].mean(axis=0)
+            out[index][f"rho_{year}"] = spearman(mean, truth)
+            out[index][f"rmse_{year}"] = float(np.sqrt(np.mean((mean - truth) ** 2)))
+            out[index][f"spending_{year}"] = mean.tolist()
+    for k, index in enumerate(block):
+        out[index]["honoured"] = float(honoured[sample == k].mean())
+
+
+def _join(out, block, chosen, targets, data, dataset, seed, reps) -> None:
+    base = PRESETS["baseline"].with_values({"steps": JOIN_QUARTERS})
+    scenarios = [base.with_values(_model_values(v)) for v in chosen]
+    sample = np.repeat(np.arange(len(chosen)), reps)
+    ids = np.asarray(block)[sample]
+    seeds = streams.run_seeds(seed + 1, ids, np.tile(np.arange(reps), len(chosen)))
+    engine = Engine(build(dataset, scenarios, seeds, sample))
+    (group,) = engine.groups
+    batch = group.batch
+    founder = np.broadcast_to(batch.inputs.traits.founder, batch.state.member.shape)
+    applied = np.zeros_like(batch.state.member)
+    while batch.step_number < batch.horizon:
+        batch.step()
+        applied |= (batch.state.label == engine_state.APPLICANT) | (batch.state.member & ~founder)
+    scored = {c: y for c, y in targets.joined_london.items() if c in data.index}
+    scored = {c: y for c, y in scored.items() if not founder[0, data.index[c]]}
+    columns = [data.index[c] for c in scored]
+    truth = np.array(list(scored.values()), dtype=bool)
+    for k, index in enumerate(block):
+        chance = applied[sample == k][:, columns].mean(axis=0)
+        out[index]["brier"] = float(np.mean((chance - truth) ** 2))
+        out[index]["auc"] = auc(chance, truth)
+        out[index]["join_chance"] = chance.tolist()
+
+
+def distances(statistics: Sequence[Mapping[str, float]], honoured: float) -> np.ndarray:
+    """Each set's distance from a perfect fit, each statistic scaled by its spread (MAD)."""
+    gaps = []
+    for name in STATISTICS:
+        values = np.array([s[name] for s in statistics], dtype=float)
+        target = honoured if name == "honoured" else PERFECT[name]
+        gap = np.abs(np.nan_to_num(values, nan=0.0) - target)
+        spread = np.median(np.abs(gap - np.median(gap)))
+        gaps.append(gap / (spread if spread > 0 else max(gap.std(), 1e-12)))
+    return np.sqrt(np.sum(np.square(gaps), axis=0))
+
+
+def calibrate(
+    *,
+    samples: int = 4096,
+    seed: int = 2026,
+    hindcast_reps: int = 4,
+    join_reps: int = 8,
+    accept: float = 0.02,
+    dataset: Dataset | None = None,
+    progress: Any = None,
+) -> Calibration:
+    """Run the calibration (see the module docstring); deterministic in ``seed``."""
+    started = time.perf_counter()
+    targets = load_targets()
+    sets = design(samples, seed)
+    stats = simulate_statistics(
+        sets,
+        seed=seed,
+        hindcast_reps=hindcast_reps,
+        join_reps=join_reps,
+        dataset=dataset,
+        targets=targets,
+        progress=progress,
+    )
+    distance = distances(stats, targets.honoured_share)
+    keep = max(1, round(accept * samples))
+    order = np.argsort(distance, kind="stable")[:keep]
+    accepted = [sets[k] for k in order.tolist()]
+    chosen = [stats[k] for k in order.tolist()]
+    result = Calibration(
+        seed=seed,
+        samples=samples,
+        hindcast_reps=hindcast_reps,
+        join_reps=join_reps,
+        accept=accept,
+        parameters=list(PRIORS),
+        history=list(HISTORY_PRIORS),
+        priors={k: list(v) for k, v in {**PRIORS, **HISTORY_PRIORS}.items()},
+        accepted=accepted,
+        distances=[float(distance[k]) for k in order.tolist()],
+        statistics=[{k: s[k] for k in STATISTICS} for s in chosen],
+        fit=fit_summary(chosen, targets, dataset or load_dataset()),
+        provenance={
+            "package": "coalition-sim",
+            "version": __version__,
+            "created": datetime.now(UTC).isoformat(timespec="seconds"),
+            "method": "rejection ABC over a Latin hypercube of uniform priors",
+            "targets": "observed_behaviour.csv: NATO % of GDP 2014, 2024, 2025; London "
+            "meeting of the coalition of the willing (Mar 2025) and states staying out; "
+            "74.5 % of commitments honoured (Leeds, Long and Mitchell 2000)",
+            "seconds": round(time.perf_counter() - started, 1),
+        },
+    )
+    return result
+
+
+def fit_summary(chosen: Sequence[Mapping[str, Any]], targets: Targets, dataset: Dataset):
+    """Goodness of fit of the accepted sets: statistics, and simulated against observed."""
+    data = dataset.arrays
+    summary: dict[str, Any] = {}
+    for name in STATISTICS:
+        values = np.array([s[name] for s in chosen], dtype=float)
+        summary[name] = {
+            "median": float(np.nanmedian(values)),
+            "low": float(np.nanpercentile(values, 5)),
+            "high": float(np.nanpercentile(values, 95)),
+        }
+    for year in YEARS:
+        observed = targets.scored_spending(year)
+        simulated = np.array([s[f"spending_{year}"] for s in chosen])
+        summary[f"spending_{year}"] = {
+            code: {
+                "observed": value,
+                "simulated": float(np.median(simulated[:, k])),
+                "low": float(np.percentile(simulated[:, k], 5)),
+                "high": float(np.percentile(simulated[:, k], 95)),
+            }
+            for k, (code, value) in enumerate(observed.items())
+        }
+    scored = {c: y for c, y in targets.joined_london.items() if c in data.index}
+    founders = set(PRESETS["baseline"]["founders"])
+    scored = {c: y for c, y in scored.items() if c not in founders}
+    chance = np.array([s["join_chance"] for s in chosen])
+    summary["join"] = {
+        code: {"observed": bool(y), "simulated": float(np.median(chance[:, k]))}
+        for k, (code, y) in enumerate(scored.items())
+    }
+    return summary
