@@ -1,0 +1,74 @@
+"""``coalition-sim validate``: face-validity checks with replications and 95 % intervals."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from coalition_sim.cli.common import add_data_options, load_data
+
+EPILOG = """\
+examples:
+  coalition-sim validate                       # every check on the calibrated defaults
+  coalition-sim validate --reps 1000 --seed 7
+  coalition-sim validate --check "US withdrawal" --check "unanimity vs qmv"
+  coalition-sim validate --scenario my.toml    # the checks on another base scenario
+
+Each check compares paired settings on the same seeds, estimates one effect with a 95 %
+interval and passes or fails by the rule printed beside it (declared in
+coalition_sim/validation.py before it is run). Exit code 1 when a check fails.
+"""
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``validate`` subcommand."""
+    from coalition_sim.validation import CHECKS
+
+    parser = subparsers.add_parser(
+        "validate",
+        help="face-validity checks of the model, with 95 %% intervals; exit 1 on a failure",
+        description=(
+            "Run the model's face-validity checks (threat, US withdrawal, admission rules, "
+            "vetoes, proximity, investment in Ukraine, a Morris screen) with replications, "
+            "and print each estimate with its 95 % interval, the rule and the verdict."
+        ),
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--scenario", default="baseline", metavar="NAME|FILE", help="base scenario (baseline)"
+    )
+    parser.add_argument("--reps", type=int, default=400, metavar="R", help="runs per setting")
+    parser.add_argument("--seed", type=int, default=1, metavar="S", help="seed of the runs")
+    parser.add_argument(
+        "--check",
+        action="append",
+        default=None,
+        metavar="NAME",
+        choices=[c.name for c in CHECKS],
+        help="run only this check (repeatable): " + "; ".join(c.name for c in CHECKS),
+    )
+    add_data_options(parser)
+    parser.set_defaults(handler=handle)
+
+
+def handle(args: argparse.Namespace) -> int:
+    """Run the checks; print the table; exit 1 when one fails."""
+    from coalition_sim.errors import InputError
+    from coalition_sim.parameters import load_scenario
+    from coalition_sim.validation import format_table, validate
+
+    if args.reps < 2:
+        raise InputError(f"--reps: {args.reps} must be >= 2 (an interval needs two runs)")
+    if args.seed < 0:
+        raise InputError(f"--seed: {args.seed} must be >= 0")
+    base = load_scenario(args.scenario)
+    dataset = load_data(args)
+    say = (lambda name: print(f"  {name} ...", file=sys.stderr)) if sys.stderr.isatty() else None
+    results = validate(
+        reps=args.reps, seed=args.seed, base=base, dataset=dataset, only=args.check, progress=say
+    )
+    print(f"validate: scenario {base.name}, {args.reps} runs per setting, seed {args.seed}\n")
+    print(format_table(results))
+    return 0 if all(r.passed for r in results) else 1

@@ -1,0 +1,438 @@
+"""Face validity: what any defensible model of this question must do, checked with replications.
+
+Each :class:`Check` runs the engine on paired settings (the same seeds on both sides,
+so the comparison is of the settings, not of luck), estimates one effect with a 95 %
+confidence interval, and passes or fails by a rule declared here, before it is run:
+
+1. a higher threat (``threat_initial`` and ``threat_mean`` raised by 0.3) gives at least
+   as many members at the end;
+2. a US withdrawal lowers parity counting US forces, and credibility, in its first eight
+   quarters, and raises the rate of aggression;
+3. unanimity admits fewer states than qualified majority;
+4. with Hungary and Slovakia inside, their vetoes fall mostly on Ukraine-friendly
+   applicants (alignment of at least 0.5);
+5. states nearer Russia join earlier (a state put nearer joins sooner);
+6. more investment in Ukraine's industry never lowers parity, and its effect grows with
+   the cost advantage;
+7. a Morris screen finds every behavioural parameter influential on some outcome.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from coalition_sim.datasets import Dataset, load_dataset
+from coalition_sim.engine import streams
+from coalition_sim.engine.engine import Engine, join_order
+from coalition_sim.engine.inputs import build
+from coalition_sim.parameters import PRESETS, Scenario
+
+#: z for a two-sided 95 % interval.
+Z95 = 1.959963984540054
+
+
+@dataclass(frozen=True)
+class Result:
+    """The outcome of one check: the estimate, its 95 % interval, and the verdict."""
+
+    name: str
+    claim: str
+    estimate: float
+    low: float
+    high: float
+    rule: str
+    passed: bool
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Check:
+    """A face-validity check: its name, the claim, the rule, and how it is computed."""
+
+    name: str
+    claim: str
+    rule: str
+    run: Callable[[Context], Result]
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every check needs: the data, the replications, the seed, the base scenario."""
+
+    dataset: Dataset
+    reps: int
+    seed: int
+    base: Scenario
+
+
+def mean_ci(values: np.ndarray) -> tuple[float, float, float]:
+    """Mean and its 95 % normal interval."""
+    values = np.asarray(values, dtype=float)
+    values = values[~np.isnan(values)]
+    if len(values) < 2:
+        return (float(values.mean()) if len(values) else math.nan, math.nan, math.nan)
+    half = Z95 * values.std(ddof=1) / math.sqrt(len(values))
+    return float(values.mean()), float(values.mean() - half), float(values.mean() + half)
+
+
+def _seeds(context: Context, stream: int) -> np.ndarray:
+    return streams.run_seeds(context.seed, np.full(context.reps, stream), np.arange(context.reps))
+
+
+def _engine(context: Context, scenario: Scenario, stream: int, **keep: bool) -> Engine:
+    seeds = _seeds(context, stream)
+    inputs = build(context.dataset, [scenario], seeds, np.zeros(len(seeds), dtype=int))
+    return Engine(inputs, **keep).run()
+
+
+def _paired(context: Context, one: Scenario, other: Scenario, outcome: str, stream: int):
+    """``other - one`` of an outcome, run by run on the same seeds."""
+    a = _engine(context, one, stream).outcomes()[outcome].astype(float)
+    b = _engine(context, other, stream).outcomes()[outcome].astype(float)
+    return b - a, a, b
+
+
+def higher_threat(context: Context) -> Result:
+    """Check 1: more threat, at least as many members."""
+    base = context.base
+    higher = base.with_values(
+        {
+            "threat_initial": min(1.0, base["threat_initial"] + 0.3),
+            "threat_mean": min(1.0, base["threat_mean"] + 0.3),
+        }
+    )
+    diff, a, b = _paired(context, base, higher, "final_members", 1)
+    estimate, low, high = mean_ci(diff)
+    return Result(
+        "higher threat",
+        CHECKS[0].claim,
+        estimate,
+        low,
+        high,
+        CHECKS[0].rule,
+        low > -0.1,
+        f"members at the end {a.mean():.2f} -> {b.mean():.2f}",
+    )
+
+
+def _window(steps: dict[str, np.ndarray], name: str, rows: slice) -> np.ndarray:
+    return steps[name][rows]
+
+
+def us_withdrawal(context: Context) -> Result:
+    """Check 2: withdrawal lowers parity with the US and credibility, raises aggression."""
+    base = context.base.with_values({"us_withdrawal_step": None})
+    step = 4
+    withdrawn = base.with_values(
+        {"us_withdrawal_step": step, "us_commitment_after": 0.0, "us_withdrawal_quarters": 4}
+    )
+    tables = []
+    for scenario in (base, withdrawn):
+        engine = _engine(context, scenario, 2, keep_steps=True)
+        steps = engine.steps_table()
+        runs = context.reps
+        shaped = {k: v.reshape(runs, -1) for k, v in steps.items() if k not in ("run", "step")}
+        tables.append((shaped, engine.outcomes()))
+    (before, _), (after, _) = tables
+    window = slice(step + 1, step + 9)  # the first eight quarters of the withdrawal
+    parity = (after["parity_with_us"][:, window] - before["parity_with_us"][:, window]).mean(1)
+    credibility = (after["credibility"][:, window] - before["credibility"][:, window]).mean(1)
+    after_start = slice(step + 1, None)  # the rate of aggression once the US is leaving
+    aggression = (
+        after["aggression_chance"][:, after_start] - before["aggression_chance"][:, after_start]
+    ).mean(1)
+    p = mean_ci(parity)
+    c = mean_ci(credibility)
+    g = mean_ci(aggression)
+    passed = p[2] < 0 and c[2] < 0 and g[1] > 0
+    detail = (
+        f"parity with the US {p[0]:+.3f} [{p[1]:+.3f}, {p[2]:+.3f}], credibility "
+        f"{c[0]:+.4f} [{c[1]:+.4f}, {c[2]:+.4f}], chance of aggression a quarter "
+        f"{g[0]:+.5f} [{g[1]:+.5f}, {g[2]:+.5f}]"
+    )
+    return Result("US withdrawal", CHECKS[1].claim, *p, CHECKS[1].rule, passed, detail)
+
+
+def unanimity_vs_qmv(context: Context) -> Result:
+    """Check 3: unanimity admits fewer states than qmv."""
+    unanimity = context.base.with_values({"admission_rule": "unanimity"})
+    qmv = context.base.with_values({"admission_rule": "qmv"})
+    diff, a, b = _paired(context, qmv, unanimity, "admissions", 3)
+    estimate, low, high = mean_ci(diff)
+    return Result(
+        "unanimity vs qmv",
+        CHECKS[2].claim,
+        estimate,
+        low,
+        high,
+        CHECKS[2].rule,
+        high < 0,
+        f"admissions: qmv {a.mean():.2f}, unanimity {b.mean():.2f}",
+    )
+
+
+#: Alignment from which an applicant counts as Ukraine-friendly (check 4).
+FRIENDLY = 0.5
+
+
+def vetoes_on_friendly(context: Context) -> Result:
+    """Check 4: Hungary's and Slovakia's vetoes fall mostly on Ukraine-friendly applicants."""
+    scenario = PRESETS["unanimity-veto"].with_values(
+        {k: v for k, v in context.base.values.items() if k not in ("founders", "admission_rule")}
+    )
+    engine = _engine(context, scenario, 4, keep_events=True)
+    events = engine.events_frame()
+    vetoes = events[events.kind == "veto"]
+    batch = engine.groups[0].batch
+    alignment = np.broadcast_to(batch.inputs.traits.alignment, batch.state.member.shape)
+    index = batch.inputs.data.index
+    shares = []
+    for run, group in vetoes.groupby("run_id"):
+        targets = np.array([alignment[run, index[c]] for c in group.target])
+        shares.append(float(np.mean(targets >= FRIENDLY)))
+    estimate, low, high = mean_ci(np.array(shares)) if shares else (math.nan,) * 3
+    passed = bool(shares) and low > 0.5
+    detail = f"{len(vetoes)} vetoes in {len(shares)} of {context.reps} runs"
+    return Result("vetoes on friendly", CHECKS[3].claim, estimate, low, high, CHECKS[3].rule,
+                  passed, detail)  # fmt: skip
+
+
+#: How much nearer a state is put in the proximity check (check 5).
+NEARER = 0.3
+
+
+def _first_steps(batch, horizon: int) -> np.ndarray:
+    """The quarter each state first joined, per run (founders 0, never ``horizon + 1``)."""
+    codes = batch.inputs.data.index
+    steps = np.full(batch.state.member.shape, horizon + 1, dtype=float)
+    for run, order in enumerate(join_order(batch)):
+        for code, step in reversed(order):
+            steps[run, codes[code]] = step
+    return steps
+
+
+def proximity_order(context: Context) -> Result:
+    """Check 5: states nearer Russia join earlier.
+
+    A counterfactual for every state outside the core: the same runs (same seeds) with
+    that state alone put nearer Russia (its proximity raised by :data:`NEARER`, at most
+    1); the quarter it first joins must come earlier on average over the states. The
+    cross-section (a rank correlation of proximity and quarter of joining over the
+    states) is reported beside it: there, being nearer Russia mixes with alignment,
+    ties and neutrality.
+    """
+    from scipy.stats import spearmanr
+
+    base = context.base
+    engine = _engine(context, base, 5)
+    batch = engine.groups[0].batch
+    data = batch.inputs.data
+    founder = np.broadcast_to(batch.inputs.traits.founder, batch.state.member.shape)[0]
+    proximity = np.broadcast_to(batch.inputs.traits.proximity, batch.state.member.shape)[0]
+    horizon = batch.horizon
+    first = _first_steps(batch, horizon)
+    others = [i for i in range(len(data)) if not founder[i]]
+    scenarios = [
+        base.with_values(
+            {f"state.{data.codes[i]}.proximity": min(1.0, float(proximity[i]) + NEARER)}
+        )
+        for i in others
+    ]
+    seeds = _seeds(context, 5)
+    sample = np.repeat(np.arange(len(scenarios)), len(seeds))
+    nearer = Engine(build(context.dataset, scenarios, np.tile(seeds, len(scenarios)), sample)).run()
+    moved = _first_steps(nearer.groups[0].batch, horizon)
+    shifts = np.array([(moved[sample == k, i] - first[:, i]).mean() for k, i in enumerate(others)])
+    estimate, low, high = mean_ci(shifts)
+    cross = spearmanr(proximity[others], first[:, others].mean(axis=0)).statistic
+    detail = (
+        f"quarters earlier when nearer, mean over {len(others)} states; cross-section: "
+        f"rank correlation of proximity and quarter of joining {cross:+.2f}"
+    )
+    return Result("proximity and joining", CHECKS[4].claim, estimate, low, high,
+                  CHECKS[4].rule, high < 0, detail)  # fmt: skip
+
+
+#: Changes of parity this small are rounding, not effects (check 6).
+ROUNDING = 1e-6
+
+
+def investment(context: Context) -> Result:
+    """Check 6: investment never lowers parity; its effect grows with the cost advantage."""
+    shares = (0.0, 0.01, 0.02, 0.05, 0.1)
+    advantages = (1.0, 3.0, 5.0)
+    parity: dict[tuple[float, float], np.ndarray] = {}
+    for advantage in advantages:
+        for share in shares:
+            scenario = context.base.with_values(
+                {"ukraine_investment_share": share, "cost_advantage": advantage}
+            )
+            parity[(advantage, share)] = _engine(context, scenario, 6).outcomes()["final_parity"]
+    worst_drop, notes, effects = math.inf, [], []
+    passed = True
+    for advantage in advantages:
+        for low_share, high_share in itertools.pairwise(shares):
+            step = parity[(advantage, high_share)] - parity[(advantage, low_share)]
+            m, _, hi = mean_ci(step)
+            worst_drop = min(worst_drop, m)
+            passed &= hi > -ROUNDING  # never lower, beyond rounding
+        effect = parity[(advantage, shares[-1])] - parity[(advantage, 0.0)]
+        effects.append(effect)
+        notes.append(f"cost advantage {advantage:g}: {mean_ci(effect)[0]:+.3f}")
+    growth = [mean_ci(later - earlier) for earlier, later in itertools.pairwise(effects)]
+    passed &= all(g[1] > 0 for g in growth)
+    estimate, low, high = growth[-1]
+    detail = (
+        f"parity gain from a {shares[-1]:.0%} share, "
+        + "; ".join(notes)
+        + f"; largest mean fall from a larger share {min(0.0, worst_drop):+.1e}"
+    )
+    return Result("investment in Ukraine", CHECKS[5].claim, estimate, low, high,
+                  CHECKS[5].rule, bool(passed), detail)  # fmt: skip
+
+
+#: Outcomes the Morris screen looks at (check 7).
+SCREENED = ("final_members", "final_parity", "final_credibility", "vetoes_unreliable",
+            "commitments_honoured", "admissions")  # fmt: skip
+#: A parameter is influential on an outcome when its mu* is this share of the largest.
+INFLUENCE = 0.02
+
+
+def morris_screen(context: Context, parameters: Sequence[str] | None = None) -> Result:
+    """Check 7: every behavioural parameter moves some outcome (Morris elementary effects)."""
+    from SALib.analyze import morris as analyze
+    from SALib.sample import morris as sample
+
+    from coalition_sim.calibration.abc import PRIORS
+
+    names = list(parameters or PRIORS)
+    bounds = [list(PRIORS[n]) for n in names]
+    problem = {"num_vars": len(names), "names": names, "bounds": bounds}
+    matrix = sample.sample(problem, 20, num_levels=4, seed=context.seed % (2**32))
+    reps = max(4, context.reps // 25)
+    scenarios = [
+        context.base.with_values(dict(zip(names, map(float, row), strict=True))) for row in matrix
+    ]
+    sample_of_run = np.repeat(np.arange(len(scenarios)), reps)
+    seeds = streams.run_seeds(
+        context.seed, np.full(len(sample_of_run), 7), np.arange(len(sample_of_run)) % reps
+    )
+    outcomes = Engine(build(context.dataset, scenarios, seeds, sample_of_run)).run().outcomes()
+    influential = dict.fromkeys(names, False)
+    strongest: dict[str, tuple[str, float]] = {}
+    for outcome in SCREENED:
+        y = outcomes[outcome].astype(float).reshape(len(scenarios), reps).mean(axis=1)
+        mu_star = np.asarray(analyze.analyze(problem, matrix, y, num_levels=4)["mu_star"])
+        top = mu_star.max() if mu_star.size else 0.0
+        for name, value in zip(names, mu_star, strict=True):
+            share = value / top if top > 0 else 0.0
+            if share >= INFLUENCE:
+                influential[name] = True
+            if share > strongest.get(name, ("", -1.0))[1]:
+                strongest[name] = (outcome, float(share))
+    inert = [n for n, ok in influential.items() if not ok]
+    detail = "every parameter influential" if not inert else "inert: " + ", ".join(inert)
+    return Result(
+        "Morris screen",
+        CHECKS[6].claim,
+        float(len(names) - len(inert)),
+        math.nan,
+        math.nan,
+        CHECKS[6].rule,
+        not inert,
+        detail,
+    )
+
+
+CHECKS: tuple[Check, ...] = (
+    Check(
+        "higher threat",
+        "a higher threat (initial and mean +0.3) gives at least as many members at the end",
+        "95 % CI of the difference in members above -0.1",
+        higher_threat,
+    ),
+    Check(
+        "US withdrawal",
+        "US withdrawal lowers parity counting the US and credibility in its first 8 "
+        "quarters, and raises the rate of aggression",
+        "CIs: parity with the US and credibility (quarters 1-8 of the withdrawal) below 0; "
+        "the chance of aggression a quarter (from the withdrawal on) above 0",
+        us_withdrawal,
+    ),
+    Check(
+        "unanimity vs qmv",
+        "unanimity admits fewer states than qmv",
+        "95 % CI of (unanimity - qmv) admissions below 0",
+        unanimity_vs_qmv,
+    ),
+    Check(
+        "vetoes on friendly",
+        "with Hungary and Slovakia inside, their vetoes fall mostly on Ukraine-friendly "
+        f"applicants (alignment >= {FRIENDLY})",
+        "95 % CI of the share of such vetoes above 0.5",
+        vetoes_on_friendly,
+    ),
+    Check(
+        "proximity and joining",
+        "states nearer Russia join earlier",
+        f"95 % CI of the change in a state's quarter of joining when it is put nearer "
+        f"Russia (proximity +{NEARER}) below 0, over the states outside the core",
+        proximity_order,
+    ),
+    Check(
+        "investment in Ukraine",
+        "more investment in Ukraine's industry never lowers parity and its effect grows "
+        "with the cost advantage",
+        "no fall of parity beyond rounding (1e-6) with a larger share (0 to 10 %); CIs of "
+        "the growth of the effect from cost advantage 1 to 3 and 3 to 5 above 0",
+        investment,
+    ),
+    Check(
+        "Morris screen",
+        "a Morris screen finds every behavioural parameter influential on some outcome",
+        f"mu* at least {INFLUENCE:.0%} of the largest on some screened outcome",
+        morris_screen,
+    ),
+)
+
+
+def validate(
+    *,
+    reps: int = 400,
+    seed: int = 1,
+    base: Scenario | None = None,
+    dataset: Dataset | None = None,
+    only: Sequence[str] | None = None,
+    progress: Callable[[str], Any] | None = None,
+) -> list[Result]:
+    """Run the checks (all, or those named in ``only``) and return their results."""
+    context = Context(dataset or load_dataset(), reps, seed, base or PRESETS["baseline"])
+    results = []
+    for check in CHECKS:
+        if only and check.name not in only:
+            continue
+        if progress is not None:
+            progress(check.name)
+        results.append(check.run(context))
+    return results
+
+
+def format_table(results: Sequence[Result]) -> str:
+    """The results as a table: check, estimate with its 95 % interval, verdict, detail."""
+    lines = [f"{'check':<24} {'estimate':>10} {'95 % interval':>22}  verdict"]
+    for r in results:
+        interval = "" if math.isnan(r.low) else f"[{r.low:+.3f}, {r.high:+.3f}]"
+        lines.append(
+            f"{r.name:<24} {r.estimate:>+10.3f} {interval:>22}  {'pass' if r.passed else 'FAIL'}"
+        )
+        lines.append(f"    {r.claim}")
+        lines.append(f"    rule: {r.rule}; {r.detail}")
+    failed = sum(not r.passed for r in results)
+    lines.append(f"\n{len(results) - failed} of {len(results)} checks pass")
+    return "\n".join(lines)
