@@ -201,6 +201,39 @@ def test_box_plot_draws_one_box_per_group():
     assert svg.count("<g><title>") == 2 and "n=3" in svg
 
 
+def test_band_chart_draws_both_bands_around_the_median():
+    svg = svgplot.band_chart(
+        [0.5, 0.6, 0.7],
+        ([0.4, 0.5, 0.6], [0.6, 0.7, 0.8]),
+        ([0.2, 0.3, 0.4], [0.8, 0.9, 1.2]),
+        title="Parity",
+        reference=1.0,
+        reference_label="parity = 1",
+        css_id="b",
+    )
+    assert "id='b'" in svg and svg.count("data-band=") == 2
+    outer = re.search(r"<path d='([^']*)'[^>]*data-band='90'", svg).group(1)
+    assert outer.startswith("M") and outer.endswith("Z") and outer.count("L") == 5  # 3 up, 3 back
+    assert "data-series='median'" in svg and "median 0.7" in svg
+    assert ">1.2<" in svg or ">1.25<" in svg  # the y axis reaches the top of the outer band
+    assert "parity = 1" in svg
+
+
+def test_histogram_draws_one_bar_per_bin_and_the_note():
+    svg = svgplot.histogram_chart(
+        [0, 1, 2, 3], [2, 0, 5], title="First parity", note="40 % never", css_id="h"
+    )
+    bars = re.findall(r"data-bin='(\d+-\d+)' data-count='(\d+)'", svg)
+    assert bars == [("0-0", "2"), ("1-1", "0"), ("2-2", "5")]
+    assert "step 2: 5 runs" in svg and "40 % never" in svg
+    heights = [float(h) for h in re.findall(r"height='([\d.]+)' fill='[^']*' data-bin", svg)]
+    assert heights[2] == pytest.approx(heights[0] * 2.5, rel=0.02) and heights[1] == 0
+    wide = svgplot.histogram_chart([0, 3, 6], [1, 1], title="t")
+    assert "steps 0–2: 1 run<" in wide
+    with pytest.raises(ValueError, match="one more edge"):
+        svgplot.histogram_chart([0, 1], [1, 2], title="t")
+
+
 # --------------------------------------------------------------------------- controls
 def test_controls_come_from_the_schema(run_class):
     from coalition_sim.dashboard.controls import MAIN_PARAMETERS
