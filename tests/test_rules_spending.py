@@ -32,7 +32,9 @@ def test_committed_pct_is_a_linear_path_to_the_floor():
     # At the joining step nothing is owed yet.
     assert spending.committed_pct(4, joined, at_joining, slope, end)[2] == pytest.approx(2.0)
     # Outside the coalition a path never binds.
-    never = spending.committed_pct(10, np.array([-1]), np.array([-np.inf]), np.zeros(1), np.array([-np.inf]))
+    never = spending.committed_pct(
+        10, np.array([-1]), np.array([-np.inf]), np.zeros(1), np.array([-np.inf])
+    )
     assert never.tolist() == [-np.inf]
 
 
