@@ -122,8 +122,9 @@ class FirstParity:
 def first_parity_histogram(first_step: np.ndarray, horizon: int, max_bins: int = 40) -> FirstParity:
     """Bin the first step with parity (``-1`` for never, as the engine reports it).
 
-    Bins are whole steps (one quarter each) up to ``max_bins`` of them; a longer horizon
-    gets wider bins of equal width, so no bin is a different size from the others.
+    Bins are whole steps (one quarter each) up to ``max_bins`` of them (60: fifteen
+    years); a longer horizon gets wider bins of equal width, so no bin is a different
+    size from the others.
 
     Args:
         first_step: ``(runs,)`` first step with parity >= 1, or -1 (or NaN) for never.
@@ -209,7 +210,7 @@ class Ensemble:
         shares = membership_probability(self.member)
         return {code: float(share) for code, share in zip(self.codes, shares, strict=True)}
 
-    def first_parity(self, max_bins: int = 40) -> FirstParity:
+    def first_parity(self, max_bins: int = 60) -> FirstParity:
         """The histogram of the first step with parity, and the runs that never reach it."""
         return first_parity_histogram(self.first_parity_step, self.horizon, max_bins)
 
