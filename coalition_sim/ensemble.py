@@ -119,7 +119,7 @@ class FirstParity:
         return int(self.edges[1] - self.edges[0]) if len(self.edges) > 1 else 1
 
 
-def first_parity_histogram(first_step: np.ndarray, horizon: int, max_bins: int = 40) -> FirstParity:
+def first_parity_histogram(first_step: np.ndarray, horizon: int, max_bins: int = 60) -> FirstParity:
     """Bin the first step with parity (``-1`` for never, as the engine reports it).
 
     Bins are whole steps (one quarter each) up to ``max_bins`` of them (60: fifteen
