@@ -32,6 +32,7 @@ from typing import Any
 
 import solara
 
+from coalition_sim.cli.common import cli_value
 from coalition_sim.dashboard.common import heading, note
 from coalition_sim.dashboard.geometry import europe_layout
 from coalition_sim.dashboard.map import share_map_svg
@@ -246,16 +247,6 @@ def _median(values: Any) -> float:
     return float(np.median(values))
 
 
-def _cli_value(value: Any) -> str:
-    if value is None:
-        return "never"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list | tuple):
-        return ",".join(str(v) for v in value)
-    return repr(value) if isinstance(value, float) else str(value)
-
-
 def sweep_command(outcome: EnsembleOutcome) -> str:
     """The ``coalition-sim sweep`` command that makes the same runs (same seeds)."""
     ensemble = outcome.ensemble
@@ -263,7 +254,7 @@ def sweep_command(outcome: EnsembleOutcome) -> str:
         return ""
     words = ["coalition-sim", "sweep", "--scenario", outcome.scenario_name]
     for name, value in outcome.changes.items():
-        words += ["--set", f"{name}={_cli_value(value)}"]
+        words += ["--set", f"{name}={cli_value(value)}"]
     words += ["--reps", str(ensemble.runs), "--seed", str(ensemble.scenario["seed"])]
     return shlex.join(words)
 
@@ -277,7 +268,7 @@ def provenance(outcome: EnsembleOutcome) -> str:
         f"Scenario <b>{escape(outcome.scenario_name)}</b>, master seed {ensemble.scenario['seed']}"
     )
     if outcome.changes:
-        listed = ", ".join(f"{k} = {_cli_value(v)}" for k, v in outcome.changes.items())
+        listed = ", ".join(f"{k} = {cli_value(v)}" for k, v in outcome.changes.items())
         text += f"; changed: {escape(listed)}"
     return (
         f"{text}. The same runs: <code style='font-size:12px'>"
