@@ -150,7 +150,7 @@ def Dashboard(run_class: Any) -> None:
                 unsafe_innerHTML=(
                     "The Run tab applies these on Reset, the Ensemble tab on Run ensemble."
                 ),
-                style="font-size: 12px; color: #4b5563; margin-bottom: 4px;",
+                style="font-size: 12px; color: #4b5563; margin-bottom: 12px;",
             )
             ControlPanel(run_class.controls, controls)
     with solara.lab.Tabs(value=tab, lazy=True):

@@ -408,7 +408,7 @@ def _hint(name: str) -> None:
     solara.HTML(
         tag="div",
         unsafe_innerHTML=escape(name),
-        style="font-size: 12px; color: rgba(0,0,0,.6); margin: -4px 0 10px;",
+        style="font-size: 12px; line-height: 1.2; color: rgba(0,0,0,.6); margin: -4px 0 0;",
     )
 
 
@@ -423,29 +423,30 @@ def SliderControl(spec: Mapping[str, Any], value: Any, on_value: Callable[[Any],
 
     name = spec.get("name", "")
     shown = number_text(float(value), step)
-    solara.HTML(
-        tag="div",
-        unsafe_innerHTML=(
-            f"<span>{escape(spec['label'])}</span>"
-            f"<b class='cs-value' data-control='{escape(name)}'>{shown}</b>"
-        ),
-        style=(
-            "display: flex; justify-content: space-between; gap: 8px; font-size: 13px; "
-            "margin-top: 6px; color: rgba(0,0,0,.7);"
-        ),
-    )
-    solara.v.Slider(
-        v_model=value,
-        on_v_model=cast,
-        min=spec["min"],
-        max=spec["max"],
-        step=spec.get("step", 1),
-        dense=True,
-        hide_details=True,
-        thumb_label=False,
-        style_="margin: -4px -6px 0; height: 28px;",
-    )
-    _hint(name)
+    with solara.Column(gap="0px"):
+        solara.HTML(
+            tag="div",
+            unsafe_innerHTML=(
+                f"<span>{escape(spec['label'])}</span>"
+                f"<b class='cs-value' data-control='{escape(name)}'>{shown}</b>"
+            ),
+            style=(
+                "display: flex; justify-content: space-between; gap: 8px; font-size: 13px; "
+                "line-height: 1.35; color: rgba(0,0,0,.7);"
+            ),
+        )
+        solara.v.Slider(
+            v_model=value,
+            on_v_model=cast,
+            min=spec["min"],
+            max=spec["max"],
+            step=spec.get("step", 1),
+            dense=True,
+            hide_details=True,
+            thumb_label=False,
+            style_="margin: 0 -6px; height: 30px;",
+        )
+        _hint(name)
 
 
 @solara.component

@@ -227,5 +227,9 @@ def step(page) -> float:
 
 
 def run_ensemble(page) -> float:
-    """Click "Run ensemble" on the Ensemble tab; the milliseconds until it is all drawn."""
+    """Click "Run ensemble" on the Ensemble tab; the milliseconds until it is all drawn.
+
+    Waits for the button first: the tab draws its content only once it is chosen.
+    """
+    page.get_by_role("button", name="Run ensemble", exact=True).wait_for(timeout=30_000)
     return float(page.evaluate(RUN_ENSEMBLE_AND_WAIT, list(ENSEMBLE_PANELS)))
