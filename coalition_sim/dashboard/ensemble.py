@@ -30,6 +30,7 @@ from dataclasses import dataclass, field, replace
 from html import escape
 from typing import Any
 
+import numpy as np
 import solara
 
 from coalition_sim.cli.common import cli_value
@@ -237,14 +238,8 @@ def summary_text(ensemble: Ensemble) -> str:
     return (
         f"{ensemble.runs} runs in {ensemble.elapsed_s:.2f} s · {ensemble.horizon} quarters "
         f"each · parity reached in {1 - first.never_share:.0%} · median "
-        f"{float(_median(members)):g} members at the end"
+        f"{float(np.median(members)):g} members at the end"
     )
-
-
-def _median(values: Any) -> float:
-    import numpy as np
-
-    return float(np.median(values))
 
 
 def sweep_command(outcome: EnsembleOutcome) -> str:
