@@ -1,8 +1,44 @@
-"""coalition-sim: European defence coalition formation as an agent-based model."""
+"""coalition-sim: European defence coalition formation as an agent-based model.
+
+In a notebook (:mod:`coalition_sim.api`, walked through in ``docs/notebook.md``)::
+
+    import coalition_sim
+
+    result = coalition_sim.run("us-withdrawal", seed=7)        # one run: .steps, .outcomes
+    runs = coalition_sim.sweep(params={"admission_rule": ["unanimity", "qmv"]}, reps=20)
+
+``run`` and ``sweep`` are imported on first use, so ``import coalition_sim`` loads
+neither pandas nor Mesa nor Solara. ``coalition_sim.sweep`` is also the package of the
+sweep machinery (``coalition_sim.sweep.design``, ``.runner``, ...); calling it runs a
+sweep.
+"""
 
 from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 
 try:
     __version__ = version("coalition-sim")
 except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0.0.0+unknown"
+
+__all__ = ["__version__", "run", "sweep"]
+
+
+def __getattr__(name: str) -> Any:
+    # The notebook API, imported when first asked for (PEP 562).
+    if name == "run":
+        from coalition_sim.api import run
+
+        return run
+    if name == "sweep":
+        # The subpackage is callable (see coalition_sim/sweep/__init__.py): a plain
+        # function of that name would be replaced by the subpackage as soon as any of its
+        # modules is imported, which Python does by setting this package's attribute.
+        import coalition_sim.sweep as package
+
+        return package
+    raise AttributeError(f"module 'coalition_sim' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), "run", "sweep"})

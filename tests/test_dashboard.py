@@ -154,6 +154,42 @@ def test_model_map_has_tooltips_with_traits_and_utility_terms(run):
     assert "data-iso3='UKR' data-status='founder'" in svg
 
 
+def test_share_map_shades_states_on_the_sequential_scale():
+    from coalition_sim.dashboard.map import share_map_svg
+    from coalition_sim.dashboard.palette import SEQUENTIAL_STOPS, UNKNOWN_COLOUR
+
+    svg = share_map_svg(
+        {"EST": 1.0, "FRA": 0.0, "DEU": 0.5},
+        adversary=("RUS", "BLR"),
+        tooltips={"DEU": "Germany <50%>"},
+        legend_title="member at the end",
+    )
+    assert f"data-iso3='EST' data-share='1.0000' fill='{SEQUENTIAL_STOPS[-1]}'" in svg
+    assert f"data-iso3='FRA' data-share='0.0000' fill='{SEQUENTIAL_STOPS[0]}'" in svg
+    assert f"data-iso3='DEU' data-share='0.5000' fill='{SEQUENTIAL_STOPS[4]}'" in svg
+    assert f"data-iso3='ITA' fill='{UNKNOWN_COLOUR}'" in svg  # no share: neutral
+    assert svg.count("data-status='adversary'") == 2
+    assert (
+        "<title>Germany &lt;50%&gt;</title>" in svg and "<title>Estonia (EST): 100%</title>" in svg
+    )
+    assert "linearGradient id='cs-share'" in svg and "member at the end" in svg
+    assert ">0%<" in svg and ">100%<" in svg
+
+
+def test_sequential_colours_darken_steadily_and_clip():
+    from coalition_sim.dashboard.palette import UNKNOWN_COLOUR, sequential_colour
+
+    def lightness(colour: str) -> float:  # relative luminance, roughly
+        r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    shades = [lightness(sequential_colour(k / 20)) for k in range(21)]
+    assert all(a > b for a, b in itertools.pairwise(shades))
+    assert sequential_colour(-0.5) == sequential_colour(0.0)
+    assert sequential_colour(7) == sequential_colour(1.0)
+    assert sequential_colour(math.nan) == UNKNOWN_COLOUR
+
+
 # --------------------------------------------------------------------------- svg charts
 @pytest.mark.parametrize(("low", "high"), [(0, 1), (0.13, 0.91), (-3, 47), (5, 5), (0, 1e6)])
 def test_nice_ticks_cover_the_range_with_round_steps(low, high):
@@ -201,6 +237,39 @@ def test_box_plot_draws_one_box_per_group():
     assert svg.count("<g><title>") == 2 and "n=3" in svg
 
 
+def test_band_chart_draws_both_bands_around_the_median():
+    svg = svgplot.band_chart(
+        [0.5, 0.6, 0.7],
+        ([0.4, 0.5, 0.6], [0.6, 0.7, 0.8]),
+        ([0.2, 0.3, 0.4], [0.8, 0.9, 1.2]),
+        title="Parity",
+        reference=1.0,
+        reference_label="parity = 1",
+        css_id="b",
+    )
+    assert "id='b'" in svg and svg.count("data-band=") == 2
+    outer = re.search(r"<path d='([^']*)'[^>]*data-band='90'", svg).group(1)
+    assert outer.startswith("M") and outer.endswith("Z") and outer.count("L") == 5  # 3 up, 3 back
+    assert "data-series='median'" in svg and "median 0.7" in svg
+    assert ">1.2<" in svg or ">1.25<" in svg  # the y axis reaches the top of the outer band
+    assert "parity = 1" in svg
+
+
+def test_histogram_draws_one_bar_per_bin_and_the_note():
+    svg = svgplot.histogram_chart(
+        [0, 1, 2, 3], [2, 0, 5], title="First parity", note="40 % never", css_id="h"
+    )
+    bars = re.findall(r"data-bin='(\d+-\d+)' data-count='(\d+)'", svg)
+    assert bars == [("0-0", "2"), ("1-1", "0"), ("2-2", "5")]
+    assert "step 2: 5 runs" in svg and "40 % never" in svg
+    heights = [float(h) for h in re.findall(r"height='([\d.]+)' fill='[^']*' data-bin", svg)]
+    assert heights[2] == pytest.approx(heights[0] * 2.5, rel=0.02) and heights[1] == 0
+    wide = svgplot.histogram_chart([0, 3, 6], [1, 1], title="t")
+    assert "steps 0–2: 1 run<" in wide
+    with pytest.raises(ValueError, match="one more edge"):
+        svgplot.histogram_chart([0, 1], [1, 2], title="t")
+
+
 # --------------------------------------------------------------------------- controls
 def test_controls_come_from_the_schema(run_class):
     from coalition_sim.dashboard.controls import MAIN_PARAMETERS
@@ -221,10 +290,44 @@ def test_controls_come_from_the_schema(run_class):
     assert controls["us_withdrawal_step"] == {
         "type": "InputText",
         "value": "never",
-        "label": "us_withdrawal_step (step, or never)",
+        "label": "Step at which the US starts withdrawing (step, or never)",
+        "name": "us_withdrawal_step",
     }
     assert controls["founders"]["value"].startswith("EST, LVA")
-    assert all(name in spec["label"] for name, spec in controls.items() if name != "preset")
+    assert all(spec["name"] == name for name, spec in controls.items())
+
+
+def test_controls_are_labelled_in_words_with_their_unit():
+    from coalition_sim.dashboard.controls import control_label, model_params
+
+    assert (
+        control_label(SCHEMA["threat_initial"])
+        == "Level of the Russian threat at step 0 (index 0-1)"
+    )
+    assert control_label(SCHEMA["spending_floor_pct"]).endswith("(% of GDP)")
+    # asides in brackets and after a semicolon are for the reference, not the label
+    assert control_label(SCHEMA["us_commitment"]) == (
+        "US commitment to European defence at step 0 (share 0-1)"
+    )
+    assert control_label(SCHEMA["seed"]) == "Seed of the random number generator"
+    assert control_label(SCHEMA["admission_rule"]) == "Rule by which members decide on an applicant"
+    founders = control_label(SCHEMA["founders"])
+    assert (
+        founders
+        == "States that are members at step 0 and never leave (ISO3 codes, comma-separated)"
+    )
+    labels = [spec["label"] for spec in model_params(PRESETS["baseline"], PRESETS).values()]
+    assert all(label[0].isupper() and "_" not in label for label in labels)
+
+
+@pytest.mark.parametrize(
+    ("value", "step", "text"),
+    [(0.6, 0.01, "0.60"), (0.35, 0.005, "0.350"), (3.5, 0.1, "3.5"), (7, 1, "7")],
+)
+def test_slider_values_are_shown_with_the_steps_decimals(value, step, text):
+    from coalition_sim.dashboard.controls import number_text
+
+    assert number_text(value, step) == text
 
 
 @pytest.mark.parametrize(

@@ -35,8 +35,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="serve the live dashboard in the browser (offline, on 127.0.0.1)",
         description=(
             "Serve the Solara dashboard: watch a run step by step on a map of Europe, ask "
-            "why a state does not join, compare a sweep's outcomes. Binds to 127.0.0.1 "
-            "unless --host is given; works with no network. Stop it with Ctrl-C."
+            "why a state does not join, see the spread of an ensemble of replications, "
+            "compare a sweep's outcomes. Binds to 127.0.0.1 unless --host is given; works "
+            "with no network. Stop it with Ctrl-C."
         ),
     )
     parser.add_argument(
@@ -59,7 +60,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--sweep",
         metavar="DIR",
-        help="sweep results folder (holds runs.parquet) to open on the sweep page",
+        help="sweep results folder (holds runs.parquet) to open on the Sweep tab",
     )
     add_data_options(parser)
     parser.set_defaults(handler=handle)

@@ -1,4 +1,4 @@
-"""The live dashboard: Mesa's SolaraViz with the project's own panels.
+"""The live dashboard: three tabs (Run, Ensemble, Sweep) around Mesa's run controls.
 
 Serve it with ``coalition-sim dashboard`` (or ``solara run coalition_sim/dashboard/app.py``).
 It needs no network: Solara's browser assets come from the ``solara-assets`` package, the
@@ -6,16 +6,18 @@ map's outlines ship in ``coalition_sim/data``, and every chart is inline SVG.
 
 Modules, one per piece of the page:
 
-- ``app``: the page (``page = SolaraViz(...)``) and which panel goes on which tab;
-- ``controls``: sidebar controls generated from the scenario schema, and
-  ``DashboardRun``, the Mesa model that builds a ``CoalitionModel`` from them and turns
-  bad input into a message instead of an exception;
+- ``app``: the page: title, sidebar (Mesa's ``ModelController`` and the controls), tabs;
+- ``controls``: controls generated from the scenario schema (labelled in words with their
+  unit, sliders showing their value), and ``DashboardRun``, the Mesa model that builds a
+  ``CoalitionModel`` from them and turns bad input into a message instead of an exception;
 - ``overview``: key figures, provenance, a refused control's message, the download button;
-- ``map`` and ``geometry``: the map of Europe (projected once, recoloured each step);
+- ``map`` and ``geometry``: the map of Europe (projected once, recoloured each step), by
+  status or shaded by a share;
 - ``charts``: members, parity/cohesion/credibility, threat and US commitment, Ukraine;
 - ``event_log``: the latest events, votes summed per applicant;
 - ``why_not``: a state's utility terms against its threshold;
 - ``download``: the run's result files as a zip;
+- ``ensemble``: the Ensemble tab, drawing :mod:`coalition_sim.ensemble`'s summaries;
 - ``sweep_page``: outcome distributions of a sweep by parameter;
 - ``svgplot``, ``palette``, ``layout``, ``common``: drawing helpers, colours, grid sizes.
 """

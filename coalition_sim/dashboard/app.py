@@ -1,13 +1,20 @@
-"""The Solara page of the dashboard.
+"""The Solara page of the dashboard: three named tabs around Mesa's run controls.
 
 Run it with ``coalition-sim dashboard`` (which sets the scenario and binds to 127.0.0.1),
 or directly with ``solara run coalition_sim/dashboard/app.py``. The environment variable
 ``COALITION_SIM_SCENARIO`` names the preset or TOML file the page opens with, and
 ``COALITION_SIM_SWEEP_DIR`` a sweep folder for the sweep page.
 
-Page 0 watches one run: key figures and the map, "Why not joining?", the event log and
-the charts over time. Page 1 compares the outcomes of a sweep. Everything the browser loads
-comes from this server (``solara-assets``), so the page works with no network.
+- **Run** watches one run: key figures and the map, "Why not joining?", the event log and
+  the charts over time, stepped by Mesa's ``ModelController`` (Reset, Play, Step).
+- **Ensemble** runs N replications of the same controls and shows their spread.
+- **Sweep** compares the outcomes of a sweep folder.
+
+The page builds its own layout (title, sidebar, tabs) around Mesa's components instead of
+using ``SolaraViz``, which names its tabs "Page 0", "Page 1" and has no place for
+controls shared by two pages. Each browser session gets its own run. Everything the
+browser loads comes from this server (``solara-assets``), so the page works with no
+network.
 """
 
 from __future__ import annotations
@@ -16,12 +23,15 @@ import logging
 import os
 from typing import Any
 
-from mesa.visualization import SolaraViz
+import solara
+import solara.lab
+from mesa.visualization.solara_viz import ModelController
 
-from coalition_sim.dashboard import layout
 from coalition_sim.dashboard.charts import TimeSeriesCharts
-from coalition_sim.dashboard.controls import make_run_class
+from coalition_sim.dashboard.controls import Control, ControlPanel, make_run_class
+from coalition_sim.dashboard.ensemble import RUNS_DEFAULT, EnsemblePage
 from coalition_sim.dashboard.event_log import EventLog
+from coalition_sim.dashboard.layout import grid_layout
 from coalition_sim.dashboard.map import EuropeMap
 from coalition_sim.dashboard.overview import RunOverview
 from coalition_sim.dashboard.sweep_page import SweepExplorer
@@ -36,15 +46,23 @@ STATES_ENV = "COALITION_SIM_STATES"
 BORDERS_ENV = "COALITION_SIM_BORDERS"
 TITLE = "coalition-sim: a European defence coalition"
 
-#: Panels as (component, page): SolaraViz draws each page as a tab.
-COMPONENTS: list[tuple[Any, int]] = [
-    (RunOverview, 0),
-    (EuropeMap, 0),
-    (WhyNotJoining, 0),
-    (EventLog, 0),
-    (TimeSeriesCharts, 0),
-    (SweepExplorer, 1),
-]
+#: The Run page's panels, in the order of :data:`coalition_sim.dashboard.layout.LAYOUTS`.
+RUN_PANELS: tuple[Any, ...] = (RunOverview, EuropeMap, WhyNotJoining, EventLog, TimeSeriesCharts)
+
+#: The tabs, in order.
+TABS: tuple[str, ...] = ("Run", "Ensemble", "Sweep")
+
+#: Milliseconds between steps while playing, at first.
+PLAY_INTERVAL_MS = 300
+PLAY_SPEC = {
+    "type": "SliderInt",
+    "label": "Pause between steps while playing (ms)",
+    "name": "play interval",
+    "value": PLAY_INTERVAL_MS,
+    "min": 50,
+    "max": 2000,
+    "step": 50,
+}
 
 
 def opening_scenario(name: str | None) -> Any:
@@ -86,24 +104,74 @@ def opening_dataset(states: str | None, borders: str | None) -> Any:
         return None
 
 
+@solara.component
+def RunPage(model: Any, cells: solara.Reactive) -> None:
+    """The Run tab: the panels of one run on a draggable grid."""
+    solara.GridDraggable(
+        items=[panel(model) for panel in RUN_PANELS],
+        grid_layout=cells.value,
+        resizable=True,
+        draggable=True,
+        on_grid_layout=cells.set,
+    )
+
+
+@solara.component
+def Dashboard(run_class: Any) -> None:
+    """The whole page for one browser session: title, sidebar, and the three tabs."""
+    solara.Title(TITLE)
+    first_run = solara.use_memo(run_class, [])  # one run per session, built once
+    model = solara.use_reactive(first_run)
+    start = {name: spec["value"] for name, spec in run_class.controls.items()}
+    controls = solara.use_reactive(start)
+    play_interval = solara.use_reactive(PLAY_INTERVAL_MS)
+    render_interval = solara.use_reactive(1)
+    use_threads = solara.use_reactive(False)
+    cells = solara.use_reactive(grid_layout(len(RUN_PANELS)))
+    tab = solara.use_reactive(0)
+    ensemble_runs = solara.use_reactive(str(RUNS_DEFAULT))
+    ensemble_outcome = solara.use_reactive(None)
+
+    with solara.AppBar():
+        solara.AppBarTitle(TITLE)
+    with solara.Sidebar(), solara.Column():
+        with solara.Card("Run"):
+            ModelController(
+                model,
+                model_parameters=controls,
+                play_interval=play_interval,
+                render_interval=render_interval,
+                use_threads=use_threads,
+            )
+            Control(PLAY_SPEC, play_interval.value, play_interval.set)
+        with solara.Card("Scenario and parameters"):
+            solara.HTML(
+                tag="div",
+                unsafe_innerHTML=(
+                    "The Run tab applies these on Reset, the Ensemble tab on Run ensemble."
+                ),
+                style="font-size: 12px; color: #4b5563; margin-bottom: 12px;",
+            )
+            ControlPanel(run_class.controls, controls)
+    with solara.lab.Tabs(value=tab, lazy=True):
+        with solara.lab.Tab(TABS[0]):
+            RunPage(model.value, cells)
+        with solara.lab.Tab(TABS[1]):
+            EnsemblePage(run_class, controls, ensemble_runs, ensemble_outcome)
+        with solara.lab.Tab(TABS[2]):
+            SweepExplorer(None)
+
+
 def build_page(
     scenario_name: str | None = None, states: str | None = None, borders: str | None = None
 ) -> Any:
-    """The SolaraViz element for a scenario (preset name or TOML path) and data files."""
+    """The page element for a scenario (preset name or TOML path) and data files."""
     from coalition_sim.parameters import PRESETS
 
-    layout.install()
     keep_server_quiet()
     scenario = opening_scenario(scenario_name)
     run_class = make_run_class(scenario, PRESETS, opening_dataset(states, borders))
-    return SolaraViz(
-        run_class(),
-        components=COMPONENTS,
-        model_params=dict(run_class.controls),
-        name=TITLE,
-        play_interval=300,
-        render_interval=1,
-    )
+    return Dashboard(run_class)
 
 
 page = build_page(

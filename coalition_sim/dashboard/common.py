@@ -19,7 +19,7 @@ selected_state = solara.reactive("DEU")
 
 
 def simulation(model: Any) -> Any:
-    """The ``CoalitionModel`` behind what SolaraViz passes to a component.
+    """The ``CoalitionModel`` behind what the page passes to a component.
 
     The app hands components a :class:`~coalition_sim.dashboard.controls.DashboardRun`
     that holds the model in ``.sim``; tests may pass a model directly.

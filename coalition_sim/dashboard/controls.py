@@ -1,27 +1,36 @@
 """The dashboard's controls, generated from the scenario schema, and the run they build.
 
-``model_params(scenario)`` turns :data:`coalition_sim.parameters.SCHEMA` into Mesa's
-``SolaraViz`` control specs (sliders for bounded numbers, selects for choices, text fields
-for ISO3 lists, optional steps and the seed), starting at the values of the scenario the
-dashboard was opened with.
+``model_params(scenario)`` turns :data:`coalition_sim.parameters.SCHEMA` into control specs
+(sliders for bounded numbers, selects for choices, text fields for ISO3 lists, optional
+steps and the seed), starting at the values of the scenario the dashboard was opened
+with. Each control is labelled in words with its unit (from the schema's help and unit)
+and shows the parameter's name under it, the name error messages use; a slider shows its
+value as a number. :func:`ControlPanel` draws them in the sidebar.
 
-Mesa's Reset builds a new model with ``type(model)(**controls)``. The object it builds is a
-:class:`DashboardRun`: it loads the chosen preset, applies the controls the user changed,
-and builds the ``CoalitionModel``. It does not raise on bad input: a wrong value (a bad
-ISO3 code, a malformed seed) is left out and its message, which names the field (from
-:class:`~coalition_sim.errors.InputError`), is kept in ``run.error``; the other controls
-still apply. The page shows the message; the server goes on.
+The Run page's Reset builds a new model with ``type(model)(**controls)`` (Mesa's
+``ModelController``). The object it builds is a :class:`DashboardRun`: it loads the chosen
+preset, applies the controls the user changed, and builds the ``CoalitionModel``. It does
+not raise on bad input: a wrong value (a bad ISO3 code, a malformed seed) is left out and
+its message, which names the field (from :class:`~coalition_sim.errors.InputError`), is
+kept in ``run.error``; the other controls still apply. The page shows the message; the
+server goes on. The Ensemble page reads the same controls the same way
+(:meth:`DashboardRun.choose` and :func:`build_with`), so both pages always agree on what
+the controls mean.
 """
 
 from __future__ import annotations
 
 import logging
 import math
+import re
 import traceback
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from html import escape
 from typing import Any, ClassVar
 
 import mesa
+import solara
 
 from coalition_sim.errors import InputError
 
@@ -72,25 +81,40 @@ def is_text_control(parameter: Any) -> bool:
     return False
 
 
+def words(parameter: Any) -> str:
+    """What a parameter means, in words, for a label: its help without asides.
+
+    The schema's help is a phrase ("level of the Russian threat at step 0"); brackets and
+    anything after a semicolon are details for the reference, not for a label.
+    """
+    text = re.sub(r"\s*\([^)]*\)", "", parameter.help.split(";")[0]).strip()
+    return text[:1].upper() + text[1:]
+
+
 def control_label(parameter: Any) -> str:
-    """Label of a control: the parameter's name (as in error messages) and its unit."""
+    """Label of a control: the parameter in words and its unit."""
     unit = parameter.unit if parameter.unit not in ("", "-") else ""
     if parameter.kind == "iso3_list":
         unit = "ISO3 codes, comma-separated"
     elif parameter.optional:
         unit = f"{unit}, or never" if unit else "or never"
-    return f"{parameter.name} ({unit})" if unit else parameter.name
+    return f"{words(parameter)} ({unit})" if unit else words(parameter)
 
 
 def control_spec(parameter: Any, value: Any) -> dict[str, Any]:
-    """Mesa ``UserInputs`` spec of one schema parameter, starting at ``value``."""
+    """Control spec of one schema parameter, starting at ``value``.
+
+    The keys are those of Mesa's ``UserInputs`` specs (``type``, ``value``, ``label``,
+    ``min``, ``max``, ``step``, ``values``) plus ``name``, shown under the control.
+    """
     label = control_label(parameter)
+    common = {"label": label, "name": parameter.name}
     if is_text_control(parameter):
-        return {"type": "InputText", "value": as_text(value), "label": label}
+        return {"type": "InputText", "value": as_text(value), **common}
     if parameter.kind == "choice":
-        return {"type": "Select", "value": value, "values": list(parameter.choices), "label": label}
+        return {"type": "Select", "value": value, "values": list(parameter.choices), **common}
     if parameter.kind == "bool":
-        return {"type": "Checkbox", "value": bool(value), "label": label}
+        return {"type": "Checkbox", "value": bool(value), **common}
     if parameter.kind == "int":
         return {
             "type": "SliderInt",
@@ -98,7 +122,7 @@ def control_spec(parameter: Any, value: Any) -> dict[str, Any]:
             "min": int(parameter.low),
             "max": int(parameter.high),
             "step": 1,
-            "label": label,
+            **common,
         }
     return {
         "type": "SliderFloat",
@@ -106,14 +130,14 @@ def control_spec(parameter: Any, value: Any) -> dict[str, Any]:
         "min": float(parameter.low),
         "max": float(parameter.high),
         "step": slider_step(parameter.low, parameter.high),
-        "label": label,
+        **common,
     }
 
 
 def model_params(
     scenario: Any, presets: Iterable[str], names: Iterable[str] = MAIN_PARAMETERS
 ) -> dict[str, dict[str, Any]]:
-    """SolaraViz ``model_params`` for the preset picker, the main parameters and the seed.
+    """Control specs for the preset picker, the main parameters and the seed.
 
     Args:
         scenario: The scenario whose values the controls start at.
@@ -128,7 +152,8 @@ def model_params(
             "type": "Select",
             "value": scenario.name,
             "values": choices,
-            "label": "scenario preset",
+            "label": "Scenario preset",
+            "name": PRESET_CONTROL,
         }
     }
     for name in names:
@@ -137,7 +162,8 @@ def model_params(
             continue
         params[name] = control_spec(SCHEMA[name], scenario.values[name])
     seed = scenario.values.get("seed", 1) if "seed" in SCHEMA else 1
-    params[SEED_CONTROL] = {"type": "InputText", "value": str(seed), "label": "seed"}
+    label = control_label(SCHEMA["seed"]) if "seed" in SCHEMA else "Seed"
+    params[SEED_CONTROL] = {"type": "InputText", "value": str(seed), "label": label, "name": "seed"}
     return params
 
 
@@ -157,11 +183,65 @@ def parse_control(name: str, value: Any) -> Any:
     return parameter.validate(value)
 
 
+@dataclass
+class Choice:
+    """What the controls ask for, before anything is built.
+
+    Attributes:
+        scenario_name: The chosen preset or scenario file (the opening one if unknown).
+        base: That scenario.
+        changes: The controls moved from their starting values, parsed; bad ones left out.
+        seed: The seed control, or the preset's seed.
+        problems: Why some controls were refused, one message each (naming the field).
+    """
+
+    scenario_name: str
+    base: Any
+    changes: dict[str, Any]
+    seed: int
+    problems: list[str] = field(default_factory=list)
+
+
+def build_with[T](
+    base: Any,
+    changes: dict[str, Any],
+    seed: int,
+    build: Callable[[Any], T],
+    problems: list[str],
+) -> tuple[T, dict[str, Any]]:
+    """``build(scenario)`` with as many of the changes as it accepts, and those changes.
+
+    When the build refuses a change (an ISO3 code the data does not hold, a combination
+    of values), the field its message names is dropped and the build retried; a refusal
+    that names no changed field, or an unexpected error, drops every change. Each refusal
+    is appended to ``problems``.
+
+    Raises:
+        RuntimeError: when even the preset without any change cannot be built.
+    """
+    changes = dict(changes)
+    while True:
+        try:
+            return build(base.with_values({**changes, "seed": seed})), changes
+        except InputError as error:
+            problems.append(str(error))
+            name = str(error).split(":", 1)[0].strip()
+            if name in changes:
+                del changes[name]
+                continue
+        except Exception as error:  # a model bug must not take the server down
+            logger.error("could not build:\n%s", traceback.format_exc())
+            problems.append(f"could not build the model: {type(error).__name__}: {error}")
+        if not changes:
+            raise RuntimeError("the preset itself cannot be built: " + "; ".join(problems))
+        changes = {}
+
+
 class DashboardRun(mesa.Model):
     """The run behind the page: a ``CoalitionModel`` built from the controls, in ``.sim``.
 
     Subclasses made by :func:`make_run_class` fix which scenarios the preset picker knows,
-    the control specs (``controls``, for SolaraViz) and the values they started at. A
+    the control specs (``controls``) and the values they started at. A
     control still at its starting value takes the chosen preset's value; a changed control
     overrides it.
 
@@ -187,10 +267,12 @@ class DashboardRun(mesa.Model):
         """
         controls.pop("scenario", None)  # Mesa's Scenario object, not ours
         super().__init__(rng=0)
-        problems: list[str] = []
-        self.scenario_name, base = self._preset(controls, problems)
-        changes, self.seed = self._changes(controls, base, problems)
-        self.sim, self.changes = self._build_with(base, changes, problems)
+        choice = self.choose(controls)
+        self.scenario_name, self.seed = choice.scenario_name, choice.seed
+        problems = choice.problems
+        self.sim, self.changes = build_with(
+            choice.base, choice.changes, self.seed, lambda s: self._build(s, self.seed), problems
+        )
         self.error: str | None = "; ".join(problems) or None
         self.running = self._still_running()
 
@@ -216,24 +298,39 @@ class DashboardRun(mesa.Model):
             return cls.scenarios[name]
         return load_scenario(name)
 
-    def _preset(self, controls: Mapping[str, Any], problems: list[str]) -> tuple[str, Any]:
+    @classmethod
+    def choose(cls, controls: Mapping[str, Any]) -> Choice:
+        """Read the controls: the preset, the changed parameters and the seed.
+
+        A control still at its starting value takes the chosen preset's value; a changed
+        one overrides it. Nothing is built and nothing raises: a bad value is left out and
+        its message kept in ``problems``.
+        """
+        problems: list[str] = []
+        name, base = cls._preset(controls, problems)
+        changes, seed = cls._changes(controls, base, problems)
+        return Choice(name, base, changes, seed, problems)
+
+    @classmethod
+    def _preset(cls, controls: Mapping[str, Any], problems: list[str]) -> tuple[str, Any]:
         """The chosen preset (or scenario file) by name; the opening one if it is unknown."""
-        name = str(controls.get(PRESET_CONTROL) or self.default_scenario)
+        name = str(controls.get(PRESET_CONTROL) or cls.default_scenario)
         try:
-            return name, self._base_scenario(name)
+            return name, cls._base_scenario(name)
         except InputError as error:
             problems.append(str(error))
-            return self.default_scenario, self._base_scenario(self.default_scenario)
+            return cls.default_scenario, cls._base_scenario(cls.default_scenario)
 
+    @classmethod
     def _changes(
-        self, controls: Mapping[str, Any], base: Any, problems: list[str]
+        cls, controls: Mapping[str, Any], base: Any, problems: list[str]
     ) -> tuple[dict[str, Any], int]:
         """The controls moved from their starting values, parsed; bad ones left out."""
         changes = {}
         for key, value in controls.items():
-            if key in (PRESET_CONTROL, SEED_CONTROL):
+            if key in (PRESET_CONTROL, SEED_CONTROL, "scenario"):
                 continue
-            if key in self.start_controls and value == self.start_controls[key]:
+            if key in cls.start_controls and value == cls.start_controls[key]:
                 continue
             try:
                 changes[key] = parse_control(key, value)
@@ -241,39 +338,12 @@ class DashboardRun(mesa.Model):
                 problems.append(str(error))
         seed = int(base.values.get("seed", 1))
         seed_text = controls.get(SEED_CONTROL)
-        if seed_text is not None and seed_text != self.start_controls.get(SEED_CONTROL):
+        if seed_text is not None and seed_text != cls.start_controls.get(SEED_CONTROL):
             try:
                 seed = int(parse_control("seed", seed_text))
             except InputError as error:
                 problems.append(str(error))
         return changes, seed
-
-    def _build_with(
-        self, base: Any, changes: dict[str, Any], problems: list[str]
-    ) -> tuple[Any, dict[str, Any]]:
-        """The model with as many of the changes as it accepts, and those changes.
-
-        When the model refuses a change (an ISO3 code it does not know, a combination of
-        values), the field its message names is dropped and the build retried; a refusal
-        that names no changed field, or an unexpected error, drops every change.
-        """
-        changes = dict(changes)
-        while True:
-            try:
-                scenario = base.with_values({**changes, "seed": self.seed})
-                return self._build(scenario, self.seed), changes
-            except InputError as error:
-                problems.append(str(error))
-                field = str(error).split(":", 1)[0].strip()
-                if field in changes:
-                    del changes[field]
-                    continue
-            except Exception as error:  # a model bug must not take the server down
-                logger.error("could not build the model:\n%s", traceback.format_exc())
-                problems.append(f"could not build the model: {type(error).__name__}: {error}")
-            if not changes:
-                raise RuntimeError("the preset itself cannot be built: " + "; ".join(problems))
-            changes = {}
 
     @classmethod
     def _build(cls, scenario: Any, seed: int) -> Any:
@@ -322,3 +392,92 @@ def make_run_class(
             "default_scenario": scenario.name,
         },
     )
+
+
+# --------------------------------------------------------------------------- the panel
+def number_text(value: float, step: float) -> str:
+    """A slider's value with as many decimals as its step has (0.6 at step 0.01: 0.60)."""
+    if step >= 1:
+        return f"{round(value):d}"
+    decimals = max(0, -math.floor(math.log10(step) + 1e-9))
+    return f"{value:.{decimals}f}"
+
+
+def _hint(name: str) -> None:
+    """The parameter's name under its control: the word error messages use."""
+    solara.HTML(
+        tag="div",
+        unsafe_innerHTML=escape(name),
+        style="font-size: 12px; line-height: 1.2; color: rgba(0,0,0,.6); margin: -4px 0 0;",
+    )
+
+
+@solara.component
+def SliderControl(spec: Mapping[str, Any], value: Any, on_value: Callable[[Any], None]) -> None:
+    """A slider with its label in words and its value as a number beside the label."""
+    is_int = spec["type"] == "SliderInt"
+    step = float(spec.get("step") or 1)
+
+    def cast(raw: Any) -> None:
+        on_value(round(float(raw)) if is_int else float(raw))
+
+    name = spec.get("name", "")
+    shown = number_text(float(value), step)
+    with solara.Column(gap="0px"):
+        solara.HTML(
+            tag="div",
+            unsafe_innerHTML=(
+                f"<span>{escape(spec['label'])}</span>"
+                f"<b class='cs-value' data-control='{escape(name)}'>{shown}</b>"
+            ),
+            style=(
+                "display: flex; justify-content: space-between; gap: 8px; font-size: 13px; "
+                "line-height: 1.35; color: rgba(0,0,0,.7);"
+            ),
+        )
+        solara.v.Slider(
+            v_model=value,
+            on_v_model=cast,
+            min=spec["min"],
+            max=spec["max"],
+            step=spec.get("step", 1),
+            dense=True,
+            hide_details=True,
+            thumb_label=False,
+            style_="margin: 0 -6px; height: 30px;",
+        )
+        _hint(name)
+
+
+@solara.component
+def Control(spec: Mapping[str, Any], value: Any, on_value: Callable[[Any], None]) -> None:
+    """One control as its spec says: slider, select, checkbox or text field."""
+    kind, label, name = spec["type"], spec["label"], spec.get("name", "")
+    if kind in ("SliderFloat", "SliderInt"):
+        SliderControl(spec, value, on_value)
+    elif kind == "Select":
+        solara.v.Select(
+            label=label,
+            items=list(spec["values"]),
+            v_model=value,
+            on_v_model=on_value,
+            hint=name,
+            persistent_hint=True,
+            dense=True,
+        )
+    elif kind == "Checkbox":
+        solara.Checkbox(label=label, value=bool(value), on_value=on_value)
+        _hint(name)
+    else:
+        solara.InputText(label, value=str(value), on_value=on_value, message=name, dense=True)
+
+
+@solara.component
+def ControlPanel(specs: Mapping[str, Mapping[str, Any]], values: solara.Reactive) -> None:
+    """Every control of ``specs``, writing to the shared ``values`` (name -> value)."""
+    for name, spec in specs.items():
+
+        def change(value: Any, name: str = name) -> None:
+            values.set({**values.value, name: value})
+
+        Control(spec, values.value.get(name, spec["value"]), change)

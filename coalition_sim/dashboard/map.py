@@ -24,10 +24,12 @@ from coalition_sim.dashboard.palette import (
     BORDER_COLOUR,
     MUTED_TEXT,
     SEA_COLOUR,
+    SEQUENTIAL_STOPS,
     STATUS_COLOURS,
     STATUS_LABELS,
     TEXT_COLOUR,
     UNKNOWN_COLOUR,
+    sequential_colour,
 )
 
 #: Height of the map on the page; the map keeps its proportions inside this box, so a
@@ -41,16 +43,20 @@ _DEFS = (
 )
 
 
-@functools.cache
-def _static_parts(layout: MapLayout) -> tuple[str, str, dict[str, str]]:
-    """SVG header, legend and per-shape geometry attributes, built once per layout."""
-    header = (
+def _header(layout: MapLayout, label: str, defs: str = _DEFS) -> str:
+    """The ``<svg>`` opening, its definitions and the sea."""
+    return (
         f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {layout.width:.0f} "
         f"{layout.height:.0f}' width='100%' height='100%' preserveAspectRatio='xMidYMin meet' "
         f"font-family='Roboto,Helvetica,Arial,sans-serif' role='img' "
-        f"aria-label='Map of Europe by coalition status'>{_DEFS}"
+        f"aria-label='{escape(label)}'>{defs}"
         f"<rect width='{layout.width:.0f}' height='{layout.height:.0f}' fill='{SEA_COLOUR}'/>"
     )
+
+
+@functools.cache
+def _geometry(layout: MapLayout) -> dict[str, str]:
+    """The opening of each shape's element (path or dot), built once per layout."""
     geometry = {}
     for shape in layout.shapes:
         if shape.is_point:
@@ -58,6 +64,26 @@ def _static_parts(layout: MapLayout) -> tuple[str, str, dict[str, str]]:
             geometry[shape.iso3] = f"<circle cx='{x:.1f}' cy='{y:.1f}' r='{POINT_RADIUS}'"
         else:
             geometry[shape.iso3] = f"<path d='{shape.path}' fill-rule='evenodd'"
+    return geometry
+
+
+def _close(shape: Any) -> str:
+    return "circle" if shape.is_point else "path"
+
+
+def _credit(layout: MapLayout) -> str:
+    """The source of the outlines, bottom right, and the end of the SVG."""
+    return (
+        f"<text x='{layout.width - 6:.0f}' y='{layout.height - 6:.0f}' font-size='9' "
+        f"text-anchor='end' fill='{MUTED_TEXT}'>Natural Earth 1:110m</text></svg>"
+    )
+
+
+@functools.cache
+def _static_parts(layout: MapLayout) -> tuple[str, str, dict[str, str]]:
+    """SVG header, legend and per-shape geometry attributes, built once per layout."""
+    header = _header(layout, "Map of Europe by coalition status")
+    geometry = _geometry(layout)
     rows = [*STATUS_LABELS.items(), ("unreliable", "unreliable (hatched)")]
     x, y0, step = 8, layout.height - 16 * len(rows) - 14, 16
     legend = [
@@ -119,7 +145,7 @@ def map_svg(
         out.append(
             f"{geometry[iso3]} data-iso3='{iso3}' data-status='{status or 'none'}' "
             f"fill='{fill}' stroke='{BORDER_COLOUR}' stroke-width='0.7'>"
-            f"<title>{escape(tip)}</title></{'circle' if shape.is_point else 'path'}>"
+            f"<title>{escape(tip)}</title></{_close(shape)}>"
         )
         if iso3 in unreliable:
             close = "circle" if shape.is_point else "path"
@@ -135,10 +161,100 @@ def map_svg(
             )
     out.extend(overlays)
     out.append(legend)
-    out.append(
-        f"<text x='{layout.width - 6:.0f}' y='{layout.height - 6:.0f}' font-size='9' "
-        f"text-anchor='end' fill='{MUTED_TEXT}'>Natural Earth 1:110m</text></svg>"
+    out.append(_credit(layout))
+    return "".join(out)
+
+
+#: Ticks of the share legend.
+_SHARE_TICKS = (0.0, 0.25, 0.5, 0.75, 1.0)
+
+
+def _share_defs() -> str:
+    """A horizontal gradient through the sequential scale, for the share legend."""
+    count = len(SEQUENTIAL_STOPS) - 1
+    stops = "".join(
+        f"<stop offset='{i / count:.3f}' stop-color='{colour}'/>"
+        for i, colour in enumerate(SEQUENTIAL_STOPS)
     )
+    return f"<defs><linearGradient id='cs-share'>{stops}</linearGradient></defs>"
+
+
+@functools.cache
+def _share_legend(layout: MapLayout, title: str) -> str:
+    """Bottom-left legend of a share map: the gradient with ticks, and the adversary."""
+    x, width = 12, 150
+    top = layout.height - 78
+    parts = [
+        f"<g font-size='11' fill='{TEXT_COLOUR}' data-legend='share'>"
+        f"<rect x='{x - 8}' y='{top - 6}' width='{width + 26}' height='72' fill='#ffffff' "
+        f"fill-opacity='0.8' rx='4'/><text x='{x - 2}' y='{top + 8}'>{escape(title)}</text>"
+        f"<rect x='{x}' y='{top + 14}' width='{width}' height='10' fill='url(#cs-share)' "
+        f"stroke='#9ca3af' stroke-width='0.5'/>"
+    ]
+    for tick in _SHARE_TICKS:
+        tx = x + tick * width
+        parts.append(
+            f"<line x1='{tx:.1f}' x2='{tx:.1f}' y1='{top + 24}' y2='{top + 28}' stroke='#6b7280'/>"
+            f"<text x='{tx:.1f}' y='{top + 39}' text-anchor='middle' font-size='10'>"
+            f"{tick:.0%}</text>"
+        )
+    parts.append(
+        f"<rect x='{x}' y='{top + 47}' width='12' height='10' "
+        f"fill='{STATUS_COLOURS['adversary']}'/><text x='{x + 17}' y='{top + 56}'>"
+        f"{escape(STATUS_LABELS['adversary'])}</text></g>"
+    )
+    return "".join(parts)
+
+
+def share_map_svg(
+    shares: Mapping[str, float],
+    *,
+    adversary: Collection[str] = (),
+    tooltips: Mapping[str, str] | None = None,
+    legend_title: str = "share of runs",
+    label: str = "Map of Europe shaded by a share",
+    layout: MapLayout | None = None,
+) -> str:
+    """The map with each state shaded by a share in [0, 1] on the sequential scale.
+
+    The same outlines as :func:`map_svg`, filled by value instead of by status: the
+    ensemble's probability of membership at the end, say. States without a share keep the
+    neutral fill of shapes the model does not know.
+
+    Args:
+        shares: ``{iso3: share}``, each in [0, 1].
+        adversary: ISO3 codes drawn as the adversary.
+        tooltips: ``{iso3: text}`` shown on hover; the name and the share when missing.
+        legend_title: Words above the colour scale of the legend.
+        label: Accessible label of the whole map.
+        layout: Map layout; the packaged map of Europe by default.
+
+    Every shape carries ``data-iso3`` and, when it has one, ``data-share``.
+    """
+    layout = layout or europe_layout()
+    geometry = _geometry(layout)
+    tooltips = tooltips or {}
+    adversary = set(adversary)
+    out = [_header(layout, label, _share_defs())]
+    for shape in layout.shapes:
+        iso3 = shape.iso3
+        share = shares.get(iso3)
+        if iso3 in adversary:
+            fill, data = STATUS_COLOURS["adversary"], " data-status='adversary'"
+            tip = f"{shape.name} ({iso3}): {STATUS_LABELS['adversary']}"
+        elif share is None:
+            fill, data, tip = UNKNOWN_COLOUR, "", f"{shape.name} ({iso3}): n/a"
+        else:
+            fill, data = sequential_colour(share), f" data-share='{share:.4f}'"
+            tip = f"{shape.name} ({iso3}): {share:.0%}"
+        tip = tooltips.get(iso3) or tip
+        out.append(
+            f"{geometry[iso3]} data-iso3='{iso3}'{data} fill='{fill}' "
+            f"stroke='{BORDER_COLOUR}' stroke-width='0.7'><title>{escape(tip)}</title>"
+            f"</{_close(shape)}>"
+        )
+    out.append(_share_legend(layout, legend_title))
+    out.append(_credit(layout))
     return "".join(out)
 
 

@@ -9,6 +9,8 @@ print legibly in grey.
 
 from __future__ import annotations
 
+import math
+
 #: Fill of a state by status, in legend order.
 STATUS_COLOURS: dict[str, str] = {
     "founder": "#173f7a",
@@ -65,3 +67,41 @@ EVENT_COLOURS: dict[str, str] = {
     "aggression": "#8c2d2d",
     "response": "#2e9c5d",
 }
+
+#: Sequential scale for a share from 0 to 1 (the ensemble's membership map): ColorBrewer's
+#: YlGnBu in nine classes (Brewer, colorbrewer2.org). Lightness falls steadily from pale
+#: yellow to dark blue, so the order reads for colour-blind eyes and in grey, and its
+#: lightest end stays apart from the pale blue sea.
+SEQUENTIAL_STOPS: tuple[str, ...] = (
+    "#ffffd9",
+    "#edf8b1",
+    "#c7e9b4",
+    "#7fcdbb",
+    "#41b6c4",
+    "#1d91c0",
+    "#225ea8",
+    "#253494",
+    "#081d58",
+)
+
+
+def sequential_colour(share: float, stops: tuple[str, ...] = SEQUENTIAL_STOPS) -> str:
+    """The colour of ``share`` (clipped to [0, 1]) on a scale through evenly spaced stops.
+
+    Linear in sRGB between neighbouring stops: with nine close stops the error against a
+    perceptual interpolation is invisible, and the map needs no colour library.
+    """
+    if math.isnan(share):  # no value
+        return UNKNOWN_COLOUR
+    position = min(max(float(share), 0.0), 1.0) * (len(stops) - 1)
+    index = min(int(position), len(stops) - 2)
+    fraction = position - index
+    low, high = stops[index], stops[index + 1]
+    channels = (
+        round(
+            int(low[i : i + 2], 16)
+            + (int(high[i : i + 2], 16) - int(low[i : i + 2], 16)) * fraction
+        )
+        for i in (1, 3, 5)
+    )
+    return "#" + "".join(f"{c:02x}" for c in channels)

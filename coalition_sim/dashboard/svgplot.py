@@ -150,6 +150,42 @@ def _y_grid(frame: Frame, ticks: Sequence[float]) -> list[str]:
     return lines
 
 
+def _x_axis(frame: Frame, x_high: float, x_label: str) -> list[str]:
+    """Step labels under the plot (about six) and the axis label."""
+    out = []
+    for tick in nice_ticks(0, x_high, 6):
+        if tick > x_high:
+            continue
+        x = frame.x(tick)
+        out.append(
+            f"<text x='{x:.1f}' y='{frame.height - frame.bottom + 14:.1f}' text-anchor='middle' "
+            f"fill='{MUTED_TEXT}'>{format_number(tick)}</text>"
+        )
+    out.append(
+        f"<text x='{(frame.left + frame.width - frame.right) / 2:.1f}' y='{frame.height - 4:g}' "
+        f"text-anchor='middle' fill='{MUTED_TEXT}'>{escape(x_label)}</text>"
+    )
+    return out
+
+
+def _reference(frame: Frame, reference: float | None, label: str) -> list[str]:
+    """A dashed horizontal reference line (parity = 1) with its label at the right."""
+    if reference is None:
+        return []
+    y = frame.y(reference)
+    right = frame.width - frame.right
+    out = [
+        f"<line x1='{frame.left:.1f}' x2='{right:.1f}' y1='{y:.1f}' "
+        f"y2='{y:.1f}' stroke='{THRESHOLD_COLOUR}' stroke-dasharray='4 3' stroke-width='1'/>"
+    ]
+    if label:
+        out.append(
+            f"<text x='{right - 2:.1f}' y='{y - 4:.1f}' text-anchor='end' "
+            f"fill='{THRESHOLD_COLOUR}'>{escape(label)}</text>"
+        )
+    return out
+
+
 def line_chart(
     series: Mapping[str, Sequence[float | None]],
     *,
@@ -208,29 +244,8 @@ def line_chart(
     )
     out = _open_svg(width, height, title, css_id, keep_top=True)
     out += _y_grid(frame, ticks)
-    for tick in nice_ticks(0, x_high, 6):
-        if tick > x_high:
-            continue
-        x = frame.x(tick)
-        out.append(
-            f"<text x='{x:.1f}' y='{height - frame.bottom + 14:.1f}' text-anchor='middle' "
-            f"fill='{MUTED_TEXT}'>{format_number(tick)}</text>"
-        )
-    out.append(
-        f"<text x='{(frame.left + width - frame.right) / 2:.1f}' y='{height - 4}' "
-        f"text-anchor='middle' fill='{MUTED_TEXT}'>{escape(x_label)}</text>"
-    )
-    if reference is not None:
-        y = frame.y(reference)
-        out.append(
-            f"<line x1='{frame.left:.1f}' x2='{width - frame.right:.1f}' y1='{y:.1f}' "
-            f"y2='{y:.1f}' stroke='{THRESHOLD_COLOUR}' stroke-dasharray='4 3' stroke-width='1'/>"
-        )
-        if reference_label:
-            out.append(
-                f"<text x='{width - frame.right - 2:.1f}' y='{y - 4:.1f}' text-anchor='end' "
-                f"fill='{THRESHOLD_COLOUR}'>{escape(reference_label)}</text>"
-            )
+    out += _x_axis(frame, x_high, x_label)
+    out += _reference(frame, reference, reference_label)
     legend_x = 4.0
     for index, (label, vs) in enumerate(series.items()):
         colour = colours[index % len(colours)]
@@ -434,4 +449,197 @@ def box_plot(
         f"<text x='{(frame.left + width - frame.right) / 2:.1f}' y='{height - 3}' "
         f"text-anchor='middle' fill='{MUTED_TEXT}'>{escape(x_label)}</text></svg>"
     )
+    return "".join(out)
+
+
+def _band_path(frame: Frame, low: Sequence[float], high: Sequence[float]) -> str:
+    """Path data of the area between two series: along ``high``, then back along ``low``."""
+    steps = [
+        i
+        for i, (a, b) in enumerate(zip(low, high, strict=True))
+        if math.isfinite(float(a)) and math.isfinite(float(b))
+    ]
+    if not steps:
+        return ""
+    top = [f"{frame.x(i):.1f} {frame.y(float(high[i])):.1f}" for i in steps]
+    bottom = [f"{frame.x(i):.1f} {frame.y(float(low[i])):.1f}" for i in reversed(steps)]
+    return "M" + "L".join(top + bottom) + "Z"
+
+
+def band_chart(
+    median: Sequence[float],
+    inner: tuple[Sequence[float], Sequence[float]],
+    outer: tuple[Sequence[float], Sequence[float]],
+    *,
+    title: str,
+    x_max: int | None = None,
+    y_min: float | None = None,
+    y_max: float | None = None,
+    reference: float | None = None,
+    reference_label: str = "",
+    x_label: str = "step (quarter)",
+    colour: str = SERIES_COLOURS[0],
+    width: int = 420,
+    height: int = 210,
+    css_id: str | None = None,
+) -> str:
+    """The median of many runs over time with two shaded bands around it.
+
+    The bands show the spread of an ensemble honestly: a median line alone hides how
+    often the runs end far from it.
+
+    Args:
+        median: The median at each step, from step 0.
+        inner: ``(low, high)`` of the inner band (the central 50 % of the runs).
+        outer: ``(low, high)`` of the outer band (the central 90 %).
+        title: Title drawn above the plot.
+        x_max: Right end of the x axis; the length of ``median`` by default.
+        y_min: Lower end of the y axis; from the data when omitted.
+        y_max: Upper end of the y axis, raised to fit the data.
+        reference: Optional dashed horizontal line (parity = 1).
+        reference_label: Label of the reference line.
+        x_label: Label of the x axis.
+        colour: Colour of the line and the bands (the bands are lighter).
+        width: SVG width in pixels.
+        height: SVG height in pixels.
+        css_id: Optional ``id`` attribute of the ``<svg>``.
+
+    The band paths carry ``data-band='50'`` and ``data-band='90'``, the median line
+    ``data-series='median'``.
+    """
+    x_high = max(x_max or 0, len(median) - 1, 1)
+    values = _finite([*median, *inner[0], *inner[1], *outer[0], *outer[1]])
+    if reference is not None:
+        values.append(reference)
+    low = y_min if y_min is not None else min(values, default=0.0)
+    high = max(values, default=1.0) if y_max is None else max(y_max, *values)
+    ticks = nice_ticks(low, high)
+    frame = Frame(
+        width=width,
+        height=height,
+        left=max(len(format_number(t)) for t in ticks) * 6.5 + 10,
+        right=12,
+        top=42,
+        bottom=32,
+        x_low=0,
+        x_high=x_high,
+        y_low=ticks[0],
+        y_high=ticks[-1],
+    )
+    out = _open_svg(width, height, title, css_id, keep_top=True)
+    out += _y_grid(frame, ticks)
+    out += _x_axis(frame, x_high, x_label)
+    for band, (lo, hi), opacity in (("90", outer, 0.16), ("50", inner, 0.34)):
+        path = _band_path(frame, lo, hi)
+        if path:
+            out.append(
+                f"<path d='{path}' fill='{colour}' fill-opacity='{opacity}' stroke='none' "
+                f"data-band='{band}'><title>central {band} % of the runs</title></path>"
+            )
+    out += _reference(frame, reference, reference_label)
+    line = _polyline(frame, median)
+    finite = _finite(median)
+    if line:
+        out.append(
+            f"<path d='{''.join(line)}' fill='none' stroke='{colour}' stroke-width='2' "
+            f"stroke-linejoin='round' data-series='median'/>"
+        )
+    last = format_number(finite[-1]) if finite else "n/a"
+    x = 4.0
+    for text, opacity in ((f"median {last}", None), ("50 % of runs", 0.5), ("90 % of runs", 0.16)):
+        if opacity is None:
+            swatch = f"<rect x='{x:.1f}' y='25' width='12' height='3' fill='{colour}'/>"
+        else:
+            swatch = (
+                f"<rect x='{x:.1f}' y='21' width='12' height='10' fill='{colour}' "
+                f"fill-opacity='{opacity}'/>"
+            )
+        out.append(
+            f"{swatch}<text x='{x + 16:.1f}' y='30' fill='{TEXT_COLOUR}'>{escape(text)}</text>"
+        )
+        x += 16 + 6.2 * len(text) + 14
+    out.append("</svg>")
+    return "".join(out)
+
+
+def histogram_chart(
+    edges: Sequence[int],
+    counts: Sequence[int],
+    *,
+    title: str,
+    x_label: str = "step (quarter)",
+    y_label: str = "runs",
+    note: str = "",
+    colour: str = SERIES_COLOURS[0],
+    width: int = 420,
+    height: int = 210,
+    css_id: str | None = None,
+) -> str:
+    """Vertical bars of counts over bins of whole steps.
+
+    Bin ``i`` holds the steps ``edges[i]`` to ``edges[i + 1] - 1``; its bar is drawn
+    over those steps, so a one-step bin is centred on its step.
+
+    Args:
+        edges: Bin edges in steps, one more than ``counts``.
+        counts: Count per bin.
+        title: Title drawn above the chart.
+        x_label: Label of the x axis.
+        y_label: What is counted (the y axis).
+        note: A line written under the title (the share of runs not counted, say).
+        colour: Bar colour.
+        width: SVG width in pixels.
+        height: SVG height in pixels.
+        css_id: Optional ``id`` attribute of the ``<svg>``.
+
+    Every bar carries ``data-bin`` (its first and last step) and ``data-count``.
+    """
+    if len(edges) != len(counts) + 1:
+        raise ValueError("one more edge than counts")
+    most = max((int(c) for c in counts), default=0)
+    ticks = nice_ticks(0, max(most, 4))
+    frame = Frame(
+        width=width,
+        height=height,
+        left=max(len(format_number(t)) for t in ticks) * 6.5 + 26,
+        right=12,
+        top=42 if note else 26,
+        bottom=32,
+        x_low=edges[0] - 0.5,
+        x_high=edges[-1] - 0.5,
+        y_low=ticks[0],
+        y_high=ticks[-1],
+    )
+    out = _open_svg(width, height, title, css_id, keep_top=True)
+    if note:
+        out.append(f"<text x='4' y='31' fill='{TEXT_COLOUR}'>{escape(note)}</text>")
+    out.append(
+        f"<text transform='translate(11 {(frame.top + height - frame.bottom) / 2:.1f}) "
+        f"rotate(-90)' text-anchor='middle' fill='{MUTED_TEXT}'>{escape(y_label)}</text>"
+    )
+    out += _y_grid(frame, ticks)
+    for tick in nice_ticks(edges[0], edges[-1] - 1, 6):
+        if edges[0] <= tick <= edges[-1] - 1:
+            out.append(
+                f"<text x='{frame.x(tick):.1f}' y='{height - frame.bottom + 14:.1f}' "
+                f"text-anchor='middle' fill='{MUTED_TEXT}'>{format_number(tick)}</text>"
+            )
+    out.append(
+        f"<text x='{(frame.left + width - frame.right) / 2:.1f}' y='{height - 4}' "
+        f"text-anchor='middle' fill='{MUTED_TEXT}'>{escape(x_label)}</text>"
+    )
+    base = frame.y(0)
+    for first, stop, count in zip(edges[:-1], edges[1:], counts, strict=True):
+        last = int(stop) - 1
+        x0, x1 = frame.x(first - 0.5), frame.x(last + 0.5)
+        top = frame.y(int(count))
+        where = f"step {first}" if last == first else f"steps {first}–{last}"
+        counted = y_label[:-1] if int(count) == 1 and y_label.endswith("s") else y_label
+        out.append(
+            f"<rect x='{x0 + 0.5:.1f}' y='{top:.1f}' width='{max(x1 - x0 - 1, 0.8):.1f}' "
+            f"height='{max(base - top, 0):.1f}' fill='{colour}' data-bin='{first}-{last}' "
+            f"data-count='{int(count)}'><title>{where}: {int(count)} {escape(counted)}</title>"
+            "</rect>"
+        )
+    out.append("</svg>")
     return "".join(out)

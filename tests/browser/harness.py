@@ -31,8 +31,36 @@ CHROMIUM_ARGS = [
 ]
 LOOPBACK = "127.0.0.1"
 
-#: Elements that carry the step they show in ``data-step``: one per panel of page 0.
+#: Elements that carry the step they show in ``data-step``: one per panel of the Run tab.
 PANELS = ("#run-figures", "#coalition-map", "#why-not", "#coalition-events", "#coalition-charts")
+#: Elements of the Ensemble tab that carry the number of runs they show in ``data-runs``.
+ENSEMBLE_PANELS = ("#ensemble-summary", "#ensemble-bands", "#ensemble-map", "#ensemble-histogram")
+
+#: Click "Run ensemble" and resolve with the milliseconds until the summary line and
+#: every drawing show the new ensemble (its number in ``data-number``; a MutationObserver
+#: sees the DOM change, as for a Step click).
+RUN_ENSEMBLE_AND_WAIT = """
+(panels) => new Promise((resolve, reject) => {
+  const read = () => panels.map((sel) => document.querySelector(sel)?.dataset.number);
+  const before = Number(read()[0] || 0);
+  const button = [...document.querySelectorAll('button')]
+    .find((b) => b.innerText.trim().toUpperCase() === 'RUN ENSEMBLE');
+  if (!button) { reject(new Error('no Run ensemble button')); return; }
+  const timer = setTimeout(() => { observer.disconnect(); reject(new Error('timeout')); }, 30000);
+  const observer = new MutationObserver(() => {
+    if (read().every((value) => Number(value) === before + 1)) {
+      const elapsed = performance.now() - start;
+      clearTimeout(timer);
+      observer.disconnect();
+      resolve(elapsed);
+    }
+  });
+  observer.observe(document.body, {subtree: true, childList: true, attributes: true});
+  const start = performance.now();
+  button.click();
+})
+"""
+
 
 #: Click Mesa's Step button and resolve with the milliseconds until every panel shows a
 #: new step (a MutationObserver sees the DOM change; no polling interval in the figure).
@@ -196,3 +224,12 @@ def panel_steps(page) -> dict[str, int]:
 def step(page) -> float:
     """Click Step; the milliseconds until every panel shows the new step."""
     return float(page.evaluate(STEP_AND_WAIT, list(PANELS)))
+
+
+def run_ensemble(page) -> float:
+    """Click "Run ensemble" on the Ensemble tab; the milliseconds until it is all drawn.
+
+    Waits for the button first: the tab draws its content only once it is chosen.
+    """
+    page.get_by_role("button", name="Run ensemble", exact=True).wait_for(timeout=30_000)
+    return float(page.evaluate(RUN_ENSEMBLE_AND_WAIT, list(ENSEMBLE_PANELS)))

@@ -1,4 +1,4 @@
-"""The dashboard end to end in headless Chromium: steps, controls, offline.
+"""The dashboard end to end in headless Chromium: steps, controls, the ensemble, offline.
 
 The server is ``coalition-sim dashboard`` on a free loopback port. Skipped with a reason
 when Chromium or Playwright is missing, except under CI (``CI`` set), where that fails.
@@ -14,16 +14,23 @@ import pandas as pd
 import pytest
 
 from .harness import (
+    ENSEMBLE_PANELS,
     DashboardServer,
     NetworkLog,
     launch_chromium,
     missing_browser,
     open_dashboard,
     panel_steps,
+    run_ensemble,
     step,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(180)]
+
+#: Labels of the sidebar controls (the schema's words and unit).
+RULE = "Rule by which members decide on an applicant"
+SEED = "Seed of the random number generator"
+FOUNDERS = "States that are members at step 0 and never leave (ISO3 codes, comma-separated)"
 
 
 @pytest.fixture(scope="module")
@@ -139,8 +146,8 @@ def _reset(page) -> None:
 def test_a_changed_control_applies_on_reset_and_a_wrong_one_names_the_field(session, tmp_path):
     page, _ = session
     step(page)
-    _choose(page, "admission_rule", "qmv")
-    _type(page, "seed", "7")
+    _choose(page, RULE, "qmv")
+    _type(page, SEED, "7")
     _reset(page)
     figures = page.locator("#run-figures")
     page.wait_for_function("() => document.querySelector('#run-figures').dataset.step === '0'")
@@ -150,7 +157,7 @@ def test_a_changed_control_applies_on_reset_and_a_wrong_one_names_the_field(sess
     assert "changed: admission_rule = qmv" in provenance.inner_text()
     assert page.get_by_text("admission_rule qmv").count() == 1  # the run's settings line
 
-    _type(page, "founders (ISO3 codes, comma-separated)", "EST, LVA, 12X")
+    _type(page, FOUNDERS, "EST, LVA, 12X")
     _reset(page)
     alert = page.locator(".v-alert").filter(has_text="founders")
     alert.wait_for()
@@ -160,20 +167,78 @@ def test_a_changed_control_applies_on_reset_and_a_wrong_one_names_the_field(sess
     assert "changed: admission_rule = qmv" in applied.inner_text()  # the valid ones still apply
     step(page)  # the server goes on
 
-    _type(page, "founders (ISO3 codes, comma-separated)", "EST, LVA, LTU, POL, UKR")
+    _type(page, FOUNDERS, "EST, LVA, LTU, POL, UKR")
     _reset(page)
     alert.wait_for(state="detached")
     page.get_by_text(re.compile(r"founders = EST, LVA, LTU, POL, UKR")).wait_for()
 
 
+def test_the_page_has_a_title_named_tabs_and_slider_values_as_numbers(session):
+    page, _ = session
+    assert page.title() == "coalition-sim: a European defence coalition"
+    names = [t.strip() for t in page.get_by_role("tab").all_inner_texts()]
+    assert [n.upper() for n in names] == ["RUN", "ENSEMBLE", "SWEEP"]
+    shown = page.locator("[data-control='threat_initial']")
+    assert shown.inner_text() == "0.60"
+    label = page.get_by_text("Level of the Russian threat at step 0 (index 0-1)", exact=True)
+    assert label.count() == 1
+
+
+def test_the_ensemble_runs_the_sidebars_controls_and_draws_its_spread(session, tmp_path):
+    page, _ = session
+    page.get_by_role("tab", name="Ensemble").click()
+    run_ensemble(page)
+    summary = page.get_by_text("runs in")
+    assert re.match(r"200 runs in \d+\.\d+ s", summary.inner_text())
+    for selector in ENSEMBLE_PANELS:
+        assert page.locator(selector).get_attribute("data-runs") == "200"
+    bands = page.locator("#ensemble-bands svg")
+    assert bands.count() == 3
+    for metric in ("parity", "members", "credibility"):
+        chart = page.locator(f"#ensemble-band-{metric}")
+        assert chart.locator("[data-band='90']").count() == 1
+        assert chart.locator("[data-band='50']").count() == 1
+        assert chart.locator("[data-series='median']").count() == 1
+    shapes = page.locator("#ensemble-map svg [data-iso3]")
+    assert shapes.count() == 43
+    assert page.locator("#ensemble-map [data-iso3='EST']").get_attribute("data-share") == "1.0000"
+    assert page.locator("#ensemble-map [data-status='adversary']").count() == 2
+    bars = page.locator("#ensemble-histogram rect[data-bin]")
+    counts = [int(c) for c in bars.evaluate_all("(bars) => bars.map((b) => b.dataset.count)")]
+    never = int(page.locator("#ensemble-histogram [data-never]").get_attribute("data-never"))
+    assert counts and sum(counts) + never == 200
+    # the controls set on the Run page (seed 7, qmv, founders) are the ensemble's
+    provenance = page.get_by_text(re.compile(r"Scenario baseline, master seed 7"))
+    assert "admission_rule = qmv" in provenance.inner_text()
+    assert "--reps 200 --seed 7" in provenance.inner_text()
+    page.screenshot(path=str(tmp_path / "dashboard-ensemble.png"), full_page=True)
+
+
+def test_a_bad_number_of_runs_is_shown_and_the_server_goes_on(session):
+    page, _ = session
+    page.get_by_role("tab", name="Ensemble").click()
+    box = page.get_by_label("Runs (replications of the current controls)")
+    box.fill("lots")
+    page.get_by_role("button", name="Run ensemble", exact=True).click()
+    alert = page.locator(".v-alert").filter(has_text="runs:")
+    alert.wait_for()
+    assert "runs: 'lots' is not a whole number" in alert.inner_text()
+    assert "the ensemble below is the previous one" in alert.inner_text()
+    assert page.locator("#ensemble-summary").inner_text().startswith("200 runs in")
+    box.fill("50")
+    run_ensemble(page)
+    assert page.locator("#ensemble-summary").inner_text().startswith("50 runs in")
+    assert alert.count() == 0
+
+
 def test_the_sweep_page_shows_outcome_distributions(session):
     page, _ = session
-    page.get_by_role("tab", name="Page 1").click()
+    page.get_by_role("tab", name="Sweep").click()
     plot = page.locator("#sweep-plot svg")
     plot.wait_for(timeout=30_000)
     assert "admission_rule" in plot.inner_html()
     assert page.locator("#sweep-table tr").count() == 3
-    page.get_by_role("tab", name="Page 0").click()
+    page.get_by_role("tab", name="Run").click()
     page.locator("#coalition-map svg").wait_for()
 
 
