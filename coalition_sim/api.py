@@ -129,7 +129,7 @@ def _command(scenario: Scenario, seed: int, changes: Mapping[str, Any]) -> str:
     """The ``coalition-sim run`` command that repeats a run alone."""
     import shlex
 
-    from coalition_sim.cli.common import cli_value
+    from coalition_sim.parameters import cli_value
 
     words = ["coalition-sim", "run", "--scenario", scenario.name, "--seed", str(seed)]
     for name, value in changes.items():

@@ -1311,7 +1311,9 @@ class Scenario:
     def to_toml(self) -> str:
         """Render as a scenario TOML file that :func:`load_scenario` reads back."""
         lines = [f"name = {_toml(self.name)}", f"description = {_toml(self.description)}", ""]
-        lines += [f"{k} = {_toml(v)}" for k, v in self.values.items() if v is not None]
+        # "never" (TOML has no null) keeps an optional parameter's "no value" when its
+        # default is a value (ukraine_ceasefire_step)
+        lines += [f"{k} = {_toml('never' if v is None else v)}" for k, v in self.values.items()]
         for iso3, traits in sorted(self.state_overrides.items()):
             lines += ["", f"[states.{iso3}]"] + [f"{t} = {_toml(v)}" for t, v in traits.items()]
         return "\n".join(lines) + "\n"
@@ -1339,6 +1341,22 @@ def parse_value(key: str, raw: str) -> Any:
     if key not in SCHEMA:
         raise InputError(f"unknown parameter '{key}'{_closest(key, SCHEMA)}")
     return SCHEMA[key].parse(raw)
+
+
+def cli_value(value: object) -> str:
+    """A parameter value as ``--set NAME=VALUE`` writes it (the inverse of ``parse_value``).
+
+    Lists of ISO3 codes are comma-separated, "no value" is ``never``, booleans are
+    ``true``/``false`` and floats keep every digit (``repr``), so the command repeats the
+    run exactly.
+    """
+    if value is None:
+        return "never"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return ",".join(str(v) for v in value)
+    return repr(value) if isinstance(value, float) else str(value)
 
 
 def _toml(value: Any) -> str:

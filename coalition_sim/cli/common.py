@@ -66,19 +66,3 @@ def scenario_warnings(scenario: Any) -> list[str]:
     from coalition_sim.sweep.design import horizon_warnings
 
     return horizon_warnings([scenario["us_withdrawal_step"]], [scenario["steps"]])
-
-
-def cli_value(value: object) -> str:
-    """A parameter value as ``--set NAME=VALUE`` writes it (the inverse of ``parse_value``).
-
-    Lists of ISO3 codes are comma-separated, "no value" is ``never``, booleans are
-    ``true``/``false`` and floats keep every digit (``repr``), so the command repeats the
-    run exactly.
-    """
-    if value is None:
-        return "never"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list | tuple):
-        return ",".join(str(v) for v in value)
-    return repr(value) if isinstance(value, float) else str(value)

@@ -33,7 +33,6 @@ from typing import Any
 import numpy as np
 import solara
 
-from coalition_sim.cli.common import cli_value
 from coalition_sim.dashboard.common import heading, note
 from coalition_sim.dashboard.geometry import europe_layout
 from coalition_sim.dashboard.map import share_map_svg
@@ -41,6 +40,7 @@ from coalition_sim.dashboard.palette import SERIES_COLOURS
 from coalition_sim.dashboard.svgplot import band_chart, histogram_chart
 from coalition_sim.ensemble import MAX_RUNS, Ensemble, check_runs, run_ensemble
 from coalition_sim.errors import InputError
+from coalition_sim.parameters import cli_value
 
 logger = logging.getLogger(__name__)
 

@@ -32,7 +32,7 @@ import pyarrow as pa
 from coalition_sim import __version__
 from coalition_sim.errors import InputError, OutputError, SchedulerError
 from coalition_sim.folders import check_writable
-from coalition_sim.parameters import Scenario
+from coalition_sim.parameters import Scenario, cli_value
 
 # nullable_outcomes is re-exported for run_chunk's rows (the model gives -1 for never)
 from coalition_sim.results import NEVER_SENTINELS, nullable_outcomes  # noqa: F401
@@ -162,16 +162,6 @@ def check_against_data(spec: SweepSpec, design: Design, dataset: Any) -> None:
 # --- the rerun command ----------------------------------------------------------------------
 
 
-def _cli_value(value: Any) -> str:
-    if value is None:
-        return "never"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (list, tuple)):
-        return ",".join(str(v) for v in value)
-    return repr(value) if isinstance(value, float) else str(value)
-
-
 def rerun_command(spec: SweepSpec, seed: int, values: dict[str, Any]) -> str:
     """Build the ``coalition-sim run`` command that repeats one run of the sweep alone."""
     words = ["coalition-sim", "run", "--scenario", spec.scenario]
@@ -181,7 +171,7 @@ def rerun_command(spec: SweepSpec, seed: int, values: dict[str, Any]) -> str:
         words += ["--borders", spec.borders_path]
     words += ["--seed", str(seed)]
     for name, value in {**spec.fixed, **values}.items():
-        words += ["--set", f"{name}={_cli_value(value)}"]
+        words += ["--set", f"{name}={cli_value(value)}"]
     return shlex.join(words)
 
 
