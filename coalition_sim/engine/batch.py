@@ -411,12 +411,13 @@ class Batch:
         honours = streams.below(self.inputs.keys, t, Purpose.HONOUR, states, self.honour_limit)
         s.totals["commitments"] += count(s.member)  # a member's commitment, called on
         s.totals["honoured"] += count(s.member & honours)
+        before = s.pct
         s.pct = spending.ramp(s.pct, target, v["ramp_rate"], ~s.member | honours)
         if self.ukraine is not None:  # Ukraine's burden follows the war, not the rule above
             k = self.ukraine
             s.pct[:, k : k + 1] = spending.war_economy_pct(
                 t,
-                s.pct[:, k : k + 1],
+                before[:, k : k + 1],
                 v["ukraine_war_defence_pct"],
                 v["ukraine_postwar_defence_pct"],
                 v["ukraine_ceasefire_step"],
