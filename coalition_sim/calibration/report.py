@@ -131,7 +131,7 @@ def plot(result: Calibration, path: Path) -> Path:
         ax = fig.add_subplot(inner[0, k])
         values = [s[row["parameter"]] for s in result.accepted]
         ax.hist(values, bins=12, range=row["prior"], color="tab:grey")
-        ax.set_title(row["parameter"].replace("_", " "), fontsize=7)
+        ax.set_title(row["parameter"].replace("_", "\n", 1).replace("_", " "), fontsize=7)
         ax.tick_params(labelsize=6)
         ax.set_yticks([])
     fig.suptitle(

@@ -40,13 +40,27 @@ def register(subparsers: Any) -> None:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--samples", type=int, metavar="N", help="parameter sets drawn")
-    parser.add_argument("--hindcast-reps", type=int, metavar="R", help="hindcast runs a set")
-    parser.add_argument("--join-reps", type=int, metavar="R", help="runs a set at the start")
     parser.add_argument(
-        "--accept", type=float, metavar="SHARE", help="share of the sets accepted (0 to 1)"
+        "--samples", type=int, metavar="N", help="parameter sets drawn (default: as stored, 16384)"
     )
-    parser.add_argument("--seed", type=int, metavar="S", help="seed of the design and the runs")
+    parser.add_argument(
+        "--hindcast-reps", type=int, metavar="R", help="hindcast runs a set (default: as stored, 4)"
+    )
+    parser.add_argument(
+        "--join-reps", type=int, metavar="R", help="runs a set at the start (default: as stored, 8)"
+    )
+    parser.add_argument(
+        "--accept",
+        type=float,
+        metavar="SHARE",
+        help="share of the sets accepted, 0 to 1 (default: as stored, 0.01)",
+    )
+    parser.add_argument(
+        "--seed",
+        type=int,
+        metavar="S",
+        help="seed of the design and the runs (default: as stored, 2026)",
+    )
     parser.add_argument("--out", type=Path, metavar="FILE.json", help="write the result here")
     parser.add_argument("--plot", type=Path, metavar="FILE.png", help="draw the fit here")
     parser.add_argument(
@@ -66,10 +80,10 @@ def register(subparsers: Any) -> None:
 def _settings(args: argparse.Namespace, stored: Any) -> dict[str, Any]:
     """The calibration's settings: the options given, else the stored calibration's."""
     settings = {
-        "samples": stored.samples if stored else 4096,
+        "samples": stored.samples if stored else 16384,
         "hindcast_reps": stored.hindcast_reps if stored else 4,
         "join_reps": stored.join_reps if stored else 8,
-        "accept": stored.accept if stored else 0.02,
+        "accept": stored.accept if stored else 0.01,
         "seed": stored.seed if stored else 2026,
     }
     for name in settings:
