@@ -973,8 +973,8 @@ _PARAMETERS: tuple[Parameter, ...] = (
         "strength",
         "share of the adversary's spending that yields usable capability",
         "the adversary's counterpart of readiness, so that both sides are treated alike; "
-        "1 counts all spending",
-        low=0.0,
+        "1 counts all spending (at least 0.1: parity is a ratio to it)",
+        low=0.1,
         high=1.0,
     ),
     _p(

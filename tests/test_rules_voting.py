@@ -58,6 +58,22 @@ def test_veto_probability_grows_with_alignment_distance():
     assert voting.veto_probability(1.0, np.array([-1.0]), 1.0) == pytest.approx([1.0])  # capped
 
 
+def test_a_veto_falls_on_applicants_more_aligned_with_ukraine_and_on_disputes():
+    # Voter at 0: an applicant at 0.8 leans 0.8 further toward Ukraine; one at -0.5 does
+    # not lean at all; a standing friction of 0.2 adds to either.
+    voters = np.array([0.0])
+    assert voting.veto_probability(0.5, voters, 0.8) == pytest.approx([0.4])
+    assert voting.veto_probability(0.5, voters, -0.5) == pytest.approx([0.0])
+    assert voting.veto_probability(0.5, voters, 0.8, 0.2) == pytest.approx([0.5])
+    assert voting.veto_probability(0.5, voters, -0.5, 0.2) == pytest.approx([0.1])
+
+
+def test_a_standing_friction_lowers_a_members_score():
+    weights = voting.VoteWeights(1.0, 0.05, 0.5, 0.5, 0.5, 0.5, friction=1.0)
+    args = (weights, 0.02, 1.0, 0.75, np.array([1.0]), np.array([1.0]))
+    assert voting.vote_scores(*args, friction=0.6) == pytest.approx(voting.vote_scores(*args) - 0.6)
+
+
 def test_ballot_views():
     b = ballot([YES, NO, VETO, YES])
     assert b.yes.tolist() == [[True, False, False, True]]

@@ -1,0 +1,89 @@
+"""coalition-sim validate: the face-validity checks pass on the calibrated defaults.
+
+They are also able to fail: a model in which the US guarantee carries no weight fails
+the withdrawal check, and one in which vetoes are impossible has no vetoes to judge.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from coalition_sim.cli import main
+from coalition_sim.parameters import PRESETS
+from coalition_sim.validation import CHECKS, format_table, mean_ci, validate
+
+
+@pytest.fixture(scope="module")
+def results():
+    return validate(reps=200, seed=3)
+
+
+def test_every_check_passes_on_the_calibrated_defaults(results):
+    assert [r.name for r in results] == [c.name for c in CHECKS]
+    failed = [f"{r.name}: {r.detail}" for r in results if not r.passed]
+    assert not failed, failed
+
+
+def test_the_estimates_have_intervals_that_hold_them(results):
+    for r in results:
+        if not math.isnan(r.low):
+            assert r.low <= r.estimate <= r.high, r.name
+
+
+def test_the_direction_of_the_main_effects(results):
+    by = {r.name: r for r in results}
+    assert by["higher threat"].low > -0.1  # more threat does not shrink the coalition
+    assert by["US withdrawal"].high < 0  # parity with the US falls
+    assert by["unanimity vs qmv"].high < 0  # unanimity admits fewer
+    assert by["vetoes on friendly"].low > 0.5
+
+
+def test_a_model_where_the_us_does_not_count_fails_the_withdrawal_check():
+    inert = PRESETS["baseline"].with_values(
+        {"us_guarantee_weight": 0.0, "us_europe_share": 0.0, "us_commitment": 0.0}
+    )
+    (result,) = validate(reps=50, seed=3, base=inert, only=["US withdrawal"])
+    assert not result.passed
+
+
+def test_the_mean_interval_on_hand_values():
+    mean, low, high = mean_ci(np.array([1.0, 2.0, 3.0, np.nan]))
+    assert mean == 2.0
+    half = 1.959963984540054 * 1.0 / math.sqrt(3)
+    assert (low, high) == pytest.approx((2.0 - half, 2.0 + half))
+    assert math.isnan(mean_ci(np.array([1.0]))[1])
+
+
+def test_the_table_says_pass_or_fail_for_each_check(results):
+    table = format_table(results)
+    assert table.splitlines()[0].split()[:2] == ["check", "estimate"]
+    rows = [line for line in table.splitlines()[1:] if line and not line.startswith(" ")]
+    assert [row.split()[-1] for row in rows[:-1]] == ["pass"] * len(results)
+    assert table.rstrip().endswith(f"{len(results)} of {len(results)} checks pass")
+
+
+def test_the_command_exits_1_when_a_check_fails(tmp_path, capsys):
+    path = tmp_path / "inert.toml"
+    path.write_text("us_guarantee_weight = 0.0\nus_europe_share = 0.0\nus_commitment = 0.0\n")
+    code = main(["validate", "--scenario", str(path), "--reps", "30", "--check", "US withdrawal"])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "FAIL" in out and "0 of 1 checks pass" in out
+
+
+def test_the_command_exits_0_when_the_checks_pass(capsys):
+    code = main(["validate", "--reps", "60", "--check", "unanimity vs qmv"])
+    assert code == 0, capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [(["--reps", "1"], "--reps: 1 must be >= 2"), (["--seed", "-1"], "--seed: -1 must be >= 0")],
+)
+def test_bad_options_are_one_line_errors(capsys, args, message):
+    assert main(["validate", *args]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and message in err
