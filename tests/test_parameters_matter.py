@@ -37,7 +37,8 @@ CONTEXT = {
     "veto_propensity": {"founders": [*DEFAULT["founders"], "HUN", "SVK"]},
 }
 #: Where the far end of the range is not the informative one.
-MOVED = {"qmv_member_share": 1.0}  # at 0 the population clause still binds
+#: (at 0 the qmv population clause still binds; the spending ceiling binds when low)
+MOVED = {"qmv_member_share": 1.0, "max_defence_pct": 4.0}
 
 
 def moved(parameter: Parameter):
