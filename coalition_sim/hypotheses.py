@@ -74,7 +74,7 @@ class Rule:
         """The rule in words."""
         label = METRIC_LABELS.get(self.metric, self.metric)
         way = "higher" if self.direction > 0 else "lower"
-        where = f"in {self.share:.0%} of the calibrated parameter sets"
+        where = f"in {self.share * 100:.0f} % of the calibrated parameter sets"
         if self.against is not None:
             return (
                 f"{label} is {way} under *{settings[self.setting].label}* than under "
@@ -198,7 +198,7 @@ METRIC_LABELS: Mapping[str, str] = {
     "final_parity": "European parity at the end",
     "final_members": "members at the end",
     "final_credibility": "credibility at the end",
-    "parity_at_end": "the share of runs at parity at the end",
+    "parity_at_end": "the share of runs at European parity (no US forces) at the end",
     "distance_join_correlation": (
         "the rank correlation of a state's distance from Russia with its quarter of joining"
     ),
@@ -383,13 +383,18 @@ def rule_text(result: RuleResult, settings: Mapping[str, Setting], sets: int) ->
     """One rule's outcome in a sentence, from its numbers."""
     rule = result.rule
     held, opposite = int(result.holds.sum()), int(result.opposite.sum())
-    low, median, high = _quantiles(result.effects)
-    what = "effect" if rule.against is not None else "distance from the level"
+    if rule.against is not None:
+        low, median, high = _quantiles(result.effects)
+        spread = (
+            f"Median effect {median:+.3g} (90 % of the sets between {low:+.3g} and {high:+.3g})"
+        )
+    else:  # a level: say the values, not their distance from it
+        low, median, high = _quantiles(result.effects + rule.level)
+        spread = f"Median {median:.3g} (90 % of the sets between {low:.3g} and {high:.3g})"
     needed = math.ceil(rule.share * sets)
     return (
         f"{rule.text(settings)}: **{result.verdict}**. It holds in {held} of {sets} sets "
-        f"(needed: {needed}); the opposite in {opposite}. Median {what} {median:+.3g} "
-        f"(90 % of the sets between {low:+.3g} and {high:+.3g})."
+        f"(needed: {needed}); the opposite in {opposite}. {spread}."
     )
 
 
