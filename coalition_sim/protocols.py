@@ -55,6 +55,20 @@ if TYPE_CHECKING:  # pragma: no cover
 CONDITIONAL = "conditional: short of the threshold only because of the spending floor"
 
 
+def _mask(shape: tuple[int, ...], runs: np.ndarray, states: np.ndarray) -> np.ndarray:
+    """A ``(runs, states)`` mask, True at the given positions."""
+    mask = np.zeros(shape, dtype=bool)
+    mask[runs, states] = True
+    return mask
+
+
+def _per_entry(value, runs: np.ndarray):
+    """A per-run value at each of ``runs`` (a shared value as it is)."""
+    if isinstance(value, np.ndarray) and value.shape[0] > 1:
+        return value[runs, 0]
+    return value if not isinstance(value, np.ndarray) else value.reshape(-1)[0]
+
+
 class Protocol:
     """Base class: the standard applications, negotiation, commitments and exits."""
 
@@ -75,15 +89,18 @@ class Protocol:
         applies, below it most likely not, and the knife edge of a sharp threshold is
         gone.
         """
-        willing = s.uniform(Purpose.APPLY)
-        wants = s.outsider & s.eligible & (willing < self.chance(s, s.utility))
-        return Applications(standard=wants)
+        runs, states = positions(s.outsider & s.eligible)
+        willing = s.uniform_at(Purpose.APPLY, runs, states)
+        wants = willing < self.chance(s, s.utility[runs, states], runs)
+        return Applications(standard=_mask(s.member.shape, runs[wants], states[wants]))
 
     @staticmethod
-    def chance(s: Situation, utility: np.ndarray) -> np.ndarray:
-        """The probability of applying at a utility of joining ``utility``."""
+    def chance(s: Situation, utility: np.ndarray, runs: np.ndarray) -> np.ndarray:
+        """The probability of applying at a utility of joining ``utility`` (one per run)."""
         v = s.values
-        z = (utility - v["application_threshold"]) / v["application_noise"]
+        threshold = _per_entry(v["application_threshold"], runs)
+        noise = _per_entry(v["application_noise"], runs)
+        z = (utility - threshold) / noise
         return 1.0 / (1.0 + np.exp(-np.clip(z, -50.0, 50.0)))
 
     def negotiate(self, s: Situation, applications: Applications) -> Negotiation:
@@ -175,11 +192,18 @@ class BargainingProtocol(Protocol):
     def applications(self, s: Situation) -> Applications:
         # The same random part as the standard application: an outsider willing to join
         # without the spending floor's cost, but not with it, applies conditionally.
-        willing = s.uniform(Purpose.APPLY)
-        free = s.outsider & s.eligible
-        standard = free & (willing < self.chance(s, s.utility))
-        short = free & ~standard & (willing < self.chance(s, s.utility - s.terms.cost))
-        return Applications(standard, conditional=short, conditional_note=CONDITIONAL)
+        runs, states = positions(s.outsider & s.eligible)
+        willing = s.uniform_at(Purpose.APPLY, runs, states)
+        utility = s.utility[runs, states]
+        standard = willing < self.chance(s, utility, runs)
+        without_cost = utility - s.terms.cost[runs, states]
+        short = ~standard & (willing < self.chance(s, without_cost, runs))
+        shape = s.member.shape
+        return Applications(
+            _mask(shape, runs[standard], states[standard]),
+            conditional=_mask(shape, runs[short], states[short]),
+            conditional_note=CONDITIONAL,
+        )
 
     def agreements(self, s: Situation, runs: np.ndarray, applicants: np.ndarray):
         """Solve the negotiation of each (run, applicant) pair against the current members."""

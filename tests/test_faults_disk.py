@@ -19,7 +19,11 @@ from fault_tools import listing, read_only, resize_tmpfs, small_tmpfs
 
 from coalition_sim.cli import main
 
-SWEEP = ["--param", "reliability=0.5:0.9:20", "--reps", "20", "--steps", "30", "--keep-steps"]
+# Small chunks, so that the disk fills while part files are still being written.
+SWEEP = [
+    "--param", "reliability=0.5:0.9:20", "--reps", "20", "--steps", "30", "--keep-steps",
+    "--chunk-size", "20",
+]  # fmt: skip
 
 
 def one_line(err: str, command: str) -> str:

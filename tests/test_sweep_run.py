@@ -548,3 +548,14 @@ def test_pool_gives_up_after_repeated_worker_deaths(tmp_path):
         assert ex.restarts == 3
     table = pd.read_parquet(tmp_path / "p" / "runs.parquet")
     assert result.failed == 6 and table.error.str.contains("BrokenProcessPool").all()
+
+
+def test_chunks_are_a_few_per_worker_and_large_enough_for_the_engine():
+    from coalition_sim.sweep.runner import chunk_size
+
+    assert chunk_size(10_000, 2) == 1250  # eight tasks on two workers
+    assert chunk_size(1_000_000, 2) == 4096  # the engine's best batch
+    assert chunk_size(3_000, 2) == 375
+    assert chunk_size(1_000, 2) == 256  # never below the engine's small-batch limit
+    assert chunk_size(100, 2) == 100  # but never more than there is
+    assert chunk_size(10_000, 2, requested=7) == 7

@@ -18,7 +18,7 @@ from coalition_sim.engine import state as st
 from coalition_sim.engine import streams
 from coalition_sim.engine.inputs import RunInputs
 from coalition_sim.engine.records import Recorder
-from coalition_sim.engine.situation import Situation, per_run, positions
+from coalition_sim.engine.situation import Situation, per_run, positions, shared_pair_table
 from coalition_sim.engine.streams import Purpose
 from coalition_sim.events import constant, formatted
 from coalition_sim.protocols import Protocol
@@ -94,6 +94,7 @@ class Batch:
         self.neutrality_term = -v["w_neutral"] * data.neutral[None, :]
         self.ties = data.ties[None, :]
         self.voting_forces = data.has_forces[None, :]  # members without forces abstain
+        self.vote_pairs = shared_pair_table(v, tr, data)
         self.ukraine_reliability = (
             tr.reliability[:, self.ukraine : self.ukraine + 1] if self.ukraine is not None else 0.0
         )
@@ -145,6 +146,7 @@ class Batch:
             adversary_strength=s.adversary_strength,
             negotiated=s.negotiated,
             context=self.context,
+            vote_pairs=self.vote_pairs,
             **extra,
         )
 

@@ -29,6 +29,33 @@ from coalition_sim.rules.traits import Traits
 from coalition_sim.rules.utility import Terms
 
 
+def shared_pair_table(values: Mapping[str, Any], traits: Traits, data: StateData):
+    """The pair part of the vote score as a ``[applicant, voter]`` table, or None.
+
+    Only when every run of a batch has the same vote weights, alignments and proximities
+    (a single run, or a sweep that varies other things); the table holds exactly the
+    numbers :func:`voting.pair_part` gives each pair.
+    """
+    names = ("vote_similarity_weight", "vote_exposure_weight", "vote_friction_weight")
+    if any(isinstance(values[n], np.ndarray) for n in names):
+        return None
+    if traits.alignment.shape[0] != 1 or traits.proximity.shape[0] != 1:
+        return None
+    weights = voting.VoteWeights(
+        gain=0.0,
+        gain_scale=1.0,
+        similarity=values[names[0]],
+        unreliability=0.0,
+        exposure=values[names[1]],
+        threshold=0.0,
+        friction=values[names[2]],
+    )
+    alignment = traits.alignment[0]
+    return voting.pair_part(
+        weights, alignment[:, None], alignment[None, :], traits.proximity[0][None, :], data.friction
+    )
+
+
 def positions(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``(rows, columns)`` of the True elements of a 2-D mask, in row-major order.
 
@@ -112,6 +139,7 @@ class Situation:
     voters: np.ndarray | None = None
     committed: np.ndarray | None = None
     context: Any = None
+    vote_pairs: np.ndarray | None = None  # the batch's pair table, when it has one
 
     @property
     def founder(self) -> np.ndarray:
@@ -131,6 +159,10 @@ class Situation:
         """
         return streams.uniform(self.keys, self.step, purpose, np.arange(len(self.data)))
 
+    def uniform_at(self, purpose: streams.Purpose, runs: np.ndarray, states: np.ndarray):
+        """The draws of :meth:`uniform` at ``(runs[k], states[k])`` only: the same numbers."""
+        return streams.uniform(self.keys[runs, 0], self.step, purpose, states)
+
     def weights(self) -> voting.VoteWeights:
         """The members' vote weights (``vote_*`` parameters) of every run."""
         v = self.values
@@ -147,7 +179,9 @@ class Situation:
     def scores(self, runs: np.ndarray, applicants: np.ndarray) -> np.ndarray:
         """Every state's vote score for each (run, applicant) pair, before any veto.
 
-        ``(pairs, states)``; only the voters' scores count.
+        ``(pairs, states)``; only the voters' scores count. When every run of the batch
+        shares the pair part of the score (:func:`shared_pair_table`), it is gathered
+        from the batch's table by applicant: the same numbers, far less work.
         """
         tr = self.traits
         parity_gain = (
@@ -159,11 +193,14 @@ class Situation:
                 for f in voting.VoteWeights.__dataclass_fields__
             )
         )
-        return voting.vote_scores(
+        applicant = voting.applicant_part(
+            weights, parity_gain, at(tr.reliability, runs, applicants)
+        )
+        if self.vote_pairs is not None:
+            return applicant + self.vote_pairs[applicants]
+        return applicant + voting.pair_part(
             weights,
-            parity_gain,
             at(tr.alignment, runs, applicants),
-            at(tr.reliability, runs, applicants),
             rows(tr.alignment, runs),
             rows(tr.proximity, runs),
             self.data.friction[applicants],

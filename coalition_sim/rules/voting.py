@@ -52,13 +52,28 @@ def vote_scores(
     friction between them), the applicant's unreliability, and what the member itself
     risks (its own exposure to Russia: an exposed member wants allies). Applicant values
     are numbers or ``(decisions, 1)`` columns; voter values are arrays over states.
+
+    The score is :func:`applicant_part` plus :func:`pair_part`, added in that order; the
+    engine may compute the pair part once for a batch that shares it, with the same bits.
     """
+    return applicant_part(weights, parity_gain, applicant_reliability) + pair_part(
+        weights, applicant_alignment, voter_alignment, voter_proximity, friction
+    )
+
+
+def applicant_part(weights: VoteWeights, parity_gain, applicant_reliability):
+    """What depends on the applicant alone: its gain to parity, less its unreliability."""
     gain = np.minimum(1.0, np.maximum(0.0, parity_gain / weights.gain_scale))
+    return weights.gain * gain - weights.unreliability * (1.0 - applicant_reliability)
+
+
+def pair_part(
+    weights: VoteWeights, applicant_alignment, voter_alignment, voter_proximity, friction
+):
+    """What depends on the voter and the applicant: similarity, exposure, friction."""
     similarity = 1.0 - np.abs(voter_alignment - applicant_alignment) / 2.0
     return (
-        weights.gain * gain
-        + weights.similarity * similarity
-        - weights.unreliability * (1.0 - applicant_reliability)
+        weights.similarity * similarity
         + weights.exposure * voter_proximity
         - weights.friction * friction
     )
