@@ -118,6 +118,37 @@ def ns_per_element(runs: int, states: int, repeats: int = 30) -> float:
     return min(best)
 
 
+def other_kinds(runs: int, states: int) -> dict[str, float]:
+    """ns per element of the kinds of operation the floor's binary arithmetic leaves out.
+
+    The engine broadcasts shared per-state rows and per-run columns, multiplies by
+    masks, sums over rows of 41 states and draws exponentials: each costs a multiple of
+    the floor's operation, and together they are most of the engine's distance from it.
+    """
+    rng = np.random.default_rng(0)
+    a, b = rng.random((runs, states)), rng.random((runs, states))
+    row, col, mask = rng.random((1, states)), rng.random((runs, 1)), b < 0.5
+    kinds = {
+        "full x full (the floor's kind)": lambda: a * b,
+        "full x shared row (1, states)": lambda: a * row,
+        "full x per-run column (runs, 1)": lambda: a * col,
+        "full x boolean mask": lambda: a * mask,
+        "sum over the states of each run": lambda: np.add.reduce(a, axis=-1, keepdims=True),
+        "where(mask, full, 0)": lambda: np.where(mask, a, 0.0),
+        "exp": lambda: np.exp(a),
+    }
+    out = {}
+    for name, op in kinds.items():
+        best = []
+        for _ in range(5):
+            start = time.process_time()
+            for _ in range(20):
+                op()
+            best.append((time.process_time() - start) / (20 * a.size) * 1e9)
+        out[name] = min(best)
+    return out
+
+
 def _engine(runs: int, steps: int = 40) -> Engine:
     scenario = load_scenario("baseline").with_values({"steps": steps})
     return Engine(build(load_dataset(), [scenario], np.arange(runs), np.zeros(runs, int)))
@@ -151,6 +182,9 @@ def main() -> None:
     print(f"floor (operations x cost):                 {floor_us:9.3f} us per run-step")
     print(f"engine at R = {args.runs}:                    {engine_us:9.3f} us per run-step")
     print(f"engine at R = 1 (a single run):            {one_us:9.1f} us per step")
+    print("cost of other kinds of operation the engine does, ns per element:")
+    for name, cost in other_kinds(args.runs, states).items():
+        print(f"   {name:<34} {cost:6.2f}  ({cost / ns:4.1f} x the floor's)")
     print(f"ratio (engine / floor): {engine_us / floor_us:.2f}")
 
 

@@ -6,7 +6,8 @@ Every measurement runs in a fresh subprocess (batch_run switches the whole proce
 spawn start method, and memory is measured per process tree), timed from launch to exit,
 so both sides pay for starting Python and importing the model. Each timing is repeated
 (``--trials``, interleaved) and the best rate kept: load from other processes on the
-machine only slows a trial down. About 5 minutes on 2 cores.
+machine only slows a trial down. About 25 minutes on 2 cores, nearly all of it batch_run
+(about 26 runs a second: 10,000 runs take six minutes a trial).
 
 1. Throughput at 2 processes: a 10,000-run sweep end to end (runs.parquet, outcomes)
    against `mesa.batch_run(CoalitionModel, ...)` with the same grid (5 reliabilities x 2
@@ -16,7 +17,8 @@ machine only slows a trial down. About 5 minutes on 2 cores.
    of one run; the sweep sends chunks of runs through the engine.
 2. Scaling of our sweep from 1 to 2 workers (efficiency = rate2 / (2 * rate1)).
 3. Peak memory (RSS of the sweep process and its workers, sampled every 20 ms) of a
-   100,000-run sweep against a 10,000-run sweep, at 2 steps per run to keep it short.
+   100,000-run sweep against a 10,000-run sweep, at 2 steps per run to keep it short,
+   both in chunks of 4,096 runs.
 
 The last line is ``ratio: X``: our runs/s over batch_run's at 2 processes.
 """
@@ -107,6 +109,7 @@ def ours(
     *,
     keep_steps: bool = False,
     params: tuple[str, ...] = GRID,
+    extra: tuple[str, ...] = (),
 ):
     """One `coalition-sim sweep` run; returns (runs, wall s, peak MB, in-sweep runs/s)."""
     argv = [
@@ -129,6 +132,7 @@ def ours(
         argv += ["--param", p]
     if keep_steps:
         argv.append("--keep-steps")
+    argv += list(extra)
     wall, peak, _ = measure(argv)
     meta = json.loads((folder / "metadata.json").read_text())
     return meta["counts"]["planned"], wall, peak, meta["timings"]["runs_per_s"]
@@ -210,9 +214,12 @@ def main() -> None:
             f"reliability=0.5:0.9:{small // 1000}",
             "admission_rule=unanimity,qmv,core,majority",
         )
-        n_s, wall_s, peak_s, _ = ours(2, 250, 2, tmp / "m1", params=grid)
+        # The same chunk size for both: the question is whether memory grows with the
+        # number of runs, not with the batch the engine works on.
+        chunk = ("--chunk-size", "4096")
+        n_s, wall_s, peak_s, _ = ours(2, 250, 2, tmp / "m1", params=grid, extra=chunk)
         grid = (f"reliability=0.5:0.9:{big // 1000}", "admission_rule=unanimity,qmv,core,majority")
-        n_b, wall_b, peak_b, _ = ours(2, 250, 2, tmp / "m2", params=grid)
+        n_b, wall_b, peak_b, _ = ours(2, 250, 2, tmp / "m2", params=grid, extra=chunk)
         print(f"   {n_s:>6} runs: peak {peak_s:6.0f} MB ({wall_s:.1f} s)")
         print(f"   {n_b:>6} runs: peak {peak_b:6.0f} MB ({wall_b:.1f} s)")
         print(f"   memory ratio: {peak_b / peak_s:.2f} (limit 1.20)")

@@ -1493,7 +1493,8 @@ def reference_markdown() -> str:
         default = "never" if default is None else default
         if isinstance(default, float):
             default = f"{default:.4g}"
-        cells = (p.name, default, p.unit, p.describe_allowed(), p.help, p.source)
+        meaning = p.help + (" (reporting only: changes no outcome)" if p.reporting_only else "")
+        cells = (p.name, default, p.unit, p.describe_allowed(), meaning, p.source)
         lines.append("| " + " | ".join(str(c).replace("|", "\\|") for c in cells) + " |")
         if (
             p.name == list(SCHEMA)[-1]

@@ -15,7 +15,7 @@ from coalition_sim.datasets import load_dataset
 from coalition_sim.engine import streams
 from coalition_sim.engine.engine import Engine
 from coalition_sim.engine.inputs import build
-from coalition_sim.parameters import DEFAULT, SCHEMA, Parameter
+from coalition_sim.parameters import DEFAULT, SCHEMA, Parameter, reference_markdown
 
 #: What a parameter needs to act at all: the protocol or the rule it belongs to.
 CONTEXT = {
@@ -109,4 +109,8 @@ def test_a_reporting_parameter_changes_only_what_is_reported(dataset, parameter)
     outcome_names = [n for n in base if not n.startswith("step:")]
     assert not differs(base, other, outcome_names), "a reporting-only parameter moved the model"
     assert differs(base, other, [n for n in base if n.startswith("step:")])
-    assert "reporting only" in parameter.describe_allowed() or parameter.reporting_only
+    assert f"| {parameter.name} |" in reference_markdown()
+    line = next(
+        x for x in reference_markdown().splitlines() if x.startswith(f"| {parameter.name} |")
+    )
+    assert "reporting only" in line
