@@ -14,7 +14,13 @@ Both (2) and (3) are the best of several trials in CPU time of this process
 (``time.process_time``): on a shared machine other processes only ever slow a trial down.
 
 The floor is (1) x (2): what the engine's arithmetic would cost with no per-call overhead
-and no memory traffic beyond numpy's own. Goal: the engine within 2 times the floor.
+and every operand in cache. Goal: the engine within 2 times the floor.
+
+A batch of 4,096 runs keeps its state in about 21 MB of arrays, as large as the cache
+this machine's cores share, so its operands come from memory, not cache. The benchmark
+therefore also prices (2) with operands taken in turn from a pool of arrays as large as
+the engine's state (the floor from memory), and times the engine at smaller batches,
+whose state fits in cache but which pay numpy's per-call overhead on fewer runs.
 
     python benchmarks/step.py [--runs 4096] [--trials 5]
 """
@@ -118,6 +124,27 @@ def ns_per_element(runs: int, states: int, repeats: int = 30) -> float:
     return min(best)
 
 
+def ns_per_element_from_memory(runs: int, states: int, pool_bytes: int) -> float:
+    """As :func:`ns_per_element`, with operands cycled through a pool of ``pool_bytes``."""
+    rng = np.random.default_rng(0)
+    count = max(2, int(pool_bytes // (runs * states * 8)))
+    pool = [rng.random((runs, states)) for _ in range(count)]
+    ops = (np.add, np.multiply, np.subtract, np.maximum, np.minimum, np.greater)
+    best = []
+    for _ in range(5):
+        start = time.process_time()
+        for op in ops:
+            for i in range(count):
+                op(pool[i], pool[i - 1])
+        best.append((time.process_time() - start) / (len(ops) * count * runs * states) * 1e9)
+    return min(best)
+
+
+def state_bytes(runs: int) -> int:
+    """Bytes of the engine's state arrays for a batch of ``runs``."""
+    return _engine(runs).groups[0].batch.state.nbytes()
+
+
 def other_kinds(runs: int, states: int) -> dict[str, float]:
     """ns per element of the kinds of operation the floor's binary arithmetic leaves out.
 
@@ -174,17 +201,32 @@ def main() -> None:
     ops = element_ops_per_run_step()
     ns = ns_per_element(args.runs, states)
     floor_us = ops * ns / 1000
+    held = state_bytes(args.runs)
+    ns_memory = ns_per_element_from_memory(args.runs, states, held)
+    memory_floor_us = ops * ns_memory / 1000
     engine_us = us_per_run_step(args.runs, args.trials)
     one_us = us_per_run_step(1, args.trials)
+    smaller = {
+        r: (us_per_run_step(r, args.trials), state_bytes(r))
+        for r in (512, 1024, 2048)
+        if r < args.runs
+    }
     print(f"states: {states}, runs per batch: {args.runs}, 40 quarters, baseline scenario")
     print(f"engine element operations per run-step:   {ops:9.0f}")
     print(f"numpy elementwise cost:                    {ns:9.3f} ns per element")
     print(f"floor (operations x cost):                 {floor_us:9.3f} us per run-step")
+    print(f"engine state at R = {args.runs}:               {held / 2**20:9.1f} MB")
+    print(f"numpy elementwise cost, from memory:       {ns_memory:9.3f} ns per element")
+    print(f"floor from memory (operations x cost):     {memory_floor_us:9.3f} us per run-step")
     print(f"engine at R = {args.runs}:                    {engine_us:9.3f} us per run-step")
+    for r, (us, nbytes) in smaller.items():
+        label = f"engine at R = {r} (state {nbytes / 2**20:.1f} MB):"
+        print(f"{label:<43}{us:9.3f} us per run-step")
     print(f"engine at R = 1 (a single run):            {one_us:9.1f} us per step")
     print("cost of other kinds of operation the engine does, ns per element:")
     for name, cost in other_kinds(args.runs, states).items():
         print(f"   {name:<34} {cost:6.2f}  ({cost / ns:4.1f} x the floor's)")
+    print(f"ratio (engine / floor from memory): {engine_us / memory_floor_us:.2f}")
     print(f"ratio (engine / floor): {engine_us / floor_us:.2f}")
 
 
