@@ -98,6 +98,12 @@ def _paired(context: Context, one: Scenario, other: Scenario, outcome: str, stre
     return b - a, a, b
 
 
+def _result(index: int, interval, passed, detail: str) -> Result:
+    """Check ``index``'s result (estimate, low, high), under its declared name and rule."""
+    check = CHECKS[index]
+    return Result(check.name, check.claim, *interval, check.rule, bool(passed), detail)
+
+
 def higher_threat(context: Context) -> Result:
     """Check 1: more threat, at least as many members."""
     base = context.base
@@ -108,17 +114,9 @@ def higher_threat(context: Context) -> Result:
         }
     )
     diff, a, b = _paired(context, base, higher, "final_members", 1)
-    estimate, low, high = mean_ci(diff)
-    return Result(
-        "higher threat",
-        CHECKS[0].claim,
-        estimate,
-        low,
-        high,
-        CHECKS[0].rule,
-        low > -0.1,
-        f"members at the end {a.mean():.2f} -> {b.mean():.2f}",
-    )
+    interval = mean_ci(diff)
+    detail = f"members at the end {a.mean():.2f} -> {b.mean():.2f}"
+    return _result(0, interval, interval[1] > -0.1, detail)
 
 
 def _window(steps: dict[str, np.ndarray], name: str, rows: slice) -> np.ndarray:
@@ -156,7 +154,7 @@ def us_withdrawal(context: Context) -> Result:
         f"{c[0]:+.4f} [{c[1]:+.4f}, {c[2]:+.4f}], chance of aggression a quarter "
         f"{g[0]:+.5f} [{g[1]:+.5f}, {g[2]:+.5f}]"
     )
-    return Result("US withdrawal", CHECKS[1].claim, *p, CHECKS[1].rule, passed, detail)
+    return _result(1, p, passed, detail)
 
 
 def unanimity_vs_qmv(context: Context) -> Result:
@@ -164,17 +162,9 @@ def unanimity_vs_qmv(context: Context) -> Result:
     unanimity = context.base.with_values({"admission_rule": "unanimity"})
     qmv = context.base.with_values({"admission_rule": "qmv"})
     diff, a, b = _paired(context, qmv, unanimity, "admissions", 3)
-    estimate, low, high = mean_ci(diff)
-    return Result(
-        "unanimity vs qmv",
-        CHECKS[2].claim,
-        estimate,
-        low,
-        high,
-        CHECKS[2].rule,
-        high < 0,
-        f"admissions: qmv {a.mean():.2f}, unanimity {b.mean():.2f}",
-    )
+    interval = mean_ci(diff)
+    detail = f"admissions: qmv {a.mean():.2f}, unanimity {b.mean():.2f}"
+    return _result(2, interval, interval[2] < 0, detail)
 
 
 #: Alignment from which an applicant counts as Ukraine-friendly (check 4).
@@ -196,11 +186,10 @@ def vetoes_on_friendly(context: Context) -> Result:
     for run, group in vetoes.groupby("run_id"):
         targets = np.array([alignment[run, index[c]] for c in group.target])
         shares.append(float(np.mean(targets >= FRIENDLY)))
-    estimate, low, high = mean_ci(np.array(shares)) if shares else (math.nan,) * 3
-    passed = bool(shares) and low > 0.5
+    interval = mean_ci(np.array(shares)) if shares else (math.nan,) * 3
+    passed = bool(shares) and interval[1] > 0.5
     detail = f"{len(vetoes)} vetoes in {len(shares)} of {context.reps} runs"
-    return Result("vetoes on friendly", CHECKS[3].claim, estimate, low, high, CHECKS[3].rule,
-                  passed, detail)  # fmt: skip
+    return _result(3, interval, passed, detail)
 
 
 #: How much nearer a state is put in the proximity check (check 5).
@@ -249,14 +238,13 @@ def proximity_order(context: Context) -> Result:
     nearer = Engine(build(context.dataset, scenarios, np.tile(seeds, len(scenarios)), sample)).run()
     moved = _first_steps(nearer.groups[0].batch, horizon)
     shifts = np.array([(moved[sample == k, i] - first[:, i]).mean() for k, i in enumerate(others)])
-    estimate, low, high = mean_ci(shifts)
+    interval = mean_ci(shifts)
     cross = spearmanr(proximity[others], first[:, others].mean(axis=0)).statistic
     detail = (
         f"quarters earlier when nearer, mean over {len(others)} states; cross-section: "
         f"rank correlation of proximity and quarter of joining {cross:+.2f}"
     )
-    return Result("proximity and joining", CHECKS[4].claim, estimate, low, high,
-                  CHECKS[4].rule, high < 0, detail)  # fmt: skip
+    return _result(4, interval, interval[2] < 0, detail)
 
 
 #: Changes of parity this small are rounding, not effects (check 6).
@@ -287,14 +275,12 @@ def investment(context: Context) -> Result:
         notes.append(f"cost advantage {advantage:g}: {mean_ci(effect)[0]:+.3f}")
     growth = [mean_ci(later - earlier) for earlier, later in itertools.pairwise(effects)]
     passed &= all(g[1] > 0 for g in growth)
-    estimate, low, high = growth[-1]
     detail = (
         f"parity gain from a {shares[-1]:.0%} share, "
         + "; ".join(notes)
         + f"; largest mean fall from a larger share {min(0.0, worst_drop):+.1e}"
     )
-    return Result("investment in Ukraine", CHECKS[5].claim, estimate, low, high,
-                  CHECKS[5].rule, bool(passed), detail)  # fmt: skip
+    return _result(5, growth[-1], passed, detail)
 
 
 #: Outcomes the Morris screen looks at (check 7).
@@ -338,16 +324,7 @@ def morris_screen(context: Context, parameters: Sequence[str] | None = None) -> 
                 strongest[name] = (outcome, float(share))
     inert = [n for n, ok in influential.items() if not ok]
     detail = "every parameter influential" if not inert else "inert: " + ", ".join(inert)
-    return Result(
-        "Morris screen",
-        CHECKS[6].claim,
-        float(len(names) - len(inert)),
-        math.nan,
-        math.nan,
-        CHECKS[6].rule,
-        not inert,
-        detail,
-    )
+    return _result(6, (float(len(names) - len(inert)), math.nan, math.nan), not inert, detail)
 
 
 CHECKS: tuple[Check, ...] = (

@@ -186,6 +186,27 @@ def _reference(frame: Frame, reference: float | None, label: str) -> list[str]:
     return out
 
 
+def _open_time_chart(span, x_high, top, width, height, title, x_label, css_id):
+    """The frame and opening of a chart over quarters: the title, the y grid, the x axis."""
+    ticks = nice_ticks(*span)
+    frame = Frame(
+        width=width,
+        height=height,
+        left=max(len(format_number(t)) for t in ticks) * 6.5 + 10,
+        right=12,
+        top=top,
+        bottom=32,
+        x_low=0,
+        x_high=x_high,
+        y_low=ticks[0],
+        y_high=ticks[-1],
+    )
+    out = _open_svg(width, height, title, css_id, keep_top=True)
+    out += _y_grid(frame, ticks)
+    out += _x_axis(frame, x_high, x_label)
+    return frame, out
+
+
 def line_chart(
     series: Mapping[str, Sequence[float | None]],
     *,
@@ -227,24 +248,10 @@ def line_chart(
     high = y_max if y_max is not None else max(values, default=1.0)
     if y_max is not None and values:
         high = max(high, *values)
-    ticks = nice_ticks(low, high)
-    label_width = max(len(format_number(t)) for t in ticks) * 6.5 + 10
     legend_rows = 1 if len(series) > 1 else 0
-    frame = Frame(
-        width=width,
-        height=height,
-        left=label_width,
-        right=12,
-        top=26 + 16 * legend_rows,
-        bottom=32,
-        x_low=0,
-        x_high=x_high,
-        y_low=ticks[0],
-        y_high=ticks[-1],
+    frame, out = _open_time_chart(
+        (low, high), x_high, 26 + 16 * legend_rows, width, height, title, x_label, css_id
     )
-    out = _open_svg(width, height, title, css_id, keep_top=True)
-    out += _y_grid(frame, ticks)
-    out += _x_axis(frame, x_high, x_label)
     out += _reference(frame, reference, reference_label)
     legend_x = 4.0
     for index, (label, vs) in enumerate(series.items()):
@@ -513,22 +520,7 @@ def band_chart(
         values.append(reference)
     low = y_min if y_min is not None else min(values, default=0.0)
     high = max(values, default=1.0) if y_max is None else max(y_max, *values)
-    ticks = nice_ticks(low, high)
-    frame = Frame(
-        width=width,
-        height=height,
-        left=max(len(format_number(t)) for t in ticks) * 6.5 + 10,
-        right=12,
-        top=42,
-        bottom=32,
-        x_low=0,
-        x_high=x_high,
-        y_low=ticks[0],
-        y_high=ticks[-1],
-    )
-    out = _open_svg(width, height, title, css_id, keep_top=True)
-    out += _y_grid(frame, ticks)
-    out += _x_axis(frame, x_high, x_label)
+    frame, out = _open_time_chart((low, high), x_high, 42, width, height, title, x_label, css_id)
     for band, (lo, hi), opacity in (("90", outer, 0.16), ("50", inner, 0.34)):
         path = _band_path(frame, lo, hi)
         if path:
