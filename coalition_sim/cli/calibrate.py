@@ -105,7 +105,7 @@ def handle(args: argparse.Namespace) -> int:
     from coalition_sim.calibration import stored as stored_calibration
     from coalition_sim.calibration.abc import calibrate
     from coalition_sim.calibration.report import format_report, plot
-    from coalition_sim.cli.compare import check_target
+    from coalition_sim.cli.common import check_target
 
     stored = stored_calibration.load()
     if args.check and stored is None:

@@ -1,9 +1,10 @@
-"""Options shared by several subcommands: the scenario, overrides, the data files."""
+"""Options shared by several subcommands: the scenario, overrides, the data files, outputs."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any
 
 
@@ -66,3 +67,37 @@ def scenario_warnings(scenario: Any) -> list[str]:
     from coalition_sim.sweep.design import horizon_warnings
 
     return horizon_warnings([scenario["us_withdrawal_step"]], [scenario["steps"]])
+
+
+def check_png(option: str, path: Path | None) -> None:
+    """Refuse a figure name that is not a ``.png`` (the figures are drawn as PNG only)."""
+    from coalition_sim.errors import InputError
+
+    if path is not None and path.suffix.lower() != ".png":
+        raise InputError(f"{option} {path}: write a .png file name")
+
+
+def check_target(option: str, path: Path | None) -> None:
+    """Refuse a file in a folder that does not exist, before anything is computed."""
+    from coalition_sim.errors import InputError
+
+    if path is not None and not path.parent.is_dir():
+        raise InputError(
+            f"{option} {path}: the folder {path.parent} does not exist; create it or choose "
+            "another path"
+        )
+
+
+def write_csv(table: Any, path: Path, option: str = "--csv") -> None:
+    """Write a table as CSV atomically; a full or read-only place is one line, exit 3."""
+    from coalition_sim.errors import OutputError
+    from coalition_sim.sweep import storage
+
+    try:
+        storage.atomic_write(path, lambda tmp: table.to_csv(tmp, index=False, float_format="%.6g"))
+    except OutputError as error:
+        raise OutputError(
+            f"{path}: cannot write: {error.reason}; choose another place with {option} FILE",
+            path=path,
+            reason=error.reason,
+        ) from None

@@ -62,32 +62,6 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(handler=handle)
 
 
-def check_target(option: str, path: Path | None) -> None:
-    """Refuse a file in a folder that does not exist, before anything is computed."""
-    from coalition_sim.errors import InputError
-
-    if path is not None and not path.parent.is_dir():
-        raise InputError(
-            f"{option} {path}: the folder {path.parent} does not exist; create it or choose "
-            "another path"
-        )
-
-
-def write_csv(table: Any, path: Path, option: str = "--csv") -> None:
-    """Write a table as CSV atomically; a full or read-only place is one line, exit 3."""
-    from coalition_sim.errors import OutputError
-    from coalition_sim.sweep import storage
-
-    try:
-        storage.atomic_write(path, lambda tmp: table.to_csv(tmp, index=False, float_format="%.6g"))
-    except OutputError as error:
-        raise OutputError(
-            f"{path}: cannot write: {error.reason}; choose another place with {option} FILE",
-            path=path,
-            reason=error.reason,
-        ) from None
-
-
 #: Printed under the table when it holds first_parity_step, so "mean 9" is not misread.
 PARITY_NOTE = (
     "first_parity_step: over the runs that reached parity (n of them); parity_reached: "
@@ -99,11 +73,11 @@ def handle(args: argparse.Namespace) -> int:
     """Print the comparison table, write CSV and figures."""
     import pandas as pd
 
+    from coalition_sim.cli.common import check_png, check_target, write_csv
     from coalition_sim.errors import InputError
     from coalition_sim.sweep import compare, plots, storage
 
-    if args.plot is not None and args.plot.suffix.lower() != ".png":
-        raise InputError(f"--plot {args.plot}: write a .png file name")
+    check_png("--plot", args.plot)
     if args.bins is not None and not 2 <= args.bins <= 10:
         raise InputError(f"--bins {args.bins}: allowed: 2 to 10")
     check_target("--csv", args.csv)

@@ -104,11 +104,10 @@ def register(subparsers: Any) -> None:
 def handle(args: argparse.Namespace) -> int:
     """Run PRIM, print the chosen box, write discovery.json and the figure."""
     from coalition_sim import __version__
-    from coalition_sim.errors import InputError
+    from coalition_sim.cli.common import check_png
     from coalition_sim.sweep import discovery, storage
 
-    if args.plot is not None and args.plot.suffix.lower() != ".png":
-        raise InputError(f"--plot {args.plot}: write a .png file name")
+    check_png("--plot", args.plot)
     sweep = discovery.load_sweep(args.folder)
     result = discovery.discover(
         sweep,

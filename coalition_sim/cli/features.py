@@ -71,11 +71,10 @@ def register(subparsers: Any) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     """Score the parameters, print them, write the CSV and the chart."""
-    from coalition_sim.errors import InputError
-    from coalition_sim.sweep import discovery, features, storage
+    from coalition_sim.cli.common import check_png, write_csv
+    from coalition_sim.sweep import discovery, features
 
-    if args.plot is not None and args.plot.suffix.lower() != ".png":
-        raise InputError(f"--plot {args.plot}: write a .png file name")
+    check_png("--plot", args.plot)
     sweep = discovery.load_sweep(args.folder)
     values = features.outcome_values(sweep, args.outcome, args.where)
     scores = features.score_features(sweep, values, seed=args.seed)
@@ -84,11 +83,8 @@ def handle(args: argparse.Namespace) -> int:
     print(f"outcome: {scores.outcome} over {scores.runs} successful runs{left}\n")
     print(features.format_scores(scores))
     if args.csv is not None:
-        table = scores.table
         args.csv.parent.mkdir(parents=True, exist_ok=True)
-        storage.atomic_write(
-            args.csv, lambda tmp: table.to_csv(tmp, index=False, float_format="%.6g")
-        )
+        write_csv(scores.table, args.csv)
         print(f"\ntable: {args.csv}")
     if args.plot is not None:
         from coalition_sim.sweep import discovery_plots

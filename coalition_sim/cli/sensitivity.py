@@ -40,14 +40,11 @@ def register(subparsers: Any) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     """Print the indices, write CSV and the chart."""
-    from coalition_sim.cli.common import warn
-    from coalition_sim.cli.compare import check_target, write_csv
-    from coalition_sim.errors import InputError
+    from coalition_sim.cli.common import check_png, check_target, warn, write_csv
     from coalition_sim.sweep import plots, sensitivity
     from coalition_sim.sweep.runner import load_metadata
 
-    if args.plot is not None and args.plot.suffix.lower() != ".png":
-        raise InputError(f"--plot {args.plot}: write a .png file name")
+    check_png("--plot", args.plot)
     check_target("--csv", args.csv)
     check_target("--plot", args.plot)
     table, method = sensitivity.analyse(args.folder, args.metric)
