@@ -306,22 +306,36 @@ class Prim:
         boxes = [self._box(0, limits, inside, False)]
         smallest = self.min_mass * self.total
         while True:
-            current, before = float(self.y[inside].mean()), int(inside.sum())
-            best: tuple[tuple[float, int], int, Any, np.ndarray] | None = None
-            for j in range(len(self.dimensions)):
-                for limit, kept in self._peels(j, limits[j], inside):
-                    n = int(kept.sum())
-                    if n == 0 or n < smallest - 1e-9:
-                        continue
-                    key = (self._score(current, before, kept), n)
-                    if best is None or key > best[0]:
-                        best = (key, j, limit, kept)
-            if best is None or best[0][0] <= 0:
+            candidates = (
+                (j, limit, kept)
+                for j in range(len(self.dimensions))
+                for limit, kept in self._peels(j, limits[j], inside)
+            )
+            best = self._best(candidates, inside, smallest)
+            if best is None:
                 break
-            _, j, limit, inside = best
-            limits[j] = limit
+            j, limits[j], inside = best
             boxes.append(self._box(len(boxes), limits, inside, False))
         return boxes
+
+    def _best(self, candidates, inside: np.ndarray, smallest: float = 0.0):
+        """The ``(j, limit, kept)`` that raises the objective most (ties: more runs kept).
+
+        Candidates keeping no run, or fewer than ``smallest``, are passed over. ``None``
+        when no candidate raises the objective: the peeling or the pasting stops there.
+        """
+        current, before = float(self.y[inside].mean()), int(inside.sum())
+        best: tuple[tuple[float, int], tuple[int, Any, np.ndarray]] | None = None
+        for j, limit, kept in candidates:
+            n = int(kept.sum())
+            if n == 0 or n < smallest - 1e-9:
+                continue
+            key = (self._score(current, before, kept), n)
+            if best is None or key > best[0]:
+                best = (key, (j, limit, kept))
+        if best is None or best[0][0] <= 0:
+            return None
+        return best[1]
 
     def _pastes(self, j: int, limit: Any, others: np.ndarray, inside: np.ndarray, step: int):
         """Yield ``(new limit, runs kept)`` for each slab that pasting may add back."""
@@ -346,19 +360,18 @@ class Prim:
         inside = self._inside(limits)
         changed = False
         while True:
-            current, before = float(self.y[inside].mean()), int(inside.sum())
-            step = max(1, int(np.floor(self.alpha * before)))
-            best: tuple[tuple[float, int], int, Any, np.ndarray] | None = None
-            for j in range(len(self.dimensions)):
-                others = self._inside(limits, skip=j)
-                for limit, kept in self._pastes(j, limits[j], others, inside, step):
-                    key = (self._score(current, before, kept), int(kept.sum()))
-                    if best is None or key > best[0]:
-                        best = (key, j, limit, kept)
-            if best is None or best[0][0] <= 0:
+            step = max(1, int(np.floor(self.alpha * int(inside.sum()))))
+            candidates = (
+                (j, limit, kept)
+                for j in range(len(self.dimensions))
+                for limit, kept in self._pastes(
+                    j, limits[j], self._inside(limits, skip=j), inside, step
+                )
+            )
+            best = self._best(candidates, inside)
+            if best is None:
                 break
-            _, j, limit, inside = best
-            limits[j] = limit
+            j, limits[j], inside = best
             changed = True
         return self._box(box.index, limits, inside, changed)
 
