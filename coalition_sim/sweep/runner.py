@@ -639,22 +639,14 @@ class SweepRunner:
                 # one group, while the footer stays small for ten million runs
                 group_rows=min(5_000, max(500, -(-self.plan.total // 200))),
             )
-            if self.spec.keep_steps:
-                storage.consolidate(
-                    self.folder,
-                    "steps",
-                    storage.STEPS,
-                    sort_keys=("run_id", "step"),
-                    block_rows=100_000,
-                )
-            if self.context.keep_events:
-                storage.consolidate(
-                    self.folder,
-                    "events",
-                    storage.EVENTS,
-                    sort_keys=("run_id", "event"),
-                    block_rows=100_000,
-                )
+            for kept, name, target, key in (
+                (self.spec.keep_steps, "steps", storage.STEPS, "step"),
+                (self.context.keep_events, "events", storage.EVENTS, "event"),
+            ):
+                if kept:
+                    storage.consolidate(
+                        self.folder, name, target, sort_keys=("run_id", key), block_rows=100_000
+                    )
         except OutputError as error:
             return _Stop.write_fault(error)
         return None
