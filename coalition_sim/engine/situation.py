@@ -184,18 +184,17 @@ class Situation:
         from the batch's table by applicant: the same numbers, far less work.
         """
         tr = self.traits
-        parity_gain = (
-            at(tr.reliability, runs, applicants) * at(self.own_strength, runs, applicants)
-        ) / per_run(self.adversary_strength, runs)
+        reliability = at(tr.reliability, runs, applicants)
+        parity_gain = (reliability * at(self.own_strength, runs, applicants)) / per_run(
+            self.adversary_strength, runs
+        )
         weights = voting.VoteWeights(
             *(
                 rows(getattr(self.weights(), f), runs)
                 for f in voting.VoteWeights.__dataclass_fields__
             )
         )
-        applicant = voting.applicant_part(
-            weights, parity_gain, at(tr.reliability, runs, applicants)
-        )
+        applicant = voting.applicant_part(weights, parity_gain, reliability)
         if self.vote_pairs is not None:
             return applicant + self.vote_pairs[applicants]
         return applicant + voting.pair_part(
