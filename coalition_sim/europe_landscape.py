@@ -234,6 +234,17 @@ def propensities(inputs: RunInputs) -> Propensities:
     )
 
 
+def switch_gains(context: Propensities, own_strength, member, situation: Any) -> np.ndarray:
+    """How much each European state's frustration falls if it switches side now.
+
+    ``F_i(now) - F_i(switched) = -sigma_i * sum_j s_j p_ij sigma_j`` with ``sigma`` +1
+    on the coalition side and -1 on the other (Axelrod and Bennett 1993); sizes are the
+    states' own strength, at least :data:`MIN_SIZE`.
+    """
+    spin = np.where(member, 1.0, -1.0)
+    return -spin * field(context, np.maximum(own_strength, MIN_SIZE), spin, situation)
+
+
 def field(context: Propensities, sizes: np.ndarray, spin: np.ndarray, situation: Any):
     """``sum_j p_ij s_j sigma_j`` for each European state ``i``, ``(runs, states)``.
 

@@ -46,7 +46,8 @@ from coalition_sim.engine.situation import (
     positions,
 )
 from coalition_sim.engine.streams import Purpose
-from coalition_sim.rules import bargaining
+from coalition_sim.rules import bargaining, economy, spending
+from coalition_sim.rules import utility as utility_rules
 
 if TYPE_CHECKING:  # pragma: no cover
     from coalition_sim.engine.inputs import RunInputs
@@ -98,10 +99,11 @@ class Protocol:
     def chance(s: Situation, utility: np.ndarray, runs: np.ndarray) -> np.ndarray:
         """The probability of applying at a utility of joining ``utility`` (one per run)."""
         v = s.values
-        threshold = _per_entry(v["application_threshold"], runs)
-        noise = _per_entry(v["application_noise"], runs)
-        z = (utility - threshold) / noise
-        return 1.0 / (1.0 + np.exp(-np.clip(z, -50.0, 50.0)))
+        return utility_rules.application_probability(
+            utility,
+            _per_entry(v["application_threshold"], runs),
+            _per_entry(v["application_noise"], runs),
+        )
 
     def negotiate(self, s: Situation, applications: Applications) -> Negotiation:
         """Members vote on every applicant on the standard terms."""
@@ -111,7 +113,7 @@ class Protocol:
             runs=runs,
             applicants=applicants,
             admitted=votes.admitted[:, 0],
-            phase_in_quarters=4.0 * per_run(s.values["phase_in_years"], runs)[:, 0],
+            phase_in_quarters=economy.quarters(per_run(s.values["phase_in_years"], runs)[:, 0]),
             negotiated=np.zeros(len(runs), dtype=bool),
             votes=votes,
             voted=np.ones(len(runs), dtype=bool),
@@ -230,7 +232,7 @@ class BargainingProtocol(Protocol):
             low,
             high,
             min_years=standard,
-            max_years=np.maximum(standard, col("bargaining_max_phase_in_years")),
+            max_years=bargaining.longest_phase_in(standard, col("bargaining_max_phase_in_years")),
             rounds=col("bargaining_rounds"),
             discount_applicant=col("bargaining_discount_applicant"),
             discount_coalition=col("bargaining_discount_coalition"),
@@ -262,7 +264,7 @@ class BargainingProtocol(Protocol):
             runs=runs,
             applicants=applicants,
             admitted=admitted,
-            phase_in_quarters=4.0 * years,
+            phase_in_quarters=economy.quarters(years),
             negotiated=conditional & admitted,
             votes=votes,
             voted=voted,
@@ -271,7 +273,7 @@ class BargainingProtocol(Protocol):
 
     @override
     def commitments(self, s: Situation) -> np.ndarray | None:
-        shortfall = s.committed - s.pct
+        shortfall = spending.shortfall(s.committed, s.pct)
         return s.negotiated & s.member & (shortfall > s.values["breach_tolerance_pct"])
 
 
@@ -321,11 +323,7 @@ class LandscapeProtocol(Protocol):
         ``F_i(now) - F_i(switched) = -sigma_i * sum_j s_j p_ij sigma_j`` with ``sigma`` +1
         on the coalition side and -1 on the other (Axelrod and Bennett 1993).
         """
-        spin = np.where(s.member, 1.0, -1.0)
-        field = europe_landscape.field(
-            s.context, np.maximum(s.own_strength, europe_landscape.MIN_SIZE), spin, s
-        )
-        return -spin * field
+        return europe_landscape.switch_gains(s.context, s.own_strength, s.member, s)
 
     @override
     def applications(self, s: Situation) -> Applications:

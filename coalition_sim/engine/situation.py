@@ -105,9 +105,8 @@ class Votes:
 
     @property
     def blocking(self) -> np.ndarray:
-        """Whether a veto blocked the decision: rejected under unanimity, ``(ballots, 1)``."""
-        unanimity = list(voting.ADMISSION_RULES).index("unanimity")
-        return ~self.admitted & (self.rule == unanimity)
+        """Whether a veto blocked the decision: rejected under a rule where one veto blocks."""
+        return ~self.admitted & voting.veto_blocks(self.rule)
 
 
 @dataclass(frozen=True, eq=False)
@@ -185,8 +184,10 @@ class Situation:
         """
         tr = self.traits
         reliability = at(tr.reliability, runs, applicants)
-        parity_gain = (reliability * at(self.own_strength, runs, applicants)) / per_run(
-            self.adversary_strength, runs
+        parity_gain = voting.parity_gain(
+            reliability,
+            at(self.own_strength, runs, applicants),
+            per_run(self.adversary_strength, runs),
         )
         weights = voting.VoteWeights(
             *(
@@ -243,7 +244,7 @@ class Situation:
                 alignment[row, applicants[pair]],
                 self.data.friction[voter, applicants[pair]],
             )
-            index = applicants[pair] * streams.PAIR_STRIDE + voter
+            index = streams.pair_index(applicants[pair], voter)
             draws = streams.uniform(
                 self.keys[runs[pair], 0], self.step, streams.Purpose.VETO, index
             )

@@ -242,6 +242,11 @@ def pivotal_margin(margins, voters, rule_code, population, **thresholds):
     return pivot
 
 
+def longest_phase_in(standard_years, max_years):
+    """The longest phase-in on the table: the maximum, never shorter than the standard."""
+    return np.maximum(standard_years, max_years)
+
+
 def bargain(
     low,
     high,

@@ -124,8 +124,6 @@ class Traits:
     #: Usable strength of a state's own forces per point of GDP: capability times its
     #: purchasing power, experience and readiness (what it can field alone).
     effective_per_pct: np.ndarray
-    #: Contribution to coalition strength per point of GDP: the above times reliability.
-    contribution_per_pct: np.ndarray
 
 
 def derive(
@@ -201,5 +199,4 @@ def derive(
         unreliable=unreliable,
         capability_per_pct=per_pct,
         effective_per_pct=effective,
-        contribution_per_pct=rel * effective,
     )

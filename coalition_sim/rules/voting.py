@@ -61,6 +61,11 @@ def vote_scores(
     )
 
 
+def parity_gain(applicant_reliability, applicant_strength, adversary_strength):
+    """What an applicant adds to parity: its own strength at its reliability, over Russia's."""
+    return (applicant_reliability * applicant_strength) / adversary_strength
+
+
 def applicant_part(weights: VoteWeights, parity_gain, applicant_reliability):
     """What depends on the applicant alone: its gain to parity, less its unreliability."""
     gain = np.minimum(1.0, np.maximum(0.0, parity_gain / weights.gain_scale))
@@ -139,6 +144,8 @@ class AdmissionRule:
 
     name: ClassVar[str]
     description: ClassVar[str]
+    #: Whether one veto blocks the decision; otherwise a veto counts as a no.
+    veto_blocks: ClassVar[bool] = False
 
     def voters(self, member: np.ndarray, founder: np.ndarray) -> np.ndarray:
         """Mask of the states that vote: every member with a say by default."""
@@ -154,6 +161,7 @@ class Unanimity(AdmissionRule):
 
     name = "unanimity"
     description = "every member votes yes; one no or veto blocks"
+    veto_blocks = True
 
     @override
     def admits(self, ballots: Ballots, member_share, population_share) -> np.ndarray:
@@ -209,6 +217,27 @@ ADMISSION_RULES = MappingProxyType(
 )
 #: The rules in registry order; a run's rule is stored as its index in this tuple.
 RULE_ORDER: tuple[AdmissionRule, ...] = tuple(ADMISSION_RULES.values())
+
+
+def voters(rule_code, member: np.ndarray, founder: np.ndarray) -> np.ndarray:
+    """Who votes in each run, under its own admission rule.
+
+    ``rule_code`` indexes :data:`RULE_ORDER` (a number or a ``(runs, 1)`` column);
+    ``member`` holds the members with a say (those without armed forces abstain).
+    """
+    codes = np.unique(rule_code)
+    if codes.size == 1:
+        return RULE_ORDER[int(codes[0])].voters(member, founder)
+    out = np.zeros(member.shape, dtype=bool)
+    for code in codes:
+        out |= (rule_code == code) & RULE_ORDER[int(code)].voters(member, founder)
+    return out
+
+
+def veto_blocks(rule_code) -> np.ndarray:
+    """Whether a veto blocks under each decision's rule (``rule_code`` as :func:`decide`)."""
+    blocks = np.array([rule.veto_blocks for rule in RULE_ORDER])
+    return blocks[np.asarray(rule_code)]
 
 
 def decide(ballots: Ballots, rule_code: np.ndarray, member_share, population_share) -> np.ndarray:
