@@ -47,7 +47,7 @@ def means_table(evaluation: hy.Evaluation) -> str:
     """Median over the sets of each setting's mean, with the 5-95 % range of the sets."""
     h = evaluation.hypothesis
     metrics = list(evaluation.means)
-    labels = [hy.METRIC_LABELS.get(m, m) for m in metrics]
+    labels = [hy.metric_label(m) for m in metrics]
     lines = [
         "| setting | " + " | ".join(labels) + " |",
         "|---|" + "---|" * len(metrics),
@@ -94,7 +94,7 @@ def figure(evaluations: list[hy.Evaluation], path: Path) -> None:
         ax.set_yticks([])
         ax.set_ylim(-0.6, 0.6)
         what = "effect" if rule.against else f"minus the level {rule.level:g}"
-        label = hy.METRIC_LABELS.get(rule.metric, rule.metric)
+        label = hy.metric_label(rule.metric)
         ax.set_title(
             f"{e.hypothesis.key.upper()} rule {i} ({result.verdict}): {label}, {what}",
             fontsize=8,

@@ -197,13 +197,16 @@ class Situation:
         )
         applicant = voting.applicant_part(weights, parity_gain, reliability)
         if self.vote_pairs is not None:
-            return applicant + self.vote_pairs[applicants]
-        return applicant + voting.pair_part(
-            weights,
-            at(tr.alignment, runs, applicants),
-            rows(tr.alignment, runs),
-            rows(tr.proximity, runs),
-            self.data.friction[applicants],
+            return voting.vote_score(applicant, self.vote_pairs[applicants])
+        return voting.vote_score(
+            applicant,
+            voting.pair_part(
+                weights,
+                at(tr.alignment, runs, applicants),
+                rows(tr.alignment, runs),
+                rows(tr.proximity, runs),
+                self.data.friction[applicants],
+            ),
         )
 
     def _unreliable_voters(self, voters: np.ndarray, runs: np.ndarray):

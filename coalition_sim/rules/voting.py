@@ -36,29 +36,16 @@ class VoteWeights:
     friction: float = 0.0
 
 
-def vote_scores(
-    weights: VoteWeights,
-    parity_gain,
-    applicant_alignment,
-    applicant_reliability,
-    voter_alignment,
-    voter_proximity,
-    friction=0.0,
-):
+def vote_score(applicant, pair):
     """Score of each voting member for an applicant; a member votes yes above the threshold.
 
     A member weighs what the applicant brings (its gain to parity, capped at one full
-    gain), how close they are (the similarity of their alignments, less any standing
-    friction between them), the applicant's unreliability, and what the member itself
-    risks (its own exposure to Russia: an exposed member wants allies). Applicant values
-    are numbers or ``(decisions, 1)`` columns; voter values are arrays over states.
-
-    The score is :func:`applicant_part` plus :func:`pair_part`, added in that order; the
-    engine may compute the pair part once for a batch that shares it, with the same bits.
+    gain) less its unreliability (:func:`applicant_part`), and how close they are and
+    what the member itself risks (:func:`pair_part`: the similarity of their alignments
+    less any standing friction, and the member's own exposure to Russia). The engine may
+    compute the pair part once for a batch that shares it, with the same bits.
     """
-    return applicant_part(weights, parity_gain, applicant_reliability) + pair_part(
-        weights, applicant_alignment, voter_alignment, voter_proximity, friction
-    )
+    return applicant + pair
 
 
 def parity_gain(applicant_reliability, applicant_strength, adversary_strength):
