@@ -101,8 +101,8 @@ class Protocol:
         v = s.values
         return utility_rules.application_probability(
             utility,
-            _per_entry(v["application_threshold"], runs),
-            _per_entry(v["application_noise"], runs),
+            _per_entry(v.application_threshold, runs),
+            _per_entry(v.application_noise, runs),
         )
 
     def negotiate(self, s: Situation, applications: Applications) -> Negotiation:
@@ -113,7 +113,7 @@ class Protocol:
             runs=runs,
             applicants=applicants,
             admitted=votes.admitted[:, 0],
-            phase_in_quarters=economy.quarters(per_run(s.values["phase_in_years"], runs)[:, 0]),
+            phase_in_quarters=economy.quarters(per_run(s.values.phase_in_years, runs)[:, 0]),
             negotiated=np.zeros(len(runs), dtype=bool),
             votes=votes,
             voted=np.ones(len(runs), dtype=bool),
@@ -125,7 +125,7 @@ class Protocol:
 
     def exits(self, s: Situation) -> Exits:
         """Members (not founders) whose utility of staying is below the exit threshold."""
-        unhappy = s.member & ~s.founder & (s.utility < s.values["exit_threshold"])
+        unhappy = s.member & ~s.founder & (s.utility < s.values.exit_threshold)
         return Exits(unhappy)
 
 
@@ -210,32 +210,32 @@ class BargainingProtocol(Protocol):
     def agreements(self, s: Situation, runs: np.ndarray, applicants: np.ndarray):
         """Solve the negotiation of each (run, applicant) pair against the current members."""
         v = s.values
-        col = lambda name: per_run(v[name], runs)  # noqa: E731
-        margins = s.scores(runs, applicants) - col("vote_threshold")
+        col = lambda value: per_run(value, runs)  # noqa: E731
+        margins = s.scores(runs, applicants) - col(v.vote_threshold)
         margin = bargaining.pivotal_margin(
             margins,
             per_run(s.voters, runs),
             per_run(s.rule, runs),
             s.data.population[None, :],
-            member_share=col("qmv_member_share"),
-            population_share=col("qmv_population_share"),
+            member_share=col(v.qmv_member_share),
+            population_share=col(v.qmv_population_share),
         )
-        standard = col("phase_in_years")
+        standard = col(v.phase_in_years)
         low = bargaining.applicant_reservation(
             at(s.utility, runs, applicants),
             -at(s.terms.cost, runs, applicants),
-            col("application_threshold"),
+            col(v.application_threshold),
             standard,
         )
-        high = bargaining.coalition_reservation(margin, col("bargaining_delay_weight"), standard)
+        high = bargaining.coalition_reservation(margin, col(v.bargaining_delay_weight), standard)
         return bargaining.bargain(
             low,
             high,
             min_years=standard,
-            max_years=bargaining.longest_phase_in(standard, col("bargaining_max_phase_in_years")),
-            rounds=col("bargaining_rounds"),
-            discount_applicant=col("bargaining_discount_applicant"),
-            discount_coalition=col("bargaining_discount_coalition"),
+            max_years=bargaining.longest_phase_in(standard, col(v.bargaining_max_phase_in_years)),
+            rounds=col(v.bargaining_rounds),
+            discount_applicant=col(v.bargaining_discount_applicant),
+            discount_coalition=col(v.bargaining_discount_coalition),
         )
 
     @override
@@ -243,7 +243,7 @@ class BargainingProtocol(Protocol):
         runs, applicants = positions(applications.any)
         conditional = applications.conditional[runs, applicants]
         rows = np.flatnonzero(conditional)
-        standard_years = per_run(s.values["phase_in_years"], runs)[:, 0]
+        standard_years = per_run(s.values.phase_in_years, runs)[:, 0]
         years = standard_years.copy()
         voted = ~conditional
         bargains = None
@@ -254,7 +254,7 @@ class BargainingProtocol(Protocol):
             voted[rows[agreed]] = True
             bargains = Bargains(rows, deal)
         penalty = bargaining.delay_penalty(
-            years, standard_years, per_run(s.values["bargaining_delay_weight"], runs)[:, 0]
+            years, standard_years, per_run(s.values.bargaining_delay_weight, runs)[:, 0]
         )
         chosen = np.flatnonzero(voted)
         votes = s.vote(runs[chosen], applicants[chosen], penalty[chosen, None])
@@ -274,7 +274,7 @@ class BargainingProtocol(Protocol):
     @override
     def commitments(self, s: Situation) -> np.ndarray | None:
         shortfall = spending.shortfall(s.committed, s.pct)
-        return s.negotiated & s.member & (shortfall > s.values["breach_tolerance_pct"])
+        return s.negotiated & s.member & (shortfall > s.values.breach_tolerance_pct)
 
 
 class LandscapeProtocol(Protocol):

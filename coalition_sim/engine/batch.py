@@ -46,18 +46,18 @@ class Batch:
         self.state = st.initial(
             runs,
             states,
-            threat=v["threat_initial"],
-            us_commitment=v["us_commitment"],
+            threat=v.threat_initial,
+            us_commitment=v.us_commitment,
             founder=tr.founder,
             pct=tr.defence_pct_gdp,
             spending=spending.spending_usd(tr.defence_pct_gdp, inputs.data.gdp),
-            utilisation=v["ukraine_utilisation_initial"],
-            drones=v["ukraine_drones_initial_m"],
+            utilisation=v.ukraine_utilisation_initial,
+            drones=v.ukraine_drones_initial_m,
         )
         s = self.state
         if inputs.threat_path is not None:
             s.threat[:] = inputs.threat_path[:, :1]
-        s.phase_in_quarters[:] = economy.quarters(v["phase_in_years"])
+        s.phase_in_quarters[:] = economy.quarters(v.phase_in_years)
         founders = np.nonzero(s.member)
         self._set_path(founders, s.phase_in_quarters[founders])
         s.member_neighbours = inputs.borders.member_neighbours(s.member)
@@ -86,11 +86,11 @@ class Batch:
         v, tr, data = inputs.values, inputs.traits, inputs.data
         borders = inputs.borders
         self.half_per_neighbour = utility.half_per_neighbour(borders.degree)
-        self.nato_shield = threat.us_shield(v["us_guarantee_weight"], data.nato)
+        self.nato_shield = threat.us_shield(v.us_guarantee_weight, data.nato)
         self.nuclear = np.flatnonzero(data.nuclear)
         self.standing_terms = utility.standing_terms(
-            v["w_align"], tr.alignment, v["w_entrap"], tr.proximity,
-            v["w_neutral"], data.neutral[None, :],
+            v.w_align, tr.alignment, v.w_entrap, tr.proximity,
+            v.w_neutral, data.neutral[None, :],
         )  # fmt: skip
         self.ties = data.ties[None, :]
         self.voting_forces = data.has_forces[None, :]  # members without forces abstain
@@ -112,7 +112,7 @@ class Batch:
         if self.ukraine is None:
             self.gdp_factor = np.ones((1, len(data)))
         else:
-            growth = economy.growth_factor(self.inputs.values["ukraine_gdp_growth_pct"], t)
+            growth = economy.growth_factor(self.inputs.values.ukraine_gdp_growth_pct, t)
             self.gdp_factor = economy.gdp_factor(growth, np.arange(len(data)) == self.ukraine)
         self.gdp = economy.scaled(data.gdp, self.gdp_factor)
         self.capability_per_pct = economy.scaled(tr.capability_per_pct, self.gdp_factor)
@@ -179,12 +179,12 @@ class Batch:
         s, v, keys = self.state, self.inputs.values, self.inputs.keys
         s.us_commitment = threat.us_commitment(
             t,
-            v["us_commitment"],
-            v["us_withdrawal_step"],
-            v["us_commitment_after"],
-            v["us_withdrawal_quarters"],
+            v.us_commitment,
+            v.us_withdrawal_step,
+            v.us_commitment_after,
+            v.us_withdrawal_quarters,
         ) + np.zeros_like(s.threat)
-        chance = threat.aggression_probability(v["base_aggression"], s.threat, s.credibility)
+        chance = threat.aggression_probability(v.base_aggression, s.threat, s.credibility)
         s.aggression_chance = chance + np.zeros_like(s.threat)
         strikes = streams.uniform(keys, t, Purpose.AGGRESSION, 0) < chance
         shock = np.zeros_like(s.threat)
@@ -193,10 +193,10 @@ class Batch:
         noise = streams.normal(keys, t, Purpose.THREAT_NOISE)
         s.threat = threat.next_threat(
             s.threat,
-            v["threat_mean"],
-            v["threat_reversion"],
-            v["threat_volatility"],
-            v["deterrence_effect"],
+            v.threat_mean,
+            v.threat_reversion,
+            v.threat_volatility,
+            v.deterrence_effect,
             s.credibility,
             shock,
             noise,
@@ -214,7 +214,7 @@ class Batch:
             member,
             s.credibility[runs],
             s.us_commitment[runs],
-            per_run(v["us_guarantee_weight"], runs),
+            per_run(v.us_guarantee_weight, runs),
             self.inputs.data.nato,
         )
         weights = threat.target_weights(per_run(tr.proximity, runs), protection)
@@ -223,7 +223,7 @@ class Batch:
         runs, target, member = runs[hit], target[hit], member[hit]
         if not runs.size:
             return
-        shock[runs] += per_run(v["aggression_threat_jump"], runs)
+        shock[runs] += per_run(v.aggression_threat_jump, runs)
         s.counters["aggression_events"][runs] = 1
         self.recorder.events.add(
             "aggression", t, "threat", runs, actor=-2, target=target,
@@ -247,7 +247,7 @@ class Batch:
             render=_responders, responded=responded,
         )  # fmt: skip
         failed = threat.response_failed(share[:, 0])
-        shock[runs[failed]] += per_run(v["failed_response_jump"], runs[failed])
+        shock[runs[failed]] += per_run(v.failed_response_jump, runs[failed])
 
     def _outlook(self) -> None:
         """Perceived threat and utility terms of every state, given membership now.
@@ -269,19 +269,19 @@ class Batch:
         coalition = strength.coalition_strength(contribution, s.member, self._industry_strength())
         others = strength.without_own(coalition, contribution, s.member)
         s.terms = utility.utility_terms(
-            v["w_threat"],
+            v.w_threat,
             s.perceived,
             utility.protection_gain(own, others, s.adversary_strength),
-            v["w_cost"],
-            utility.burden(s.pct, v["spending_floor_pct"]),
-            v["w_affinity"],
+            v.w_cost,
+            utility.burden(s.pct, v.spending_floor_pct),
+            v.w_affinity,
             utility.affinity(
                 s.member_neighbours,
                 self.half_per_neighbour,
                 s.member,
                 tr.alignment,
                 self.ties,
-                v["affinity_ties_weight"],
+                v.affinity_ties_weight,
             ),
             self.standing_terms,
         )
@@ -292,7 +292,7 @@ class Batch:
         return strength.industry_strength(
             self.ukraine_reliability,
             self.state.ukraine_industry_output_usd_bn,
-            self.inputs.values["readiness"],
+            self.inputs.values.readiness,
         )
 
     def _apply_applications(self, t: int, applications) -> None:
@@ -347,7 +347,7 @@ class Batch:
         )
         waiting = ~admitted  # rejected, or no deal: it may apply again after the delay
         wr, wi = runs[waiting], applicants[waiting]
-        s.eligible_from[wr, wi] = t + 1 + per_run(v["reapply_delay"], wr)[:, 0]
+        s.eligible_from[wr, wi] = t + 1 + per_run(v.reapply_delay, wr)[:, 0]
         rejected = waiting & decision.voted
         np.add.at(s.counters["rejections"][:, 0], runs[rejected], 1)
         vetoed = np.zeros(len(runs), dtype=bool)
@@ -380,7 +380,7 @@ class Batch:
         """Fix the committed path of the states at ``where`` from their burden now."""
         s = self.state
         start = s.pct[where]
-        floor = per_run(self.inputs.values["spending_floor_pct"], where[0])[:, 0]
+        floor = per_run(self.inputs.values.spending_floor_pct, where[0])[:, 0]
         end, slope = spending.commitment_path(start, floor, phase_in_quarters)
         s.path_start[where], s.path_end[where], s.path_slope[where] = start, end, slope
 
@@ -393,7 +393,7 @@ class Batch:
         self.inputs.borders.update(s.member_neighbours, runs, states, -1.0)
         s.discontent[runs, states] = 0
         s.label[runs, states] = st.OUTSIDER
-        s.eligible_from[runs, states] = t + 1 + per_run(v["reapply_delay"], runs)[:, 0]
+        s.eligible_from[runs, states] = t + 1 + per_run(v.reapply_delay, runs)[:, 0]
         s.negotiated[runs, states] = False
         s.in_breach[runs, states] = False
         np.add.at(s.counters["exits"][:, 0], runs, 1)
@@ -402,7 +402,7 @@ class Batch:
         """Every state moves toward its desired burden; members honour their commitments."""
         s, v, tr = self.state, self.inputs.values, self.inputs.traits
         desired = spending.desired_pct(
-            tr.defence_pct_gdp, s.perceived, v["threat_response"], v["max_defence_pct"]
+            tr.defence_pct_gdp, s.perceived, v.threat_response, v.max_defence_pct
         )
         committed = spending.committed_pct(t, s.joined_step, s.path_start, s.path_slope, s.path_end)
         target = spending.target_pct(desired, committed)
@@ -411,16 +411,16 @@ class Batch:
         s.totals["commitments"] += count(s.member)  # a member's commitment, called on
         s.totals["honoured"] += count(s.member & honours)
         before = s.pct
-        s.pct = spending.ramp(s.pct, target, v["ramp_rate"], ~s.member | honours)
+        s.pct = spending.ramp(s.pct, target, v.ramp_rate, ~s.member | honours)
         if self.ukraine is not None:  # Ukraine's burden follows the war, not the rule above
             k = self.ukraine
             s.pct[:, k : k + 1] = spending.war_economy_pct(
                 t,
                 before[:, k : k + 1],
-                v["ukraine_war_defence_pct"],
-                v["ukraine_postwar_defence_pct"],
-                v["ukraine_ceasefire_step"],
-                v["ukraine_adjustment_quarters"],
+                v.ukraine_war_defence_pct,
+                v.ukraine_postwar_defence_pct,
+                v.ukraine_ceasefire_step,
+                v.ukraine_adjustment_quarters,
             )
         s.spending = spending.spending_usd(s.pct, self.gdp)
         return committed
@@ -434,9 +434,9 @@ class Batch:
             new = None
         s.cohesion_penalty = strength.breach_penalty(
             s.cohesion_penalty,
-            v["breach_penalty_decay"],
+            v.breach_penalty_decay,
             None if new is None else count(new),
-            v["breach_cohesion_penalty"],
+            v.breach_cohesion_penalty,
         )
         if breaching is None:
             return
@@ -459,7 +459,7 @@ class Batch:
             s.discontent[:] = 0
             return
         s.discontent = np.where(unhappy, s.discontent + 1, 0).astype(np.int16)
-        leaving = unhappy & (s.discontent >= v["exit_patience"])
+        leaving = unhappy & (s.discontent >= v.exit_patience)
         if not leaving.any():
             return
         runs, states = positions(leaving)
@@ -483,23 +483,21 @@ class Batch:
             ukraine = self.ukraine
             investors = s.member & s.member[:, ukraine : ukraine + 1]
             investors[:, ukraine] = False  # investment goes to Ukraine only inside the coalition
-        offered = industry.offered_investment(
-            v["ukraine_investment_share"], self.spending, investors
-        )
-        capacity, start = v["ukraine_capacity_usd_bn"], v["ukraine_utilisation_initial"]
+        offered = industry.offered_investment(v.ukraine_investment_share, self.spending, investors)
+        capacity, start = v.ukraine_capacity_usd_bn, v.ukraine_utilisation_initial
         absorbed = industry.absorbed_investment(offered, capacity, start)
         s.ukraine_investment_usd_bn = absorbed + np.zeros_like(s.threat)
         s.absorbed_share = industry.absorbed_share(offered, absorbed)
         s.investors = investors
         target = industry.target_utilisation(absorbed, capacity, start)
         s.ukraine_utilisation = industry.next_utilisation(
-            s.ukraine_utilisation, target, v["ukraine_absorption_quarters"]
+            s.ukraine_utilisation, target, v.ukraine_absorption_quarters
         )
         s.ukraine_industry_output_usd_bn = industry.investment_output(
-            s.ukraine_utilisation, capacity, start, v["cost_advantage"]
+            s.ukraine_utilisation, capacity, start, v.cost_advantage
         )
         s.ukraine_drone_output_m = industry.drone_output(
-            s.ukraine_utilisation, start, v["ukraine_drones_initial_m"]
+            s.ukraine_utilisation, start, v.ukraine_drones_initial_m
         )
 
     def _measure(self) -> None:
@@ -507,26 +505,24 @@ class Batch:
         s, v, tr, data = self.state, self.inputs.values, self.inputs.traits, self.inputs.data
         s.capability = strength.capability(s.pct, self.capability_per_pct)
         own = s.own_strength = strength.own_strength(s.pct, self.effective_per_pct)
-        invested = industry.invested_share(v["ukraine_investment_share"], s.absorbed_share)
+        invested = industry.invested_share(v.ukraine_investment_share, s.absorbed_share)
         diverted = None
         if invested.any():  # a dollar invested in Ukraine is one not spent on home forces
-            diverted = strength.diverted(invested, s.investors, s.spending, v["readiness"])
+            diverted = strength.diverted(invested, s.investors, s.spending, v.readiness)
         reliable = strength.reliable_strength(own, tr.reliability)
         contribution = strength.contributions(reliable, tr.reliability, diverted)
         s.adversary_strength = strength.adversary_strength(
             self.adversary_spending,
-            v["adversary_ppp_factor"],
-            v["adversary_growth_pct"],
+            v.adversary_ppp_factor,
+            v.adversary_growth_pct,
             s.step,
-            v["adversary_readiness"],
+            v.adversary_readiness,
         ) + np.zeros_like(s.threat)
         s.coalition_strength = strength.coalition_strength(
             contribution, s.member, self._industry_strength()
         )
         s.parity = strength.parity(s.coalition_strength, s.adversary_strength)
-        us = strength.us_forces(
-            s.us_commitment, v["us_europe_share"], data.us_spending, v["readiness"]
-        )
+        us = strength.us_forces(s.us_commitment, v.us_europe_share, data.us_spending, v.readiness)
         s.parity_with_us = strength.parity_with_us(s.coalition_strength, us, s.adversary_strength)
         s.cohesion = strength.cohesion_after_breaches(
             strength.cohesion(own, tr.reliability, s.member, reliable=reliable),
@@ -537,7 +533,7 @@ class Batch:
             s.parity_with_us,
             s.cohesion,
             strength.nuclear_cover(has_nuclear, s.us_commitment),
-            v["nuclear_discount"],
+            v.nuclear_discount,
         )
         s.coalition_spending_usd_bn = total(s.spending, where=s.member)
         gdp = total(self.gdp, where=s.member)

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from coalition_sim.parameters.kinds import NEVER_STEP
 from coalition_sim.rules.sums import count
 
 #: ``us_withdrawal_step`` of a run whose US never withdraws (the schema's "never").
-NEVER = np.iinfo(np.int64).max
+NEVER = NEVER_STEP
 
 
 def us_commitment(step, start, withdrawal_step, after, duration):

@@ -12,11 +12,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import ClassVar, override
+from typing import TYPE_CHECKING, ClassVar, override
 
 import numpy as np
 
 from coalition_sim.rules.sums import count, total
+
+if TYPE_CHECKING:  # pragma: no cover
+    from coalition_sim.parameters import ModelParameters
 
 YES, NO, VETO = "yes", "no", "veto"
 #: Tolerance of the qmv shares, so that 55 % of 20 members is met by 11 of them.
@@ -34,6 +37,19 @@ class VoteWeights:
     exposure: float
     threshold: float
     friction: float = 0.0
+
+    @classmethod
+    def of(cls, values: ModelParameters) -> VoteWeights:
+        """The weights of a scenario or of every run of a batch (``vote_*`` parameters)."""
+        return cls(
+            gain=values.vote_gain_weight,
+            gain_scale=values.vote_gain_scale,
+            similarity=values.vote_similarity_weight,
+            unreliability=values.vote_unreliability_weight,
+            exposure=values.vote_exposure_weight,
+            threshold=values.vote_threshold,
+            friction=values.vote_friction_weight,
+        )
 
 
 def vote_score(applicant, pair):
