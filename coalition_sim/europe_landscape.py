@@ -49,6 +49,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from coalition_sim.datasets import Dataset
     from coalition_sim.engine.inputs import RunInputs
     from coalition_sim.parameters import ModelParameters, Scenario
+    from coalition_sim.parameters.kinds import Number
 
 #: Smallest size of an actor, USD bn a year: landscape theory needs sizes above zero, and
 #: Iceland has no armed forces of its own (its capability is 0).
@@ -62,12 +63,12 @@ COALITION_SIDE = 0
 class PropensityWeights:
     """Weights of the terms of ``p_ij`` (``landscape_*_weight`` in the schema)."""
 
-    exposure: float = 1.0
-    alignment: float = 1.0
-    border: float = 0.5
-    eu: float = 0.5
-    nato: float = 0.5
-    friction: float = 1.0
+    exposure: Number = 1.0
+    alignment: Number = 1.0
+    border: Number = 0.5
+    eu: Number = 0.5
+    nato: Number = 0.5
+    friction: Number = 1.0
 
     @classmethod
     def from_parameters(cls, values: ModelParameters) -> PropensityWeights:

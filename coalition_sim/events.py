@@ -108,6 +108,9 @@ def formatted(template: str) -> Renderer:
 class EventRecorder:
     """Collects the events of a batch of runs, block by block, in step order."""
 
+    #: Whether events are kept (see :class:`NoEvents`).
+    enabled: bool = True
+
     def __init__(self, codes: Sequence[str]) -> None:
         self.codes = tuple(codes)
         self.blocks: list[Block] = []
@@ -277,3 +280,12 @@ class EventLog:
 
         frame = pd.DataFrame(self.events, columns=list(COLUMNS)) if self.events else _empty_frame()
         return _typed(frame)
+
+
+class NoEvents(EventRecorder):
+    """Stands in for an :class:`EventRecorder` when events are not kept: records nothing."""
+
+    enabled = False
+
+    def add(self, *args: Any, **kwargs: Any) -> None:
+        """Record nothing."""

@@ -22,7 +22,7 @@ import numpy as np
 from coalition_sim.engine.batch import Batch
 from coalition_sim.engine.inputs import PROTOCOL_CHOICES, RunInputs
 from coalition_sim.engine.records import Recorder
-from coalition_sim.outcomes import METRICS, OUTCOMES, measure
+from coalition_sim.outcomes import METRICS, OUTCOMES, Measure, measure
 from coalition_sim.protocols import PROTOCOLS
 
 
@@ -152,8 +152,15 @@ def batch_outcomes(batch: Batch, names=None) -> dict[str, np.ndarray]:
 
     ``names`` picks measures of scope ``run`` (the stored outcomes by default).
     """
-    measures = OUTCOMES.values() if names is None else [measure(n) for n in names]
+    measures = list(OUTCOMES.values()) if names is None else [_measure(n) for n in names]
     return {m.name: m.values(batch) for m in measures}
+
+
+def _measure(name: str) -> Measure:
+    found = measure(name)
+    if found is None or found.scope != "run":
+        raise KeyError(f"{name}: not an outcome of a run (coalition_sim.outcomes)")
+    return found
 
 
 def run_outcomes(batch: Batch, row: int) -> dict[str, Any]:

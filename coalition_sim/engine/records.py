@@ -7,13 +7,13 @@ single run (``coalition-sim run``, the Mesa model, the dashboard) keeps everythi
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from coalition_sim.engine import state as st
 from coalition_sim.engine.situation import positions
-from coalition_sim.events import EventRecorder
+from coalition_sim.events import EventRecorder, NoEvents
 from coalition_sim.outcomes import METRICS
 from coalition_sim.rules import voting
 from coalition_sim.rules.utility import TERMS
@@ -28,15 +28,6 @@ FOUNDER, MEMBER = STATUSES.index("founder"), STATUSES.index("member")
 #: Per-state values recorded with ``keep_states``, beside the status.
 STATE_VALUES = ("utility", *(f"u_{t}" for t in TERMS), "perceived_threat", "defence_pct_gdp",
                 "spending_usd_bn")  # fmt: skip
-
-
-class _NoEvents:
-    """Stands in for an :class:`EventRecorder` when events are not kept."""
-
-    enabled = False
-
-    def add(self, *args: Any, **kwargs: Any) -> None:
-        """Record nothing."""
 
 
 def metric_values(batch: Batch) -> dict[str, np.ndarray]:
@@ -71,11 +62,7 @@ class Recorder:
     ) -> None:
         self.keep_steps = keep_steps
         self.keep_states = keep_states
-        self.events: EventRecorder | _NoEvents = (
-            EventRecorder(codes) if keep_events else _NoEvents()
-        )
-        if keep_events:
-            self.events.enabled = True
+        self.events: EventRecorder = EventRecorder(codes) if keep_events else NoEvents(codes)
         self.metrics: dict[str, list[np.ndarray]] = {name: [] for name in METRICS}
         self.states: dict[str, list[np.ndarray]] = {"status": [], **{k: [] for k in STATE_VALUES}}
         #: (step, runs, states) of every admission, in order: the join order of each run.

@@ -171,7 +171,7 @@ class NumberParameter[T](Parameter[T]):
         return True
 
     def engine_value(self, value: Any) -> Any:
-        """"never" is :data:`NEVER_STEP`, a step later than any run's horizon."""
+        """The value, with "never" as :data:`NEVER_STEP` (later than any run's horizon)."""
         return NEVER_STEP if value is None else value
 
     def _range(self) -> str:
@@ -482,6 +482,7 @@ class ParameterSet(Mapping[str, Any]):
     """
 
     __slots__ = ("_values",)
+    _values: dict[str, Any]
     _declared: ClassVar[dict[str, Parameter[Any]]] = {}
 
     def __init_subclass__(cls) -> None:

@@ -55,7 +55,7 @@ def _validate_state_value(iso3: str, trait: str, value: Any) -> float:
         raise InputError(
             f"{name}: {value!r} is not a number; allowed: float in [{low:g}, {high:g}]"
         )
-    if not (math.isfinite(value) and low <= value <= high):
+    if not (math.isfinite(value) and low <= float(value) <= high):
         raise InputError(
             f"{name}: {shown(value)} is out of range; allowed: float in [{low:g}, {high:g}]"
         )
@@ -123,12 +123,16 @@ class Scenario:
 
     def to_toml(self) -> str:
         """Render as a scenario TOML file that :func:`load_scenario` reads back."""
-        lines = [f"name = {_toml(self.name)}", f"description = {_toml(self.description)}", ""]
+        lines = [
+            f"name = {json.dumps(self.name)}",
+            f"description = {json.dumps(self.description)}",
+            "",
+        ]
         # "never" (TOML has no null) keeps an optional parameter's "no value" when its
         # default is a value (ukraine_ceasefire_step)
-        lines += [f"{k} = {_toml('never' if v is None else v)}" for k, v in self.values.items()]
+        lines += [f"{k} = {SCHEMA[k].toml(v)}" for k, v in self.values.items()]
         for iso3, traits in sorted(self.state_overrides.items()):
-            lines += ["", f"[states.{iso3}]"] + [f"{t} = {_toml(v)}" for t, v in traits.items()]
+            lines += ["", f"[states.{iso3}]"] + [f"{t} = {v!r}" for t, v in traits.items()]
         return "\n".join(lines) + "\n"
 
 
@@ -170,16 +174,6 @@ def cli_value(value: object) -> str:
     if isinstance(value, list | tuple):
         return ",".join(str(v) for v in value)
     return repr(value) if isinstance(value, float) else str(value)
-
-
-def _toml(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)  # a JSON string is a TOML basic string
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_toml(v) for v in value) + "]"
-    return repr(value)
 
 
 DEFAULT = Scenario(

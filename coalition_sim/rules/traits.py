@@ -9,9 +9,11 @@ import numpy as np
 
 from coalition_sim.datasets import StateData
 from coalition_sim.indicators import VOTE_SCORE
+from coalition_sim.parameters import ModelParameters
+from coalition_sim.parameters.kinds import Number
 
 
-def proximity(km_to_russia: np.ndarray, scale_km: float) -> np.ndarray:
+def proximity(km_to_russia: np.ndarray, scale_km: Number) -> np.ndarray:
     """Exposure to Russia in [0, 1]: ``exp(-km / scale)``.
 
     A capital on the border scores 1; at ``scale_km`` it scores 1/e (0.37); Lisbon
@@ -94,7 +96,7 @@ def industry_index(arms_revenue_usd_bn: np.ndarray) -> np.ndarray:
     return revenue / top if top > 0 else np.zeros_like(revenue)
 
 
-def capability(spending_usd_bn: np.ndarray, industry: np.ndarray, industry_weight: float):
+def capability(spending_usd_bn: np.ndarray, industry: np.ndarray, industry_weight: Number):
     """Military capability in USD bn: spending, raised by a domestic industrial base.
 
     A state that builds its own arms sustains its forces longer; ``industry_weight`` is
@@ -128,7 +130,7 @@ class Traits:
 
 def derive(
     data: StateData,
-    values: Mapping[str, np.ndarray],
+    values: ModelParameters,
     overrides: Mapping[str, np.ndarray],
     founder: np.ndarray,
     unreliable: np.ndarray,

@@ -20,6 +20,7 @@ from coalition_sim.rules.sums import count, total
 
 if TYPE_CHECKING:  # pragma: no cover
     from coalition_sim.parameters import ModelParameters
+    from coalition_sim.parameters.kinds import Number
 
 YES, NO, VETO = "yes", "no", "veto"
 #: Tolerance of the qmv shares, so that 55 % of 20 members is met by 11 of them.
@@ -30,13 +31,13 @@ SHARE_TOLERANCE = 1e-12
 class VoteWeights:
     """Weights of a member's vote score (``vote_*`` parameters of the schema)."""
 
-    gain: float
-    gain_scale: float
-    similarity: float
-    unreliability: float
-    exposure: float
-    threshold: float
-    friction: float = 0.0
+    gain: Number
+    gain_scale: Number
+    similarity: Number
+    unreliability: Number
+    exposure: Number
+    threshold: Number
+    friction: Number = 0.0
 
     @classmethod
     def of(cls, values: ModelParameters) -> VoteWeights:
@@ -117,14 +118,14 @@ class Ballots:
     @classmethod
     def from_votes(cls, votes: Sequence[str], population=None) -> Ballots:
         """One decision from a list of ``yes``/``no``/``veto`` votes (one per voter)."""
-        votes = np.asarray(votes, dtype=object).reshape(1, -1)
-        n = votes.shape[1]
-        population = np.ones(n) if population is None else np.asarray(population, dtype=float)
+        ballot = np.asarray(votes, dtype=object).reshape(1, -1)
+        n = ballot.shape[1]
+        weights = np.ones(n) if population is None else np.asarray(population, dtype=float)
         return cls(
             voters=np.ones((1, n), dtype=bool),
-            yes=votes == YES,
-            veto=votes == VETO,
-            population=population.reshape(1, n),
+            yes=np.asarray(ballot == YES),
+            veto=np.asarray(ballot == VETO),
+            population=weights.reshape(1, n),
         )
 
     @property

@@ -1,0 +1,195 @@
+"""Military capability as stocks: procurement, delivery, depreciation, readiness, enablers.
+
+A state's forces are not this year's spending: they are equipment bought over years,
+delivered after a lag and wearing out, fielded by trained and manned units, and usable
+in a coalition only as far as enablers and integration allow (``docs/odd.md``,
+*Capability*). Quantities are USD bn at 2024 prices; a stock is the value of equipment in
+service, a flow is USD bn a year. The functions take numbers or arrays over runs and
+states (per-run values as ``(runs, 1)`` columns) and work element by element; sums over
+states go through :func:`coalition_sim.rules.sums.total`.
+
+Categories of equipment (:data:`CATEGORIES`):
+
+- ``land``: armour, artillery, munitions and the drones and shells Ukraine's industry makes;
+- ``air``: combat aircraft and ground-based air and missile defence;
+- ``enablers``: ISR, command and control, air-to-air refuelling, strategic lift and SEAD,
+  which multiply combat forces rather than fight (IISS, *Defending Europe without the
+  United States*, May 2025).
+
+Naval forces and nuclear weapons are outside the land-and-air balance the model measures;
+the share of procurement that goes to them is counted in none of the three.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from coalition_sim.rules.sums import total
+
+CATEGORIES = ("land", "air", "enablers")
+#: The categories that fight; enablers multiply them.
+COMBAT = ("land", "air")
+
+
+# --- the perpetual inventory ---------------------------------------------------------------
+
+
+def orders(spending, equipment_share, category_share):
+    """New orders of one category a quarter: spending (USD bn/yr) on equipment, over 4."""
+    return spending * equipment_share * category_share / 4.0
+
+
+def delivered(pipeline, lag_quarters):
+    """Deliveries this quarter from the orders not yet delivered (a first-order delay).
+
+    Each quarter ``1 / lag`` of the pipeline arrives, so an order arrives on average
+    ``lag`` quarters after it was placed (Sterman 2000, *Business Dynamics*, ch. 11).
+    """
+    return pipeline / lag_quarters
+
+
+def next_pipeline(pipeline, new_orders, arrived):
+    """The orders not yet delivered, a quarter on."""
+    return pipeline + new_orders - arrived
+
+
+def next_stock(stock, depreciation_pct, arrived, losses=0.0):
+    """``K' = (1 - delta / 4) K + deliveries - losses``: the perpetual inventory a quarter on.
+
+    ``depreciation_pct`` is the yearly rate (% a year); losses (in combat) are never more
+    than the stock.
+    """
+    kept = stock * (1.0 - depreciation_pct / 400.0) + arrived
+    return np.maximum(kept - losses, 0.0)
+
+
+def stock_from_history(flows, depreciation_pct, lag_quarters):
+    """Stock and pipeline at the end of a yearly history of equipment spending.
+
+    ``flows`` is ``(years, ...)``: equipment spending of each year (USD bn/yr), the
+    oldest first. Before the first year the stock and pipeline are those of a steady
+    flow at the first year's level (a common start for perpetual inventories: the stock
+    is the flow over the depreciation rate); then each year's flow is ordered a quarter
+    at a time, delivered and depreciated by the rules above.
+
+    Returns:
+        ``(stock, pipeline)`` after the last year's fourth quarter.
+    """
+    flows = np.asarray(flows, dtype=float)
+    first = flows[0]
+    rate = np.asarray(depreciation_pct, dtype=float)
+    stock = first / np.where(rate > 0, rate / 100.0, np.inf) + 0.0 * lag_quarters
+    pipeline = first / 4.0 * lag_quarters
+    for flow in flows:
+        for _ in range(4):
+            arrived = delivered(pipeline, lag_quarters)
+            pipeline = next_pipeline(pipeline, flow / 4.0, arrived)
+            stock = next_stock(stock, depreciation_pct, arrived)
+    return stock, pipeline
+
+
+# --- what a state can field ---------------------------------------------------------------
+
+
+def combat_stock(land, air):
+    """The equipment that fights: land and air."""
+    return land + air
+
+
+def manning(personnel, combat, equipment_per_soldier):
+    """Share of the combat stock the personnel can crew, at most 1.
+
+    ``equipment_per_soldier`` is each army's stock per soldier when it was fully manned
+    (its 2026 ratio): buying equipment faster than recruiting leaves some of it idle.
+    """
+    needed = combat / equipment_per_soldier
+    return np.minimum(1.0, personnel / np.where(needed > 0, needed, 1.0))
+
+
+def personnel_target(personnel_start, upkeep, upkeep_start):
+    """Personnel a state's spending on people and operations pays for: proportional to it."""
+    return personnel_start * upkeep / np.where(upkeep_start > 0, upkeep_start, 1.0)
+
+
+def readiness_target(base, upkeep, upkeep_start, combat, combat_start, elasticity, ceiling):
+    """The readiness a state's upkeep funds, in ``[0, ceiling]``.
+
+    ``base`` is its readiness at the start; it rises when spending on personnel, training
+    and operations grows faster than the stock it keeps ready, and falls when it grows
+    slower (``(funding ratio) ** elasticity``).
+    """
+    funding = (upkeep / np.where(upkeep_start > 0, upkeep_start, 1.0)) / np.where(
+        combat_start > 0, combat / np.where(combat_start > 0, combat_start, 1.0), 1.0
+    )
+    return np.minimum(ceiling, base * np.power(np.maximum(funding, 0.0), elasticity))
+
+
+def towards(value, target, quarters):
+    """Close ``1 / quarters`` of the gap to ``target`` a quarter (a first-order adjustment)."""
+    return value + (target - value) / quarters
+
+
+def fielded(combat, manned, ready):
+    """What a state's forces can field: combat stock, manned and ready (USD bn)."""
+    return combat * manned * ready
+
+
+# --- the coalition ---------------------------------------------------------------------------
+
+
+def enabler_coverage(own_enablers, us_enablers, need, combat):
+    """Share of the enablers the coalition's combat forces need that it has, at most 1.
+
+    ``need`` is the enabler stock a unit of combat stock needs; ``us_enablers`` what the
+    US provides now (its commitment times its enablers for Europe).
+    """
+    required = need * combat
+    have = own_enablers + us_enablers
+    return np.minimum(1.0, have / np.where(required > 0, required, 1.0))
+
+
+def enabler_factor(coverage, floor):
+    """How much of its combat power a force can use with the enablers it has.
+
+    ``floor`` is what combat forces achieve with no enablers at all (no ISR, lift or
+    tankers); full coverage gives 1.
+    """
+    return floor + (1.0 - floor) * coverage
+
+
+def fragmentation(shares_squared_sum, penalty):
+    """The cost of many separate armies: ``1 - penalty * (1 - HHI)``.
+
+    ``shares_squared_sum`` is the Herfindahl index of the members' fielded forces: one
+    army gives 1 (no cost); many small ones approach ``1 - penalty``.
+    """
+    return 1.0 - penalty * (1.0 - shares_squared_sum)
+
+
+def herfindahl(forces, member):
+    """The Herfindahl index of the members' forces (1 for a single army, 0 for none)."""
+    everyone = total(forces, where=member)
+    safe = np.where(everyone > 0, everyone, 1.0)
+    shares = forces * member / safe
+    return np.where(everyone > 0, total(shares * shares), 0.0)
+
+
+def next_integration(integration, member, rate_pct, joint_share, joint_weight):
+    """Interoperability of each member a quarter on: it grows with time together.
+
+    Members close ``rate`` (% a year) of their gap to full integration, faster with the
+    share of procurement done jointly (``1 + joint_weight * joint_share``); outsiders
+    keep theirs.
+    """
+    step = rate_pct / 400.0 * (1.0 + joint_weight * joint_share)
+    return integration + member * np.minimum(1.0, step) * (1.0 - integration)
+
+
+def integrated(forces, integration, member):
+    """The members' fielded forces, each at its integration, summed in a fixed order."""
+    return total(forces * integration, where=member)
+
+
+def usable_strength(integrated_forces, enablers, fragmented):
+    """The coalition's usable strength: integrated forces times enablers and fragmentation."""
+    return integrated_forces * enablers * fragmented
