@@ -5,6 +5,7 @@ Usage (from the repository root)::
     python experiments/report.py                 # every hypothesis, every calibrated set
     python experiments/report.py --reps 50       # fewer runs per set and setting
     python experiments/report.py --protocols     # also rerun experiments/protocols.py
+    python experiments/report.py --calibration-figure  # only figures/calibration.png
 
 Every verdict comes from the rules declared in ``coalition_sim/hypotheses.py`` before
 the runs; this script only runs them, draws the effects and writes the text from the
@@ -220,8 +221,17 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2026, help="seed of the runs")
     parser.add_argument("--validate-reps", type=int, default=400, help="runs per check")
     parser.add_argument("--protocols", action="store_true", help="rerun protocols.py first")
+    parser.add_argument(
+        "--calibration-figure",
+        action="store_true",
+        help="only redraw figures/calibration.png from the packaged calibration (seconds)",
+    )
     args = parser.parse_args()
     FIGURES.mkdir(exist_ok=True)
+    if args.calibration_figure:
+        plot(stored.load(), FIGURES / "calibration.png")
+        print(f"written: {(FIGURES / 'calibration.png').relative_to(HERE.parent)}")
+        return
     for stale in FIGURES.iterdir():
         if stale.name.startswith(STALE):
             stale.unlink()

@@ -141,3 +141,47 @@ def test_every_sensitivity_warning_is_printed_on_the_figure(tmp_path, figures):
     renderer = FigureCanvasAgg(fig).get_renderer()  # the saved figure's canvas is closed
     top_of_note = note_text.get_window_extent(renderer).y1 / fig.bbox.height
     assert top_of_note < lowest_axis  # the note sits below the panels, not over them
+
+
+@pytest.fixture(scope="module")
+def calibration_figure(tmp_path_factory):
+    """The packaged calibration drawn by ``calibrate --plot``'s function, kept open."""
+    import matplotlib.pyplot as plt
+
+    from coalition_sim.calibration import report, stored
+
+    kept = []
+    close = plt.close
+    plt.close = kept.append  # the function closes its figure after saving
+    try:
+        report.plot(stored.load(), tmp_path_factory.mktemp("cal") / "cal.png")
+    finally:
+        plt.close = close
+    yield kept[0]
+    close(kept[0])
+
+
+def test_calibration_labels_do_not_cover_each_other(calibration_figure):
+    from matplotlib.text import Text
+
+    fig = calibration_figure
+    renderer = fig.canvas.get_renderer()
+    for ax in fig.axes[:2]:
+        labels = [t for t in ax.texts if len(t.get_text()) == 3]
+        assert len(labels) == 12, ax.get_title()
+        boxes = [Text.get_window_extent(t, renderer) for t in labels]
+        for a, b in itertools.combinations(boxes, 2):
+            assert not a.overlaps(b)
+        assert "labelled: the 12 the hindcast misses most" in ax.get_title()
+
+
+def test_calibration_posteriors_count_on_a_shared_axis(calibration_figure):
+    fig = calibration_figure
+    posterior = [ax for ax in fig.axes[3:] if ax.patches]
+    assert len(posterior) == 14
+    labelled = [ax for ax in posterior if ax.get_ylabel() == "accepted sets"]
+    assert len(labelled) == 2  # the first panel of each row
+    assert all(len(ax.get_yticklabels()) > 1 for ax in labelled)
+    top = {ax.get_ylim() for ax in posterior}
+    assert len(top) == 1  # one scale: heights compare across parameters
+    assert "weight of threat\n(utility per unit)" in [ax.get_title() for ax in posterior]
