@@ -81,7 +81,9 @@ def effects_frame(evaluations: list[hy.Evaluation]) -> pd.DataFrame:
 def figure(evaluations: list[hy.Evaluation], path: Path) -> None:
     """One panel per rule: the effect in every calibrated set against the rule's bar."""
     panels = [(e, i, r) for e in evaluations for i, r in enumerate(e.rules, start=1)]
-    fig, axes = plt.subplots(len(panels), 1, figsize=(8, 1.35 * len(panels)), squeeze=False)
+    fig, axes = plt.subplots(
+        len(panels), 1, figsize=(8, 1.6 * len(panels) + 0.6), squeeze=False, layout="constrained"
+    )
     for ax, (e, i, result) in zip(axes[:, 0], panels, strict=True):
         rule = result.rule
         colour = np.where(result.holds, "#1b7837", np.where(result.opposite, "#b2182b", "#999"))
@@ -94,20 +96,32 @@ def figure(evaluations: list[hy.Evaluation], path: Path) -> None:
             ax.axvline(-bar, color="#b2182b", lw=0.6, ls=":")
         ax.set_yticks([])
         ax.set_ylim(-0.6, 0.6)
-        what = "effect" if rule.against else f"minus the level {rule.level:g}"
         label = hy.METRIC_LABELS.get(rule.metric, rule.metric)
+        settings = e.hypothesis.settings
+        if rule.against:
+            what = "effect"
+            axis = (
+                f"mean under '{settings[rule.setting].label}' minus under "
+                f"'{settings[rule.against].label}', per set"
+            )
+        else:
+            what = f"minus the level {rule.level:g}"
+            axis = f"mean under '{settings[rule.setting].label}' minus {rule.level:g}, per set"
+        holds = int(np.sum(result.holds))
         ax.set_title(
-            f"{e.hypothesis.key.upper()} rule {i} ({result.verdict}): {label}, {what}",
+            f"{e.hypothesis.key.upper()} rule {i} ({result.verdict}; holds in {holds} of "
+            f"{len(result.effects)} sets): {label}, {what}",
             fontsize=8,
             loc="left",
         )
+        ax.set_xlabel(axis, fontsize=7)
         ax.tick_params(labelsize=7)
     fig.suptitle(
         "Each dot a calibrated parameter set: green where the rule holds, red where the "
-        "opposite does; dashed: the smallest effect that counts",
+        "opposite holds, grey neither;\ndashed: the smallest effect that counts, dotted red: "
+        "the same effect the other way",
         fontsize=8,
     )
-    fig.tight_layout()
     fig.savefig(path, dpi=130)
     plt.close(fig)
 
