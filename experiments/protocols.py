@@ -228,19 +228,26 @@ def figure_comparison(series: pd.DataFrame, joins: pd.DataFrame, path: Path) -> 
 def figure_phase_in(summary: pd.DataFrame, joins: pd.DataFrame, path: Path) -> None:
     """Bargaining: members, deals and join timing against the longest phase-in on the table."""
     fig, axes = plt.subplots(1, 3, figsize=(14, 4.5))
-    for scenario, marker in zip(SCENARIOS, ("o", "s"), strict=True):
+    # one colour per scenario in both panels; the baseline's hollow, larger markers show
+    # through where the two scenarios agree
+    looks = {
+        "baseline": {"color": "tab:blue", "marker": "o", "mfc": "none", "ms": 9},
+        "us-withdrawal": {"color": "tab:orange", "marker": "s", "ms": 5},
+    }
+    for scenario in SCENARIOS:
         s = summary[summary["scenario"] == scenario]
         x = s["max_phase_in_years"]
+        look = looks[scenario]
         axes[0].errorbar(
             x,
             s["final_members_mean"],
             yerr=s["final_members_ci95"],
-            marker=marker,
             capsize=3,
             label=scenario,
+            **look,
         )
-        axes[1].plot(x, s["mean_agreed_years"], marker=marker, label=scenario)
-        axes[1].plot(x, s["breaches_mean"], marker=marker, ls=":", label=f"{scenario}: breaches")
+        axes[1].plot(x, s["mean_agreed_years"], label=f"{scenario}: agreed phase-in", **look)
+        axes[1].plot(x, s["breaches_mean"], ls=":", label=f"{scenario}: breaches", **look)
     axes[0].set_title("final members (mean, 95 % CI)")
     axes[0].set_ylabel("members at the end (states)")
     axes[1].set_ylabel("years (agreed phase-in); breaches a run")
