@@ -185,3 +185,22 @@ def test_calibration_posteriors_count_on_a_shared_axis(calibration_figure):
     top = {ax.get_ylim() for ax in posterior}
     assert len(top) == 1  # one scale: heights compare across parameters
     assert "weight of threat\n(utility per unit)" in [ax.get_title() for ax in posterior]
+
+
+def test_two_binned_parameters_of_a_sampled_design_are_drawn(tmp_path, figures):
+    """compare --plot on a Latin hypercube of two numeric parameters raised a TypeError:
+    the quantile bins are categoricals, which do not add up as strings."""
+    runs = _grid_runs()
+    runs["reliability"] = pd.Categorical(
+        np.where(runs["state.HUN.reliability"] < 0.3, "0.5 to 0.7", "0.7 to 0.9")
+    )
+    runs["spending_floor_pct"] = pd.Categorical(
+        np.where(runs["admission_rule"] == "qmv", "2 to 3.5", "3.5 to 5")
+    )
+    by = ["reliability", "spending_floor_pct"]
+    plots.plot_distributions(runs, by, ["final_members"], tmp_path / "d.png")
+    labels = [t.get_text() for t in figures[-1].axes[0].get_xticklabels()]
+    assert "0.5 to 0.7\n2 to 3.5" in labels
+    plots.plot_timecourse(_steps(runs), runs, by, tmp_path / "t.png")
+    entries = [t.get_text() for t in figures[-1].legends[0].get_texts()]
+    assert "0.7 to 0.9, 3.5 to 5" in entries

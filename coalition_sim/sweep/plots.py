@@ -17,7 +17,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from coalition_sim.sweep.compare import group_labels
 from coalition_sim.sweep.labels import (
     MIN_SHARE_SPAN,
     OUTCOMES,
@@ -137,14 +136,21 @@ def _wrap(text: str, width: int = 42) -> str:
     return "\n".join(textwrap.wrap(text, width))
 
 
-def _value_labels(frame: pd.DataFrame, by: Sequence[str]) -> pd.Series:
-    """Short tick labels: the group's values, one per line (names go on the axis)."""
+def _value_labels(frame: pd.DataFrame, by: Sequence[str], sep: str = "\n") -> pd.Series:
+    """Short labels: the group's values, one per line (names go on the axis).
+
+    Plain strings, also for the quantile bins of a sampled design (categoricals, which
+    do not add up as strings).
+    """
     if not by:
         return pd.Series("all runs", index=frame.index)
-    parts = [frame[name].map(lambda v: f"{v:g}" if isinstance(v, float) else str(v)) for name in by]
-    out = parts[0]
+    parts = [
+        frame[name].astype(object).map(lambda v: f"{v:g}" if isinstance(v, float) else str(v))
+        for name in by
+    ]
+    out = parts[0].astype(str)
     for part in parts[1:]:
-        out = out + "\n" + part
+        out = out + sep + part.astype(str)
     return out
 
 
@@ -315,7 +321,7 @@ def plot_timecourse(
 
     plt = _pyplot()
     ok = runs.loc[runs["status"] == "ok", ["run_id", *by]].copy()
-    ok["__group"] = group_labels(ok, by)
+    ok["__group"] = _value_labels(ok, by, sep=", ")
     merged = steps.merge(ok[["run_id", "__group"]], on="run_id")
     metrics = [m for m in metrics if m in merged.columns]
     binned = any(isinstance(ok[name].dtype, pd.CategoricalDtype) for name in by)
