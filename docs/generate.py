@@ -16,20 +16,24 @@ In a Markdown file (``README.md``, ``docs/*.md``) an excerpt is written as::
     ```
     <!-- end generated -->
 
-and a figure as an image line right below ``<!-- figure: COMMAND -->``. A reader sees
-which command made each one. The script runs each ``coalition-sim`` command with bash
-(pipes such as ``| fold -s -w 100`` work as in a terminal) in a scratch folder, one per
-Markdown file, where a folder the command reads (``results/lhs``) is first made by the
-command of the file's own ```` ```bash ```` blocks that writes it (``--out results/lhs``):
-the README shows exactly the sweep its excerpts come from. The command's standard output
-replaces the block (trailing spaces dropped); anything it writes on standard error is an
-error, so a documented example cannot warn unnoticed. A ``coalition-sim`` figure command
-writes the image path of its link inside the scratch folder, and the file is copied
-beside the Markdown file. A ``python SCRIPT`` command is a script of this repository that
-writes its own files: it runs from the repository root (``docs/screenshots.py`` needs
-Chromium). ``--experiments`` also reruns ``experiments/report.py --protocols``, which
-rewrites ``experiments/README.md`` and its figures (several minutes).
-``docs/parameters.md`` is written in full by ``coalition-sim scenarios reference``.
+(``<!-- generated-markdown: COMMAND -->`` inserts output that is itself Markdown, a
+table, without the fence), and a figure as an image line right below
+``<!-- figure: COMMAND -->``. A reader of the source sees which command made each one.
+
+The script runs each ``coalition-sim`` command with bash (pipes such as
+``| fold -s -w 100`` work as in a terminal) in a scratch folder, one per Markdown file,
+where a folder the command reads (``results/lhs``) is first made by the command of the
+file's own ```` ```bash ```` blocks that writes it (``--out results/lhs``): the README
+shows exactly the sweep its excerpts come from. The command's standard output replaces
+the block (trailing spaces dropped); anything it writes on standard error is an error,
+so a documented example cannot warn unnoticed. A ``coalition-sim`` figure command writes
+the image path of its link inside the scratch folder, and the file is copied beside the
+Markdown file. A ``python SCRIPT`` command is a script of this repository (it prints a
+table or writes its own files) and runs from the repository root;
+``docs/screenshots.py`` needs Chromium. ``--experiments`` also reruns
+``experiments/report.py --protocols``, which rewrites ``experiments/README.md``, its
+figures and ``figures/hypotheses.csv`` (the README's hypotheses table reads it; several
+minutes). ``docs/parameters.md`` is written in full by ``coalition-sim scenarios reference``.
 
 ``--check`` reruns every excerpt's command and every whole generated file and reports
 each one that differs; figures are checked by existence only (PNG bytes vary with the
@@ -66,10 +70,11 @@ EXPERIMENTS = "python experiments/report.py --protocols"
 TIMEOUT = 1200
 
 _BLOCK = re.compile(
-    r"^<!-- generated: (?P<command>.+?) -->\n(?P<body>.*?)^<!-- end generated -->$",
+    r"^<!-- generated(?P<markdown>-markdown)?: (?P<command>.+?) -->\n(?P<body>.*?)"
+    r"^<!-- end generated -->$",
     re.MULTILINE | re.DOTALL,
 )
-_OPEN = re.compile(r"^<!-- generated: .*$", re.MULTILINE)
+_OPEN = re.compile(r"^<!-- generated(?:-markdown)?: .*$", re.MULTILINE)
 _CLOSE = re.compile(r"^<!-- end generated -->$", re.MULTILINE)
 _FIGURE = re.compile(
     r"^<!-- figure: (?P<command>.+?) -->\n!\[[^\]]*\]\((?P<image>[^)\s]+)\)", re.MULTILINE
@@ -92,6 +97,7 @@ class Block:
     end: int
     line: int
     body: str
+    markdown: bool = False
 
 
 @dataclass(frozen=True)
@@ -144,7 +150,12 @@ def parse(text: str, name: str = "<text>") -> tuple[list[Block], list[Figure]]:
     """
     blocks = [
         Block(
-            m["command"].strip(), m.start("body"), m.end("body"), _line(text, m.start()), m["body"]
+            m["command"].strip(),
+            m.start("body"),
+            m.end("body"),
+            _line(text, m.start()),
+            m["body"],
+            markdown=bool(m["markdown"]),
         )
         for m in _BLOCK.finditer(text)
     ]
@@ -172,6 +183,16 @@ def parse(text: str, name: str = "<text>") -> tuple[list[Block], list[Figure]]:
             "once by the image line ![...](PATH) it draws"
         )
     return blocks, figures
+
+
+def render_markdown(output: str) -> str:
+    """A command's output that is Markdown (a table), inserted as it is.
+
+    Trailing spaces dropped; blank lines around it, so no renderer reads the markers
+    as part of a table or paragraph.
+    """
+    lines = [line.rstrip() for line in output.strip("\n").split("\n")]
+    return "\n".join(["", *lines, "", ""])
 
 
 def render(output: str) -> str:
@@ -277,14 +298,19 @@ class Workspace:
         return needed
 
     def run(self, command: str) -> str:
-        """Standard output of ``command`` in the scratch folder; DocsError if it fails or warns."""
+        """Standard output of ``command``; DocsError if it fails or writes on stderr.
+
+        It runs in the scratch folder, or from the repository root for a ``python
+        SCRIPT`` command (a script of the repository, named by its path there).
+        """
         if command in self.outputs:
             return self.outputs[command]
         for setup in self._needs(command):
             print(f"  setup: {setup}", flush=True)
             self._execute(setup, self.folder, quiet_stderr=True)
         print(f"  run:   {command}", flush=True)
-        self.outputs[command] = self._execute(command, self.folder, quiet_stderr=False)
+        cwd = ROOT if _figure_script(command) is not None else self.folder
+        self.outputs[command] = self._execute(command, cwd, quiet_stderr=False)
         return self.outputs[command]
 
     def _execute(self, command: str, cwd: Path, *, quiet_stderr: bool) -> str:
@@ -312,7 +338,10 @@ class Workspace:
 
 def excerpts(page: Page, workspace: Workspace) -> list[str]:
     """The fresh body of every block of the page."""
-    return [render(workspace.run(block.command)) for block in page.blocks]
+    return [
+        (render_markdown if block.markdown else render)(workspace.run(block.command))
+        for block in page.blocks
+    ]
 
 
 @dataclass(frozen=True)
@@ -392,7 +421,7 @@ def missing_figures(selected: Sequence[Page] | None = None) -> list[str]:
 
 
 def _figure_script(command: str) -> str | None:
-    """The repository script a ``python SCRIPT`` figure command runs, else None."""
+    """The repository script a ``python SCRIPT`` command runs, else None."""
     tokens = shlex.split(command)
     if tokens[0] == "python" and len(tokens) > 1:
         return tokens[1]

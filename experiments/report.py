@@ -6,6 +6,8 @@ Usage (from the repository root)::
     python experiments/report.py --reps 50       # fewer runs per set and setting
     python experiments/report.py --protocols     # also rerun experiments/protocols.py
     python experiments/report.py --calibration-figure  # only figures/calibration.png
+    python experiments/report.py --calibration-table   # the README's tables, printed
+    python experiments/report.py --hypotheses-table
 
 Every verdict comes from the rules declared in ``coalition_sim/hypotheses.py`` before
 the runs; this script only runs them, draws the effects and writes the text from the
@@ -147,6 +149,67 @@ def protocols_section() -> str:
     return "\n".join(lines)
 
 
+#: The fit statistics the README's calibration table shows, in its words.
+FIT_ROWS = (
+    ("rho_2024", "spending 2024, rank correlation with NATO's figures", ""),
+    ("rho_2025", "spending 2025, rank correlation with NATO's figures", ""),
+    ("rmse_2024", "spending 2024, root mean square error", " points of GDP"),
+    ("rmse_2025", "spending 2025, root mean square error", " points of GDP"),
+    ("auc", "willingness to join, AUC (0.5 chance, 1 perfect)", ""),
+    ("brier", "willingness to join, Brier score (0 perfect)", ""),
+    ("honoured", "commitments honoured (target 0.745)", ""),
+)
+
+
+def calibration_table(result) -> str:
+    """The fit of the packaged calibration as a Markdown table (the README shows it)."""
+    lines = ["| target | median over the accepted sets [90 % of them] |", "|---|---|"]
+    for key, words, unit in FIT_ROWS:
+        fit = result.fit[key]
+        lines.append(
+            f"| {words} | {fit['median']:.2f} [{fit['low']:.2f}, {fit['high']:.2f}]{unit} |"
+        )
+    return "\n".join(lines)
+
+
+def hypotheses_table(path: Path = FIGURES / "hypotheses.csv") -> str:
+    """The verdicts as a Markdown table, from the effects the last full run wrote.
+
+    The verdicts are recomputed from each set's holds and opposite columns by the rules
+    of ``coalition_sim/hypotheses.py``, so the table and experiments/README.md agree.
+    """
+    effects = pd.read_csv(path)
+    lines = [
+        "| hypothesis | verdict | each rule: median over the sets [90 % of them]; sets where it "
+        "holds |",
+        "|---|---|---|",
+    ]
+    for h in hy.HYPOTHESES:
+        results, parts = [], []
+        for i, rule in enumerate(h.rules, start=1):
+            rows = effects[(effects["hypothesis"] == h.key) & (effects["rule"] == i)]
+            rows = rows.sort_values("set")
+            result = hy.RuleResult(
+                rule,
+                rows["effect"].to_numpy(),
+                rows["holds"].to_numpy(dtype=bool),
+                rows["opposite"].to_numpy(dtype=bool),
+            )
+            results.append(result)
+            label = hy.METRIC_LABELS.get(rule.metric, rule.metric)
+            if rule.against is not None:
+                low, mid, high = np.quantile(result.effects, [0.05, 0.5, 0.95])
+                what = f"{label}, effect {mid:+.2g} [{low:+.2g}, {high:+.2g}]"
+            else:
+                low, mid, high = np.quantile(result.effects + rule.level, [0.05, 0.5, 0.95])
+                setting = h.settings[rule.setting].label
+                what = f"{label}, {setting}: {mid:.2g} [{low:.2g}, {high:.2g}]"
+            parts.append(f"{what}; {int(result.holds.sum())} of {len(rows)} sets")
+        verdict = hy.Evaluation(h, tuple(results), {}, len(rows), 0).verdict
+        lines.append(f"| {h.key.upper()} {h.title} | {verdict} | {'<br>'.join(parts)} |")
+    return "\n".join(lines)
+
+
 HEADER = """\
 # Experiments: the hypotheses of the design, decided by declared rules
 
@@ -240,7 +303,23 @@ def main() -> None:
         action="store_true",
         help="only redraw figures/calibration.png from the packaged calibration (seconds)",
     )
+    parser.add_argument(
+        "--calibration-table",
+        action="store_true",
+        help="only print the packaged calibration's fit as a Markdown table",
+    )
+    parser.add_argument(
+        "--hypotheses-table",
+        action="store_true",
+        help="only print the verdicts of the last full run (figures/hypotheses.csv) as a table",
+    )
     args = parser.parse_args()
+    if args.calibration_table:
+        print(calibration_table(stored.load()))
+        return
+    if args.hypotheses_table:
+        print(hypotheses_table())
+        return
     FIGURES.mkdir(exist_ok=True)
     if args.calibration_figure:
         plot(stored.load(), FIGURES / "calibration.png")

@@ -60,7 +60,13 @@ def test_the_readme_marks_its_excerpts_and_the_sweeps_they_read():
     assert {"results/lhs", "results/sobol"} <= set(readme.setup)
     assert "--samples 256" in readme.setup["results/sobol"]
     for block in readme.blocks:  # text fences: ruff format leaves them alone
-        assert block.body.startswith("```\n") and block.body.endswith("```\n"), block.command
+        if not block.markdown:
+            assert block.body.startswith("```\n") and block.body.endswith("```\n"), block.command
+    tables = [b.command for b in readme.blocks if b.markdown]
+    assert tables == [
+        "python experiments/report.py --calibration-table",
+        "python experiments/report.py --hypotheses-table",
+    ]
 
 
 PAGE = """\
@@ -171,6 +177,16 @@ def test_malformed_markers_are_errors_naming_the_line(text, fragment):
 def test_output_is_fenced_as_text_without_trailing_spaces():
     assert gen.render("a  \nb\n\n") == "```\na\nb\n```\n"
     assert gen.render("```python\nx\n```") == "````\n```python\nx\n```\n````\n"
+    assert gen.render_markdown("| a |  \n|---|\n") == "\n| a |\n|---|\n\n"
+
+
+def test_a_markdown_block_is_inserted_without_a_fence(tmp_path):
+    text = "<!-- generated-markdown: printf '| a |\\n|---|\\n' -->\nold\n<!-- end generated -->\n"
+    page = _page(tmp_path, text)
+    (block,) = page.blocks
+    assert block.markdown and block.command == "printf '| a |\\n|---|\\n'"
+    fresh = gen.excerpts(page, gen.Workspace(page, tmp_path))
+    assert fresh == ["\n| a |\n|---|\n\n"]
 
 
 def test_an_image_without_a_marker_or_file_is_reported(tmp_path):
