@@ -70,7 +70,7 @@ EXPERIMENTS = "python experiments/report.py --protocols"
 TIMEOUT = 1200
 
 _BLOCK = re.compile(
-    r"^<!-- generated(?P<markdown>-markdown)?: (?P<command>.+?) -->\n(?P<body>.*?)"
+    r"^<!-- generated(?P<markdown>-markdown)?: (?P<command>[^\n]+?) -->\n(?P<body>.*?)"
     r"^<!-- end generated -->$",
     re.MULTILINE | re.DOTALL,
 )
@@ -480,7 +480,10 @@ def _run_script(command: str, env: dict[str, str]) -> None:
         ["bash", "-o", "pipefail", "-c", command], cwd=ROOT, env=env, timeout=TIMEOUT, check=False
     )
     if done.returncode != 0:
-        raise DocsError(f"`{command}` (run from the repository root): exit code {done.returncode}")
+        hint = " (without Chromium, use --skip-screenshots)" if command == SCREENSHOTS else ""
+        raise DocsError(
+            f"`{command}` (run from the repository root): exit code {done.returncode}{hint}"
+        )
 
 
 def listing() -> list[str]:

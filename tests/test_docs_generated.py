@@ -196,3 +196,9 @@ def test_an_image_without_a_marker_or_file_is_reported(tmp_path):
     assert len(problems) == 2
     assert "line 1: a.png has no '<!-- figure" in problems[0]
     assert "line 4: b.png does not exist" in problems[1]
+
+
+def test_an_opening_marker_without_its_closing_arrow_is_named(tmp_path):
+    text = "<!-- generated: echo a\n```\na\n```\n<!-- end generated -->\n"
+    with pytest.raises(gen.DocsError, match=r"page\.md line 1: a '<!-- generated"):
+        gen.parse(text, "page.md")
