@@ -48,7 +48,7 @@ from coalition_sim.rules.sums import total
 if TYPE_CHECKING:  # pragma: no cover
     from coalition_sim.datasets import Dataset
     from coalition_sim.engine.inputs import RunInputs
-    from coalition_sim.parameters import Scenario
+    from coalition_sim.parameters import ModelParameters, Scenario
 
 #: Smallest size of an actor, USD bn a year: landscape theory needs sizes above zero, and
 #: Iceland has no armed forces of its own (its capability is 0).
@@ -70,15 +70,15 @@ class PropensityWeights:
     friction: float = 1.0
 
     @classmethod
-    def from_parameters(cls, values: Mapping[str, Any]) -> PropensityWeights:
+    def from_parameters(cls, values: ModelParameters) -> PropensityWeights:
         """Read the weights from scenario values."""
         return cls(
-            exposure=values["landscape_exposure_weight"],
-            alignment=values["landscape_alignment_weight"],
-            border=values["landscape_border_weight"],
-            eu=values["landscape_eu_weight"],
-            nato=values["landscape_nato_weight"],
-            friction=values["landscape_friction_weight"],
+            exposure=values.landscape_exposure_weight,
+            alignment=values.landscape_alignment_weight,
+            border=values.landscape_border_weight,
+            eu=values.landscape_eu_weight,
+            nato=values.landscape_nato_weight,
+            friction=values.landscape_friction_weight,
         )
 
 
@@ -232,6 +232,17 @@ def propensities(inputs: RunInputs) -> Propensities:
         tolerance=GAIN_RTOL * total(np.abs(europe))[..., 0],
         adversary_share=(spending / spending.sum())[None, :],
     )
+
+
+def switch_gains(context: Propensities, own_strength, member, situation: Any) -> np.ndarray:
+    """How much each European state's frustration falls if it switches side now.
+
+    ``F_i(now) - F_i(switched) = -sigma_i * sum_j s_j p_ij sigma_j`` with ``sigma`` +1
+    on the coalition side and -1 on the other (Axelrod and Bennett 1993); sizes are the
+    states' own strength, at least :data:`MIN_SIZE`.
+    """
+    spin = np.where(member, 1.0, -1.0)
+    return -spin * field(context, np.maximum(own_strength, MIN_SIZE), spin, situation)
 
 
 def field(context: Propensities, sizes: np.ndarray, spin: np.ndarray, situation: Any):

@@ -22,7 +22,7 @@ each verdict is generated from these numbers (:func:`verdict_text`).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -30,8 +30,9 @@ import numpy as np
 
 from coalition_sim.datasets import Dataset, load_dataset
 from coalition_sim.engine import streams
-from coalition_sim.engine.engine import Engine, join_order
+from coalition_sim.engine.engine import Engine
 from coalition_sim.engine.inputs import build
+from coalition_sim.outcomes import measure
 from coalition_sim.parameters import DEFAULT, FOUNDERS, Scenario
 
 #: Verdicts of a rule or a hypothesis.
@@ -51,7 +52,7 @@ class Setting:
 class Rule:
     """A declared decision rule (see the module docstring).
 
-    ``metric`` names a per-run outcome or a key of :data:`STATISTICS`; with ``against``
+    ``metric`` names a per-run measure of :mod:`coalition_sim.outcomes`; with ``against``
     the effect is ``mean(setting) - mean(against)`` per set, without it the set's mean
     is compared with ``level``. ``direction`` is +1 (higher) or -1 (lower).
     """
@@ -72,7 +73,7 @@ class Rule:
 
     def text(self, settings: Mapping[str, Setting]) -> str:
         """The rule in words."""
-        label = METRIC_LABELS.get(self.metric, self.metric)
+        label = metric_label(self.metric)
         way = "higher" if self.direction > 0 else "lower"
         where = f"in {self.share * 100:.0f} % of the calibrated parameter sets"
         if self.against is not None:
@@ -144,65 +145,10 @@ def decide(rule: Rule, means: Mapping[str, np.ndarray]) -> RuleResult:
     return RuleResult(rule, effect, signed >= rule.smallest, signed <= -rule.smallest)
 
 
-# --- statistics of runs ----------------------------------------------------------------------
-
-
-def _distance_rank_correlation(engine: Engine, dataset: Dataset) -> np.ndarray:
-    """Per run: Spearman correlation of distance to Russia with the quarter of joining.
-
-    Over the states that are not founders; a state that never joins ranks after every
-    joiner (its quarter is the horizon plus one). Positive: the nearer join first.
-    """
-    data = dataset.arrays
-    out = np.full(len(engine), np.nan)
-    for group in engine.groups:
-        horizon = group.batch.horizon
-        founders = group.batch.inputs.traits.founder
-        for row, order in enumerate(join_order(group.batch)):
-            quarter = np.full(len(data.codes), horizon + 1.0)
-            for code, step in order:
-                i = data.index[code]
-                quarter[i] = min(quarter[i], step)
-            outsiders = ~founders[min(row, founders.shape[0] - 1)]
-            out[group.runs[row]] = _spearman(data.km_to_russia[outsiders], quarter[outsiders])
-    return out
-
-
-def _spearman(x: np.ndarray, y: np.ndarray) -> float:
-    rx, ry = _ranks(x), _ranks(y)
-    if rx.std() == 0 or ry.std() == 0:
-        return 0.0
-    return float(np.corrcoef(rx, ry)[0, 1])
-
-
-def _ranks(values: np.ndarray) -> np.ndarray:
-    """Average ranks (ties share their mean rank)."""
-    values = np.asarray(values, dtype=float)
-    order = np.argsort(values, kind="stable")
-    ranks = np.empty(len(values))
-    ranks[order] = np.arange(len(values), dtype=float)
-    for value in np.unique(values):
-        tied = values == value
-        ranks[tied] = ranks[tied].mean()
-    return ranks
-
-
-#: Metrics computed from the runs rather than read from the outcomes.
-STATISTICS: Mapping[str, Callable[[Engine, Dataset], np.ndarray]] = {
-    "parity_at_end": lambda engine, _: (engine.outcomes()["final_parity"] >= 1.0).astype(float),
-    "distance_join_correlation": _distance_rank_correlation,
-}
-
-METRIC_LABELS: Mapping[str, str] = {
-    "final_parity_with_us": "parity counting US forces at the end",
-    "final_parity": "European parity at the end",
-    "final_members": "members at the end",
-    "final_credibility": "credibility at the end",
-    "parity_at_end": "the share of runs at European parity (no US forces) at the end",
-    "distance_join_correlation": (
-        "the rank correlation of a state's distance from Russia with its quarter of joining"
-    ),
-}
+def metric_label(name: str) -> str:
+    """A rule's metric in words, from the registry of measures."""
+    found = measure(name)
+    return found.label if found is not None else name
 
 
 # --- the five hypotheses ---------------------------------------------------------------------
@@ -334,9 +280,7 @@ def without_states(dataset: Dataset, codes: Sequence[str]) -> Dataset:
 
 
 def _metric(engine: Engine, dataset: Dataset, name: str) -> np.ndarray:
-    if name in STATISTICS:
-        return STATISTICS[name](engine, dataset)
-    return engine.outcomes()[name].astype(float)
+    return engine.outcomes([name])[name].astype(float)
 
 
 def evaluate(

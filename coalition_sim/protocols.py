@@ -46,7 +46,8 @@ from coalition_sim.engine.situation import (
     positions,
 )
 from coalition_sim.engine.streams import Purpose
-from coalition_sim.rules import bargaining
+from coalition_sim.rules import bargaining, economy, spending
+from coalition_sim.rules import utility as utility_rules
 
 if TYPE_CHECKING:  # pragma: no cover
     from coalition_sim.engine.inputs import RunInputs
@@ -98,10 +99,11 @@ class Protocol:
     def chance(s: Situation, utility: np.ndarray, runs: np.ndarray) -> np.ndarray:
         """The probability of applying at a utility of joining ``utility`` (one per run)."""
         v = s.values
-        threshold = _per_entry(v["application_threshold"], runs)
-        noise = _per_entry(v["application_noise"], runs)
-        z = (utility - threshold) / noise
-        return 1.0 / (1.0 + np.exp(-np.clip(z, -50.0, 50.0)))
+        return utility_rules.application_probability(
+            utility,
+            _per_entry(v.application_threshold, runs),
+            _per_entry(v.application_noise, runs),
+        )
 
     def negotiate(self, s: Situation, applications: Applications) -> Negotiation:
         """Members vote on every applicant on the standard terms."""
@@ -111,7 +113,7 @@ class Protocol:
             runs=runs,
             applicants=applicants,
             admitted=votes.admitted[:, 0],
-            phase_in_quarters=4.0 * per_run(s.values["phase_in_years"], runs)[:, 0],
+            phase_in_quarters=economy.quarters(per_run(s.values.phase_in_years, runs)[:, 0]),
             negotiated=np.zeros(len(runs), dtype=bool),
             votes=votes,
             voted=np.ones(len(runs), dtype=bool),
@@ -123,7 +125,7 @@ class Protocol:
 
     def exits(self, s: Situation) -> Exits:
         """Members (not founders) whose utility of staying is below the exit threshold."""
-        unhappy = s.member & ~s.founder & (s.utility < s.values["exit_threshold"])
+        unhappy = s.member & ~s.founder & (s.utility < s.values.exit_threshold)
         return Exits(unhappy)
 
 
@@ -208,32 +210,32 @@ class BargainingProtocol(Protocol):
     def agreements(self, s: Situation, runs: np.ndarray, applicants: np.ndarray):
         """Solve the negotiation of each (run, applicant) pair against the current members."""
         v = s.values
-        col = lambda name: per_run(v[name], runs)  # noqa: E731
-        margins = s.scores(runs, applicants) - col("vote_threshold")
+        col = lambda value: per_run(value, runs)  # noqa: E731
+        margins = s.scores(runs, applicants) - col(v.vote_threshold)
         margin = bargaining.pivotal_margin(
             margins,
             per_run(s.voters, runs),
             per_run(s.rule, runs),
             s.data.population[None, :],
-            member_share=col("qmv_member_share"),
-            population_share=col("qmv_population_share"),
+            member_share=col(v.qmv_member_share),
+            population_share=col(v.qmv_population_share),
         )
-        standard = col("phase_in_years")
+        standard = col(v.phase_in_years)
         low = bargaining.applicant_reservation(
             at(s.utility, runs, applicants),
             -at(s.terms.cost, runs, applicants),
-            col("application_threshold"),
+            col(v.application_threshold),
             standard,
         )
-        high = bargaining.coalition_reservation(margin, col("bargaining_delay_weight"), standard)
+        high = bargaining.coalition_reservation(margin, col(v.bargaining_delay_weight), standard)
         return bargaining.bargain(
             low,
             high,
             min_years=standard,
-            max_years=np.maximum(standard, col("bargaining_max_phase_in_years")),
-            rounds=col("bargaining_rounds"),
-            discount_applicant=col("bargaining_discount_applicant"),
-            discount_coalition=col("bargaining_discount_coalition"),
+            max_years=bargaining.longest_phase_in(standard, col(v.bargaining_max_phase_in_years)),
+            rounds=col(v.bargaining_rounds),
+            discount_applicant=col(v.bargaining_discount_applicant),
+            discount_coalition=col(v.bargaining_discount_coalition),
         )
 
     @override
@@ -241,7 +243,7 @@ class BargainingProtocol(Protocol):
         runs, applicants = positions(applications.any)
         conditional = applications.conditional[runs, applicants]
         rows = np.flatnonzero(conditional)
-        standard_years = per_run(s.values["phase_in_years"], runs)[:, 0]
+        standard_years = per_run(s.values.phase_in_years, runs)[:, 0]
         years = standard_years.copy()
         voted = ~conditional
         bargains = None
@@ -252,7 +254,7 @@ class BargainingProtocol(Protocol):
             voted[rows[agreed]] = True
             bargains = Bargains(rows, deal)
         penalty = bargaining.delay_penalty(
-            years, standard_years, per_run(s.values["bargaining_delay_weight"], runs)[:, 0]
+            years, standard_years, per_run(s.values.bargaining_delay_weight, runs)[:, 0]
         )
         chosen = np.flatnonzero(voted)
         votes = s.vote(runs[chosen], applicants[chosen], penalty[chosen, None])
@@ -262,7 +264,7 @@ class BargainingProtocol(Protocol):
             runs=runs,
             applicants=applicants,
             admitted=admitted,
-            phase_in_quarters=4.0 * years,
+            phase_in_quarters=economy.quarters(years),
             negotiated=conditional & admitted,
             votes=votes,
             voted=voted,
@@ -271,8 +273,8 @@ class BargainingProtocol(Protocol):
 
     @override
     def commitments(self, s: Situation) -> np.ndarray | None:
-        shortfall = s.committed - s.pct
-        return s.negotiated & s.member & (shortfall > s.values["breach_tolerance_pct"])
+        shortfall = spending.shortfall(s.committed, s.pct)
+        return s.negotiated & s.member & (shortfall > s.values.breach_tolerance_pct)
 
 
 class LandscapeProtocol(Protocol):
@@ -321,11 +323,7 @@ class LandscapeProtocol(Protocol):
         ``F_i(now) - F_i(switched) = -sigma_i * sum_j s_j p_ij sigma_j`` with ``sigma`` +1
         on the coalition side and -1 on the other (Axelrod and Bennett 1993).
         """
-        spin = np.where(s.member, 1.0, -1.0)
-        field = europe_landscape.field(
-            s.context, np.maximum(s.own_strength, europe_landscape.MIN_SIZE), spin, s
-        )
-        return -spin * field
+        return europe_landscape.switch_gains(s.context, s.own_strength, s.member, s)
 
     @override
     def applications(self, s: Situation) -> Applications:

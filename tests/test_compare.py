@@ -119,7 +119,7 @@ def test_compare_by_and_metric(swept, tmp_path, capsys):
     ("extra", "fragment"),
     [
         (["--by", "colour"], "--by colour: no such column"),
-        (["--metric", "members"], "--metric members: not a numeric outcome"),
+        (["--metric", "join_order"], "--metric join_order: not a numeric outcome"),
         (["--plot", "x.jpg"], "write a .png file name"),
     ],
 )

@@ -232,7 +232,7 @@ def test_the_mesa_model_reads_what_the_engine_computed(real_dataset):
     outcomes = engine.outcomes()
     assert model.members == outcomes["final_members"][0]
     assert model.parity == outcomes["final_parity"][0]
-    assert " ".join(c for c, _ in model.join_order) == outcomes["members"][0]
+    assert " ".join(c for c, _ in model.join_order) == outcomes["join_order"][0]
     agents = model.datacollector.get_agent_vars_dataframe()
     assert len(agents) == 16 * len(model.codes)
     assert set(agents["status"]) <= {"founder", "member", "applicant", "vetoed", "outsider"}

@@ -7,7 +7,7 @@ import pytest
 
 from coalition_sim import europe_landscape as el
 from coalition_sim import landscape
-from coalition_sim.parameters import SCHEMA, load_scenario
+from coalition_sim.parameters import DEFAULT, SCHEMA, load_scenario
 
 
 def small_world(weights: el.PropensityWeights) -> np.ndarray:
@@ -64,7 +64,7 @@ def test_the_weights_are_scenario_parameters():
     assert names <= set(SCHEMA)
     for name in names:
         assert SCHEMA[name].unit and SCHEMA[name].source and SCHEMA[name].help
-    defaults = el.PropensityWeights.from_parameters({n: SCHEMA[n].default for n in names})
+    defaults = el.PropensityWeights.from_parameters(DEFAULT.values)
     assert defaults == el.PropensityWeights()
 
 

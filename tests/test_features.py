@@ -26,7 +26,7 @@ def planted(tmp_path_factory):
     x = np.repeat(samples, 2, axis=0)
     runs = pd.DataFrame(x, columns=["x1", "x2", "noise"])
     runs["final_parity"] = 3 * runs.x1 + 0.6 * runs.x2 + rng.normal(0, 0.1, len(runs))
-    runs["members"] = "EST LVA"
+    runs["join_order"] = "EST LVA"
     folder = tmp_path_factory.mktemp("feat") / "planted"
     return write_sweep(folder, runs, PARAMS, reps=2)
 
@@ -104,7 +104,7 @@ def test_features_cli_prints_writes_and_draws(planted, tmp_path, cli):
     ("args", "fragment"),
     [
         (["--outcome", "colour"], "--outcome colour: no such outcome; allowed: final_parity"),
-        (["--outcome", "members"], "--outcome members: not a numeric outcome"),
+        (["--outcome", "join_order"], "--outcome join_order: not a numeric outcome"),
         (["--outcome", "x1"], "--outcome x1: a varied parameter, not an outcome"),
         (["--where", "final_parity >"], "not a valid pandas query"),
         (["--outcome", "final_parity", "--plot", "a.svg"], "write a .png file name"),

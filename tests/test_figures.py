@@ -17,6 +17,7 @@ import pytest
 matplotlib.use("Agg")
 
 from coalition_sim.sweep import plots
+from coalition_sim.sweep.labels import words
 
 
 @pytest.fixture
@@ -63,13 +64,14 @@ def test_count_outcomes_have_whole_number_ticks(tmp_path, figures):
     plots.plot_distributions(
         _grid_runs(), ["admission_rule", "state.HUN.reliability"], metrics, tmp_path / "d.png"
     )
-    axes = {ax.get_title(): ax for ax in figures[-1].axes if ax.get_visible()}
-    for title in ("members at the end", "vetoes by unreliable members"):
-        ticks = _ticks_in_view(axes[title])
-        assert len(ticks) >= 2 and np.allclose(ticks, np.round(ticks)), (title, ticks)
-    ticks = _ticks_in_view(axes["first quarter with parity >= 1"])
+    titles = {ax.get_title(): ax for ax in figures[-1].axes if ax.get_visible()}
+    axes = {metric: titles[words(metric)] for metric in metrics}  # panels titled in words
+    for metric in ("final_members", "vetoes_unreliable"):
+        ticks = _ticks_in_view(axes[metric])
+        assert len(ticks) >= 2 and np.allclose(ticks, np.round(ticks)), (metric, ticks)
+    ticks = _ticks_in_view(axes["first_parity_step"])
     assert np.allclose(ticks, np.round(ticks))
-    parity = _ticks_in_view(axes["parity at the end"])
+    parity = _ticks_in_view(axes["final_parity"])
     assert not np.allclose(parity, np.round(parity))  # a ratio keeps its decimals
 
 

@@ -17,18 +17,42 @@ REL = np.array([1.0, 0.5, 0.35, 0.75])
 MEMBER = np.array([True, True, True, False])
 
 
-def test_coalition_strength_sums_members_reliable_capability():
+def test_coalition_strength_sums_members_reliable_strength():
     # 1*10 + 0.5*20 + 0.35*5 = 21.75 (the outsider's 100 does not count)
-    ones = np.ones(4)
-    assert strength.coalition_strength(CAP, REL, MEMBER, 1.0, ones, 0.0) == pytest.approx(21.75)
-    # Readiness scales everything, industry output included: 0.5 * (21.75 + 10)
-    assert strength.coalition_strength(CAP, REL, MEMBER, 0.5, ones, 10.0) == pytest.approx(15.875)
-    # Ukraine's experience multiplier on the first member: 1.25 * 10 + 10 + 1.75
-    experience = np.array([1.25, 1.0, 1.0, 1.0])
-    assert strength.coalition_strength(CAP, REL, MEMBER, 1.0, experience, 0.0) == pytest.approx(
-        24.25
-    )
-    assert strength.coalition_strength(CAP, REL, np.zeros(4, bool), 1.0, ones, 0.0) == 0.0
+    reliable = strength.reliable_strength(CAP, REL)
+    assert strength.coalition_strength(reliable, MEMBER, 0.0) == pytest.approx(21.75)
+    # industry output at Ukraine's reliability and readiness: 0.8 * 10 * 0.5 = 4
+    industry = strength.industry_strength(0.8, 10.0, 0.5)
+    assert strength.coalition_strength(reliable, MEMBER, industry) == pytest.approx(25.75)
+    assert strength.coalition_strength(reliable, np.zeros(4, bool), 0.0) == 0.0
+    # each state's strength without it: the members' total less its own contribution
+    others = strength.without_own(21.75, reliable, MEMBER)
+    assert others == pytest.approx([11.75, 11.75, 20.0, 21.75])
+
+
+def test_investment_in_ukraine_is_taken_from_home_forces_at_the_same_reliability():
+    # diverted: share 0.1 of spending 50 at readiness 0.8 = 4 for the investor only
+    diverted = strength.diverted(0.1, np.array([True, False]), np.array([50.0, 50.0]), 0.8)
+    assert diverted == pytest.approx([4.0, 0.0])
+    reliable = strength.reliable_strength(np.array([40.0, 40.0]), np.array([0.5, 0.5]))
+    out = strength.contributions(reliable, np.array([0.5, 0.5]), diverted)
+    assert out == pytest.approx([18.0, 20.0])
+
+
+def test_parity_with_and_without_us_forces():
+    # US: u 0.5 * share 0.1 * 800 * readiness 0.75 = 30
+    us = strength.us_forces(0.5, 0.1, 800.0, 0.75)
+    assert us == pytest.approx(30.0)
+    assert strength.parity(300.0, 400.0) == pytest.approx(0.75)
+    assert strength.parity_with_us(300.0, us, 400.0) == pytest.approx(0.825)
+
+
+def test_breaches_cost_cohesion_that_fades():
+    # 0.1 fades by half, two new breaches at 0.05 each: 0.05 + 0.1
+    assert strength.breach_penalty(0.1, 0.5, 2, 0.05) == pytest.approx(0.15)
+    assert strength.breach_penalty(0.1, 0.5, None, 0.05) == pytest.approx(0.05)
+    assert strength.cohesion_after_breaches(0.1, 0.3) == 0.0
+    assert strength.nuclear_cover(np.array([True, False]), 0.4).tolist() == [1.0, 0.4]
 
 
 def test_adversary_strength_with_ppp_and_growth():
@@ -92,5 +116,6 @@ def test_cohesion_and_credibility_stay_in_the_unit_interval(n, data, parity, nuc
     value = strength.cohesion(capability, reliability, member)
     assert 0.0 <= value <= 1.0 + 1e-12
     assert 0.0 <= strength.credibility(parity, min(1.0, value), nuclear, discount) <= 1.0
-    total = strength.coalition_strength(capability, reliability, member, 1.0, np.ones(n), 0.0)
+    reliable = strength.reliable_strength(capability, reliability)
+    total = strength.coalition_strength(reliable, member, 0.0)
     assert total >= 0.0

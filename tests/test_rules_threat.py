@@ -67,13 +67,29 @@ def test_target_weights():
 def test_perceived_threat_is_shielded_by_the_us_for_nato_members():
     # theta = T * p * (1 - u * g * nato) = 0.5 * 0.8 * (1 - 1 * 0.6) = 0.16 for NATO,
     # 0.5 * 0.8 = 0.4 outside it.
-    out = threat.perceived_threat(
-        0.5, np.array([0.8, 0.8]), np.array([True, False]), us=1.0, guarantee=0.6
-    )
+    shield = threat.us_shield(0.6, np.array([True, False]))
+    out = threat.perceived_threat(0.5, threat.exposure(np.array([0.8, 0.8]), 1.0, shield))
     assert out == pytest.approx([0.16, 0.4])
     # Withdrawal (u = 0) removes the shield.
-    out = threat.perceived_threat(0.5, np.array([0.8]), np.array([True]), us=0.0, guarantee=0.6)
-    assert out == pytest.approx([0.4])
+    out = threat.perceived_threat(0.5, threat.exposure(np.array([0.8, 0.8]), 0.0, shield))
+    assert out == pytest.approx([0.4, 0.4])
+
+
+def test_protection_is_credibility_inside_and_the_us_guarantee_for_nato_outside():
+    member = np.array([True, False, False])
+    nato = np.array([True, True, False])
+    # a member: the coalition's credibility; a NATO outsider: u * g = 0.5 * 0.6; others: 0
+    out = threat.protection(member, 0.7, 0.5, 0.6, nato)
+    assert out == pytest.approx([0.7, 0.3, 0.0])
+
+
+def test_a_response_fails_when_fewer_than_half_respond():
+    called = np.array([[True, True, True, True, False]])
+    responded = np.array([[True, False, False, False, False]])
+    share = threat.response_share(responded, called)
+    assert share.tolist() == [[0.25]]
+    assert threat.response_failed(share).all()
+    assert not threat.response_failed(threat.response_share(called, called)).any()
 
 
 UNIT = st.floats(0.0, 1.0)

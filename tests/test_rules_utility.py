@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -75,18 +77,18 @@ def test_entrapment_is_larger_for_distant_states_and_does_not_move_with_the_thre
 
 
 def test_utility_terms_are_weighted_and_signed_in_order():
-    weights = utility.UtilityWeights(
-        threat=1.5, cost=1.0, affinity=0.5, alignment=0.3, entrapment=0.6, neutrality=0.4
+    standing = utility.standing_terms(
+        0.3, np.array([1.0, -1.0]), 0.6, np.array([1.0, 0.5]), 0.4, np.array([False, True])
     )
     terms = utility.utility_terms(
-        weights,
-        perceived=np.array([0.5, 0.1]),
-        gain=np.array([0.8, 1.0]),
-        burden_share=np.array([0.0, 0.5]),
-        affinity_score=np.array([1.0, 0.2]),
-        alignment=np.array([1.0, -1.0]),
-        entrapment_score=np.array([0.0, 0.5]),
-        neutral=np.array([False, True]),
+        1.5,
+        np.array([0.5, 0.1]),
+        np.array([0.8, 1.0]),
+        1.0,
+        np.array([0.0, 0.5]),
+        0.5,
+        np.array([1.0, 0.2]),
+        standing,
     )
     assert utility.TERMS == (
         "threat", "cost", "affinity", "alignment", "entrapment", "neutrality"
@@ -96,6 +98,12 @@ def test_utility_terms_are_weighted_and_signed_in_order():
     assert table[0] == pytest.approx([0.6, 0.0, 0.5, 0.3, 0.0, 0.0])
     assert table[1] == pytest.approx([0.15, -0.5, 0.1, -0.3, -0.3, -0.4])
     assert terms.total == pytest.approx([1.4, -1.25])
+
+
+def test_application_probability_is_a_logistic_of_the_margin():
+    # at the threshold one half; one noise above it 1 / (1 + e^-1)
+    p = utility.application_probability(np.array([0.2, 0.3, -10.0]), 0.2, 0.1)
+    assert p == pytest.approx([0.5, 1.0 / (1.0 + math.exp(-1.0)), 0.0], abs=1e-12)
 
 
 @settings(max_examples=50, deadline=None)

@@ -30,6 +30,13 @@ def test_registry_matches_the_schema_choices():
         assert rule.description
 
 
+def vote_scores(weights, gain, applicant, reliability, voters, proximity, friction=0.0):
+    return voting.vote_score(
+        voting.applicant_part(weights, gain, reliability),
+        voting.pair_part(weights, applicant, voters, proximity, friction),
+    )
+
+
 def test_vote_scores_on_hand_values():
     weights = voting.VoteWeights(
         gain=1.0,
@@ -40,15 +47,13 @@ def test_vote_scores_on_hand_values():
         threshold=0.5,
     )
     # gain 0.02 / 0.05 = 0.4; voters at alignment 1 and 0 (applicant 1); reliability 0.75.
-    scores = voting.vote_scores(
-        weights, 0.02, 1.0, 0.75, np.array([1.0, 0.0]), np.array([1.0, 0.2])
-    )
+    scores = vote_scores(weights, 0.02, 1.0, 0.75, np.array([1.0, 0.0]), np.array([1.0, 0.2]))
     # 0.4 + 0.5 * 1 - 0.5 * 0.25 + 0.5 * 1 = 1.275; 0.4 + 0.5 * 0.5 - 0.125 + 0.1 = 0.625
     assert scores == pytest.approx([1.275, 0.625])
     # The gain counts at most one full gain.
-    big = voting.vote_scores(weights, 10.0, 1.0, 1.0, np.array([1.0]), np.array([0.0]))
+    big = vote_scores(weights, 10.0, 1.0, 1.0, np.array([1.0]), np.array([0.0]))
     assert big == pytest.approx([1.5])
-    negative = voting.vote_scores(weights, -1.0, 1.0, 1.0, np.array([1.0]), np.array([0.0]))
+    negative = vote_scores(weights, -1.0, 1.0, 1.0, np.array([1.0]), np.array([0.0]))
     assert negative == pytest.approx([0.5])
 
 
@@ -71,7 +76,7 @@ def test_a_veto_falls_on_applicants_more_aligned_with_ukraine_and_on_disputes():
 def test_a_standing_friction_lowers_a_members_score():
     weights = voting.VoteWeights(1.0, 0.05, 0.5, 0.5, 0.5, 0.5, friction=1.0)
     args = (weights, 0.02, 1.0, 0.75, np.array([1.0]), np.array([1.0]))
-    assert voting.vote_scores(*args, friction=0.6) == pytest.approx(voting.vote_scores(*args) - 0.6)
+    assert vote_scores(*args, friction=0.6) == pytest.approx(vote_scores(*args) - 0.6)
 
 
 def test_ballot_views():

@@ -222,8 +222,8 @@ def test_outcomes_agree_with_the_tables(baseline_run):
     r = baseline_run
     o, s = r.outcomes, r.steps
     assert o["final_members"] == s["members"].iloc[-1]
-    assert o["members"].split() == [c for c, _ in r.join_order]
-    assert o["members"].split()[:10] == list(PRESETS["baseline"]["founders"])
+    assert o["join_order"].split() == [c for c, _ in r.join_order]
+    assert o["join_order"].split()[:10] == list(PRESETS["baseline"]["founders"])
     assert o["admissions"] == s["admissions"].sum() == (r.events["kind"] == "admission").sum()
     assert o["rejections"] == (r.events["kind"] == "rejection").sum()
     assert o["exits"] == (r.events["kind"] == "exit").sum()

@@ -93,7 +93,7 @@ def test_runs_table_layout_and_rerun_command(tmp_path, capsys):
         "reliability",
         "admission_rule",
         "final_members",
-        "members",
+        "join_order",
         "final_parity",
         "final_cohesion",
         "final_credibility",

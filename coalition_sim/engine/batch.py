@@ -22,7 +22,7 @@ from coalition_sim.engine.situation import Situation, per_run, positions, shared
 from coalition_sim.engine.streams import Purpose
 from coalition_sim.events import constant, formatted
 from coalition_sim.protocols import Protocol
-from coalition_sim.rules import industry, spending, strength, threat, utility
+from coalition_sim.rules import economy, industry, spending, strength, threat, utility, voting
 from coalition_sim.rules.sums import count, total
 
 
@@ -46,18 +46,18 @@ class Batch:
         self.state = st.initial(
             runs,
             states,
-            threat=v["threat_initial"],
-            us_commitment=v["us_commitment"],
+            threat=v.threat_initial,
+            us_commitment=v.us_commitment,
             founder=tr.founder,
             pct=tr.defence_pct_gdp,
-            gdp=inputs.data.gdp,
-            utilisation=v["ukraine_utilisation_initial"],
-            drones=v["ukraine_drones_initial_m"],
+            spending=spending.spending_usd(tr.defence_pct_gdp, inputs.data.gdp),
+            utilisation=v.ukraine_utilisation_initial,
+            drones=v.ukraine_drones_initial_m,
         )
         s = self.state
         if inputs.threat_path is not None:
             s.threat[:] = inputs.threat_path[:, :1]
-        s.phase_in_quarters[:] = 4.0 * v["phase_in_years"]
+        s.phase_in_quarters[:] = economy.quarters(v.phase_in_years)
         founders = np.nonzero(s.member)
         self._set_path(founders, s.phase_in_quarters[founders])
         s.member_neighbours = inputs.borders.member_neighbours(s.member)
@@ -67,7 +67,7 @@ class Batch:
         self._measure()  # strength first: the outlook measures protection against it
         self._outlook()
         s.initial_parity = s.parity.copy()
-        s.first_parity_step = np.where(s.parity >= 1.0, 0, -1).astype(np.int64)
+        s.first_parity_step = np.where(strength.at_parity(s.parity), 0, -1).astype(np.int64)
         recorder.start(self)
 
     # ------------------------------------------------------------------ views
@@ -86,12 +86,12 @@ class Batch:
         v, tr, data = inputs.values, inputs.traits, inputs.data
         borders = inputs.borders
         self.half_per_neighbour = utility.half_per_neighbour(borders.degree)
-        self.nato_shield = v["us_guarantee_weight"] * data.nato  # times u_t: US protection
+        self.nato_shield = threat.us_shield(v.us_guarantee_weight, data.nato)
         self.nuclear = np.flatnonzero(data.nuclear)
-        # The terms of the utility that do not change during a run.
-        self.alignment_term = v["w_align"] * tr.alignment
-        self.entrapment_term = -v["w_entrap"] * utility.entrapment(tr.proximity)
-        self.neutrality_term = -v["w_neutral"] * data.neutral[None, :]
+        self.standing_terms = utility.standing_terms(
+            v.w_align, tr.alignment, v.w_entrap, tr.proximity,
+            v.w_neutral, data.neutral[None, :],
+        )  # fmt: skip
         self.ties = data.ties[None, :]
         self.voting_forces = data.has_forces[None, :]  # members without forces abstain
         self.vote_pairs = shared_pair_table(v, tr, data)
@@ -112,16 +112,11 @@ class Batch:
         if self.ukraine is None:
             self.gdp_factor = np.ones((1, len(data)))
         else:
-            rate = np.atleast_1d(
-                1.0 + np.asarray(self.inputs.values["ukraine_gdp_growth_pct"]) / 100.0
-            )
-            growth = np.power(rate, np.full(rate.shape, t / 4.0)).reshape(-1, 1)
-            is_ukraine = np.arange(len(data)) == self.ukraine
-            self.gdp_factor = np.where(is_ukraine, growth, 1.0)
-        self.gdp = data.gdp * self.gdp_factor
-        self.capability_per_pct = tr.capability_per_pct * self.gdp_factor
-        self.effective_per_pct = tr.effective_per_pct * self.gdp_factor
-        self.contribution_per_pct = tr.contribution_per_pct * self.gdp_factor
+            growth = economy.growth_factor(self.inputs.values.ukraine_gdp_growth_pct, t)
+            self.gdp_factor = economy.gdp_factor(growth, np.arange(len(data)) == self.ukraine)
+        self.gdp = economy.scaled(data.gdp, self.gdp_factor)
+        self.capability_per_pct = economy.scaled(tr.capability_per_pct, self.gdp_factor)
+        self.effective_per_pct = economy.scaled(tr.effective_per_pct, self.gdp_factor)
 
     def situation(self, **extra: Any) -> Situation:
         """A frozen view of the batch now, for the protocol."""
@@ -175,7 +170,7 @@ class Batch:
         totals, counters = s.totals, s.counters
         for name in ("admissions", "rejections", "exits", "aggression_events", "vetoes"):
             totals[name] += counters[name]
-        reached = (s.first_parity_step < 0) & (s.parity >= 1.0)
+        reached = (s.first_parity_step < 0) & strength.at_parity(s.parity)
         s.first_parity_step[reached] = t
         self.recorder.step(self)
 
@@ -184,12 +179,12 @@ class Batch:
         s, v, keys = self.state, self.inputs.values, self.inputs.keys
         s.us_commitment = threat.us_commitment(
             t,
-            v["us_commitment"],
-            v["us_withdrawal_step"],
-            v["us_commitment_after"],
-            v["us_withdrawal_quarters"],
+            v.us_commitment,
+            v.us_withdrawal_step,
+            v.us_commitment_after,
+            v.us_withdrawal_quarters,
         ) + np.zeros_like(s.threat)
-        chance = threat.aggression_probability(v["base_aggression"], s.threat, s.credibility)
+        chance = threat.aggression_probability(v.base_aggression, s.threat, s.credibility)
         s.aggression_chance = chance + np.zeros_like(s.threat)
         strikes = streams.uniform(keys, t, Purpose.AGGRESSION, 0) < chance
         shock = np.zeros_like(s.threat)
@@ -198,10 +193,10 @@ class Batch:
         noise = streams.normal(keys, t, Purpose.THREAT_NOISE)
         s.threat = threat.next_threat(
             s.threat,
-            v["threat_mean"],
-            v["threat_reversion"],
-            v["threat_volatility"],
-            v["deterrence_effect"],
+            v.threat_mean,
+            v.threat_reversion,
+            v.threat_volatility,
+            v.deterrence_effect,
             s.credibility,
             shock,
             noise,
@@ -215,10 +210,12 @@ class Batch:
         """Strike one exposed state in each of ``runs``; members hit test the coalition."""
         s, v, tr, keys = self.state, self.inputs.values, self.inputs.traits, self.inputs.keys
         member = s.member[runs]
-        protection = np.where(
+        protection = threat.protection(
             member,
             s.credibility[runs],
-            s.us_commitment[runs] * per_run(v["us_guarantee_weight"], runs) * self.inputs.data.nato,
+            s.us_commitment[runs],
+            per_run(v.us_guarantee_weight, runs),
+            self.inputs.data.nato,
         )
         weights = threat.target_weights(per_run(tr.proximity, runs), protection)
         target = threat.draw_target(weights, streams.uniform(keys[runs], t, Purpose.TARGET, 0))
@@ -226,11 +223,11 @@ class Batch:
         runs, target, member = runs[hit], target[hit], member[hit]
         if not runs.size:
             return
-        shock[runs] += per_run(v["aggression_threat_jump"], runs)
+        shock[runs] += per_run(v.aggression_threat_jump, runs)
         s.counters["aggression_events"][runs] = 1
         self.recorder.events.add(
             "aggression", t, "threat", runs, actor=-2, target=target,
-            value=np.minimum(1.0, s.threat[runs] + shock[runs]),
+            value=threat.jumped(s.threat[runs], shock[runs]),
         )  # fmt: skip
         on_member = member[np.arange(len(runs)), target]
         runs, target, member = runs[on_member], target[on_member], member[on_member]
@@ -243,14 +240,14 @@ class Batch:
         states = np.arange(others.shape[1])
         limit = self.honour_limit[runs] if self.honour_limit.shape[0] > 1 else self.honour_limit
         responded = others & streams.below(keys[runs], t, Purpose.RESPONSE, states, limit)
-        share = count(responded) / count(others)
+        share = threat.response_share(responded, others)
         s.response_share[runs] = share
         self.recorder.events.add(
             "response", t, "threat", runs, target=target, value=share,
             render=_responders, responded=responded,
         )  # fmt: skip
-        failed = share[:, 0] < 0.5
-        shock[runs[failed]] += per_run(v["failed_response_jump"], runs[failed])
+        failed = threat.response_failed(share[:, 0])
+        shock[runs[failed]] += per_run(v.failed_response_jump, runs[failed])
 
     def _outlook(self) -> None:
         """Perceived threat and utility terms of every state, given membership now.
@@ -260,41 +257,42 @@ class Batch:
         """
         s, v, tr = self.state, self.inputs.values, self.inputs.traits
         if self._exposure_us is None or not np.array_equal(self._exposure_us, s.us_commitment):
-            # p_i (1 - u_t g nato_i): changes only when the US commitment does
-            self.exposure = tr.proximity * (1.0 - s.us_commitment * self.nato_shield)
+            # changes only when the US commitment does
+            self.exposure = threat.exposure(tr.proximity, s.us_commitment, self.nato_shield)
             self._exposure_us = s.us_commitment.copy()
-        s.perceived = s.threat * self.exposure  # threat.perceived_threat, factored
-        s.capability = s.pct * self.capability_per_pct
-        own = s.own_strength = s.pct * self.effective_per_pct  # what its forces field alone
-        contribution = own * tr.reliability
-        coalition = total(contribution, where=s.member) + self._industry_strength()
-        others = coalition - contribution * s.member  # the coalition without state i
-        s.terms = utility.Terms(
-            threat=v["w_threat"]
-            * s.perceived
-            * utility.protection_gain(own, others, s.adversary_strength),
-            cost=-v["w_cost"] * utility.burden(s.pct, v["spending_floor_pct"]),
-            affinity=v["w_affinity"]
-            * utility.affinity(
+        s.perceived = threat.perceived_threat(s.threat, self.exposure)
+        # this quarter's GDP (Ukraine's grows): not yet the strength _measure saw
+        s.capability = strength.capability(s.pct, self.capability_per_pct)
+        own = s.own_strength = strength.own_strength(s.pct, self.effective_per_pct)
+        # applicants weigh the members' forces before this quarter's investment in Ukraine
+        contribution = strength.reliable_strength(own, tr.reliability)
+        coalition = strength.coalition_strength(contribution, s.member, self._industry_strength())
+        others = strength.without_own(coalition, contribution, s.member)
+        s.terms = utility.utility_terms(
+            v.w_threat,
+            s.perceived,
+            utility.protection_gain(own, others, s.adversary_strength),
+            v.w_cost,
+            utility.burden(s.pct, v.spending_floor_pct),
+            v.w_affinity,
+            utility.affinity(
                 s.member_neighbours,
                 self.half_per_neighbour,
                 s.member,
                 tr.alignment,
                 self.ties,
-                v["affinity_ties_weight"],
+                v.affinity_ties_weight,
             ),
-            alignment=self.alignment_term,
-            entrapment=self.entrapment_term,
-            neutrality=self.neutrality_term,
-        )  # utility.utility_terms, with the constant terms computed once
+            self.standing_terms,
+        )
         s.utility = s.terms.total
 
     def _industry_strength(self) -> np.ndarray:
         """What Ukraine's industry adds to the coalition: output at Ukraine's reliability."""
-        return (
-            self.ukraine_reliability
-            * self.state.ukraine_industry_output_usd_bn
-            * (self.inputs.values["readiness"])
+        return strength.industry_strength(
+            self.ukraine_reliability,
+            self.state.ukraine_industry_output_usd_bn,
+            self.inputs.values.readiness,
         )
 
     def _apply_applications(self, t: int, applications) -> None:
@@ -329,9 +327,8 @@ class Batch:
     def _negotiate(self, t: int, applications) -> None:
         """Ask the protocol who is admitted; admit them after all votes, as a council does."""
         s, v, tr = self.state, self.inputs.values, self.inputs.traits
-        voters = (s.member & self.voting_forces) & np.where(
-            _is_core(self.inputs.rule), tr.founder, True
-        )  # a member without armed forces abstains (EU constructive abstention)
+        # a member without armed forces abstains (EU constructive abstention)
+        voters = voting.voters(self.inputs.rule, s.member & self.voting_forces, tr.founder)
         decision = self.protocol.negotiate(self.situation(voters=voters), applications)
         runs, applicants = decision.runs, decision.applicants
         self.recorder.negotiation(self, decision)
@@ -350,7 +347,7 @@ class Batch:
         )
         waiting = ~admitted  # rejected, or no deal: it may apply again after the delay
         wr, wi = runs[waiting], applicants[waiting]
-        s.eligible_from[wr, wi] = t + 1 + per_run(v["reapply_delay"], wr)[:, 0]
+        s.eligible_from[wr, wi] = t + 1 + per_run(v.reapply_delay, wr)[:, 0]
         rejected = waiting & decision.voted
         np.add.at(s.counters["rejections"][:, 0], runs[rejected], 1)
         vetoed = np.zeros(len(runs), dtype=bool)
@@ -383,7 +380,7 @@ class Batch:
         """Fix the committed path of the states at ``where`` from their burden now."""
         s = self.state
         start = s.pct[where]
-        floor = per_run(self.inputs.values["spending_floor_pct"], where[0])[:, 0]
+        floor = per_run(self.inputs.values.spending_floor_pct, where[0])[:, 0]
         end, slope = spending.commitment_path(start, floor, phase_in_quarters)
         s.path_start[where], s.path_end[where], s.path_slope[where] = start, end, slope
 
@@ -396,7 +393,7 @@ class Batch:
         self.inputs.borders.update(s.member_neighbours, runs, states, -1.0)
         s.discontent[runs, states] = 0
         s.label[runs, states] = st.OUTSIDER
-        s.eligible_from[runs, states] = t + 1 + per_run(v["reapply_delay"], runs)[:, 0]
+        s.eligible_from[runs, states] = t + 1 + per_run(v.reapply_delay, runs)[:, 0]
         s.negotiated[runs, states] = False
         s.in_breach[runs, states] = False
         np.add.at(s.counters["exits"][:, 0], runs, 1)
@@ -405,45 +402,51 @@ class Batch:
         """Every state moves toward its desired burden; members honour their commitments."""
         s, v, tr = self.state, self.inputs.values, self.inputs.traits
         desired = spending.desired_pct(
-            tr.defence_pct_gdp, s.perceived, v["threat_response"], v["max_defence_pct"]
+            tr.defence_pct_gdp, s.perceived, v.threat_response, v.max_defence_pct
         )
         committed = spending.committed_pct(t, s.joined_step, s.path_start, s.path_slope, s.path_end)
-        target = np.maximum(desired, committed)  # outsiders' paths are -inf: they never bind
+        target = spending.target_pct(desired, committed)
         states = np.arange(s.member.shape[1])
         honours = streams.below(self.inputs.keys, t, Purpose.HONOUR, states, self.honour_limit)
         s.totals["commitments"] += count(s.member)  # a member's commitment, called on
         s.totals["honoured"] += count(s.member & honours)
         before = s.pct
-        s.pct = spending.ramp(s.pct, target, v["ramp_rate"], ~s.member | honours)
+        s.pct = spending.ramp(s.pct, target, v.ramp_rate, ~s.member | honours)
         if self.ukraine is not None:  # Ukraine's burden follows the war, not the rule above
             k = self.ukraine
             s.pct[:, k : k + 1] = spending.war_economy_pct(
                 t,
                 before[:, k : k + 1],
-                v["ukraine_war_defence_pct"],
-                v["ukraine_postwar_defence_pct"],
-                v["ukraine_ceasefire_step"],
-                v["ukraine_adjustment_quarters"],
+                v.ukraine_war_defence_pct,
+                v.ukraine_postwar_defence_pct,
+                v.ukraine_ceasefire_step,
+                v.ukraine_adjustment_quarters,
             )
-        s.spending = s.pct * self.gdp / 100.0
+        s.spending = spending.spending_usd(s.pct, self.gdp)
         return committed
 
     def _commitments(self, t: int, committed: np.ndarray) -> None:
         """Breaches of negotiated commitments: recorded once an episode, felt in cohesion."""
         s, v = self.state, self.inputs.values
-        s.cohesion_penalty = s.cohesion_penalty * v["breach_penalty_decay"]
         breaching = self.protocol.commitments(self.situation(committed=committed))
+        new = None if breaching is None else breaching & ~s.in_breach
+        if new is not None and not new.any():
+            new = None
+        s.cohesion_penalty = strength.breach_penalty(
+            s.cohesion_penalty,
+            v.breach_penalty_decay,
+            None if new is None else count(new),
+            v.breach_cohesion_penalty,
+        )
         if breaching is None:
             return
-        new = breaching & ~s.in_breach
-        if new.any():
-            s.cohesion_penalty = s.cohesion_penalty + count(new) * v["breach_cohesion_penalty"]
+        if new is not None:
             s.totals["breaches"] += count(new)
             runs, states = positions(new)
             self.recorder.events.add(
                 "breach", t, "commitments", runs, actor=states,
-                value=(committed - s.pct)[runs, states], render=_breach,
-                years=s.phase_in_quarters[runs, states] / 4.0,
+                value=spending.shortfall(committed, s.pct)[runs, states], render=_breach,
+                years=economy.years(s.phase_in_quarters[runs, states]),
             )  # fmt: skip
         s.in_breach = breaching
 
@@ -456,7 +459,7 @@ class Batch:
             s.discontent[:] = 0
             return
         s.discontent = np.where(unhappy, s.discontent + 1, 0).astype(np.int16)
-        leaving = unhappy & (s.discontent >= v["exit_patience"])
+        leaving = unhappy & (s.discontent >= v.exit_patience)
         if not leaving.any():
             return
         runs, states = positions(leaving)
@@ -480,71 +483,61 @@ class Batch:
             ukraine = self.ukraine
             investors = s.member & s.member[:, ukraine : ukraine + 1]
             investors[:, ukraine] = False  # investment goes to Ukraine only inside the coalition
-        offered = v["ukraine_investment_share"] * total(self.spending, where=investors)
-        capacity, start = v["ukraine_capacity_usd_bn"], v["ukraine_utilisation_initial"]
+        offered = industry.offered_investment(v.ukraine_investment_share, self.spending, investors)
+        capacity, start = v.ukraine_capacity_usd_bn, v.ukraine_utilisation_initial
         absorbed = industry.absorbed_investment(offered, capacity, start)
         s.ukraine_investment_usd_bn = absorbed + np.zeros_like(s.threat)
-        s.absorbed_share = np.where(
-            offered > 0, absorbed / np.where(offered > 0, offered, 1.0), 0.0
-        )
+        s.absorbed_share = industry.absorbed_share(offered, absorbed)
         s.investors = investors
         target = industry.target_utilisation(absorbed, capacity, start)
         s.ukraine_utilisation = industry.next_utilisation(
-            s.ukraine_utilisation, target, v["ukraine_absorption_quarters"]
+            s.ukraine_utilisation, target, v.ukraine_absorption_quarters
         )
         s.ukraine_industry_output_usd_bn = industry.investment_output(
-            s.ukraine_utilisation, capacity, start, v["cost_advantage"]
+            s.ukraine_utilisation, capacity, start, v.cost_advantage
         )
         s.ukraine_drone_output_m = industry.drone_output(
-            s.ukraine_utilisation, start, v["ukraine_drones_initial_m"]
+            s.ukraine_utilisation, start, v.ukraine_drones_initial_m
         )
 
     def _measure(self) -> None:
         """Strength, parity, cohesion and credibility from membership and spending now."""
         s, v, tr, data = self.state, self.inputs.values, self.inputs.traits, self.inputs.data
-        s.capability = s.pct * self.capability_per_pct
-        own = s.own_strength = s.pct * self.effective_per_pct
-        reliable = tr.reliability * own
-        invested = v["ukraine_investment_share"] * s.absorbed_share  # not spent at home
-        contribution = reliable
+        s.capability = strength.capability(s.pct, self.capability_per_pct)
+        own = s.own_strength = strength.own_strength(s.pct, self.effective_per_pct)
+        invested = industry.invested_share(v.ukraine_investment_share, s.absorbed_share)
+        diverted = None
         if invested.any():  # a dollar invested in Ukraine is one not spent on home forces
-            diverted = (invested * s.investors) * s.spending * v["readiness"]
-            contribution = contribution - tr.reliability * diverted
+            diverted = strength.diverted(invested, s.investors, s.spending, v.readiness)
+        reliable = strength.reliable_strength(own, tr.reliability)
+        contribution = strength.contributions(reliable, tr.reliability, diverted)
         s.adversary_strength = strength.adversary_strength(
             self.adversary_spending,
-            v["adversary_ppp_factor"],
-            v["adversary_growth_pct"],
+            v.adversary_ppp_factor,
+            v.adversary_growth_pct,
             s.step,
-            v["adversary_readiness"],
+            v.adversary_readiness,
         ) + np.zeros_like(s.threat)
-        # strength.coalition_strength, on the contributions computed here
-        s.coalition_strength = total(contribution, where=s.member) + self._industry_strength()
-        s.parity = s.coalition_strength / s.adversary_strength
-        us = s.us_commitment * v["us_europe_share"] * data.us_spending * v["readiness"]
-        s.parity_with_us = (s.coalition_strength + us) / s.adversary_strength
-        s.cohesion = np.maximum(
-            0.0,
-            strength.cohesion(own, tr.reliability, s.member, reliable=reliable)
-            - s.cohesion_penalty,
+        s.coalition_strength = strength.coalition_strength(
+            contribution, s.member, self._industry_strength()
+        )
+        s.parity = strength.parity(s.coalition_strength, s.adversary_strength)
+        us = strength.us_forces(s.us_commitment, v.us_europe_share, data.us_spending, v.readiness)
+        s.parity_with_us = strength.parity_with_us(s.coalition_strength, us, s.adversary_strength)
+        s.cohesion = strength.cohesion_after_breaches(
+            strength.cohesion(own, tr.reliability, s.member, reliable=reliable),
+            s.cohesion_penalty,
         )
         has_nuclear = s.member[:, self.nuclear].any(axis=1, keepdims=True)
         s.credibility = strength.credibility(
             s.parity_with_us,
             s.cohesion,
-            np.where(has_nuclear, 1.0, s.us_commitment),
-            v["nuclear_discount"],
+            strength.nuclear_cover(has_nuclear, s.us_commitment),
+            v.nuclear_discount,
         )
         s.coalition_spending_usd_bn = total(s.spending, where=s.member)
         gdp = total(self.gdp, where=s.member)
-        s.coalition_spending_pct_gdp = np.where(
-            gdp > 0, 100.0 * s.coalition_spending_usd_bn / np.where(gdp > 0, gdp, 1.0), 0.0
-        )
-
-
-def _is_core(rule: np.ndarray) -> np.ndarray:
-    from coalition_sim.rules.voting import ADMISSION_RULES
-
-    return rule == list(ADMISSION_RULES).index("core")
+        s.coalition_spending_pct_gdp = spending.burden_pct(s.coalition_spending_usd_bn, gdp)
 
 
 def _responders(block, codes) -> list[str]:

@@ -22,9 +22,8 @@ import numpy as np
 from coalition_sim.engine.batch import Batch
 from coalition_sim.engine.inputs import PROTOCOL_CHOICES, RunInputs
 from coalition_sim.engine.records import Recorder
-from coalition_sim.outcomes import METRICS, OUTCOMES
+from coalition_sim.outcomes import METRICS, OUTCOMES, measure
 from coalition_sim.protocols import PROTOCOLS
-from coalition_sim.rules.sums import count
 
 
 @dataclass(frozen=True)
@@ -87,16 +86,16 @@ class Engine:
         return self
 
     # ------------------------------------------------------------------ results
-    def outcomes(self) -> dict[str, np.ndarray]:
-        """The per-run outcomes (:data:`coalition_sim.outcomes.OUTCOMES`), input order."""
+    def outcomes(self, names=None) -> dict[str, np.ndarray]:
+        """Per-run outcomes in input order: the stored ones, or the measures ``names``."""
         out: dict[str, np.ndarray] = {}
         for group in self.groups:
-            values = batch_outcomes(group.batch)
+            values = batch_outcomes(group.batch, names)
             for name, column in values.items():
                 if name not in out:
                     out[name] = np.empty(len(self), dtype=column.dtype)
                 out[name][group.runs] = column
-        return {name: out[name] for name in OUTCOMES}
+        return out
 
     def steps_table(self) -> dict[str, np.ndarray]:
         """Per-step metrics of every run as long columns: ``run``, ``step``, metrics.
@@ -148,38 +147,13 @@ def join_order(batch: Batch) -> list[list[tuple[str, int]]]:
     return order
 
 
-def batch_outcomes(batch: Batch) -> dict[str, np.ndarray]:
-    """The outcomes of every run of a batch, ``(runs,)`` arrays."""
-    s = batch.state
-    column = lambda x: np.asarray(x).reshape(-1)  # noqa: E731
-    ukraine = batch.ukraine
-    members = [" ".join(c for c, _ in run) for run in join_order(batch)]
-    totals = s.totals
-    return {
-        "final_members": column(count(s.member)).astype(np.int64),
-        "members": np.array(members, dtype=object),
-        "final_parity": column(s.parity),
-        "final_parity_with_us": column(s.parity_with_us),
-        "final_cohesion": column(s.cohesion),
-        "final_credibility": column(s.credibility),
-        "final_threat": column(s.threat),
-        "initial_parity": column(s.initial_parity),
-        "first_parity_step": column(s.first_parity_step),
-        "admissions": column(totals["admissions"]),
-        "rejections": column(totals["rejections"]),
-        "exits": column(totals["exits"]),
-        "vetoes_unreliable": column(totals["vetoes"]),
-        "bargains": column(totals["bargains"]),
-        "breaches": column(totals["breaches"]),
-        "aggression_events": column(totals["aggression_events"]),
-        "ukraine_member": (
-            s.member[:, ukraine] if ukraine is not None else np.zeros(s.runs, dtype=bool)
-        ),
-        "commitments_honoured": column(totals["honoured"])
-        / np.maximum(column(totals["commitments"]), 1),
-        "final_ukraine_utilisation": column(s.ukraine_utilisation),
-        "final_coalition_spending_usd_bn": column(s.coalition_spending_usd_bn),
-    }
+def batch_outcomes(batch: Batch, names=None) -> dict[str, np.ndarray]:
+    """The outcomes of every run of a batch, ``(runs,)`` arrays, from the registry.
+
+    ``names`` picks measures of scope ``run`` (the stored outcomes by default).
+    """
+    measures = OUTCOMES.values() if names is None else [measure(n) for n in names]
+    return {m.name: m.values(batch) for m in measures}
 
 
 def run_outcomes(batch: Batch, row: int) -> dict[str, Any]:

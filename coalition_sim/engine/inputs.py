@@ -18,8 +18,8 @@ import numpy as np
 from coalition_sim.datasets import Dataset, StateData
 from coalition_sim.engine import streams
 from coalition_sim.errors import InputError
-from coalition_sim.parameters import SCHEMA, STATE_TRAITS, Scenario
-from coalition_sim.rules import threat, traits, voting
+from coalition_sim.parameters import SCHEMA, STATE_TRAITS, ModelParameters, Scenario
+from coalition_sim.rules import traits, voting
 from coalition_sim.rules.utility import Borders
 
 #: Protocol names in the schema's order; a run's protocol is its index here.
@@ -58,7 +58,7 @@ class RunInputs:
     sources: Mapping[str, str]
     seeds: np.ndarray
     keys: np.ndarray
-    values: Mapping[str, np.ndarray]
+    values: ModelParameters
     rule: np.ndarray
     protocol: np.ndarray
     steps: np.ndarray
@@ -77,7 +77,7 @@ class RunInputs:
             self,
             seeds=self.seeds[runs],
             keys=self.keys[runs],
-            values={k: _rows(v, runs) for k, v in self.values.items()},
+            values=ModelParameters({k: _rows(v, runs) for k, v in self.values.items()}),
             rule=_rows(self.rule, runs),
             protocol=self.protocol[runs],
             steps=self.steps[runs],
@@ -165,15 +165,12 @@ def build(
                     f"state.{code}: unknown ISO3 code "
                     f"(not a European state in {dataset.states_source})"
                 )
-    values: dict[str, np.ndarray] = {}
+    per_run: dict[str, Any] = {}
     for name, parameter in SCHEMA.items():
-        if name in _SPECIAL or parameter.kind not in ("int", "float", "bool"):
-            continue
-        column = [s[name] for s in scenarios]
-        if parameter.optional:  # "never" (a step that does not come)
-            column = [threat.NEVER if v is None else v for v in column]
-        dtype = np.int64 if parameter.kind == "int" else float
-        values[name] = _column(column, sample, dtype)
+        if name not in _SPECIAL and parameter.numeric:
+            column = [parameter.engine_value(s[name]) for s in scenarios]
+            per_run[name] = _column(column, sample, parameter.dtype)
+    values = ModelParameters(per_run)
     rules = list(voting.ADMISSION_RULES)
     rule = _column([rules.index(s["admission_rule"]) for s in scenarios], sample, np.int64)
     protocol = np.asarray([PROTOCOL_CHOICES.index(s["protocol"]) for s in scenarios])[sample]

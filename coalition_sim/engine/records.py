@@ -16,7 +16,6 @@ from coalition_sim.engine.situation import positions
 from coalition_sim.events import EventRecorder
 from coalition_sim.outcomes import METRICS
 from coalition_sim.rules import voting
-from coalition_sim.rules.sums import count
 from coalition_sim.rules.utility import TERMS
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -41,35 +40,8 @@ class _NoEvents:
 
 
 def metric_values(batch: Batch) -> dict[str, np.ndarray]:
-    """Every model-level metric of every run now, ``(runs,)`` each."""
-    s = batch.state
-    c = s.counters
-    values = {
-        "members": count(s.member),
-        "applicants": c["applicants"],
-        "admissions": c["admissions"],
-        "rejections": c["rejections"],
-        "vetoes": c["vetoes"],
-        "exits": c["exits"],
-        "parity": s.parity,
-        "parity_with_us": s.parity_with_us,
-        "cohesion": s.cohesion,
-        "credibility": s.credibility,
-        "threat": s.threat,
-        "us_commitment": s.us_commitment,
-        "coalition_strength": s.coalition_strength,
-        "adversary_strength": s.adversary_strength,
-        "coalition_spending_usd_bn": s.coalition_spending_usd_bn,
-        "coalition_spending_pct_gdp": s.coalition_spending_pct_gdp,
-        "ukraine_investment_usd_bn": s.ukraine_investment_usd_bn,
-        "ukraine_utilisation": s.ukraine_utilisation,
-        "ukraine_industry_output_usd_bn": s.ukraine_industry_output_usd_bn,
-        "ukraine_drone_output_m": s.ukraine_drone_output_m,
-        "aggression_events": c["aggression_events"],
-        "aggression_chance": s.aggression_chance,
-        "response_share": s.response_share,
-    }
-    return {name: np.asarray(values[name]).reshape(-1) for name in METRICS}
+    """Every model-level metric of every run now, ``(runs,)`` each (from the registry)."""
+    return {name: measure.values(batch) for name, measure in METRICS.items()}
 
 
 def status_codes(batch: Batch) -> np.ndarray:

@@ -16,7 +16,6 @@ voter, so a protocol may hold a vote or not without shifting any other draw.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,32 +23,25 @@ import numpy as np
 
 from coalition_sim.datasets import StateData
 from coalition_sim.engine import streams
+from coalition_sim.parameters import ModelParameters
 from coalition_sim.rules import voting
 from coalition_sim.rules.traits import Traits
 from coalition_sim.rules.utility import Terms
 
 
-def shared_pair_table(values: Mapping[str, Any], traits: Traits, data: StateData):
+def shared_pair_table(values: ModelParameters, traits: Traits, data: StateData):
     """The pair part of the vote score as a ``[applicant, voter]`` table, or None.
 
     Only when every run of a batch has the same vote weights, alignments and proximities
     (a single run, or a sweep that varies other things); the table holds exactly the
     numbers :func:`voting.pair_part` gives each pair.
     """
-    names = ("vote_similarity_weight", "vote_exposure_weight", "vote_friction_weight")
-    if any(isinstance(values[n], np.ndarray) for n in names):
+    weights = voting.VoteWeights.of(values)
+    if any(isinstance(w, np.ndarray) for w in (weights.similarity, weights.exposure,
+                                               weights.friction)):  # fmt: skip
         return None
     if traits.alignment.shape[0] != 1 or traits.proximity.shape[0] != 1:
         return None
-    weights = voting.VoteWeights(
-        gain=0.0,
-        gain_scale=1.0,
-        similarity=values[names[0]],
-        unreliability=0.0,
-        exposure=values[names[1]],
-        threshold=0.0,
-        friction=values[names[2]],
-    )
     alignment = traits.alignment[0]
     return voting.pair_part(
         weights, alignment[:, None], alignment[None, :], traits.proximity[0][None, :], data.friction
@@ -105,9 +97,8 @@ class Votes:
 
     @property
     def blocking(self) -> np.ndarray:
-        """Whether a veto blocked the decision: rejected under unanimity, ``(ballots, 1)``."""
-        unanimity = list(voting.ADMISSION_RULES).index("unanimity")
-        return ~self.admitted & (self.rule == unanimity)
+        """Whether a veto blocked the decision: rejected under a rule where one veto blocks."""
+        return ~self.admitted & voting.veto_blocks(self.rule)
 
 
 @dataclass(frozen=True, eq=False)
@@ -123,7 +114,7 @@ class Situation:
 
     step: int
     data: StateData
-    values: Mapping[str, np.ndarray]
+    values: ModelParameters
     traits: Traits
     keys: np.ndarray
     rule: np.ndarray
@@ -165,16 +156,7 @@ class Situation:
 
     def weights(self) -> voting.VoteWeights:
         """The members' vote weights (``vote_*`` parameters) of every run."""
-        v = self.values
-        return voting.VoteWeights(
-            gain=v["vote_gain_weight"],
-            gain_scale=v["vote_gain_scale"],
-            similarity=v["vote_similarity_weight"],
-            unreliability=v["vote_unreliability_weight"],
-            exposure=v["vote_exposure_weight"],
-            threshold=v["vote_threshold"],
-            friction=v["vote_friction_weight"],
-        )
+        return voting.VoteWeights.of(self.values)
 
     def scores(self, runs: np.ndarray, applicants: np.ndarray) -> np.ndarray:
         """Every state's vote score for each (run, applicant) pair, before any veto.
@@ -185,8 +167,10 @@ class Situation:
         """
         tr = self.traits
         reliability = at(tr.reliability, runs, applicants)
-        parity_gain = (reliability * at(self.own_strength, runs, applicants)) / per_run(
-            self.adversary_strength, runs
+        parity_gain = voting.parity_gain(
+            reliability,
+            at(self.own_strength, runs, applicants),
+            per_run(self.adversary_strength, runs),
         )
         weights = voting.VoteWeights(
             *(
@@ -196,13 +180,16 @@ class Situation:
         )
         applicant = voting.applicant_part(weights, parity_gain, reliability)
         if self.vote_pairs is not None:
-            return applicant + self.vote_pairs[applicants]
-        return applicant + voting.pair_part(
-            weights,
-            at(tr.alignment, runs, applicants),
-            rows(tr.alignment, runs),
-            rows(tr.proximity, runs),
-            self.data.friction[applicants],
+            return voting.vote_score(applicant, self.vote_pairs[applicants])
+        return voting.vote_score(
+            applicant,
+            voting.pair_part(
+                weights,
+                at(tr.alignment, runs, applicants),
+                rows(tr.alignment, runs),
+                rows(tr.proximity, runs),
+                self.data.friction[applicants],
+            ),
         )
 
     def _unreliable_voters(self, voters: np.ndarray, runs: np.ndarray):
@@ -231,19 +218,19 @@ class Situation:
         if penalty is not None:
             scores = scores - penalty
         voters = per_run(self.voters, runs)
-        yes = voters & (scores > rows(v["vote_threshold"], runs))
+        yes = voters & (scores > rows(v.vote_threshold, runs))
         veto = np.zeros_like(yes)
         pair, voter = self._unreliable_voters(voters, runs)
         if pair.size:
             alignment = tr.alignment
             row = runs[pair] if alignment.shape[0] > 1 else 0
             chance = voting.veto_probability(
-                per_run(v["veto_propensity"], runs[pair])[:, 0],
+                per_run(v.veto_propensity, runs[pair])[:, 0],
                 alignment[row, voter],
                 alignment[row, applicants[pair]],
                 self.data.friction[voter, applicants[pair]],
             )
-            index = applicants[pair] * streams.PAIR_STRIDE + voter
+            index = streams.pair_index(applicants[pair], voter)
             draws = streams.uniform(
                 self.keys[runs[pair], 0], self.step, streams.Purpose.VETO, index
             )
@@ -259,8 +246,8 @@ class Situation:
         admitted = voting.decide(
             ballots,
             rule,
-            rows(v["qmv_member_share"], runs),
-            rows(v["qmv_population_share"], runs),
+            rows(v.qmv_member_share, runs),
+            rows(v.qmv_population_share, runs),
         )
         return Votes(runs, applicants, ballots, admitted, rule)
 

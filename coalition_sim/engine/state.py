@@ -116,7 +116,7 @@ class State:
 
 
 def initial(
-    runs: int, states: int, *, threat, us_commitment, founder, pct, gdp, utilisation, drones
+    runs: int, states: int, *, threat, us_commitment, founder, pct, spending, utilisation, drones
 ):
     """The state at step 0: founders are members, every other state an eligible outsider."""
     column = lambda value: np.broadcast_to(np.asarray(value, dtype=float), (runs, 1)).copy()  # noqa: E731
@@ -133,7 +133,7 @@ def initial(
         member_neighbours=zeros.copy(),  # counted by the batch from the borders
         joined_step=np.where(member, 0, NEVER_JOINED).astype(np.int16),
         pct=pct,
-        spending=pct / 100.0 * gdp,
+        spending=np.broadcast_to(spending, (runs, states)).copy(),
         path_start=np.full((runs, states), -np.inf),  # founders' paths set by the batch
         path_slope=np.zeros((runs, states)),
         path_end=np.full((runs, states), -np.inf),

@@ -54,6 +54,11 @@ class Purpose(IntEnum):
 PAIR_STRIDE = 4096
 
 
+def pair_index(first, second):
+    """The draw index of an ordered pair of states (applicant, voter)."""
+    return first * PAIR_STRIDE + second
+
+
 def mix64(z: np.ndarray) -> np.ndarray:
     """SplitMix64's output function (a bijection of 64-bit words), element by element."""
     z = np.asarray(z, dtype=np.uint64)

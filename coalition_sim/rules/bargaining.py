@@ -153,24 +153,6 @@ def applicant_share(rounds, discount_applicant, discount_coalition):
     return solved[inverse.reshape(-1)].reshape(triples[0].shape)
 
 
-def rubinstein_share(discount_proposer: float, discount_responder: float) -> float:
-    """The first proposer's share with unbounded rounds: ``(1 - d_R) / (1 - d_P d_R)``.
-
-    Rubinstein (1982); undefined (NaN) when both sides are perfectly patient.
-    """
-    denominator = 1.0 - discount_proposer * discount_responder
-    return (1.0 - discount_responder) / denominator if denominator > 0 else math.nan
-
-
-def phase_in_cost(cost, years, standard_years):
-    """The applicant's cost term under a phase-in: ``cost * standard / years``.
-
-    ``cost`` is the (positive) weight of the burden term on the standard terms: the same
-    gap to the floor spread over more years weighs less each year.
-    """
-    return cost * standard_years / years
-
-
 def applicant_reservation(utility, cost, threshold, standard_years):
     """Shortest phase-in (years) at which the applicant's utility clears the threshold.
 
@@ -240,6 +222,11 @@ def pivotal_margin(margins, voters, rule_code, population, **thresholds):
         pivot = np.where(admits, ranked[..., k - 1 : k], pivot)
         found |= admits
     return pivot
+
+
+def longest_phase_in(standard_years, max_years):
+    """The longest phase-in on the table: the maximum, never shorter than the standard."""
+    return np.maximum(standard_years, max_years)
 
 
 def bargain(

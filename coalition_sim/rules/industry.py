@@ -10,11 +10,18 @@ from __future__ import annotations
 
 import numpy as np
 
+from coalition_sim.rules.sums import total
+
 
 def absorbed_investment(investment, capacity, initial_utilisation):
     """Investment (USD bn/yr) that idle capacity can absorb; the rest stays at home."""
     idle = np.maximum(0.0, (1.0 - initial_utilisation) * capacity)
     return np.minimum(np.maximum(0.0, investment), idle)
+
+
+def absorbed_share(offered, absorbed):
+    """Share of the investment offered that idle capacity absorbs (0 when none is offered)."""
+    return np.where(offered > 0, absorbed / np.where(offered > 0, offered, 1.0), 0.0)
 
 
 def next_utilisation(utilisation, target, absorption_quarters):
@@ -43,3 +50,16 @@ def drone_output(utilisation, initial_utilisation, initial_drones):
     return np.where(
         initial_utilisation > 0, initial_drones * utilisation / safe, initial_drones + 0.0 * safe
     )
+
+
+def offered_investment(share, spending, investors):
+    """What the investors offer Ukraine's industry: a share of their spending (USD bn/yr)."""
+    return share * total(spending, where=investors)
+
+
+def invested_share(share, absorbed):
+    """Share of an investor's spending that leaves its own forces.
+
+    The share it offers, times the part of the offer Ukraine's idle capacity absorbs.
+    """
+    return share * absorbed

@@ -52,3 +52,26 @@ def war_economy_pct(step, pct, war_pct, postwar_pct, ceasefire_step, adjustment_
     """
     target = np.where(step < ceasefire_step, war_pct, postwar_pct)
     return pct + (target - pct) / adjustment_quarters
+
+
+def target_pct(desired, committed):
+    """The burden a state moves toward: the larger of what it wants and what it committed.
+
+    Outsiders carry a committed path of ``-inf``, so theirs never binds.
+    """
+    return np.maximum(desired, committed)
+
+
+def shortfall(committed, pct):
+    """Points of GDP a member spends below its committed path (negative: above it)."""
+    return committed - pct
+
+
+def spending_usd(pct, gdp):
+    """Defence spending, USD bn a year: the burden (% of GDP) times GDP."""
+    return pct * gdp / 100.0
+
+
+def burden_pct(spending, gdp):
+    """Spending as a share of GDP (%); 0 where there is no GDP (an empty coalition)."""
+    return np.where(gdp > 0, 100.0 * spending / np.where(gdp > 0, gdp, 1.0), 0.0)

@@ -8,28 +8,81 @@ from __future__ import annotations
 
 import numpy as np
 
+from coalition_sim.rules.economy import growth_factor
 from coalition_sim.rules.sums import count, total
 
 
-def coalition_strength(capability, reliability, member, readiness, experience, industry_output):
-    """``S(C) = sum over members of r_j * cap_j * readiness * experience_j + industry output``.
+def own_strength(pct, effective_per_pct):
+    """What a state's own forces field: its burden times their strength per point of GDP.
 
-    ``experience`` is 1 except for Ukraine (its combat-experience multiplier);
-    ``industry_output`` is what investment in Ukraine's industry produces, counted at
-    readiness.
+    ``effective_per_pct`` is capability per point of GDP times purchasing power,
+    experience and readiness (:func:`coalition_sim.rules.traits.derive`).
     """
-    return (total(reliability * capability * experience, where=member) + industry_output) * (
-        readiness
-    )
+    return pct * effective_per_pct
+
+
+def capability(pct, capability_per_pct):
+    """A state's capability (USD bn): its burden times capability per point of GDP."""
+    return pct * capability_per_pct
+
+
+def diverted(invested_share, investors, spending, readiness):
+    """Strength a member gives up at home by investing a share of its spending in Ukraine."""
+    return (invested_share * investors) * spending * readiness
+
+
+def reliable_strength(own, reliability):
+    """A state's own strength at its reliability: what the coalition can count on."""
+    return reliability * own
+
+
+def contributions(reliable, reliability, diverted_strength=None):
+    """Each state's contribution to the coalition.
+
+    Its reliable strength, less what it diverts to Ukraine's industry (when it invests),
+    at the same reliability.
+    """
+    if diverted_strength is None:
+        return reliable
+    return reliable - reliability * diverted_strength
+
+
+def industry_strength(ukraine_reliability, output, readiness):
+    """What investment in Ukraine's industry adds.
+
+    Its output at Ukraine's reliability and the coalition's readiness.
+    """
+    return ukraine_reliability * output * readiness
+
+
+def coalition_strength(contribution, member, industry):
+    """``S(C)``: the members' contributions, summed in a fixed order, plus the industry's."""
+    return total(contribution, where=member) + industry
+
+
+def parity(strength, adversary):
+    """Strength over the adversary's: 1 is parity."""
+    return strength / adversary
+
+
+def at_parity(parity_value):
+    """Whether the coalition is at parity (or above) with the adversary."""
+    return parity_value >= 1.0
+
+
+def us_forces(us_commitment, europe_share, us_spending, readiness):
+    """US forces committed to Europe (USD bn at readiness): ``u_t * share * US spending``."""
+    return us_commitment * europe_share * us_spending * readiness
+
+
+def parity_with_us(strength, us, adversary):
+    """Parity counting the US forces committed to Europe."""
+    return (strength + us) / adversary
 
 
 def adversary_strength(spending_usd_bn, ppp_factor, growth_pct, step, readiness=1.0):
     """Russia and Belarus: dollar spending times the PPP factor and readiness, growing a year."""
-    # always numpy's array power, even for one number: its scalar power may round
-    # differently, and a run must give the same figure alone and in a batch
-    base = np.atleast_1d(1.0 + np.asarray(growth_pct, dtype=float) / 100.0)
-    growth = np.power(base, np.full(base.shape, step / 4.0))
-    return spending_usd_bn * ppp_factor * readiness * growth
+    return spending_usd_bn * ppp_factor * readiness * growth_factor(growth_pct, step)
 
 
 def cohesion(capability, reliability, member, reliable=None):
@@ -53,6 +106,24 @@ def cohesion(capability, reliability, member, reliable=None):
     return np.where(force > 0, weighted, np.where(members > 0, mean_reliability, 0.0))
 
 
+def breach_penalty(penalty, decay, new_breaches, per_breach):
+    """Cohesion lost to breached commitments: last quarter's loss, faded, plus each new one."""
+    penalty = penalty * decay
+    if new_breaches is None:
+        return penalty
+    return penalty + new_breaches * per_breach
+
+
+def cohesion_after_breaches(cohesion_value, penalty):
+    """Cohesion less the penalty of breached commitments, never below 0."""
+    return np.maximum(0.0, cohesion_value - penalty)
+
+
+def nuclear_cover(nuclear_member, us_commitment):
+    """Nuclear cover: 1 with a nuclear power inside, the US umbrella ``u_t`` otherwise."""
+    return np.where(nuclear_member, 1.0, us_commitment)
+
+
 def deterrent_balance(force_ratio):
     """The weight of a force ratio in deterrence: ``1 - exp(-ratio)``, in [0, 1).
 
@@ -74,3 +145,8 @@ def credibility(parity_with_us, cohesion_value, nuclear_cover, discount):
     """
     nuclear = discount + (1.0 - discount) * nuclear_cover
     return deterrent_balance(parity_with_us) * cohesion_value * nuclear
+
+
+def without_own(coalition, contribution, member):
+    """The coalition's strength without each state: less its contribution if a member."""
+    return coalition - contribution * member

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from coalition_sim.parameters.kinds import NEVER_STEP
+from coalition_sim.rules.sums import count
+
 #: ``us_withdrawal_step`` of a run whose US never withdraws (the schema's "never").
-NEVER = np.iinfo(np.int64).max
+NEVER = NEVER_STEP
 
 
 def us_commitment(step, start, withdrawal_step, after, duration):
@@ -35,6 +38,11 @@ def next_threat(threat, mean, reversion, volatility, deterrence, credibility, sh
     value = threat + reversion * (mean - threat) + volatility * noise
     value = value + shock - deterrence * credibility
     return np.minimum(1.0, np.maximum(0.0, value))
+
+
+def jumped(threat, shock):
+    """The threat after an aggression's shock, at most 1 (for the event log)."""
+    return np.minimum(1.0, threat + shock)
 
 
 def aggression_probability(base, threat, credibility):
@@ -64,6 +72,39 @@ def draw_target(weights: np.ndarray, uniform: np.ndarray) -> np.ndarray:
     return np.where(total[:, 0] > 0, chosen, -1)
 
 
-def perceived_threat(threat, proximity, nato, us, guarantee):
-    """``theta_i = T * p_i * (1 - u_t * g * nato_i)``: US backing shields NATO members."""
-    return threat * proximity * (1.0 - (us * guarantee) * nato)
+def us_shield(guarantee, nato):
+    """How much of a state's exposure a fully committed US takes away: ``g * nato_i``."""
+    return guarantee * nato
+
+
+def exposure(proximity, us, shield):
+    """``p_i * (1 - u_t * g * nato_i)``: exposure to Russia left after the US guarantee.
+
+    ``shield`` is :func:`us_shield`; the exposure changes only when the US commitment
+    does, so the engine keeps it between quarters.
+    """
+    return proximity * (1.0 - us * shield)
+
+
+def perceived_threat(threat, exposure_now):
+    """``theta_i = T * p_i * (1 - u_t * g * nato_i)``: the threat times :func:`exposure`."""
+    return threat * exposure_now
+
+
+def protection(member, credibility, us, guarantee, nato):
+    """What shields a state from being the target.
+
+    The coalition's credibility for a member, the US guarantee ``u_t * g`` for a NATO
+    member outside it, nothing otherwise.
+    """
+    return np.where(member, credibility, us * guarantee * nato)
+
+
+def response_share(responded, called):
+    """Share of the members called on who responded to an attack on one of them."""
+    return count(responded) / count(called)
+
+
+def response_failed(share):
+    """A response fails when fewer than half of the members called on respond."""
+    return share < 0.5

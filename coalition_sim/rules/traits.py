@@ -124,8 +124,6 @@ class Traits:
     #: Usable strength of a state's own forces per point of GDP: capability times its
     #: purchasing power, experience and readiness (what it can field alone).
     effective_per_pct: np.ndarray
-    #: Contribution to coalition strength per point of GDP: the above times reliability.
-    contribution_per_pct: np.ndarray
 
 
 def derive(
@@ -157,19 +155,17 @@ def derive(
         return np.where(np.isnan(override), derived, override)
 
     codes = data.codes
-    prox = overridden(
-        "proximity", proximity(data.km_to_russia[None, :], values["proximity_scale_km"])
-    )
+    prox = overridden("proximity", proximity(data.km_to_russia[None, :], values.proximity_scale_km))
     graded = graded_alignment(
         data.vote_score,
         data.sanctions_score,
         data.support,
         weights=(
-            values["alignment_votes_weight"],
-            values["alignment_sanctions_weight"],
-            values["alignment_support_weight"],
+            values.alignment_votes_weight,
+            values.alignment_sanctions_weight,
+            values.alignment_support_weight,
         ),
-        aid_reference_pct=values["alignment_aid_reference_pct"],
+        aid_reference_pct=values.alignment_aid_reference_pct,
         fallback=alignment(data.votes)[None, :],
         # The Kiel tracker covers EU members and most allies; a gap there is a gap in
         # the packaged file, not a sign of no aid. Others are not tracked.
@@ -178,7 +174,7 @@ def derive(
     align = overridden("alignment", np.broadcast_to(graded, np.broadcast(graded, prox).shape))
     rel = overridden(
         "reliability",
-        np.where(unreliable, values["unreliable_reliability"], values["reliability"]),
+        np.where(unreliable, values.unreliable_reliability, values.reliability),
     )
     pct0 = overridden("defence_pct_gdp", data.defence_pct_gdp[None, :])
     industry = industry_index(data.arms_revenue)[None, :]
@@ -186,10 +182,10 @@ def derive(
     purchasing = np.ones((1, len(codes)))
     if "UKR" in data.index:
         is_ukraine = (np.arange(len(codes)) == data.index["UKR"])[None, :]
-        experience = np.where(is_ukraine, values["ukraine_experience_multiplier"], 1.0)
-        purchasing = np.where(is_ukraine, values["ukraine_ppp_factor"], 1.0)
-    per_pct = capability(data.gdp[None, :] / 100.0, industry, values["industry_weight"])
-    effective = per_pct * purchasing * experience * values["readiness"]
+        experience = np.where(is_ukraine, values.ukraine_experience_multiplier, 1.0)
+        purchasing = np.where(is_ukraine, values.ukraine_ppp_factor, 1.0)
+    per_pct = capability(data.gdp[None, :] / 100.0, industry, values.industry_weight)
+    effective = per_pct * purchasing * experience * values.readiness
     return Traits(
         proximity=prox,
         alignment=np.ascontiguousarray(align),
@@ -201,5 +197,4 @@ def derive(
         unreliable=unreliable,
         capability_per_pct=per_pct,
         effective_per_pct=effective,
-        contribution_per_pct=rel * effective,
     )

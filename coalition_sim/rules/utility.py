@@ -18,18 +18,6 @@ from coalition_sim.rules.sums import count, total
 TERMS = ("threat", "cost", "affinity", "alignment", "entrapment", "neutrality")
 
 
-@dataclass(frozen=True)
-class UtilityWeights:
-    """Weights of the utility terms (``w_threat`` ... ``w_entrap`` in the schema)."""
-
-    threat: float
-    cost: float
-    affinity: float
-    alignment: float
-    entrapment: float
-    neutrality: float = 0.0
-
-
 class Terms(NamedTuple):
     """The signed, weighted terms of ``U_i`` (one array each), in :data:`TERMS` order."""
 
@@ -162,22 +150,40 @@ def entrapment(proximity):
     return 1.0 - np.asarray(proximity, dtype=float)
 
 
-def utility_terms(
-    weights: UtilityWeights,
-    perceived,
-    gain,
-    burden_share,
-    affinity_score,
-    alignment,
-    entrapment_score,
-    neutral=0.0,
-) -> Terms:
-    """Weighted terms of ``U_i``, one array per entry of :data:`TERMS` (signed)."""
-    return Terms(
-        threat=weights.threat * perceived * gain,
-        cost=-weights.cost * burden_share,
-        affinity=weights.affinity * affinity_score,
-        alignment=weights.alignment * alignment,
-        entrapment=-weights.entrapment * entrapment_score,
-        neutrality=-weights.neutrality * np.asarray(neutral, dtype=float),
+def standing_terms(w_align, alignment, w_entrap, proximity, w_neutral, neutral):
+    """The terms of ``U_i`` that do not change during a run, signed and weighted.
+
+    ``(alignment, entrapment, neutrality)``.
+    """
+    return (
+        w_align * alignment,
+        -w_entrap * entrapment(proximity),
+        -w_neutral * np.asarray(neutral, dtype=float),
     )
+
+
+def utility_terms(w_threat, perceived, gain, w_cost, burden_share, w_affinity, affinity_score,
+                  standing) -> Terms:  # fmt: skip
+    """The signed, weighted terms of ``U_i`` (:data:`TERMS` order).
+
+    ``w_threat * theta_i * gain_i - w_cost * burden_i + w_affinity * affinity_i`` and the
+    three :func:`standing_terms`.
+    """
+    return Terms(
+        threat=w_threat * perceived * gain,
+        cost=-w_cost * burden_share,
+        affinity=w_affinity * affinity_score,
+        alignment=standing[0],
+        entrapment=standing[1],
+        neutrality=standing[2],
+    )
+
+
+def application_probability(utility, threshold, noise):
+    """The chance that an outsider applies: ``1 / (1 + exp(-(U - threshold) / noise))``.
+
+    A random-utility choice (McFadden 1974): above the threshold it most likely applies,
+    below it most likely not, and the knife edge of a sharp threshold is gone.
+    """
+    z = (utility - threshold) / noise
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -50.0, 50.0)))

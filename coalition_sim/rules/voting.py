@@ -12,11 +12,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import ClassVar, override
+from typing import TYPE_CHECKING, ClassVar, override
 
 import numpy as np
 
 from coalition_sim.rules.sums import count, total
+
+if TYPE_CHECKING:  # pragma: no cover
+    from coalition_sim.parameters import ModelParameters
 
 YES, NO, VETO = "yes", "no", "veto"
 #: Tolerance of the qmv shares, so that 55 % of 20 members is met by 11 of them.
@@ -35,30 +38,35 @@ class VoteWeights:
     threshold: float
     friction: float = 0.0
 
+    @classmethod
+    def of(cls, values: ModelParameters) -> VoteWeights:
+        """The weights of a scenario or of every run of a batch (``vote_*`` parameters)."""
+        return cls(
+            gain=values.vote_gain_weight,
+            gain_scale=values.vote_gain_scale,
+            similarity=values.vote_similarity_weight,
+            unreliability=values.vote_unreliability_weight,
+            exposure=values.vote_exposure_weight,
+            threshold=values.vote_threshold,
+            friction=values.vote_friction_weight,
+        )
 
-def vote_scores(
-    weights: VoteWeights,
-    parity_gain,
-    applicant_alignment,
-    applicant_reliability,
-    voter_alignment,
-    voter_proximity,
-    friction=0.0,
-):
+
+def vote_score(applicant, pair):
     """Score of each voting member for an applicant; a member votes yes above the threshold.
 
     A member weighs what the applicant brings (its gain to parity, capped at one full
-    gain), how close they are (the similarity of their alignments, less any standing
-    friction between them), the applicant's unreliability, and what the member itself
-    risks (its own exposure to Russia: an exposed member wants allies). Applicant values
-    are numbers or ``(decisions, 1)`` columns; voter values are arrays over states.
-
-    The score is :func:`applicant_part` plus :func:`pair_part`, added in that order; the
-    engine may compute the pair part once for a batch that shares it, with the same bits.
+    gain) less its unreliability (:func:`applicant_part`), and how close they are and
+    what the member itself risks (:func:`pair_part`: the similarity of their alignments
+    less any standing friction, and the member's own exposure to Russia). The engine may
+    compute the pair part once for a batch that shares it, with the same bits.
     """
-    return applicant_part(weights, parity_gain, applicant_reliability) + pair_part(
-        weights, applicant_alignment, voter_alignment, voter_proximity, friction
-    )
+    return applicant + pair
+
+
+def parity_gain(applicant_reliability, applicant_strength, adversary_strength):
+    """What an applicant adds to parity: its own strength at its reliability, over Russia's."""
+    return (applicant_reliability * applicant_strength) / adversary_strength
 
 
 def applicant_part(weights: VoteWeights, parity_gain, applicant_reliability):
@@ -139,6 +147,8 @@ class AdmissionRule:
 
     name: ClassVar[str]
     description: ClassVar[str]
+    #: Whether one veto blocks the decision; otherwise a veto counts as a no.
+    veto_blocks: ClassVar[bool] = False
 
     def voters(self, member: np.ndarray, founder: np.ndarray) -> np.ndarray:
         """Mask of the states that vote: every member with a say by default."""
@@ -154,6 +164,7 @@ class Unanimity(AdmissionRule):
 
     name = "unanimity"
     description = "every member votes yes; one no or veto blocks"
+    veto_blocks = True
 
     @override
     def admits(self, ballots: Ballots, member_share, population_share) -> np.ndarray:
@@ -209,6 +220,27 @@ ADMISSION_RULES = MappingProxyType(
 )
 #: The rules in registry order; a run's rule is stored as its index in this tuple.
 RULE_ORDER: tuple[AdmissionRule, ...] = tuple(ADMISSION_RULES.values())
+
+
+def voters(rule_code, member: np.ndarray, founder: np.ndarray) -> np.ndarray:
+    """Who votes in each run, under its own admission rule.
+
+    ``rule_code`` indexes :data:`RULE_ORDER` (a number or a ``(runs, 1)`` column);
+    ``member`` holds the members with a say (those without armed forces abstain).
+    """
+    codes = np.unique(rule_code)
+    if codes.size == 1:
+        return RULE_ORDER[int(codes[0])].voters(member, founder)
+    out = np.zeros(member.shape, dtype=bool)
+    for code in codes:
+        out |= (rule_code == code) & RULE_ORDER[int(code)].voters(member, founder)
+    return out
+
+
+def veto_blocks(rule_code) -> np.ndarray:
+    """Whether a veto blocks under each decision's rule (``rule_code`` as :func:`decide`)."""
+    blocks = np.array([rule.veto_blocks for rule in RULE_ORDER])
+    return blocks[np.asarray(rule_code)]
 
 
 def decide(ballots: Ballots, rule_code: np.ndarray, member_share, population_share) -> np.ndarray:

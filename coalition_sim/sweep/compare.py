@@ -27,7 +27,6 @@ import pandas as pd
 
 from coalition_sim.errors import InputError
 from coalition_sim.sweep import storage
-from coalition_sim.sweep.labels import OUTCOMES
 from coalition_sim.sweep.labels import label as label_of
 
 #: Metrics compared when none are named, in this order, when present.
@@ -40,9 +39,6 @@ DEFAULT_METRICS = (
     "first_parity_step",
     "vetoes_unreliable",
 )
-
-#: What each outcome means and its unit, for tables and axis labels (from labels.py).
-METRIC_LABELS: dict[str, str] = {name: label_of(name) for name in OUTCOMES}
 
 #: Designs whose samples each have their own values of a numeric parameter.
 CONTINUOUS_DESIGNS = ("lhs", "sobol", "morris")

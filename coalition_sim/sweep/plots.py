@@ -17,9 +17,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from coalition_sim.outcomes import measure
 from coalition_sim.sweep.labels import (
     MIN_SHARE_SPAN,
-    OUTCOMES,
     is_share,
     label,
     parameter_label,
@@ -115,7 +115,8 @@ def _share_limits(ax, values: Sequence[float]) -> None:
 
 def _is_count(metric: str) -> bool:
     """True for outcomes counted in whole numbers (members, vetoes, quarters)."""
-    return metric in OUTCOMES and OUTCOMES[metric].kind in ("count", "step")
+    found = measure(metric)
+    return found is not None and found.kind in ("count", "step")
 
 
 def _integer_ticks(axis) -> None:

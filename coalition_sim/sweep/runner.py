@@ -51,7 +51,7 @@ TAIL_COLUMNS = ("error", "wall_time_s", "command")
 #: Outcomes listed first, in this order, when present; the others follow by name.
 KEY_OUTCOMES = (
     "final_members",
-    "members",
+    "join_order",
     "final_parity",
     "final_cohesion",
     "final_credibility",
