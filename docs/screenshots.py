@@ -31,11 +31,26 @@ from browser.harness import (  # noqa: E402 - the harness lives with the browser
 DOCS = ROOT / "docs"
 
 
+#: Resolves once no CSS animation or transition runs (Vuetify slides a tab's content in).
+NO_ANIMATION = "() => document.getAnimations().every((a) => a.playState !== 'running')"
+
+
+def settle(page) -> None:
+    """Wait until the page stands still: a tab switch slides its content in for a while.
+
+    Without it the Ensemble picture caught the tab mid-slide, its drawings not yet shown.
+    """
+    page.wait_for_function(NO_ANIMATION, timeout=10_000)
+    page.wait_for_timeout(300)  # a transition that starts after the last frame checked
+    page.wait_for_function(NO_ANIMATION, timeout=10_000)
+
+
 def save(page, path: Path, folder: Path) -> None:
-    """Screenshot the page into ``path`` as a 256-colour PNG."""
+    """Screenshot the page into ``path`` as a 256-colour PNG, once it stands still."""
     from PIL import Image
 
     page.mouse.move(0, 0)  # no hover highlight in the picture
+    settle(page)
     raw = folder / "raw.png"
     page.screenshot(path=str(raw))
     picture = Image.open(raw).convert("RGB").quantize(colors=256, dither=Image.Dither.NONE)

@@ -37,6 +37,10 @@ SCENARIOS = ("baseline", "us-withdrawal")
 PHASE_INS = (5.0, 7.5, 10.0, 15.0, 20.0)
 SEED0 = 1000
 COLOURS = {"threshold": "#1b6ca8", "bargaining": "#e08214", "landscape": "#5e3c99"}
+#: Line styles and markers, so the protocols read apart without colour too.
+STYLES = {"threshold": "-", "bargaining": "--", "landscape": ":"}
+MARKERS = {"threshold": "o", "bargaining": "s", "landscape": "^"}
+AXES = {"members": "members (states)", "parity": "parity with Russia (strength ratio)"}
 
 
 def one_run(scenario: str, seed: int, steps: int, **changes) -> dict:
@@ -170,14 +174,22 @@ def figure_comparison(series: pd.DataFrame, joins: pd.DataFrame, path: Path) -> 
                 data = part[part["protocol"] == protocol].groupby("step")[metric]
                 mean, sd, n = data.mean(), data.std(ddof=1), data.count()
                 half = stats.t.ppf(0.975, n - 1) * sd / np.sqrt(n)
-                ax.plot(mean.index, mean, color=COLOURS[protocol], label=protocol)
+                ax.plot(
+                    mean.index,
+                    mean,
+                    color=COLOURS[protocol],
+                    ls=STYLES[protocol],
+                    lw=1.6,
+                    label=protocol,
+                )
                 ax.fill_between(
                     mean.index, mean - half, mean + half, color=COLOURS[protocol], alpha=0.2
                 )
             if metric == "parity":
                 ax.axhline(1.0, color="grey", lw=0.8, ls="--")
             ax.set_title(f"{scenario}: {metric}")
-            ax.set_xlabel("quarter")
+            ax.set_xlabel("quarter (step 0 = start of 2026)")
+            ax.set_ylabel(AXES[metric])
             if row == 0 and col == 0:
                 ax.legend(frameon=False)
         ax = fig.add_subplot(grid[row, 2])
@@ -191,14 +203,20 @@ def figure_comparison(series: pd.DataFrame, joins: pd.DataFrame, path: Path) -> 
             ax.scatter(
                 p["median_step"],
                 [y[s] + offset for s in p["state"]],
-                s=12 + 60 * p["share_joined"],
+                s=6 + 30 * p["share_joined"],
+                marker=MARKERS[protocol],
                 color=COLOURS[protocol],
                 label=protocol,
                 alpha=0.85,
+                linewidths=0,
             )
         ax.set_yticks(range(len(order)), order, fontsize=7)
-        ax.set_xlabel("median quarter of joining (dot size: share of runs joined)")
+        ax.set_ylim(-0.6, len(order) - 0.4)
+        ax.grid(axis="y", color="0.92", lw=0.6)
+        ax.set_xlabel("median quarter of joining (marker size: share of runs it joined)")
         ax.set_title(f"{scenario}: who joins, when")
+        if row == 0:
+            ax.legend(frameon=False, fontsize=8, loc="upper right")
     fig.suptitle(
         "Negotiation protocols compared (mean and 95 % CI over replications; founders not shown)"
     )
@@ -210,20 +228,29 @@ def figure_comparison(series: pd.DataFrame, joins: pd.DataFrame, path: Path) -> 
 def figure_phase_in(summary: pd.DataFrame, joins: pd.DataFrame, path: Path) -> None:
     """Bargaining: members, deals and join timing against the longest phase-in on the table."""
     fig, axes = plt.subplots(1, 3, figsize=(14, 4.5))
-    for scenario, marker in zip(SCENARIOS, ("o", "s"), strict=True):
+    # one colour per scenario in both panels; the baseline's hollow, larger markers show
+    # through where the two scenarios agree
+    looks = {
+        "baseline": {"color": "tab:blue", "marker": "o", "mfc": "none", "ms": 9},
+        "us-withdrawal": {"color": "tab:orange", "marker": "s", "ms": 5},
+    }
+    for scenario in SCENARIOS:
         s = summary[summary["scenario"] == scenario]
         x = s["max_phase_in_years"]
+        look = looks[scenario]
         axes[0].errorbar(
             x,
             s["final_members_mean"],
             yerr=s["final_members_ci95"],
-            marker=marker,
             capsize=3,
             label=scenario,
+            **look,
         )
-        axes[1].plot(x, s["mean_agreed_years"], marker=marker, label=scenario)
-        axes[1].plot(x, s["breaches_mean"], marker=marker, ls=":", label=f"{scenario}: breaches")
+        axes[1].plot(x, s["mean_agreed_years"], label=f"{scenario}: agreed phase-in", **look)
+        axes[1].plot(x, s["breaches_mean"], ls=":", label=f"{scenario}: breaches", **look)
     axes[0].set_title("final members (mean, 95 % CI)")
+    axes[0].set_ylabel("members at the end (states)")
+    axes[1].set_ylabel("years (agreed phase-in); breaches a run")
     axes[1].set_title("agreed phase-in (years) and breaches per run")
     for ax in axes[:2]:
         ax.set_xlabel("longest phase-in the coalition may grant (years)")
@@ -238,7 +265,7 @@ def figure_phase_in(summary: pd.DataFrame, joins: pd.DataFrame, path: Path) -> N
     axes[2].set_xticks(range(pivot.shape[1]), [f"{c:g}" for c in pivot.columns])
     axes[2].set_xlabel("longest phase-in (years)")
     axes[2].set_title("us-withdrawal: median quarter of joining\n(blank: never joined)")
-    fig.colorbar(image, ax=axes[2], shrink=0.8)
+    fig.colorbar(image, ax=axes[2], shrink=0.8, label="median quarter of joining")
     fig.suptitle("Bargaining over the phase-in: who joins and when")
     fig.tight_layout()
     fig.savefig(path, dpi=110)

@@ -5,6 +5,9 @@ Usage (from the repository root)::
     python experiments/report.py                 # every hypothesis, every calibrated set
     python experiments/report.py --reps 50       # fewer runs per set and setting
     python experiments/report.py --protocols     # also rerun experiments/protocols.py
+    python experiments/report.py --calibration-figure  # only figures/calibration.png
+    python experiments/report.py --calibration-table   # the README's tables, printed
+    python experiments/report.py --hypotheses-table
 
 Every verdict comes from the rules declared in ``coalition_sim/hypotheses.py`` before
 the runs; this script only runs them, draws the effects and writes the text from the
@@ -80,7 +83,9 @@ def effects_frame(evaluations: list[hy.Evaluation]) -> pd.DataFrame:
 def figure(evaluations: list[hy.Evaluation], path: Path) -> None:
     """One panel per rule: the effect in every calibrated set against the rule's bar."""
     panels = [(e, i, r) for e in evaluations for i, r in enumerate(e.rules, start=1)]
-    fig, axes = plt.subplots(len(panels), 1, figsize=(8, 1.35 * len(panels)), squeeze=False)
+    fig, axes = plt.subplots(
+        len(panels), 1, figsize=(8, 1.6 * len(panels) + 0.6), squeeze=False, layout="constrained"
+    )
     for ax, (e, i, result) in zip(axes[:, 0], panels, strict=True):
         rule = result.rule
         colour = np.where(result.holds, "#1b7837", np.where(result.opposite, "#b2182b", "#999"))
@@ -93,20 +98,32 @@ def figure(evaluations: list[hy.Evaluation], path: Path) -> None:
             ax.axvline(-bar, color="#b2182b", lw=0.6, ls=":")
         ax.set_yticks([])
         ax.set_ylim(-0.6, 0.6)
-        what = "effect" if rule.against else f"minus the level {rule.level:g}"
         label = hy.metric_label(rule.metric)
+        settings = e.hypothesis.settings
+        if rule.against:
+            what = "effect"
+            axis = (
+                f"mean under '{settings[rule.setting].label}' minus under "
+                f"'{settings[rule.against].label}', per set"
+            )
+        else:
+            what = f"minus the level {rule.level:g}"
+            axis = f"mean under '{settings[rule.setting].label}' minus {rule.level:g}, per set"
+        holds = int(np.sum(result.holds))
         ax.set_title(
-            f"{e.hypothesis.key.upper()} rule {i} ({result.verdict}): {label}, {what}",
+            f"{e.hypothesis.key.upper()} rule {i} ({result.verdict}; holds in {holds} of "
+            f"{len(result.effects)} sets): {label}, {what}",
             fontsize=8,
             loc="left",
         )
+        ax.set_xlabel(axis, fontsize=7)
         ax.tick_params(labelsize=7)
     fig.suptitle(
         "Each dot a calibrated parameter set: green where the rule holds, red where the "
-        "opposite does; dashed: the smallest effect that counts",
+        "opposite holds, grey neither;\ndashed: the smallest effect that counts, dotted red: "
+        "the same effect the other way",
         fontsize=8,
     )
-    fig.tight_layout()
     fig.savefig(path, dpi=130)
     plt.close(fig)
 
@@ -129,6 +146,67 @@ def protocols_section() -> str:
             f"| {r.parity_reached_share:.0%} | {r.exits_mean:.2g} | {r.deals_mean:.3g} | "
             f"{r.breaches_mean:.2g} |"
         )
+    return "\n".join(lines)
+
+
+#: The fit statistics the README's calibration table shows, in its words.
+FIT_ROWS = (
+    ("rho_2024", "spending 2024, rank correlation with NATO's figures", ""),
+    ("rho_2025", "spending 2025, rank correlation with NATO's figures", ""),
+    ("rmse_2024", "spending 2024, root mean square error", " points of GDP"),
+    ("rmse_2025", "spending 2025, root mean square error", " points of GDP"),
+    ("auc", "willingness to join, AUC (0.5 chance, 1 perfect)", ""),
+    ("brier", "willingness to join, Brier score (0 perfect)", ""),
+    ("honoured", "commitments honoured (target 0.745)", ""),
+)
+
+
+def calibration_table(result) -> str:
+    """The fit of the packaged calibration as a Markdown table (the README shows it)."""
+    lines = ["| target | median over the accepted sets [90 % of them] |", "|---|---|"]
+    for key, words, unit in FIT_ROWS:
+        fit = result.fit[key]
+        lines.append(
+            f"| {words} | {fit['median']:.2f} [{fit['low']:.2f}, {fit['high']:.2f}]{unit} |"
+        )
+    return "\n".join(lines)
+
+
+def hypotheses_table(path: Path = FIGURES / "hypotheses.csv") -> str:
+    """The verdicts as a Markdown table, from the effects the last full run wrote.
+
+    The verdicts are recomputed from each set's holds and opposite columns by the rules
+    of ``coalition_sim/hypotheses.py``, so the table and experiments/README.md agree.
+    """
+    effects = pd.read_csv(path)
+    lines = [
+        "| hypothesis | verdict | each rule: median over the sets [90 % of them]; sets where it "
+        "holds |",
+        "|---|---|---|",
+    ]
+    for h in hy.HYPOTHESES:
+        results, parts = [], []
+        for i, rule in enumerate(h.rules, start=1):
+            rows = effects[(effects["hypothesis"] == h.key) & (effects["rule"] == i)]
+            rows = rows.sort_values("set")
+            result = hy.RuleResult(
+                rule,
+                rows["effect"].to_numpy(),
+                rows["holds"].to_numpy(dtype=bool),
+                rows["opposite"].to_numpy(dtype=bool),
+            )
+            results.append(result)
+            label = hy.metric_label(rule.metric)
+            if rule.against is not None:
+                low, mid, high = np.quantile(result.effects, [0.05, 0.5, 0.95])
+                what = f"{label}, effect {mid:+.2g} [{low:+.2g}, {high:+.2g}]"
+            else:
+                low, mid, high = np.quantile(result.effects + rule.level, [0.05, 0.5, 0.95])
+                setting = h.settings[rule.setting].label
+                what = f"{label}, {setting}: {mid:.2g} [{low:.2g}, {high:.2g}]"
+            parts.append(f"{what}; {int(result.holds.sum())} of {len(rows)} sets")
+        verdict = hy.Evaluation(h, tuple(results), {}, len(rows), 0).verdict
+        lines.append(f"| {h.key.upper()} {h.title} | {verdict} | {'<br>'.join(parts)} |")
     return "\n".join(lines)
 
 
@@ -220,8 +298,33 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2026, help="seed of the runs")
     parser.add_argument("--validate-reps", type=int, default=400, help="runs per check")
     parser.add_argument("--protocols", action="store_true", help="rerun protocols.py first")
+    parser.add_argument(
+        "--calibration-figure",
+        action="store_true",
+        help="only redraw figures/calibration.png from the packaged calibration (seconds)",
+    )
+    parser.add_argument(
+        "--calibration-table",
+        action="store_true",
+        help="only print the packaged calibration's fit as a Markdown table",
+    )
+    parser.add_argument(
+        "--hypotheses-table",
+        action="store_true",
+        help="only print the verdicts of the last full run (figures/hypotheses.csv) as a table",
+    )
     args = parser.parse_args()
+    if args.calibration_table:
+        print(calibration_table(stored.load()))
+        return
+    if args.hypotheses_table:
+        print(hypotheses_table())
+        return
     FIGURES.mkdir(exist_ok=True)
+    if args.calibration_figure:
+        plot(stored.load(), FIGURES / "calibration.png")
+        print(f"written: {(FIGURES / 'calibration.png').relative_to(HERE.parent)}")
+        return
     for stale in FIGURES.iterdir():
         if stale.name.startswith(STALE):
             stale.unlink()

@@ -93,7 +93,10 @@ def test_sobol_with_two_samples_warns_in_terminal_and_figure(tmp_path, capsys, f
     assert "a base sample of N = 2 is too small for Sobol indices" in err
     assert "rerun the sweep with --samples 64 or more" in err
     notes = [t.get_text() for t in figures[-1].texts]
-    assert any(n.startswith("Warning: a base sample of N = 2") for n in notes)
+    note = next(n for n in notes if "warning" in n)
+    warned = err.count("sensitivity: warning:")
+    assert note.startswith(f"{warned} warning") and note.count("\n- ") == warned  # all of them
+    assert "\n- a base sample of N = 2" in note
 
 
 def test_index_warnings_name_indices_beyond_zero_and_one():
@@ -167,8 +170,17 @@ def test_title_is_the_description_or_name_never_plain_sweep(tmp_path):
     assert plots.sweep_title({"description": "Parity without the US", "name": "h1"}) == (
         "Parity without the US"
     )
-    assert plots.sweep_title({"description": "", "name": "h1"}) == "h1"
-    assert plots.sweep_title({"name": "sweep"}, tmp_path / "results" / "hun") == "hun"
+    assert plots.sweep_title({"description": "", "name": "h1"}) == "sweep 'h1'"
+    assert plots.sweep_title({"name": "sweep"}, tmp_path / "results" / "hun") == "sweep 'hun'"
+    metadata = {
+        "name": "hun",
+        "spec": {"scenario": "baseline", "reps": 50},
+        "design": {"method": "grid", "samples": 6, "reps": 50},
+        "base_scenario": {"name": "baseline", "values": {"steps": 40}},
+    }
+    assert plots.sweep_title(metadata) == (
+        "sweep 'hun': full grid of 6 settings x 50 replications, scenario baseline, 40 quarters"
+    )
 
 
 def test_compare_figure_title_starts_with_the_sweep_name(tmp_path, figures):
@@ -176,7 +188,7 @@ def test_compare_figure_title_starts_with_the_sweep_name(tmp_path, figures):
     assert fake_sweep("--param", "reliability=0.5,0.9", "--reps", "3", "--steps", "4",
                       "--out", str(out)) == 0  # fmt: skip
     assert main(["compare", str(out), "--plot", str(tmp_path / "c.png")]) == 0
-    assert figures[0]._suptitle.get_text().splitlines()[0] == "named"
+    assert figures[0]._suptitle.get_text().splitlines()[0].startswith("sweep 'named': full grid")
 
 
 def test_sensitivity_figure_is_a_grid_of_two_columns_with_readable_text(tmp_path, figures):

@@ -42,6 +42,21 @@ def test_the_parameter_that_matters_ranks_first(planted):
     assert scores.r2 > 0.9 and scores.held_out == 100  # a quarter of the samples, both reps
 
 
+def test_the_printed_table_keeps_its_columns_aligned(planted):
+    from coalition_sim.sweep.features import format_scores
+
+    sweep = load_sweep(planted)
+    scores = score_features(sweep, outcome_values(sweep, "final_parity", None), seed=0)
+    header, *rows = format_scores(scores).split("\n\n")[0].splitlines()
+    assert header.split() == ["rank", "parameter", "score", "(±", "sd)"]
+    for rank, row in enumerate(rows, start=1):
+        assert row[:4] == f"{rank:>4}"
+        # each name starts under "parameter", each score's "±" sits in one column
+        assert row[header.index("parameter")] != " "
+        assert row.index("±") == rows[0].index("±")
+    assert [row.split()[1] for row in rows] == ["x1", "x2", "noise"]
+
+
 def test_scores_are_reproducible_with_a_seed(planted):
     sweep = load_sweep(planted)
     values = outcome_values(sweep, "final_parity", None)

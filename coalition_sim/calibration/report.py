@@ -86,57 +86,196 @@ def format_report(result: Calibration) -> str:
     return "\n".join(lines)
 
 
+#: The fitted parameters and the threat history in words, for the posterior panels.
+WORDS = {
+    "w_threat": "weight of threat",
+    "w_affinity": "weight of affinity",
+    "w_align": "weight of alignment",
+    "w_entrap": "weight of entrapment",
+    "w_neutral": "weight of neutrality",
+    "application_threshold": "application threshold",
+    "application_noise": "application noise",
+    "threat_response": "threat response",
+    "ramp_rate": "spending ramp",
+    "reliability": "reliability",
+    "veto_propensity": "veto propensity",
+    "vote_threshold": "vote threshold",
+    "threat_2014": "threat after 2014",
+    "threat_2022": "threat after 2022",
+}
+#: States labelled in each spending panel: those the hindcast misses most.
+LABELLED = 12
+
+
+def _parameter_title(name: str) -> str:
+    """``weight of threat`` over its unit, for a narrow panel."""
+    from coalition_sim.parameters import SCHEMA
+
+    unit = SCHEMA[name].unit if name in SCHEMA else "level 0-1"
+    return f"{WORDS.get(name, name.replace('_', ' '))}\n({unit})"
+
+
+def _free_spot(ax, point, taken, obstacles, away):
+    """An offset (in points) for a label at ``point`` that overlaps no box in ``taken``.
+
+    Candidates go round the point at growing distances, starting on the side ``away``
+    (a unit vector); a label must stay inside the axes. Returns the annotation placed,
+    or ``None`` when every spot is taken.
+    """
+    import math
+
+    from matplotlib.text import Text
+
+    angles = [math.atan2(away[1], away[0]) + k * math.pi / 6 * s for k in range(7) for s in (1, -1)]
+    renderer = ax.figure.canvas.get_renderer()
+    frame = ax.get_window_extent(renderer)
+    for radius in (10, 18, 28, 40, 54, 70):
+        for angle in dict.fromkeys(angles):
+            offset = (radius * math.cos(angle), radius * math.sin(angle))
+            label = ax.annotate(
+                point[2],
+                point[:2],
+                xytext=offset,
+                textcoords="offset points",
+                fontsize=7,
+                ha="left" if offset[0] >= 0 else "right",
+                va="bottom" if offset[1] >= 0 else "top",
+                arrowprops={"arrowstyle": "-", "color": "0.45", "linewidth": 0.6, "shrinkB": 3},
+            )
+            label.set_in_layout(False)
+            # the text alone (an annotation's own extent includes its leader line), at
+            # the offset just set
+            label.update_positions(renderer)
+            box = Text.get_window_extent(label, renderer).expanded(1.05, 1.15)
+            inside = frame.contains(box.x0, box.y0) and frame.contains(box.x1, box.y1)
+            if inside and not any(box.overlaps(other) for other in [*taken, *obstacles]):
+                taken.append(box)
+                return label
+            label.remove()
+    return None
+
+
+def _label_largest_gaps(ax, codes, observed, simulated) -> int:
+    """Label the states the hindcast misses most, each clear of the others; how many."""
+    from matplotlib.transforms import Bbox
+
+    ax.figure.canvas.draw()
+    points = ax.transData.transform(np.column_stack([observed, simulated]))
+    obstacles = [Bbox.from_bounds(x - 3, y - 3, 6, 6) for x, y in points]
+    gaps = simulated - observed
+    order = np.argsort(-np.abs(gaps), kind="stable")[:LABELLED]
+    taken: list = []
+    placed = 0
+    for k in order:
+        away = (-1.0, 1.0) if gaps[k] > 0 else (1.0, -1.0)  # away from the diagonal
+        spot = _free_spot(ax, (observed[k], simulated[k], codes[k]), taken, obstacles, away)
+        placed += spot is not None
+    return placed
+
+
 def plot(result: Calibration, path: Path) -> Path:
-    """Observed against simulated: spending 2024 and 2025, willingness to join, posterior."""
+    """Observed against simulated: spending 2024 and 2025, willingness to join, posterior.
+
+    The spending panels label the states the hindcast misses most (a label never covers
+    another); the posterior histograms count accepted sets on a shared axis, with the
+    flat prior's count per bin and the median (the parameter's default) marked.
+    """
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.patches import Patch
 
-    fig = plt.figure(figsize=(13, 8.5), constrained_layout=True)
-    grid = fig.add_gridspec(2, 3)
+    rows = posterior_table(result)
+    per_row = (len(rows) + 1) // 2
+    fig = plt.figure(figsize=(13, 10.5), layout="constrained")
+    grid = fig.add_gridspec(2, 3, height_ratios=[1.25, 1])
     for column, year in enumerate((2024, 2025)):
         ax = fig.add_subplot(grid[0, column])
         table = result.fit[f"spending_{year}"]
+        codes = list(table)
         observed = np.array([v["observed"] for v in table.values()])
         simulated = np.array([v["simulated"] for v in table.values()])
         low = simulated - np.array([v["low"] for v in table.values()])
         high = np.array([v["high"] for v in table.values()]) - simulated
-        ax.errorbar(observed, simulated, yerr=[low, high], fmt="o", ms=4, alpha=0.8)
-        for code, x, y in zip(table, observed, simulated, strict=True):
-            ax.annotate(code, (x, y), fontsize=7, xytext=(3, 2), textcoords="offset points")
-        top = max(observed.max(), simulated.max()) * 1.1
-        ax.plot([0, top], [0, top], color="grey", lw=0.8, ls="--")
+        top = max(observed.max(), (simulated + high).max()) * 1.08
+        ax.plot([0, top], [0, top], color="grey", lw=0.8, ls="--", label="simulated = observed")
+        ax.errorbar(
+            observed,
+            simulated,
+            yerr=[low, high],
+            fmt="o",
+            ms=4,
+            alpha=0.8,
+            elinewidth=0.8,
+            label="median of the accepted sets, 90 % of them",
+        )
         rho = result.fit[f"rho_{year}"]["median"]
         ax.set(
             xlabel=f"observed defence spending {year}, % of GDP (NATO)",
             ylabel="simulated (hindcast from 2014), % of GDP",
-            title=f"Spending {year}: rank correlation {rho:.2f}",
             xlim=(0, top),
             ylim=(0, top),
+        )
+        ax.legend(loc="lower right", fontsize=7, frameon=False)
+        shown = _label_largest_gaps(ax, codes, observed, simulated)
+        ax.set_title(
+            f"Spending {year}: rank correlation {rho:.2f}\n"
+            f"({len(codes)} Allies; labelled: the {shown} the hindcast misses most)",
+            fontsize=10,
         )
     ax = fig.add_subplot(grid[0, 2])
     joined = sorted(result.fit["join"].items(), key=lambda kv: kv[1]["simulated"])
     colours = ["tab:blue" if v["observed"] else "tab:red" for _, v in joined]
-    ax.barh([c for c, _ in joined], [v["simulated"] for _, v in joined], color=colours)
+    chances = [v["simulated"] for _, v in joined]
+    ax.barh([c for c, _ in joined], chances, color=colours)
+    for y, chance in enumerate(chances):
+        ax.text(chance + 0.01, y, f"{chance:.2f}", va="center", fontsize=7)
     ax.set(
         xlabel="simulated chance of applying within a year",
-        title=f"Willingness to join: AUC {result.fit['auc']['median']:.2f}\n"
-        "(blue: at the London meeting, red: stayed out)",
-        xlim=(0, 1),
+        xlim=(0, 1.1),
     )
-    rows = posterior_table(result)
-    inner = grid[1, :].subgridspec(1, len(rows))
+    ax.set_title(f"Willingness to join: AUC {result.fit['auc']['median']:.2f}", fontsize=10)
+    ax.legend(
+        handles=[
+            Patch(color="tab:blue", label="at the London meeting (March 2025)"),
+            Patch(color="tab:red", label="stayed out"),
+        ],
+        loc="lower right",
+        fontsize=7,
+        frameon=False,
+    )
+    inner = grid[1, :].subgridspec(2, per_row)
+    bins = 12
+    first = None
     for k, row in enumerate(rows):
-        ax = fig.add_subplot(inner[0, k])
+        ax = fig.add_subplot(inner[k // per_row, k % per_row], sharey=first)
+        first = first or ax
         values = [s[row["parameter"]] for s in result.accepted]
-        ax.hist(values, bins=12, range=row["prior"], color="tab:grey")
-        ax.set_title(row["parameter"].replace("_", "\n", 1).replace("_", " "), fontsize=7)
+        ax.hist(values, bins=bins, range=row["prior"], color="tab:grey")
+        flat = ax.axhline(len(values) / bins, color="black", lw=0.8, ls=":")
+        median = ax.axvline(row["median"], color="tab:red", lw=1)
+        ax.set_title(_parameter_title(row["parameter"]), fontsize=7)
+        ax.set_xlim(row["prior"])
         ax.tick_params(labelsize=6)
-        ax.set_yticks([])
+        if k % per_row == 0:
+            ax.set_ylabel("accepted sets", fontsize=7)
+        else:
+            ax.tick_params(labelleft=False)
+    fig.legend(
+        [flat, median],
+        [
+            f"flat prior: {len(result.accepted) / bins:.1f} sets a bin",
+            "posterior median (the default)",
+        ],
+        loc="outside lower center",
+        ncols=2,
+        fontsize=8,
+        frameon=False,
+    )
     fig.suptitle(
         f"Calibration against 2014-2025: {len(result.accepted)} of {result.samples} parameter "
-        "sets accepted (posterior below, on each prior's range)",
+        "sets accepted; below, the posterior of each parameter over its prior range",
         fontsize=11,
     )
     path = Path(path)

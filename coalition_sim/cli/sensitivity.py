@@ -59,7 +59,14 @@ def handle(args: argparse.Namespace) -> int:
     print(f"\ntable: {csv}")
     if args.plot is not None and not table.empty:
         title = args.title or plots.sweep_title(metadata, Path(args.folder))
-        note = f"Warning: {warnings[0]}" if warnings else ""
+        note = (
+            "\n".join(
+                [f"{len(warnings)} warning{'s' if len(warnings) > 1 else ''}:"]
+                + [f"- {message}" for message in warnings]
+            )
+            if warnings
+            else ""
+        )
         figure = plots.plot_sensitivity(table, method, args.plot, title=title, note=note)
         print(f"figure: {figure}")
     return 0

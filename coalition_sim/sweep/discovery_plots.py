@@ -54,14 +54,15 @@ def _draw_trajectory(ax, discovery: Discovery) -> None:
     restricted = np.array([len(b.restricted) for b in boxes])
     ax.plot(coverage, density, color="0.6", linewidth=0.8, zorder=1)
     levels = sorted(set(restricted.tolist()))
-    cmap = _pyplot().get_cmap("viridis", max(len(levels), 2))
+    cmap = _pyplot().get_cmap("viridis")
     for k, level in enumerate(levels):
         mask = restricted == level
         ax.scatter(
             coverage[mask],
             density[mask],
             s=18,
-            color=cmap(k),
+            # dark to mid-green: viridis' pale yellow end is hard to see on white
+            color=cmap(0.8 * k / max(len(levels) - 1, 1)),
             label=f"{level} parameter{'s' if level != 1 else ''} restricted",
             zorder=2,
         )
@@ -166,8 +167,8 @@ def _draw_limits(
         else:
             low, high = float(dimension.low), float(dimension.high)
             span = high - low or 1.0
-            start = (limit.low - low) / span
-            stop = (limit.high - low) / span
+            start = (limit.low - low) / span if restricted else 0.0
+            stop = (limit.high - low) / span if restricted else 1.0  # no sliver of sample edge
             ax.barh(y, 1, left=0, height=0.5, color=FULL)
             ax.barh(y, max(stop - start, 0.004), left=start, height=0.5, color=colour)
             ax.text(-0.01, y, _number(low), ha="right", va="center", fontsize=7, color="0.4")

@@ -170,12 +170,20 @@ def score_features(sweep: SweepRuns, values: pd.Series, *, seed: int = 0) -> Fea
 
 def format_scores(scores: FeatureScores) -> str:
     """Render the table for a terminal, with a line on the method and the fit."""
-    shown = scores.table.copy()
-    shown["importance"] = [
-        f"{m:.3f} ± {s:.3f}" for m, s in zip(shown.importance, shown.importance_sd, strict=True)
+    table = scores.table
+    width = max(len("parameter"), *(len(str(p)) for p in table["parameter"]))
+    lines = [f"rank  {'parameter':<{width}}  score (± sd)"]
+    lines += [
+        f"{rank:>4}  {name!s:<{width}}  {mean:6.3f} ± {sd:.3f}"
+        for rank, name, mean, sd in zip(
+            table["rank"],
+            table["parameter"],
+            table["importance"],
+            table["importance_sd"],
+            strict=True,
+        )
     ]
-    shown = shown.drop(columns="importance_sd").rename(columns={"importance": "score"})
-    text = shown.to_string(index=False, justify="left")
+    text = "\n".join(lines)
     return (
         f"{text}\n\nscore: {scores.method()}.\n"
         f"held-out R² of the forest with every parameter: {scores.r2:.3f} "

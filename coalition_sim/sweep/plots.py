@@ -17,8 +17,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from coalition_sim.sweep.compare import group_labels
-from coalition_sim.sweep.labels import MIN_SHARE_SPAN, is_share, label, parameter_label, words
+from coalition_sim.outcomes import measure
+from coalition_sim.sweep.labels import (
+    MIN_SHARE_SPAN,
+    is_share,
+    label,
+    parameter_label,
+    words,
+)
 
 #: Per-step metrics drawn by the time-course figure, when present.
 TIME_METRICS = ("parity", "members")
@@ -45,18 +51,49 @@ def _save(fig, path: Path, *, layout: bool = True) -> Path:
     return path
 
 
-def sweep_title(metadata: dict, folder: Path | None = None) -> str:
-    """The first title line: the sweep's description, else its name, else its folder.
+#: Designs in words, for titles.
+_DESIGNS = {
+    "grid": "full grid",
+    "lhs": "Latin hypercube",
+    "sobol": "Sobol (Saltelli) design",
+    "morris": "Morris design",
+}
 
-    Unnamed sweeps of older versions are all called "sweep", which says nothing.
+
+def sweep_title(metadata: dict, folder: Path | None = None) -> str:
+    """The first title line: the sweep's description, else its name with what was run.
+
+    ``sweep 'hun': full grid of 6 settings x 50 replications, scenario baseline, 40
+    quarters``. Unnamed sweeps of older versions are all called "sweep", which says
+    nothing: the folder's name stands in.
     """
     description = str(metadata.get("description") or "").strip()
     if description:
         return description
     name = str(metadata.get("name") or "").strip()
-    if name and name != "sweep":
-        return name
-    return folder.name if folder is not None else name
+    if (not name or name == "sweep") and folder is not None:
+        name = Path(folder).name
+    design = metadata.get("design") or {}
+    spec = metadata.get("spec") or {}
+    base = metadata.get("base_scenario") or {}
+    parts = []
+    method, points = design.get("method"), design.get("samples")
+    reps = design.get("reps") or spec.get("reps")
+    if method:
+        text = _DESIGNS.get(method, str(method))
+        if points:
+            text += f" of {points} settings"
+        if reps:
+            text += f" x {reps} replications"
+        parts.append(text)
+    scenario = spec.get("scenario") or base.get("name")
+    if scenario:
+        parts.append(f"scenario {scenario}")
+    steps = (base.get("values") or {}).get("steps")
+    if steps:
+        parts.append(f"{steps} quarters")
+    head = f"sweep '{name}'" if name and name != "sweep" else "sweep"
+    return f"{head}: {', '.join(parts)}" if parts else head
 
 
 def _share_limits(ax, values: Sequence[float]) -> None:
@@ -76,6 +113,19 @@ def _share_limits(ax, values: Sequence[float]) -> None:
     ax.set_ylim(low, high)
 
 
+def _is_count(metric: str) -> bool:
+    """True for outcomes counted in whole numbers (members, vetoes, quarters)."""
+    found = measure(metric)
+    return found is not None and found.kind in ("count", "step")
+
+
+def _integer_ticks(axis) -> None:
+    """Whole-number ticks only: a count has no half-states, a step no half-quarters."""
+    from matplotlib.ticker import MaxNLocator
+
+    axis.set_major_locator(MaxNLocator(integer=True))
+
+
 def _constant(values: pd.Series) -> bool:
     finite = pd.to_numeric(values, errors="coerce").dropna()
     return len(finite) > 0 and bool(np.isclose(finite.min(), finite.max()))
@@ -87,14 +137,21 @@ def _wrap(text: str, width: int = 42) -> str:
     return "\n".join(textwrap.wrap(text, width))
 
 
-def _value_labels(frame: pd.DataFrame, by: Sequence[str]) -> pd.Series:
-    """Short tick labels: the group's values, one per line (names go on the axis)."""
+def _value_labels(frame: pd.DataFrame, by: Sequence[str], sep: str = "\n") -> pd.Series:
+    """Short labels: the group's values, one per line (names go on the axis).
+
+    Plain strings, also for the quantile bins of a sampled design (categoricals, which
+    do not add up as strings).
+    """
     if not by:
         return pd.Series("all runs", index=frame.index)
-    parts = [frame[name].map(lambda v: f"{v:g}" if isinstance(v, float) else str(v)) for name in by]
-    out = parts[0]
+    parts = [
+        frame[name].astype(object).map(lambda v: f"{v:g}" if isinstance(v, float) else str(v))
+        for name in by
+    ]
+    out = parts[0].astype(str)
     for part in parts[1:]:
-        out = out + "\n" + part
+        out = out + sep + part.astype(str)
     return out
 
 
@@ -172,6 +229,8 @@ def plot_distributions(
             ax.plot(positions, means, "o", color="tab:red", markersize=4, label="mean")
             if is_share(metric):
                 _share_limits(ax, [v for d in data for v in d])
+            if _is_count(metric):
+                _integer_ticks(ax.yaxis)
         ax.set_title(_wrap(words(metric)), fontsize=10)
         ax.set_ylabel(_wrap(label(metric), 36), fontsize=9)
         ax.set_xticks(positions)
@@ -187,8 +246,8 @@ def plot_distributions(
     compared = ", ".join(parameter_label(b) for b in by) if by else "all runs together"
     fig.suptitle(
         (_wrap(title, 110) + "\n" if title else "")
-        + f"Outcomes by {compared}: {n} runs; boxes: quartiles, whiskers: 1.5 IQR, "
-        "red dots: means",
+        + f"Outcomes by {compared}: {n} runs; boxes: quartiles, orange lines: medians, "
+        "whiskers: 1.5 IQR, red dots: means",
         fontsize=11,
     )
     if skipped or empty:
@@ -209,6 +268,41 @@ def _fmt_value(value: float) -> str:
     return f"{value:g}"
 
 
+#: Line styles and markers that tell groups apart without colour (print, colour blindness).
+_LINESTYLES = ("-", "--", ":", "-.")
+_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
+
+
+def _value_text(value: object) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _group_styles(ok: pd.DataFrame, by: Sequence[str], order: Sequence[str]) -> dict[str, dict]:
+    """Colour, line style and marker of each group, and its legend label (values in words).
+
+    With two varied parameters the colour follows the first and the line style and
+    marker the second, so a reader can read both off a line; otherwise each group gets
+    its own combination of all three.
+    """
+    colours = _pyplot().rcParams["axes.prop_cycle"].by_key()["color"]
+    first = ok.drop_duplicates("__group").set_index("__group")
+    values = {group: [first.loc[group, name] for name in by] for group in order}
+    levels = [list(dict.fromkeys(values[g][j] for g in order)) for j in range(len(by))]
+    out = {}
+    for i, group in enumerate(order):
+        if len(by) == 2:
+            c, s = levels[0].index(values[group][0]), levels[1].index(values[group][1])
+        else:
+            c, s = i, i
+        out[group] = {
+            "color": colours[c % len(colours)],
+            "linestyle": _LINESTYLES[s % len(_LINESTYLES)],
+            "marker": _MARKERS[s % len(_MARKERS)],
+            "label": ", ".join(_value_text(v) for v in values[group]) if by else "all runs",
+        }
+    return out
+
+
 def plot_timecourse(
     steps: pd.DataFrame,
     runs: pd.DataFrame,
@@ -218,49 +312,84 @@ def plot_timecourse(
     metrics: Sequence[str] = TIME_METRICS,
     title: str = "",
 ) -> Path:
-    """Mean per quarter of parity and membership per group, with a 95 % band of the mean."""
+    """Mean per quarter of parity and membership per group, with a 95 % band of the mean.
+
+    One legend for both panels, outside them, titled with the varied parameters in
+    words; its entries are the groups' values. Groups differ by colour, line style and
+    marker (markers staggered so that nearly equal lines still show each one).
+    """
     from scipy import stats
 
     plt = _pyplot()
     ok = runs.loc[runs["status"] == "ok", ["run_id", *by]].copy()
-    ok["__group"] = group_labels(ok, by)
+    ok["__group"] = _value_labels(ok, by, sep=", ")
     merged = steps.merge(ok[["run_id", "__group"]], on="run_id")
     metrics = [m for m in metrics if m in merged.columns]
     binned = any(isinstance(ok[name].dtype, pd.CategoricalDtype) for name in by)
     order = list(dict.fromkeys(ok.sort_values(list(by))["__group"] if binned else ok["__group"]))
-    fig, axes = plt.subplots(1, len(metrics), figsize=(6 * len(metrics), 4), squeeze=False)
+    styles = _group_styles(ok, by, order)
+    fig, axes = plt.subplots(
+        1,
+        len(metrics),
+        figsize=(5.6 * len(metrics) + 2.4, 4.2),
+        squeeze=False,
+        layout="constrained",
+    )
+    every = max(1, int(merged["step"].max()) // 8) if len(merged) else 1
+    handles: dict[str, object] = {}
     for ax, metric in zip(axes.flat, metrics, strict=True):
         parts = dict(tuple(merged.groupby("__group", sort=False)))
-        for group, part in ((g, parts[g]) for g in order if g in parts):
-            agg = part.groupby("step")[metric].agg(["mean", "std", "count"])
+        for k, group in enumerate(g for g in order if g in parts):
+            agg = parts[group].groupby("step")[metric].agg(["mean", "std", "count"])
             half = (
                 stats.t.ppf(0.975, np.maximum(agg["count"] - 1, 1))
                 * agg["std"]
                 / np.sqrt(agg["count"])
-            )
-            line = ax.plot(agg.index, agg["mean"], label=group, linewidth=1.5)
-            ax.fill_between(
+            ).fillna(0)
+            style = styles[group]
+            (line,) = ax.plot(
                 agg.index,
-                agg["mean"] - half.fillna(0),
-                agg["mean"] + half.fillna(0),
-                color=line[0].get_color(),
-                alpha=0.2,
+                agg["mean"],
+                color=style["color"],
+                linestyle=style["linestyle"],
+                marker=style["marker"],
+                markevery=(k % every, every),
+                markersize=5,
+                linewidth=1.5,
+                label=style["label"],
             )
+            ax.fill_between(
+                agg.index, agg["mean"] - half, agg["mean"] + half, color=style["color"], alpha=0.15
+            )
+            handles.setdefault(style["label"], line)
         if metric == "parity":
-            ax.axhline(1.0, color="black", linestyle="--", linewidth=0.8, label="parity = 1")
+            handles["parity = 1"] = ax.axhline(
+                1.0, color="black", linestyle="--", linewidth=0.8, label="parity = 1"
+            )
         if is_share(metric):
             _share_limits(ax, merged[metric].to_numpy(dtype=float))
+        if _is_count(metric):
+            _integer_ticks(ax.yaxis)
         ax.set_xlabel("quarter (step 0 = start of 2026)", fontsize=9)
         ax.set_ylabel(label(metric), fontsize=9)
-        ax.set_title(f"{words(metric)}: mean with 95% band", fontsize=10)
+        ax.set_title(f"{words(metric)}: mean of the runs, 95% band", fontsize=10)
         ax.grid(alpha=0.3)
-        ax.legend(fontsize=8, loc="best")
-    compared = f" by {', '.join(parameter_label(b) for b in by)}" if by else ""
+    legend_title = "\n".join(_wrap(parameter_label(b), 28) for b in by) if by else None
+    fig.legend(
+        list(handles.values()),
+        list(handles),
+        loc="outside right center",
+        title=legend_title,
+        fontsize=8,
+        title_fontsize=8,
+        frameon=False,
+    )
+    compared = f" by {' and '.join(parameter_label(b) for b in by)}" if by else ""
     fig.suptitle(
-        (title + "\n" if title else "") + f"Time course over {len(ok)} runs{compared}",
+        (title + "\n" if title else "") + f"Time course of {len(ok)} runs{compared}",
         fontsize=11,
     )
-    return _save(fig, path)
+    return _save(fig, path, layout=False)
 
 
 def plot_sensitivity(
@@ -269,7 +398,8 @@ def plot_sensitivity(
     """Bar charts of the indices per metric with their 95 % intervals, two per row.
 
     One row of many panels was 2250 pixels wide with small text; a grid of two columns
-    keeps each panel wide enough for parameter names in words.
+    keeps each panel wide enough for parameter names in words. ``note`` (one line per
+    warning) is printed in red under the panels, every line of it.
     """
     plt = _pyplot()
     metrics = list(dict.fromkeys(table["metric"]))
@@ -310,8 +440,10 @@ def plot_sensitivity(
         ax.set_visible(False)
     name = "Sobol indices" if method == "sobol" else "Morris elementary effects"
     fig.suptitle((title + "\n" if title else "") + f"{name}, 95% intervals", fontsize=11)
-    if note:  # a figure shared without the terminal's warning must still carry it
-        fig.text(0.01, 0.005, _wrap(note, 150), fontsize=9, color="tab:red", va="bottom")
-        fig.tight_layout(rect=(0, 0.03, 1, 1))
+    if note:  # a figure shared without the terminal's warnings must still carry them
+        lines = [wrapped for line in note.splitlines() for wrapped in _wrap(line, 150).splitlines()]
+        fig.text(0.01, 0.005, "\n".join(lines), fontsize=8, color="tab:red", va="bottom")
+        height = fig.get_size_inches()[1]
+        fig.tight_layout(rect=(0, min(0.5, (len(lines) * 8 * 1.3 + 6) / 72 / height), 1, 1))
         return _save(fig, path, layout=False)
     return _save(fig, path)
