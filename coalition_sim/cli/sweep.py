@@ -309,11 +309,11 @@ def _check_size(spec: Any, max_runs: int) -> tuple[int, int]:
 
 def _prepare_folder(folder: Path, force: bool) -> None:
     """Refuse a folder in use or holding results, before anything is written there."""
+    from coalition_sim.folders import check_not_a_file
     from coalition_sim.sweep import storage
     from coalition_sim.sweep.locking import check_unlocked
 
-    if folder.exists() and not folder.is_dir():
-        raise InputError(f"{folder}: exists and is not a folder; choose another --out")
+    check_not_a_file(folder, "choose another --out")
     check_unlocked(folder)
     if not storage.folder_is_free(folder) and not force:
         raise InputError(
