@@ -475,21 +475,18 @@ class SweepRunner:
             return self._run_locked()
 
     def _resume_state(self) -> tuple[np.ndarray, list[str]]:
-        """Run ids on disk, after moving damaged final files aside (their intact rows kept)."""
+        """Run ids on disk, after moving damaged final files aside (their runs rerun)."""
         notes: list[str] = []
         if not self.resume:
             return np.empty(0, dtype=np.int64), notes
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        for stem, final in (("runs", storage.RUNS), ("steps", storage.STEPS)):
-            moved = storage.quarantine(self.folder, stem, final, stamp)
-            if moved is None:
-                continue
-            target, kept, lost = moved
-            lost_text = "an unknown number of" if lost < 0 else str(lost)
-            notes.append(
-                f"{final} was damaged; moved to {target.name}; kept its {kept} intact rows, "
-                f"lost {lost_text} row group(s), whose runs are run again"
-            )
+        for final in (storage.RUNS, storage.STEPS):
+            target = storage.quarantine(self.folder, final, stamp)
+            if target is not None:
+                notes.append(
+                    f"{final} was damaged (unreadable); moved to {target.name}; its runs "
+                    "are run again"
+                )
         return storage.done_run_ids(self.folder, keep_steps=self.spec.keep_steps), notes
 
     def _run_locked(self) -> SweepResult:
@@ -635,8 +632,8 @@ class SweepRunner:
                 types={"error": pa.string(), **dict.fromkeys(NEVER_SENTINELS, pa.int64())},
                 transform=nullable_columns,
                 schema_metadata=_pandas_nullable_metadata(),
-                # about 200 row groups: a truncated file loses at most the cut part and
-                # one group, while the footer stays small for ten million runs
+                # about 200 row groups: readers can skip through a large file, while the
+                # footer stays small for ten million runs
                 group_rows=min(5_000, max(500, -(-self.plan.total // 200))),
             )
             for kept, name, target, key in (
