@@ -396,10 +396,11 @@ def handle(args: argparse.Namespace) -> int:
             )
             try:
                 result = runner.run()
-            except SweepInterrupted:
+            except SweepInterrupted as stopped:
+                how = " (SIGTERM)" if stopped.terminated else ""
                 print(
-                    f"coalition-sim sweep: interrupted; finished runs are saved in {folder}; "
-                    f"continue with: coalition-sim sweep --resume {folder}",
+                    f"coalition-sim sweep: interrupted{how}; finished runs are saved in "
+                    f"{folder}; continue with: coalition-sim sweep --resume {folder}",
                     file=sys.stderr,
                 )
                 return EXIT_INTERRUPTED

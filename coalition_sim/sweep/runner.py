@@ -30,7 +30,7 @@ import numpy as np
 import pyarrow as pa
 
 from coalition_sim import __version__
-from coalition_sim.errors import InputError, OutputError, SchedulerError
+from coalition_sim.errors import InputError, OutputError, SchedulerError, Terminated
 from coalition_sim.folders import check_writable
 from coalition_sim.parameters import Scenario, cli_value
 
@@ -521,7 +521,10 @@ class SweepRunner:
         run_s = time.perf_counter() - started
         merge_start = time.perf_counter()
         if stop is None:
-            stop = self._merge()
+            try:
+                stop = self._merge()
+            except KeyboardInterrupt as error:  # the parts are kept until merged
+                stop = _Stop.interrupted(error)
         merge_s = time.perf_counter() - merge_start
         summary = summarise(folder) if stop is None else {"ok": 0, "failed": 0, "errors": []}
         elapsed = time.perf_counter() - started
@@ -603,7 +606,7 @@ class SweepRunner:
                 if bar is not None:
                     bar.update(len(chunk))
         except KeyboardInterrupt as error:
-            stop = _Stop("interrupted", "interrupted (Ctrl-C)", error)
+            stop = _Stop.interrupted(error)
         except SchedulerError as error:
             stop = _Stop("interrupted", str(error), error)
         except OutputError as error:
@@ -653,7 +656,7 @@ class SweepRunner:
         folder = self.folder
         resume = f"coalition-sim sweep --resume {folder}"
         if isinstance(stop.error, KeyboardInterrupt):
-            raise SweepInterrupted(result)
+            raise SweepInterrupted(result, terminated=isinstance(stop.error, Terminated))
         if isinstance(stop.error, SchedulerError):
             error = SchedulerError(
                 f"{stop.reason}; finished runs are saved in {folder}; continue with: "
@@ -681,6 +684,12 @@ class _Stop:
     error: BaseException
 
     @classmethod
+    def interrupted(cls, error: KeyboardInterrupt) -> _Stop:
+        """Ctrl-C or SIGTERM: status "interrupted", the reason saying which."""
+        how = "SIGTERM" if isinstance(error, Terminated) else "Ctrl-C"
+        return cls("interrupted", f"interrupted ({how})", error)
+
+    @classmethod
     def write_fault(cls, error: OutputError) -> _Stop:
         """A write that failed: status "failed", the reason naming the file."""
         reason = error.reason or str(error)
@@ -691,9 +700,11 @@ class _Stop:
 class SweepInterrupted(KeyboardInterrupt):
     """Ctrl-C during a sweep, after the finished runs were saved."""
 
-    def __init__(self, result: SweepResult):
+    def __init__(self, result: SweepResult, *, terminated: bool = False):
         super().__init__("sweep interrupted")
         self.result = result
+        #: True when SIGTERM stopped the sweep rather than Ctrl-C.
+        self.terminated = terminated
 
 
 def summarise(folder: Path, *, examples: int = 3) -> dict[str, Any]:
