@@ -135,7 +135,7 @@ def test_borders_file_is_validated(cli, tmp_path):
     assert out == ""
     assert err.strip() == (
         f"coalition-sim states: error: {path}, row 3, column b: unknown ISO3 code XYZ "
-        "(not in the states file)"
+        "(not in european_states.csv)"
     )
 
 
