@@ -8,7 +8,8 @@ failed are counted per group and left out of the statistics.
 
 ``first_parity_step`` is missing (null; -1 in folders of older versions) when parity
 was never reached, so that a plain mean is over the runs that reached it; the table
-also reports ``parity_reached``, the share of runs that reached parity, in [0, 1].
+also reports ``parity_reached`` (an outcome of every run: whether ``first_parity_step``
+is not missing), whose mean is the share of runs that reached parity, in [0, 1].
 
 In a Latin hypercube, Sobol or Morris design every sample has its own values, so
 grouping by value gives one group per sample. Numeric parameters of such designs are
@@ -79,20 +80,23 @@ def load_runs(folder: str | Path) -> tuple[pd.DataFrame, dict[str, Any]]:
 
 
 def add_derived(runs: pd.DataFrame) -> pd.DataFrame:
-    """Add ``parity_reached``; ``first_parity_step`` becomes NaN when never reached.
+    """Flags as 0/1 (their mean is a share); ``first_parity_step`` NaN when never reached.
 
     "Never" is null in ``runs.parquet`` (-1 in folders of older versions); a failed
-    run has neither, and its ``parity_reached`` is missing too, not 0.
+    run has neither, and its ``parity_reached`` is missing too, not 0. Folders of
+    versions before ``parity_reached`` was an outcome get it from ``first_parity_step``.
     """
     runs = runs.copy()
+    ok = runs["status"] == "ok" if "status" in runs else pd.Series(True, index=runs.index)
     if "first_parity_step" in runs:
         step = pd.to_numeric(runs["first_parity_step"], errors="coerce").astype(float)
         reached = step.notna() & (step >= 0)
-        share = reached.astype(float)
-        if "status" in runs:
-            share = share.where(runs["status"] == "ok")
-        runs["parity_reached"] = share
+        if "parity_reached" not in runs:
+            runs["parity_reached"] = reached
         runs["first_parity_step"] = step.where(reached)
+    if "parity_reached" in runs:
+        flag = runs["parity_reached"].astype("boolean").astype("Float64").astype(float)
+        runs["parity_reached"] = flag.where(ok)
     if "ukraine_member" in runs:
         runs["ukraine_member"] = runs["ukraine_member"].astype(float)
     return runs

@@ -55,6 +55,7 @@ KEY_OUTCOMES = (
     "final_parity",
     "final_cohesion",
     "final_credibility",
+    "parity_reached",
     "first_parity_step",
     "vetoes_unreliable",
     "admissions",
@@ -288,17 +289,28 @@ def nullable_columns(table: pa.Table) -> pa.Table:
         never = pc.equal(column, pa.scalar(sentinel, column.type))
         fixed = pc.if_else(never, pa.nulls(len(column), column.type), column)
         table = table.set_column(table.column_names.index(name), name, fixed.cast(pa.int64()))
+    if "parity_reached" not in table.column_names and "first_parity_step" in table.column_names:
+        # rows of an older version or another simulator: the flag from the step, and
+        # missing (not False) for a run that failed
+        reached = pc.is_valid(table.column("first_parity_step"))
+        if "status" in table.column_names:
+            ok = pc.equal(table.column("status"), "ok")
+            reached = pc.if_else(ok, reached, pa.nulls(len(reached), pa.bool_()))
+        table = table.append_column("parity_reached", reached)
     return table
 
 
 def _pandas_nullable_metadata() -> dict[bytes, bytes]:
-    """Schema metadata that makes pandas read the "never" columns as ``Int64``.
+    """Schema metadata: pandas reads the "never" columns as ``Int64``, flags as ``boolean``.
 
-    Without it ``pd.read_parquet`` turns an int64 column with nulls into float64.
+    Without it ``pd.read_parquet`` turns an int64 column with nulls into float64 and a
+    bool column with nulls into objects.
     """
     import pandas as pd
 
-    frame = pd.DataFrame({name: pd.array([], dtype="Int64") for name in NEVER_SENTINELS})
+    columns = {name: pd.array([], dtype="Int64") for name in NEVER_SENTINELS}
+    columns["parity_reached"] = pd.array([], dtype="boolean")  # missing for a failed run
+    frame = pd.DataFrame(columns)
     return dict(pa.Schema.from_pandas(frame, preserve_index=False).metadata)
 
 
@@ -632,7 +644,11 @@ class SweepRunner:
                 "runs",
                 storage.RUNS,
                 order=order,
-                types={"error": pa.string(), **dict.fromkeys(NEVER_SENTINELS, pa.int64())},
+                types={
+                    "error": pa.string(),
+                    "parity_reached": pa.bool_(),
+                    **dict.fromkeys(NEVER_SENTINELS, pa.int64()),
+                },
                 transform=nullable_columns,
                 schema_metadata=_pandas_nullable_metadata(),
                 # about 200 row groups: readers can skip through a large file, while the
