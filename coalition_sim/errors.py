@@ -126,6 +126,18 @@ WRITE_FAULTS: dict[int, str] = {
 }
 
 
+def brief(text: object, width: int = 160) -> str:
+    """The first line of a library's message, shortened at a word if longer than ``width``.
+
+    A message quoted inside ours must stay one line and short, and must never stop in
+    the middle of a word ("Either the file is co").
+    """
+    import textwrap
+
+    lines = str(text).strip().splitlines()
+    return textwrap.shorten(lines[0] if lines else "", width, placeholder=" ...")
+
+
 def write_fault(error: BaseException) -> str | None:
     """Say in words why a write failed, when it is the place's fault (None otherwise).
 

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from coalition_sim.errors import InputError
+from coalition_sim.errors import InputError, brief
 from coalition_sim.sweep import storage
 from coalition_sim.sweep.labels import label as label_of
 
@@ -72,9 +72,9 @@ def load_runs(folder: str | Path) -> tuple[pd.DataFrame, dict[str, Any]]:
         runs = pd.read_parquet(path)
     except (OSError, ValueError) as error:  # pyarrow's errors derive from these
         raise InputError(
-            f"{path}: cannot read ({str(error).splitlines()[0][:120]}); if the sweep was "
-            f"cut short, 'coalition-sim sweep --resume {folder}' keeps its intact rows "
-            "and reruns the rest"
+            f"{path}: cannot read ({brief(str(error).replace(str(path), path.name))}); "
+            f"'coalition-sim sweep --resume {folder}' moves the damaged file aside and "
+            "runs its runs again"
         ) from None
     return add_derived(runs), metadata
 
@@ -245,6 +245,19 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
+#: Values that differ by less than this share of their size are one value computed in
+#: different orders (0.7 and 0.7000000000000001): their spread is rounding, not variation.
+ROUNDING = 1e-12
+
+
+def _spread(values: np.ndarray) -> float:
+    """The standard deviation, 0 when the values differ by rounding only (not 1.2e-16)."""
+    size = float(np.max(np.abs(values)))
+    if float(np.ptp(values)) <= ROUNDING * size:
+        return 0.0
+    return float(np.std(values, ddof=1))
+
+
 def summary_table(runs: pd.DataFrame, by: Sequence[str], metrics: Sequence[str]) -> pd.DataFrame:
     """Mean, sd and 95 % CI of each metric per group; one row per (group, metric).
 
@@ -276,10 +289,10 @@ def summary_table(runs: pd.DataFrame, by: Sequence[str], metrics: Sequence[str])
         failed = int((group["status"] != "ok").sum())
         values = dict(zip(keys, key, strict=True))
         for metric in metrics:
-            series = pd.to_numeric(part[metric], errors="coerce").dropna()
+            series = pd.to_numeric(part[metric], errors="coerce").dropna().astype(float)
             n = len(series)
             mean = float(series.mean()) if n else np.nan
-            sd = float(series.std(ddof=1)) if n > 1 else np.nan
+            sd = _spread(series.to_numpy()) if n > 1 else np.nan
             half = float(_t_quantile(np.array(n - 1)) * sd / np.sqrt(n)) if n > 1 else np.nan
             rows.append(
                 {
