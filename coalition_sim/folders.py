@@ -68,13 +68,13 @@ def check_not_a_file(path: Path, advice: str, *, given: str = "") -> None:
         if part.is_dir():
             return
         if part.exists() or part.is_symlink():
-            what = "a file" if part.is_file() else "not a folder"
+            what = "is a file, not a folder" if part.is_file() else "is not a folder"
             if given:
-                start = f"{given}: {part} is {what}, not a folder"
+                start = f"{given}: {part} {what}"
             elif part == path:
-                start = f"{part} is {what}, not a folder"
+                start = f"{part} {what}"
             else:
-                start = f"{path}: {part} is {what}, not a folder"
+                start = f"{path}: {part} {what}"
             raise InputError(f"{start}; {advice}")
 
 
