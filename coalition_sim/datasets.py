@@ -284,13 +284,13 @@ def _check_states(rows: list[dict[str, Any]], label: str) -> None:
 
 
 def _check_borders(
-    rows: list[dict[str, Any]], codes: set[str], label: str, states_label: str, own_states: bool
+    rows: list[dict[str, Any]], codes: set[str], label: str, states_label: str, *, blame: str
 ) -> None:
     """Every border between two states of the states file, and not a state with itself.
 
-    A code the states file lacks is named as the states file's gap when the analyst
-    gave that file and the borders are the packaged ones (a state left out of an edition
-    of the states), and as the borders file's error otherwise.
+    A code the states file lacks is named as the states file's gap (``blame="states"``:
+    the analyst gave that file, the borders are the packaged ones, so a state was left
+    out of an edition of the states), and as the borders file's error otherwise.
     """
     for row in rows:
         line_number = row["_line"]
@@ -298,7 +298,7 @@ def _check_borders(
             code = row[column]
             if code in codes:
                 continue
-            if own_states and label == BORDERS_FILE:
+            if blame == "states":
                 raise InputError(
                     f"{states_label} lacks {code}, which {label} needs (row {line_number}, "
                     f"column {column}: a border of {code}); add a row for {code} to "
@@ -348,7 +348,8 @@ def _load(states_path: str | Path | None, borders_path: str | Path | None) -> Da
     _check_states(states, states_label)
     borders = read_rows(borders_file, BORDER_COLUMNS, borders_label)
     codes = {row["iso3"] for row in states}
-    _check_borders(borders, codes, borders_label, states_label, states_path is not None)
+    blame = "states" if states_path is not None and borders_path is None else "borders"
+    _check_borders(borders, codes, borders_label, states_label, blame=blame)
     pairs = tuple(sorted({(*sorted((r["a"], r["b"])), r["kind"]) for r in borders}))
     return Dataset(
         states=tuple(
