@@ -390,7 +390,10 @@ def sweep(
         is -1 in runs that never reached parity.
 
     Raises:
-        InputError: one line naming the argument or parameter, before anything runs.
+        InputError: one line naming the argument or parameter, before anything runs
+            (``out`` through a file, a design above 10,000,000 runs).
+        OutputError: ``out`` cannot be created or written (read-only, full, a place such
+            as ``/proc``), before anything runs; or the disk filled up during the sweep.
 
     Example:
         >>> import coalition_sim
@@ -403,6 +406,7 @@ def sweep(
     """
     import pandas as pd
 
+    from coalition_sim.folders import check_not_a_file, check_writable
     from coalition_sim.parameters import load_scenario
     from coalition_sim.sweep import storage
     from coalition_sim.sweep.design import SAMPLE_METHODS, build_spec, check_spec
@@ -489,8 +493,7 @@ def sweep(
         with tempfile.TemporaryDirectory(prefix="coalition-sweep-") as tmp:
             return run_into(Path(tmp) / "sweep")
     folder = Path(out)
-    if folder.exists() and not folder.is_dir():
-        raise InputError(f"out: '{folder}' exists and is not a folder")
+    check_not_a_file(folder, "choose another out folder", given=f"out: '{folder}'")
     if not storage.folder_is_free(folder):
         if not force:
             raise InputError(
@@ -502,4 +505,5 @@ def sweep(
             raise InputError(
                 f"out: force=True replaces sweep results only; '{folder}' holds other files"
             )
+    check_writable(folder, advice="choose another out folder")  # OutputError, exit code 3
     return run_into(folder)

@@ -283,15 +283,31 @@ def _check_states(rows: list[dict[str, Any]], label: str) -> None:
         raise InputError(f"{label}: no European state rows (all are Adversary or External)")
 
 
-def _check_borders(rows: list[dict[str, Any]], codes: set[str], label: str) -> None:
+def _check_borders(
+    rows: list[dict[str, Any]], codes: set[str], label: str, states_label: str, *, blame: str
+) -> None:
+    """Every border between two states of the states file, and not a state with itself.
+
+    A code the states file lacks is named as the states file's gap (``blame="states"``:
+    the analyst gave that file, the borders are the packaged ones, so a state was left
+    out of an edition of the states), and as the borders file's error otherwise.
+    """
     for row in rows:
         line_number = row["_line"]
         for column in ("a", "b"):
-            if row[column] not in codes:
+            code = row[column]
+            if code in codes:
+                continue
+            if blame == "states":
                 raise InputError(
-                    f"{label}, row {line_number}, column {column}: unknown ISO3 code "
-                    f"{row[column]} (not in the states file)"
+                    f"{states_label} lacks {code}, which {label} needs (row {line_number}, "
+                    f"column {column}: a border of {code}); add a row for {code} to "
+                    f"{states_label}, or give a borders file without {code}"
                 )
+            raise InputError(
+                f"{label}, row {line_number}, column {column}: unknown ISO3 code {code} "
+                f"(not in {states_label})"
+            )
         if row["a"] == row["b"]:
             raise InputError(f"{label}, row {line_number}: a state cannot border itself")
 
@@ -331,7 +347,9 @@ def _load(states_path: str | Path | None, borders_path: str | Path | None) -> Da
     states = read_rows(states_file, STATE_COLUMNS, states_label, OPTIONAL_STATE_COLUMNS)
     _check_states(states, states_label)
     borders = read_rows(borders_file, BORDER_COLUMNS, borders_label)
-    _check_borders(borders, {row["iso3"] for row in states}, borders_label)
+    codes = {row["iso3"] for row in states}
+    blame = "states" if states_path is not None and borders_path is None else "borders"
+    _check_borders(borders, codes, borders_label, states_label, blame=blame)
     pairs = tuple(sorted({(*sorted((r["a"], r["b"])), r["kind"]) for r in borders}))
     return Dataset(
         states=tuple(

@@ -25,7 +25,7 @@ EXIT_LOCKED = 4
 EXIT_SCHEDULER = 5
 #: The dashboard's port is taken by another program.
 EXIT_PORT_IN_USE = 6
-#: Interrupted (Ctrl-C, SIGINT); finished runs of a sweep are saved.
+#: Interrupted (Ctrl-C, SIGINT, or SIGTERM); finished runs of a sweep are saved.
 EXIT_INTERRUPTED = 130
 
 #: What each code means, in one line, for ``--help`` and the README.
@@ -33,12 +33,14 @@ EXIT_MEANINGS: dict[int, str] = {
     EXIT_OK: "success",
     EXIT_RUNS_FAILED: "some runs or checks failed (sweep: rows with status 'error'; "
     "validate, calibrate --check: a check did not pass)",
-    EXIT_BAD_INPUT: "bad input (a parameter, file, name or option); nothing written",
-    EXIT_OUTPUT: "output not writable (read-only or full disk, no permission)",
+    EXIT_BAD_INPUT: "bad input (a parameter, file, name or option, or more work than the "
+    "command's limit); nothing written",
+    EXIT_OUTPUT: "output not writable (read-only or full disk, no permission, a place that "
+    "takes no files)",
     EXIT_LOCKED: "the sweep folder is in use by another sweep",
     EXIT_SCHEDULER: "dask scheduler unreachable or lost (finished runs are saved)",
     EXIT_PORT_IN_USE: "the port is in use by another program",
-    EXIT_INTERRUPTED: "interrupted (Ctrl-C); a sweep keeps its finished runs",
+    EXIT_INTERRUPTED: "interrupted (Ctrl-C or SIGTERM); a sweep keeps its finished runs",
 }
 
 
@@ -104,6 +106,15 @@ class PortInUse(CoalitionSimError):
     exit_code = EXIT_PORT_IN_USE
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (``kill``, a batch scheduler's time limit, ``systemctl stop``): as Ctrl-C.
+
+    The command line turns SIGTERM into this exception, so every place that saves work
+    on Ctrl-C (a sweep's finished runs, its metadata set to "interrupted") does the same
+    for SIGTERM; the exit code is 130 in both cases.
+    """
+
+
 #: errno values that mean "this place cannot take the results", with what to say.
 WRITE_FAULTS: dict[int, str] = {
     _errno.ENOSPC: "no space left on the device",
@@ -113,6 +124,18 @@ WRITE_FAULTS: dict[int, str] = {
     _errno.EACCES: "permission denied",
     _errno.EPERM: "operation not permitted",
 }
+
+
+def brief(text: object, width: int = 160) -> str:
+    """The first line of a library's message, shortened at a word if longer than ``width``.
+
+    A message quoted inside ours must stay one line and short, and must never stop in
+    the middle of a word ("Either the file is co").
+    """
+    import textwrap
+
+    lines = str(text).strip().splitlines()
+    return textwrap.shorten(lines[0] if lines else "", width, placeholder=" ...")
 
 
 def write_fault(error: BaseException) -> str | None:

@@ -8,6 +8,8 @@ run does not clean up.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
 import re
 import shutil
@@ -15,18 +17,21 @@ import socket
 from collections.abc import Sequence
 from pathlib import Path
 
-from coalition_sim.errors import OutputError, write_fault
+from coalition_sim.errors import InputError, OutputError, write_fault
 
 
 def check_writable(folder: Path, advice: str = "choose another --out") -> list[Path]:
     """Create ``folder`` (and parents) and write a probe file in it, before any work.
 
     Returns the folders this call created, outermost first, so a caller that fails
-    later can remove them again and leave nothing behind. Raises :class:`OutputError`
-    naming the folder when it cannot be created or written (read-only, full, no
-    permission): the analyst learns it at once, not after an hour of runs.
+    later can remove them again and leave nothing behind. Raises :class:`InputError`
+    when a part of the path is a file (``afile/sub``), and :class:`OutputError` naming
+    the folder when it cannot be created or written (read-only, full, no permission, a
+    place such as ``/proc`` that holds no files): the analyst learns it at once, not
+    after an hour of runs.
     """
     folder = Path(folder)
+    check_not_a_file(folder, advice)
     created: list[Path] = []
     missing = [p for p in [folder, *folder.parents] if not p.exists()]
     try:
@@ -40,16 +45,44 @@ def check_writable(folder: Path, advice: str = "choose another --out") -> list[P
                 handle.flush()
                 os.fsync(handle.fileno())
         finally:
-            probe.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                probe.unlink(missing_ok=True)
     except OSError as error:
         remove_created(created)
-        reason = write_fault(error)
-        if reason is None:
-            raise
+        reason = write_fault(error) or _why(error)
         raise OutputError(
             f"{folder}: cannot write there: {reason}; {advice}", path=folder, reason=reason
         ) from None
     return created
+
+
+def check_not_a_file(path: Path, advice: str, *, given: str = "") -> None:
+    """Refuse a folder path that runs through a file (``afile`` or ``afile/sub``).
+
+    ``mkdir`` would say "Not a directory" about the deepest part; the analyst needs to
+    know which part is the file. ``given`` starts the message (``--plot afile/x.png``)
+    when the path checked is not what the analyst typed.
+    """
+    path = Path(path)
+    for part in [path, *path.parents]:
+        if part.is_dir():
+            return
+        if part.exists() or part.is_symlink():
+            what = "is a file, not a folder" if part.is_file() else "is not a folder"
+            if given:
+                start = f"{given}: {part} {what}"
+            elif part == path:
+                start = f"{part} {what}"
+            else:
+                start = f"{path}: {part} {what}"
+            raise InputError(f"{start}; {advice}")
+
+
+def _why(error: OSError) -> str:
+    """An operating-system refusal in words, for errors that are not write faults."""
+    if error.errno == errno.ENOENT:
+        return "no files can be created in it (No such file or directory)"
+    return error.strerror or type(error).__name__
 
 
 def remove_created(created: Sequence[Path]) -> None:

@@ -195,6 +195,9 @@ _MEASURES: tuple[Measure, ...] = (
     _run("initial_parity", "parity at the start", "ratio", "ratio", _state("initial_parity")),
     _run("first_parity_step", "first quarter with parity", "step", "step",
          _state("first_parity_step")),
+    # whether first_parity_step is not missing; its mean over runs is the share reaching it
+    _run("parity_reached", "parity reached", "-", "flag",
+         lambda b: b.state.first_parity_step >= 0),
     _run("admissions", "admissions", "states", "count", _total("admissions")),
     _run("rejections", "rejections", "decisions", "count", _total("rejections")),
     _run("exits", "exits", "states", "count", _total("exits")),

@@ -25,7 +25,13 @@ import pandas as pd
 
 from coalition_sim import __version__
 from coalition_sim.errors import InputError, OutputError, write_fault
-from coalition_sim.folders import check_writable, owned_name, remove_created, remove_stale
+from coalition_sim.folders import (
+    check_not_a_file,
+    check_writable,
+    owned_name,
+    remove_created,
+    remove_stale,
+)
 
 #: The files of a run's results folder; ``--force`` replaces a folder holding only these.
 RUN_FILES = ("steps.parquet", "states.parquet", "events.parquet", "metadata.json")
@@ -67,10 +73,9 @@ def check_out_dir(out: Path, force: bool) -> None:
     else: ``--force`` is for rerunning into the same place, not for deleting an
     analyst's notes (a sweep's ``--force`` refuses the same case).
     """
+    check_not_a_file(out, "choose another --out")
     if out.exists() and not force:
         raise InputError(f"{out}: the folder exists; choose another --out or pass --force")
-    if out.exists() and not out.is_dir():
-        raise InputError(f"{out}: exists and is not a folder")
     if out.exists():
         others = sorted(p.name for p in out.iterdir() if p.name not in RUN_FILES)
         if others:
@@ -97,7 +102,15 @@ class Staging:
 
     def __enter__(self) -> Staging:
         remove_stale(self.out.parent)
-        self.created = check_writable(self.out.parent, advice="choose another --out")
+        try:
+            self.created = check_writable(self.out.parent, advice="choose another --out")
+        except OutputError as error:
+            raise OutputError(
+                f"{self.out}: cannot write in {self.out.parent}: {error.reason}; nothing was "
+                "written; choose another --out",
+                path=self.out,
+                reason=error.reason,
+            ) from None
         try:
             os.mkdir(self.path, 0o777)  # the umask applies, as to any folder the user makes
         except OSError as error:

@@ -53,12 +53,18 @@ class Result:
 
 @dataclass(frozen=True)
 class Check:
-    """A face-validity check: its name, the claim, the rule, and how it is computed."""
+    """A face-validity check: its name, the claim, the rule, and how it is computed.
+
+    ``runs`` counts the engine runs the check makes, before anything is built, so that
+    a command can refuse a count that would not fit in memory (a check's runs go
+    through the engine as one or a few batches).
+    """
 
     name: str
     claim: str
     rule: str
     run: Callable[[Context], Result]
+    runs: Callable[[Context], int]
 
 
 @dataclass(frozen=True)
@@ -251,10 +257,15 @@ def proximity_order(context: Context) -> Result:
 ROUNDING = 1e-6
 
 
+#: Shares invested and cost advantages compared (check 6).
+INVESTMENT_SHARES = (0.0, 0.01, 0.02, 0.05, 0.1)
+COST_ADVANTAGES = (1.0, 3.0, 5.0)
+
+
 def investment(context: Context) -> Result:
     """Check 6: investment never lowers parity; its effect grows with the cost advantage."""
-    shares = (0.0, 0.01, 0.02, 0.05, 0.1)
-    advantages = (1.0, 3.0, 5.0)
+    shares = INVESTMENT_SHARES
+    advantages = COST_ADVANTAGES
     parity: dict[tuple[float, float], np.ndarray] = {}
     for advantage in advantages:
         for share in shares:
@@ -290,6 +301,21 @@ SCREENED = ("final_members", "final_parity", "final_credibility", "vetoes_unreli
 INFLUENCE = 0.02
 
 
+#: Trajectories of the Morris design (check 7); each has one point per parameter plus one.
+MORRIS_TRAJECTORIES = 20
+
+
+def _morris_names() -> list[str]:
+    from coalition_sim.calibration.abc import PRIORS
+
+    return list(PRIORS)
+
+
+def _morris_reps(context: Context) -> int:
+    """Runs per Morris point: a 25th of the replications, at least four."""
+    return max(4, context.reps // 25)
+
+
 def morris_screen(context: Context, parameters: Sequence[str] | None = None) -> Result:
     """Check 7: every behavioural parameter moves some outcome (Morris elementary effects)."""
     from SALib.analyze import morris as analyze
@@ -297,11 +323,11 @@ def morris_screen(context: Context, parameters: Sequence[str] | None = None) -> 
 
     from coalition_sim.calibration.abc import PRIORS
 
-    names = list(parameters or PRIORS)
+    names = list(parameters or _morris_names())
     bounds = [list(PRIORS[n]) for n in names]
     problem = {"num_vars": len(names), "names": names, "bounds": bounds}
-    matrix = sample.sample(problem, 20, num_levels=4, seed=context.seed % (2**32))
-    reps = max(4, context.reps // 25)
+    matrix = sample.sample(problem, MORRIS_TRAJECTORIES, num_levels=4, seed=context.seed % (2**32))
+    reps = _morris_reps(context)
     scenarios = [
         context.base.with_values(dict(zip(names, map(float, row), strict=True))) for row in matrix
     ]
@@ -327,12 +353,23 @@ def morris_screen(context: Context, parameters: Sequence[str] | None = None) -> 
     return _result(6, (float(len(names) - len(inert)), math.nan, math.nan), not inert, detail)
 
 
+def _outsiders(context: Context) -> int:
+    """States outside the base scenario's core (each gets a counterfactual in check 5)."""
+    codes = context.dataset.arrays.codes
+    return len(codes) - len(set(context.base["founders"]) & set(codes))
+
+
+def _morris_runs(context: Context) -> int:
+    return MORRIS_TRAJECTORIES * (len(_morris_names()) + 1) * _morris_reps(context)
+
+
 CHECKS: tuple[Check, ...] = (
     Check(
         "higher threat",
         "a higher threat (initial and mean +0.3) gives at least as many members at the end",
         "95 % CI of the difference in members above -0.1",
         higher_threat,
+        lambda c: 2 * c.reps,
     ),
     Check(
         "US withdrawal",
@@ -341,12 +378,14 @@ CHECKS: tuple[Check, ...] = (
         "CIs: parity with the US and credibility (quarters 1-8 of the withdrawal) below 0; "
         "the chance of aggression a quarter (from the withdrawal on) above 0",
         us_withdrawal,
+        lambda c: 2 * c.reps,
     ),
     Check(
         "unanimity vs qmv",
         "unanimity admits fewer states than qmv",
         "95 % CI of (unanimity - qmv) admissions below 0",
         unanimity_vs_qmv,
+        lambda c: 2 * c.reps,
     ),
     Check(
         "vetoes on friendly",
@@ -354,6 +393,7 @@ CHECKS: tuple[Check, ...] = (
         f"applicants (alignment >= {FRIENDLY})",
         "95 % CI of the share of such vetoes above 0.5",
         vetoes_on_friendly,
+        lambda c: c.reps,
     ),
     Check(
         "proximity and joining",
@@ -361,6 +401,7 @@ CHECKS: tuple[Check, ...] = (
         f"95 % CI of the change in a state's quarter of joining when it is put nearer "
         f"Russia (proximity +{NEARER}) below 0, over the states outside the core",
         proximity_order,
+        lambda c: (1 + _outsiders(c)) * c.reps,
     ),
     Check(
         "investment in Ukraine",
@@ -369,14 +410,28 @@ CHECKS: tuple[Check, ...] = (
         "no fall of parity beyond rounding (1e-6) with a larger share (0 to 10 %); CIs of "
         "the growth of the effect from cost advantage 1 to 3 and 3 to 5 above 0",
         investment,
+        lambda c: len(INVESTMENT_SHARES) * len(COST_ADVANTAGES) * c.reps,
     ),
     Check(
         "Morris screen",
         "a Morris screen finds every behavioural parameter influential on some outcome",
         f"mu* at least {INFLUENCE:.0%} of the largest on some screened outcome",
         morris_screen,
+        _morris_runs,
     ),
 )
+
+
+def planned_runs(
+    *,
+    reps: int,
+    base: Scenario | None = None,
+    dataset: Dataset | None = None,
+    only: Sequence[str] | None = None,
+) -> dict[str, int]:
+    """The engine runs each chosen check makes, counted without building anything."""
+    context = Context(dataset or load_dataset(), reps, 0, base or PRESETS["baseline"])
+    return {c.name: c.runs(context) for c in CHECKS if not only or c.name in only}
 
 
 def validate(

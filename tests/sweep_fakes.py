@@ -70,6 +70,7 @@ def main(argv: list[str]) -> int:
     import argparse
     from dataclasses import replace
 
+    from coalition_sim.cli import sigterm_as_interrupt
     from coalition_sim.cli import sweep as sweep_cli
     from coalition_sim.errors import CoalitionSimError
     from coalition_sim.sweep.simulators import PerRunSimulator
@@ -83,7 +84,8 @@ def main(argv: list[str]) -> int:
         real(spec, dataset), simulator=PerRunSimulator(fake_simulate)
     )
     try:
-        return int(args.handler(args) or 0)
+        with sigterm_as_interrupt():  # as coalition_sim.cli.main runs a command
+            return int(args.handler(args) or 0)
     except CoalitionSimError as error:  # as coalition_sim.cli.main reports it
         print(f"coalition-sim {args.command}: error: {error}", file=sys.stderr)
         return error.exit_code

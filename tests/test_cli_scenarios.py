@@ -121,3 +121,33 @@ def test_show_malformed_toml(cli, tmp_path):
     assert out == ""
     assert f"{path}: malformed TOML" in err
     assert len(err.strip().splitlines()) == 1
+
+
+# --- issue 15: an empty scenario or sweep file is not the baseline ---------------------------
+
+
+@pytest.mark.parametrize("text", ["", "\n\n", "# my scenario, to be written\n"])
+def test_an_empty_scenario_file_is_refused_not_run_as_the_baseline(cli, tmp_path, text):
+    path = tmp_path / "mine.toml"
+    path.write_text(text)
+    for argv in (["run", "--steps", "1", "--out", tmp_path / "r"], ["states"]):
+        code, out, err = cli(*argv, "--scenario", path)
+        assert (code, out) == (2, "")
+        assert err.strip() == (
+            f"coalition-sim {argv[0]}: error: {path}: the scenario file is empty (no base "
+            'preset, no values); write base = "baseline" in it to run the baseline on purpose'
+        )
+    assert not (tmp_path / "r").exists()
+    path.write_text('base = "baseline"\n')  # said on purpose: it runs
+    assert load_scenario(str(path)).values == PRESETS["baseline"].values
+
+
+def test_an_empty_sweep_file_is_refused(cli, tmp_path):
+    path = tmp_path / "sweep.toml"
+    path.write_text("# to do\n")
+    code, out, err = cli("sweep", path, "--dry-run")
+    assert (code, out) == (2, "")
+    assert f"{path}: the sweep file is empty; give at least [params]" in err
+    path.write_text('scenario = "baseline"\nreps = 2\n')
+    code, out, err = cli("sweep", path, "--dry-run")
+    assert code == 0 and out.startswith("2 runs: 1 samples x 2 replications"), err

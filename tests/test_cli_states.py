@@ -32,18 +32,26 @@ def edit_states(path, iso3, **changes):
         writer.writerows(rows)
 
 
-def states_csv(cli, *args):
+def states_csv(cli, *args, everyone=False):
+    """The CSV output; the European states only unless ``everyone``."""
     code, out, err = cli("states", "--format", "csv", *args)
     assert code == 0, err
     assert err == ""
-    return pd.read_csv(io.StringIO(out)).set_index("iso3")
+    table = pd.read_csv(io.StringIO(out)).set_index("iso3")
+    return table if everyone else table[table.status.isin(["founder", "outsider"])]
 
 
 def test_csv_has_raw_and_derived_columns_for_every_state(cli, real_dataset):
+    everyone = states_csv(cli, everyone=True)
+    assert list(everyone.index) == list(real_dataset.codes)  # Russia, Belarus, the US too
+    assert everyone.loc[["BLR", "RUS", "USA"], "status"].tolist() == [
+        "adversary", "adversary", "external"
+    ]  # fmt: skip
+    assert everyone.loc[["RUS", "USA"], list(DERIVED[:-1])].isna().all().all()
     table = states_csv(cli)
     assert len(table) == 41
     assert list(table.index) == [r["iso3"] for r in real_dataset.actor_rows()]
-    for column in ("name", *RAW_COLUMNS, "nato", "eu", "nuclear", *DERIVED):
+    for column in ("name", *RAW_COLUMNS, "nato_member", "eu_member", "nuclear_weapons", *DERIVED):
         assert column in table.columns, column
     assert table.loc["LTU", "proximity"] == pytest.approx(math.exp(-31 / 600), rel=1e-3)
     assert table.loc["HUN", "reliability"] == 0.35
@@ -54,7 +62,7 @@ def test_csv_has_raw_and_derived_columns_for_every_state(cli, real_dataset):
     # The UK voted yes on all eight, aligns with EU sanctions, and gave 0.50 %.
     assert table.loc["GBR", "alignment"] == pytest.approx((1 + 1 + 0.5) / 3)
     assert table.loc["GBR", "industry"] == 1
-    assert table.loc["FRA", "nuclear"]
+    assert table.loc["FRA", "nuclear_weapons"]
     assert table.loc["UKR", "status"] == "founder"
     assert table.loc["FRA", "status"] == "outsider"
     assert table.loc["POL", "gdp_usd_bn_2024"] == pytest.approx(
@@ -127,7 +135,7 @@ def test_borders_file_is_validated(cli, tmp_path):
     assert out == ""
     assert err.strip() == (
         f"coalition-sim states: error: {path}, row 3, column b: unknown ISO3 code XYZ "
-        "(not in the states file)"
+        "(not in european_states.csv)"
     )
 
 
@@ -188,3 +196,51 @@ def test_capability_follows_the_share_of_gdp_not_the_dollar_figure(cli, tmp_path
     assert doubled.loc["POL", "capability_usd_bn"] == pytest.approx(
         2 * packaged.loc["POL", "capability_usd_bn"]
     )
+
+
+# --- issue 15: the CSV is a states file ------------------------------------------------------
+
+
+def test_the_csv_is_a_states_file_that_reads_back_unchanged(cli, tmp_path, real_dataset):
+    """Issue 15: ``states --format csv > states.csv`` then ``--states states.csv`` failed
+    with "missing column(s) nato_member, ...", although the README shows the two together."""
+    from coalition_sim.datasets import load_dataset
+
+    code, exported, err = cli("states", "--format", "csv")
+    assert code == 0, err
+    path = tmp_path / "states.csv"
+    path.write_text(exported)
+    again = load_dataset(path)
+    assert again.codes == real_dataset.codes
+    for mine, packaged in zip(again.states, real_dataset.states, strict=True):
+        assert dict(mine) == dict(packaged), packaged["iso3"]  # every figure, exactly
+    code, twice, err = cli("states", "--format", "csv", "--states", path)
+    assert (code, err) == (0, "") and twice == exported  # a fixed point
+
+
+def test_a_run_on_the_exported_states_is_the_packaged_run(cli, tmp_path):
+    code, exported, _ = cli("states", "--format", "csv")
+    assert code == 0
+    path = tmp_path / "states.csv"
+    path.write_text(exported)
+    for name, extra in (("packaged", []), ("exported", ["--states", str(path)])):
+        code, _, err = cli("run", "--steps", "12", "--out", tmp_path / name, "--quiet", *extra)
+        assert code == 0, err
+    read = lambda name: json.loads((tmp_path / name / "metadata.json").read_text())  # noqa: E731
+    assert read("exported")["outcomes"] == read("packaged")["outcomes"]
+    assert read("exported")["data"]["states"] == str(path)
+    pd.testing.assert_frame_equal(
+        pd.read_parquet(tmp_path / "exported" / "steps.parquet"),
+        pd.read_parquet(tmp_path / "packaged" / "steps.parquet"),
+    )
+
+
+def test_an_edit_of_the_exported_file_takes_effect(cli, tmp_path):
+    code, exported, _ = cli("states", "--format", "csv")
+    assert code == 0
+    table = pd.read_csv(io.StringIO(exported), keep_default_na=False, dtype=str)
+    table.loc[table.iso3 == "POL", "km_capital_to_russia_or_belarus"] = "1440"
+    path = tmp_path / "states.csv"
+    table.to_csv(path, index=False)
+    mine = states_csv(cli, "--states", path)
+    assert mine.loc["POL", "proximity"] == pytest.approx(math.exp(-1440 / 600), rel=1e-3)

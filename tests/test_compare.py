@@ -161,3 +161,67 @@ def test_iso3_list_groups_are_shown_as_changes(tmp_path, capsys):
     assert "founders=-UKR" in printed
     table = pd.read_csv(out / "compare.csv")
     assert table.founders.str.startswith("EST,LVA").all()  # the CSV keeps full values
+
+
+# --- issue 15: rounding is not spread; messages are not cut mid-word -------------------------
+
+
+def test_a_spread_that_is_rounding_prints_as_zero(capsys):
+    """Issue 15: compare printed sd 1.197e-16 for a column that is 0.7 in every run."""
+    from coalition_sim.sweep.compare import format_table
+
+    constant = [0.7, 0.7000000000000001, 0.7, 0.6999999999999998]
+    tiny = [1e-20, 1e-20 + 1e-35, 1e-20]  # small values: their own scale, not 1e-12 absolute
+    real = [0.7, 0.7000001, 0.7]  # a difference in the 7th digit is a spread
+    runs = pd.DataFrame(
+        {
+            "status": "ok",
+            "g": ["c"] * 4 + ["t"] * 3 + ["r"] * 3,
+            "x": constant + tiny + real,
+        }
+    )
+    table = summary_table(runs, ["g"], ["x"]).set_index("g")
+    assert np.std(constant, ddof=1) > 0  # what the plain formula gives
+    assert table.loc["c", "sd"] == 0.0
+    assert (table.loc["c", "ci95_low"], table.loc["c", "ci95_high"]) == (
+        table.loc["c", "mean"], table.loc["c", "mean"]
+    )  # fmt: skip
+    assert table.loc["t", "sd"] == 0.0
+    assert table.loc["r", "sd"] == pytest.approx(np.std(real, ddof=1))
+    printed = format_table(summary_table(runs, ["g"], ["x"]), ["g"])
+    assert "e-16" not in printed and "e-17" not in printed
+
+
+def test_a_library_message_is_shortened_at_a_word():
+    from coalition_sim.errors import brief
+
+    message = (
+        "Could not open Parquet input source 's/runs.parquet': Parquet magic bytes not "
+        "found in footer. Either the file is corrupted or this is not a parquet file.\n"
+        "second line"
+    )
+    for width in (40, 80, 119, 120, 121, 160):
+        short = brief(message, width)
+        assert len(short) <= width and "second line" not in short
+        words = message.splitlines()[0].split()
+        kept = short.removesuffix(" ...").split()
+        assert kept == words[: len(kept)], short  # whole words only
+    assert brief(message, 500) == message.splitlines()[0]
+
+
+def test_the_error_for_a_truncated_runs_file_is_whole_words(swept, tmp_path, capsys):
+    """Issue 15: the message was cut mid-word: "Either the file is co)"."""
+    import shutil
+
+    out = tmp_path / "cut"
+    shutil.copytree(swept, out)
+    with open(out / "runs.parquet", "r+b") as handle:
+        handle.truncate(3000)
+    assert main(["compare", str(out)]) == 2
+    line = capsys.readouterr().err.strip()
+    assert len(line.splitlines()) == 1
+    assert "magic bytes not found in footer" in line
+    assert "Either the file is corrupted or this is not a parquet file" in line
+    assert line.endswith(
+        f"'coalition-sim sweep --resume {out}' moves the damaged file aside and runs its runs again"
+    )

@@ -294,8 +294,22 @@ def test_unknown_iso3_in_borders(files):
     with pytest.raises(InputError) as info:
         load_dataset(states, borders)
     assert str(info.value) == (
-        f"{borders}, row 3, column b: unknown ISO3 code ZZZ (not in the states file)"
+        f"{borders}, row 3, column b: unknown ISO3 code ZZZ (not in {states})"
     )
+
+
+def test_a_states_file_without_a_state_the_packaged_borders_need(tmp_path):
+    """Issue 15: a states file without Lithuania reported an error "in borders.csv"."""
+    from coalition_sim.datasets import DATA_DIR, STATES_FILE
+
+    lines = (DATA_DIR / STATES_FILE).read_text(encoding="utf-8").splitlines(keepends=True)
+    states = tmp_path / "no_ltu.csv"
+    states.write_text("".join(line for line in lines if not line.startswith("LTU,")))
+    with pytest.raises(InputError) as info:
+        load_dataset(states)
+    message = str(info.value)
+    assert message.startswith(f"{states} lacks LTU, which borders.csv needs (row ")
+    assert message.endswith(f"add a row for LTU to {states}, or give a borders file without LTU")
 
 
 @pytest.mark.parametrize(

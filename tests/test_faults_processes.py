@@ -127,6 +127,101 @@ def test_a_lock_held_by_another_process_is_named(tmp_path):
                   "--out", str(out)]).returncode == 0  # fmt: skip
 
 
+# --- leftovers and SIGTERM --------------------------------------------------------------------
+
+
+def test_a_finished_sweep_leaves_only_its_results(tmp_path):
+    """Issue 15: a finished sweep left an empty ``.lock`` and a ``.runs.parquet.footer``."""
+    out = tmp_path / "s"
+    argv = [*SLOW_SWEEP, "--reps", "3", "--workers", "1", "--quiet", "--keep-steps",
+            "--out", str(out)]  # fmt: skip
+    assert sweep_fakes.main(["sweep", *argv]) == 0
+    assert sorted(p.name for p in out.iterdir()) == [
+        "design.parquet", "metadata.json", "runs.parquet", "steps.parquet"
+    ]  # fmt: skip
+    assert sweep_fakes.main(["sweep", "--resume", str(out), "--quiet"]) == 0
+    assert sweep_fakes.main(["sweep", *argv, "--force"]) == 0
+    assert sorted(p.name for p in out.iterdir())[0] == "design.parquet"  # nothing hidden
+
+
+def test_a_lock_file_removed_under_a_starting_sweep_is_taken_again(tmp_path, monkeypatch):
+    """The lock file is removed when a sweep ends. A sweep that opened the old file just
+    before must not lock that removed file (a third sweep would then lock a new file of
+    the same name beside it): it sees the file is gone and takes the one at the path."""
+    from coalition_sim.errors import FolderLocked
+    from coalition_sim.sweep import locking
+
+    folder = tmp_path / "s"
+    folder.mkdir()
+    first = locking.FolderLock(folder).acquire()
+    real_flock, calls = fcntl.flock, []
+
+    def flock(fd, operation):  # the first sweep ends between the second's open and lock
+        if operation & fcntl.LOCK_EX:
+            calls.append(os.fstat(fd).st_nlink)  # 0: a file no longer in the folder
+            if len(calls) == 1:
+                first.release()
+        return real_flock(fd, operation)
+
+    monkeypatch.setattr(locking.fcntl, "flock", flock)
+    second = locking.FolderLock(folder).acquire()
+    monkeypatch.setattr(locking.fcntl, "flock", real_flock)
+    assert calls == [1, 1]  # the first try locked a file then removed: it tried again
+    assert os.fstat(second._fd).st_nlink == 1 and (folder / ".lock").exists()
+    with pytest.raises(FolderLocked):  # so a third sweep is refused
+        locking.FolderLock(folder).acquire()
+    second.release()
+    assert not (folder / ".lock").exists()
+
+
+def test_sigterm_of_a_sweep_is_handled_as_ctrl_c(tmp_path):
+    """Issue 15: SIGTERM printed nothing and left metadata.json at status "running"."""
+    out = tmp_path / "s"
+    argv = [*SLOW_SWEEP, "--reps", "200"]
+    proc = start([*argv, "--workers", "2", "--flush-every", "8", "--chunk-size", "4",
+                  "--quiet", "--out", str(out)])  # fmt: skip
+    try:
+        wait_for(lambda: has_parts(out), what="the first part file")
+        workers = children(proc.pid)
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 130, err
+    assert err.strip() == (
+        f"coalition-sim sweep: interrupted (SIGTERM); finished runs are saved in {out}; "
+        f"continue with: coalition-sim sweep --resume {out}"
+    )
+    meta = json.loads((out / "metadata.json").read_text())
+    assert meta["status"] == "interrupted" and meta["reason"] == "interrupted (SIGTERM)"
+    assert has_parts(out) and not (out / ".lock").exists()
+    wait_for(lambda: all(process_gone(w) for w in workers), timeout=10, what="the workers")
+    assert sweep_fakes.main(["sweep", "--resume", str(out), "--workers", "1", "--quiet"]) == 0
+    pd.testing.assert_frame_equal(runs(reference(tmp_path, argv)), runs(out))
+
+
+@pytest.mark.slow
+def test_sigterm_of_the_real_command(tmp_path):
+    """The installed command (the engine, not a fake) handles SIGTERM in ``main``."""
+    out = tmp_path / "s"
+    proc = subprocess.Popen(
+        [PYTHON, "-m", "coalition_sim", "sweep", "--param", "reliability=0.5:0.9:400",
+         "--reps", "500", "--workers", "1", "--chunk-size", "256", "--flush-every", "256",
+         "--quiet", "--out", str(out)],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        wait_for(lambda: has_parts(out), timeout=60, what="the first part file")
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 130, err
+    assert "coalition-sim sweep: interrupted (SIGTERM); finished runs are saved" in err
+    meta = json.loads((out / "metadata.json").read_text())
+    assert meta["status"] == "interrupted" and meta["reason"] == "interrupted (SIGTERM)"
+
+
 # --- killed processes ---------------------------------------------------------------------
 
 

@@ -345,9 +345,13 @@ def test_a_hand_written_toml_file(tmp_path):
     assert scenario.state_overrides["SVK"]["alignment"] == -1.0
 
 
-def test_an_empty_toml_file_is_the_baseline(tmp_path):
+def test_an_empty_toml_file_is_refused_and_base_baseline_is_the_baseline(tmp_path):
+    # Issue 15: an empty file ran the baseline without a word; it is refused now.
     path = tmp_path / "empty.toml"
     path.write_text("")
+    with pytest.raises(InputError, match="the scenario file is empty"):
+        load_scenario(path)
+    path.write_text('base = "baseline"\n')
     scenario = load_scenario(path)
     assert scenario.flat() == PRESETS["baseline"].flat()
     assert scenario.name == "empty"

@@ -73,10 +73,11 @@ def test_force_refuses_a_folder_holding_other_files(tmp_path):
 def test_an_existing_file_is_not_a_folder(tmp_path):
     out = tmp_path / "run"
     out.write_text("a file")
-    with pytest.raises(InputError, match="exists and is not a folder"):
-        check_out_dir(out, force=True)
-    with pytest.raises(InputError, match="the folder exists"):
-        check_out_dir(out, force=False)
+    # Issue 15: "the folder exists" about a file; say it is a file, with or without --force
+    for force in (True, False):
+        with pytest.raises(InputError) as info:
+            check_out_dir(out, force=force)
+        assert str(info.value) == f"{out} is a file, not a folder; choose another --out"
     check_out_dir(tmp_path / "new", force=False)  # nothing to complain about
 
 

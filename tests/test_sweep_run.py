@@ -97,10 +97,14 @@ def test_runs_table_layout_and_rerun_command(tmp_path, capsys):
         "final_parity",
         "final_cohesion",
         "final_credibility",
+        "parity_reached",
         "first_parity_step",
         "vetoes_unreliable",
     ]
     assert list(table.columns[: len(head)]) == head
+    # Issue 15: parity_reached is an outcome of every run (first_parity_step not missing)
+    assert str(table["parity_reached"].dtype) == "boolean"
+    assert (table["parity_reached"] == table["first_parity_step"].notna()).all()
     assert list(table.columns[-3:]) == ["error", "wall_time_s", "command"]
     row = table.iloc[7]
     assert (row.sample_id, row.replication) == (2, 1)
@@ -188,6 +192,28 @@ def test_failed_runs_are_recorded_and_the_sweep_goes_on(tmp_path, capsys):
     assert (table[table.status == "ok"].final_parity.notna()).all()
     meta = json.loads((out / "metadata.json").read_text())
     assert meta["counts"]["failed"] == 2 and meta["status"] == "complete"
+    # parity_reached: missing for a failed run (not False); from first_parity_step for
+    # the others, also when the simulator (this fake, an older version) does not give it
+    assert failed.parity_reached.isna().all()
+    ok = table[table.status == "ok"]
+    assert ok.parity_reached.notna().all()
+    assert (ok.parity_reached == ok.first_parity_step.notna()).all()
+
+
+def test_parity_reached_is_an_outcome_analyses_accept(tmp_path, capsys):
+    """Issue 15: discover and features accepted parity_reached, runs.parquet lacked it."""
+    out = tmp_path / "s"
+    argv = ["sweep", "--sample", "lhs", "--samples", "24", "--param", "reliability=0.3:0.95",
+            "--param", "threat_mean=0.2:0.9", "--reps", "2", "--steps", "40", "--seed", "3",
+            "--workers", "1", "--quiet", "--out", str(out)]  # fmt: skip
+    assert main(argv) == 0
+    table = pd.read_parquet(out / "runs.parquet")
+    assert "parity_reached" in table and 0 < table.parity_reached.mean() < 1
+    assert main(["features", str(out), "--outcome", "parity_reached"]) == 0
+    assert main(["discover", str(out), "--where", "parity_reached == 1"]) == 0
+    assert main(["compare", str(out), "--metric", "parity_reached", "--by", "status"]) == 0
+    printed = capsys.readouterr().out
+    assert f"{table.parity_reached.mean():.4g}" in printed
 
 
 # --- interruption and resume --------------------------------------------------------------

@@ -37,6 +37,7 @@ from typing import Any
 import numpy as np
 
 from coalition_sim import __version__
+from coalition_sim.calibration.check import versions
 from coalition_sim.calibration.targets import LATER_ALLIES, Targets, auc, load_targets, spearman
 from coalition_sim.datasets import Dataset, load_dataset
 from coalition_sim.engine import state as engine_state
@@ -94,6 +95,9 @@ class Calibration:
     statistics: list[dict[str, float]]
     fit: dict[str, Any] = field(default_factory=dict)
     provenance: dict[str, Any] = field(default_factory=dict)
+    #: Row of the design (:func:`design`) of each accepted set, in the order accepted:
+    #: what ``calibrate --check`` compares exactly (empty in files written before).
+    accepted_ids: list[int] = field(default_factory=list)
 
     def point(self) -> dict[str, float]:
         """The calibrated point: the posterior median of each model parameter."""
@@ -295,7 +299,7 @@ def calibrate(
     order = np.argsort(distance, kind="stable")[:keep]
     accepted = [sets[k] for k in order.tolist()]
     chosen = [stats[k] for k in order.tolist()]
-    result = Calibration(
+    return Calibration(
         seed=seed,
         samples=samples,
         hindcast_reps=hindcast_reps,
@@ -308,9 +312,11 @@ def calibrate(
         distances=[float(distance[k]) for k in order.tolist()],
         statistics=[{k: s[k] for k in STATISTICS} for s in chosen],
         fit=fit_summary(chosen, targets, dataset or load_dataset()),
+        accepted_ids=order.tolist(),
         provenance={
             "package": "coalition-sim",
             "version": __version__,
+            "versions": versions(),
             "created": datetime.now(UTC).isoformat(timespec="seconds"),
             "method": "rejection ABC over a Latin hypercube of uniform priors",
             "targets": "observed_behaviour.csv: NATO % of GDP 2014, 2024, 2025; London "
@@ -319,7 +325,6 @@ def calibrate(
             "seconds": round(time.perf_counter() - started, 1),
         },
     )
-    return result
 
 
 def fit_summary(chosen: Sequence[Mapping[str, Any]], targets: Targets, dataset: Dataset):

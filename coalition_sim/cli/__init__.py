@@ -8,8 +8,12 @@ pandas, matplotlib) inside their handlers only, so ``--help`` stays fast.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
+import signal
 import sys
+import threading
+from collections.abc import Iterator
 
 from coalition_sim import __version__
 from coalition_sim.errors import (
@@ -22,6 +26,7 @@ from coalition_sim.errors import (
     EXIT_RUNS_FAILED,
     EXIT_SCHEDULER,
     CoalitionSimError,
+    Terminated,
     exit_codes_help,
     write_fault,
 )
@@ -103,6 +108,31 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+@contextlib.contextmanager
+def sigterm_as_interrupt() -> Iterator[None]:
+    """Raise :class:`~coalition_sim.errors.Terminated` (a KeyboardInterrupt) on SIGTERM.
+
+    ``kill PID``, a batch scheduler's time limit and a service manager stop a process
+    with SIGTERM, whose default ends it at once: a sweep would leave its metadata at
+    "running" and say nothing. As an exception it is handled as Ctrl-C is. Further
+    SIGTERMs while the first is handled are ignored, so the saving is not cut short;
+    the previous handler is restored at the end. Only the main thread can set handlers.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def terminate(signum: int, frame: object) -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        raise Terminated("SIGTERM")
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; every known failure gives one line on stderr and its exit code.
 
@@ -113,15 +143,17 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.argv = list(sys.argv[1:] if argv is None else argv)  # recorded in metadata
     try:
-        return int(args.handler(args) or 0)
+        with sigterm_as_interrupt():
+            return int(args.handler(args) or 0)
     except CoalitionSimError as error:
         print(f"coalition-sim {args.command}: error: {error}", file=sys.stderr)
         return error.exit_code
     except BrokenPipeError:  # output piped into `head` and the like
         sys.stderr.close()
         return 0
-    except KeyboardInterrupt:
-        print(f"coalition-sim {args.command}: interrupted", file=sys.stderr)
+    except KeyboardInterrupt as error:
+        how = " (SIGTERM)" if isinstance(error, Terminated) else ""
+        print(f"coalition-sim {args.command}: interrupted{how}", file=sys.stderr)
         return EXIT_INTERRUPTED
     except OSError as error:
         # A write the command did not expect to fail (each command handles its own

@@ -23,7 +23,21 @@ commitments honoured (0.745, Leeds, Long and Mitchell 2000). Method: rejection A
 a Latin hypercube of uniform priors (see coalition_sim/calibration/abc.py). The package
 ships the accepted sets in coalition_sim/data/calibration.json; the median of each
 fitted parameter is its default. --store replaces that file (for maintainers).
+
+--check reruns the stored settings and compares: the accepted sets' ids (rows of the
+Latin hypercube) and their order exactly; floating-point numbers (parameter values,
+distances, statistics, fit) within 1e-9 relative plus 1e-12 absolute, since numpy and
+scipy do not promise the same last digits across versions (a fresh install changed
+distances by 3.6e-15). Every result records the versions of Python, coalition-sim,
+numpy, pandas, scipy and SALib that produced it. A design is counted before it is run:
+more than --max-runs runs (sets x (hindcast + join runs)) is refused with its size.
 """
+
+#: Default of --max-runs: ten times the stored calibration (16,384 sets x 12 runs, about
+#: a minute on two cores); a million sets' statistics alone take gigabytes of memory.
+DEFAULT_MAX_RUNS = 2_000_000
+#: Most runs of one parameter set: a set's runs go through the engine as one batch.
+MAX_REPS = 4096
 
 
 def register(subparsers: Any) -> None:
@@ -71,7 +85,15 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--check",
         action="store_true",
-        help="rerun the stored calibration's settings and compare the accepted sets",
+        help="rerun the stored calibration's settings and compare: accepted ids exactly, "
+        "numbers within 1e-9 relative plus 1e-12 absolute; exit 1 when they differ",
+    )
+    parser.add_argument(
+        "--max-runs",
+        type=int,
+        default=DEFAULT_MAX_RUNS,
+        metavar="N",
+        help=f"refuse a calibration of more runs than this (default {DEFAULT_MAX_RUNS:,})",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.set_defaults(handler=handle)
@@ -97,7 +119,28 @@ def _settings(args: argparse.Namespace, stored: Any) -> dict[str, Any]:
         raise InputError(f"--accept: {settings['accept']:g} must be in (0, 1]")
     if settings["seed"] < 0:
         raise InputError(f"--seed: {settings['seed']} must be >= 0")
+    for name in ("hindcast_reps", "join_reps"):
+        if settings[name] > MAX_REPS:
+            raise InputError(
+                f"--{name.replace('_', '-')}: {settings[name]:,} is more than {MAX_REPS:,} "
+                "(a set's runs are one batch in memory); use more --samples instead"
+            )
     return settings
+
+
+def check_size(settings: dict[str, Any], max_runs: int) -> int:
+    """Count the runs (sets x runs per set) before anything is built; refuse too many."""
+    if max_runs < 1:
+        raise InputError(f"--max-runs: {max_runs} must be >= 1")
+    per_set = settings["hindcast_reps"] + settings["join_reps"]
+    total = settings["samples"] * per_set
+    if total > max_runs:
+        raise InputError(
+            f"the calibration has {total:,} runs ({settings['samples']:,} sets x {per_set} "
+            f"runs), more than --max-runs {max_runs:,}; lower --samples or the runs a set, "
+            "or raise --max-runs"
+        )
+    return total
 
 
 def handle(args: argparse.Namespace) -> int:
@@ -116,6 +159,7 @@ def handle(args: argparse.Namespace) -> int:
     ):
         raise InputError("--check: reruns the stored settings; give no other settings")
     settings = _settings(args, stored)
+    check_size(settings, args.max_runs)
     check_target("--out", args.out)
     check_target("--plot", args.plot)
     bar = None
@@ -139,11 +183,11 @@ def handle(args: argparse.Namespace) -> int:
         path = stored_calibration.write(result, stored_calibration.PATH)
         print(f"stored: {path} (the defaults of the fitted parameters change with it)")
     if args.check:
-        same = stored_calibration.same_sets(stored, result)
-        print(
-            "\ncheck: the stored calibration is reproduced exactly"
-            if same
-            else "\ncheck: the accepted sets differ from the stored calibration",
-        )
-        return 0 if same else 1
+        from coalition_sim.calibration.check import compare, describe_versions
+
+        comparison = compare(stored, result)
+        print("\n" + comparison.summary(len(stored.accepted)))
+        print(f"  stored: {describe_versions(stored.provenance)}")
+        print(f"  rerun:  {describe_versions(result.provenance)}")
+        return 0 if comparison.reproduced else 1
     return 0

@@ -78,14 +78,34 @@ def check_png(option: str, path: Path | None) -> None:
 
 
 def check_target(option: str, path: Path | None) -> None:
-    """Refuse a file in a folder that does not exist, before anything is computed."""
-    from coalition_sim.errors import InputError
+    """Refuse a file that cannot be written, before anything is computed.
 
-    if path is not None and not path.parent.is_dir():
+    The folder must exist and take a file (a probe is written and removed), and the
+    name must not be a folder: a figure or table computed for minutes is not lost to a
+    place such as ``/proc`` at the end.
+    """
+    from coalition_sim.errors import InputError, OutputError
+    from coalition_sim.folders import check_not_a_file, check_writable
+
+    if path is None:
+        return
+    advice = f"choose another {option}"
+    check_not_a_file(path.parent, advice, given=f"{option} {path}")
+    if not path.parent.is_dir():
         raise InputError(
             f"{option} {path}: the folder {path.parent} does not exist; create it or choose "
             "another path"
         )
+    if path.is_dir():
+        raise InputError(f"{option} {path}: is a folder; give a file name")
+    try:
+        check_writable(path.parent, advice=advice)
+    except OutputError as error:
+        raise OutputError(
+            f"{option} {path}: cannot write in {path.parent}: {error.reason}; {advice}",
+            path=path,
+            reason=error.reason,
+        ) from None
 
 
 def write_csv(table: Any, path: Path, option: str = "--csv") -> None:

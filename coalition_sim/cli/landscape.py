@@ -89,9 +89,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         type=int,
         default=10_000,
         metavar="N",
-        help="random starts when there are too many actors to enumerate (default: 10000)",
+        help="random starts when there are too many actors to enumerate (default: 10000, "
+        f"at most {MAX_RESTARTS:,})",
     )
     parser.set_defaults(handler=handle, parser=parser)
+
+
+#: Most random starts: all are drawn at once (8 bytes per actor each); a million for
+#: Europe's 43 actors took about a minute, a billion asked for 320 GB.
+MAX_RESTARTS = 1_000_000
 
 
 def _check_mode(args: argparse.Namespace) -> None:
@@ -115,6 +121,11 @@ def handle(args: argparse.Namespace) -> int:
     from coalition_sim import landscape
 
     _check_mode(args)
+    if args.restarts > MAX_RESTARTS:
+        raise InputError(
+            f"--restarts: {args.restarts:,} is more than {MAX_RESTARTS:,} (the starts are "
+            "drawn at once; a million take about a minute); use fewer"
+        )
     if args.europe:
         return handle_europe(args)
     names, sizes, propensity = load_csv_inputs(args.sizes, args.propensity)

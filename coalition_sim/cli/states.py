@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 
 from coalition_sim.cli.common import (
     add_data_options,
@@ -10,6 +11,23 @@ from coalition_sim.cli.common import (
     load_data,
     scenario_from_args,
 )
+
+EPILOG = """\
+examples:
+  coalition-sim states                              # the table, 41 European states
+  coalition-sim states --format csv > states.csv    # a states file to edit ...
+  coalition-sim run --states states.csv             # ... and to run with
+
+--format csv writes a states file that --states reads back: every row of the data
+(Russia, Belarus and the United States included) with every column of the states
+file, then the derived traits (proximity, alignment, reliability, industry,
+capability_usd_bn, status) for reading. Those are computed, not read: an edited
+derived column is ignored; change a trait with --set state.ISO3.TRAIT=VALUE or a
+scenario file instead.
+"""
+
+#: The traits the model derives, written after the states file's own columns.
+DERIVED = ("proximity", "alignment", "reliability", "industry", "capability_usd_bn", "status")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -22,6 +40,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "traits the model uses (proximity, alignment, reliability, industry, "
             "capability), under the chosen scenario's overrides."
         ),
+        epilog=EPILOG,
     )
     parser.add_argument(
         "--format",
@@ -40,9 +59,10 @@ def handle(args: argparse.Namespace) -> int:
 
     from coalition_sim.simulation import states_table
 
-    table = states_table(scenario_from_args(args), load_data(args))
+    dataset = load_data(args)
+    table = states_table(scenario_from_args(args), dataset)
     if args.format == "csv":
-        table.to_csv(sys.stdout, index=False)
+        states_file(dataset, table).to_csv(sys.stdout, index=False, lineterminator="\n")
     elif args.format == "json":
         print(table.to_json(orient="records", indent=2))
     else:
@@ -79,3 +99,36 @@ def readable_number(value: float) -> str:
     if abs(value) >= 100:
         return f"{value:.0f}"
     return f"{value:.3g}"
+
+
+def states_file(dataset, table):
+    """The data as a states file ``--states`` reads back, with the derived traits after it.
+
+    Every row in the data's order with the file's own columns (booleans as
+    ``true``/``false``, figures as read, blanks as blanks), then :data:`DERIVED` from
+    ``table`` for the European states (blank for Russia, Belarus and the United
+    States, whose status is ``adversary`` or ``external``).
+    """
+    import pandas as pd
+
+    derived = table.set_index("iso3")
+    rows = []
+    for raw in dataset.states:
+        row = {name: _cell(value) for name, value in raw.items()}
+        code = raw["iso3"]
+        if code in derived.index:
+            row.update({name: derived.at[code, name] for name in DERIVED})
+        else:
+            row["status"] = "adversary" if raw["region"] == "Adversary" else "external"
+        rows.append(row)
+    columns = [*dataset.states[0].keys(), *DERIVED]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _cell(value):
+    """A value as the states file writes it: ``true``/``false``, a blank for "not reported"."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value

@@ -35,6 +35,9 @@ sweep on the same folder (new, --force or --resume) stops at once with exit code
 DEFAULT_MAX_RUNS = 10_000_000
 #: Above this many runs a design is announced with a warning (it still runs).
 LARGE_DESIGN = 1_000_000
+#: Most runs in one task (--chunk-size): a task is one engine batch in a worker's memory,
+#: about 17 KB a run (1.1 GB at this limit); larger chunks are no faster (runner.py).
+MAX_CHUNK = 65_536
 
 
 def register(subparsers: Any) -> None:
@@ -117,7 +120,7 @@ def register(subparsers: Any) -> None:
         "--chunk-size",
         type=int,
         metavar="K",
-        help="runs per task (default: chosen from the sweep size)",
+        help=f"runs per task, at most {MAX_CHUNK:,} (default: chosen from the sweep size)",
     )
     out = parser.add_argument_group("output")
     out.add_argument(
@@ -196,6 +199,12 @@ def _check_options(args: argparse.Namespace) -> None:
 
     for name in ("--workers", "--dask-local", "--chunk-size", "--flush-every", "--max-runs"):
         _positive(name, getattr(args, name[2:].replace("-", "_")))
+    if args.chunk_size is not None and args.chunk_size > MAX_CHUNK:
+        raise InputError(
+            f"--chunk-size: {args.chunk_size:,} runs is more than {MAX_CHUNK:,} (a chunk is "
+            "one batch in a worker's memory, about 17 KB a run); leave it out to let the "
+            "sweep choose"
+        )
     chosen = [
         n
         for n, v in (
@@ -309,11 +318,11 @@ def _check_size(spec: Any, max_runs: int) -> tuple[int, int]:
 
 def _prepare_folder(folder: Path, force: bool) -> None:
     """Refuse a folder in use or holding results, before anything is written there."""
+    from coalition_sim.folders import check_not_a_file
     from coalition_sim.sweep import storage
     from coalition_sim.sweep.locking import check_unlocked
 
-    if folder.exists() and not folder.is_dir():
-        raise InputError(f"{folder}: exists and is not a folder; choose another --out")
+    check_not_a_file(folder, "choose another --out")
     check_unlocked(folder)
     if not storage.folder_is_free(folder) and not force:
         raise InputError(
@@ -396,10 +405,11 @@ def handle(args: argparse.Namespace) -> int:
             )
             try:
                 result = runner.run()
-            except SweepInterrupted:
+            except SweepInterrupted as stopped:
+                how = " (SIGTERM)" if stopped.terminated else ""
                 print(
-                    f"coalition-sim sweep: interrupted; finished runs are saved in {folder}; "
-                    f"continue with: coalition-sim sweep --resume {folder}",
+                    f"coalition-sim sweep: interrupted{how}; finished runs are saved in "
+                    f"{folder}; continue with: coalition-sim sweep --resume {folder}",
                     file=sys.stderr,
                 )
                 return EXIT_INTERRUPTED

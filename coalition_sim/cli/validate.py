@@ -18,7 +18,14 @@ examples:
 Each check compares paired settings on the same seeds, estimates one effect with a 95 %
 interval and passes or fails by the rule printed beside it (declared in
 coalition_sim/validation.py before it is run). Exit code 1 when a check fails.
+The runs are counted before any is made; more than --max-runs is refused with the
+count (at the defaults all checks make about 26,000 runs).
 """
+
+#: Default of --max-runs: a check runs its runs as one batch of about 40 KB a run, so
+#: this keeps the largest batch under about 4 GB (a billion replications took 24 GB
+#: before the kernel ended it).
+DEFAULT_MAX_RUNS = 100_000
 
 
 def register(subparsers: Any) -> None:
@@ -49,6 +56,13 @@ def register(subparsers: Any) -> None:
         choices=[c.name for c in CHECKS],
         help="run only this check (repeatable): " + "; ".join(c.name for c in CHECKS),
     )
+    parser.add_argument(
+        "--max-runs",
+        type=int,
+        default=DEFAULT_MAX_RUNS,
+        metavar="N",
+        help=f"refuse checks that make more runs than this (default {DEFAULT_MAX_RUNS:,})",
+    )
     add_data_options(parser)
     parser.set_defaults(handler=handle)
 
@@ -57,14 +71,25 @@ def handle(args: argparse.Namespace) -> int:
     """Run the checks; print the table; exit 1 when one fails."""
     from coalition_sim.errors import InputError
     from coalition_sim.parameters import load_scenario
-    from coalition_sim.validation import format_table, validate
+    from coalition_sim.validation import format_table, planned_runs, validate
 
     if args.reps < 2:
         raise InputError(f"--reps: {args.reps} must be >= 2 (an interval needs two runs)")
     if args.seed < 0:
         raise InputError(f"--seed: {args.seed} must be >= 0")
+    if args.max_runs < 1:
+        raise InputError(f"--max-runs: {args.max_runs} must be >= 1")
     base = load_scenario(args.scenario)
     dataset = load_data(args)
+    planned = planned_runs(reps=args.reps, base=base, dataset=dataset, only=args.check)
+    total = sum(planned.values())
+    if total > args.max_runs:
+        largest = max(planned, key=planned.__getitem__)
+        raise InputError(
+            f"the checks make {total:,} runs ({args.reps:,} a setting; the largest, "
+            f"'{largest}', {planned[largest]:,}), more than --max-runs {args.max_runs:,}; "
+            "lower --reps or raise --max-runs"
+        )
     say = (lambda name: print(f"  {name} ...", file=sys.stderr)) if sys.stderr.isatty() else None
     results = validate(
         reps=args.reps, seed=args.seed, base=base, dataset=dataset, only=args.check, progress=say

@@ -220,7 +220,9 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
 
     A TOML file holds top-level ``name = value`` pairs for any parameter, an optional
     ``base`` preset they apply to (default ``baseline``), an optional ``name`` and
-    ``description``, and ``[states.ISO3]`` tables of per-state trait overrides.
+    ``description``, and ``[states.ISO3]`` tables of per-state trait overrides. A file
+    with none of these (empty, or comments only) is refused: it is more likely a wrong
+    or truncated file than a wish to run the baseline, which ``base = "baseline"`` says.
     """
     text = str(name_or_path)
     if text in PRESETS:
@@ -231,6 +233,11 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
             f"unknown scenario '{text}'; allowed: a TOML file or one of {', '.join(PRESETS)}"
         )
     document = read_toml(path, "scenario file")
+    if not document:  # a truncated or wrong file would otherwise run the baseline
+        raise InputError(
+            f"{path}: the scenario file is empty (no base preset, no values); write "
+            'base = "baseline" in it to run the baseline on purpose'
+        )
     return scenario_from_mapping(document, origin=str(path), default_name=path.stem)
 
 

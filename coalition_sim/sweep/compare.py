@@ -8,7 +8,8 @@ failed are counted per group and left out of the statistics.
 
 ``first_parity_step`` is missing (null; -1 in folders of older versions) when parity
 was never reached, so that a plain mean is over the runs that reached it; the table
-also reports ``parity_reached``, the share of runs that reached parity, in [0, 1].
+also reports ``parity_reached`` (an outcome of every run: whether ``first_parity_step``
+is not missing), whose mean is the share of runs that reached parity, in [0, 1].
 
 In a Latin hypercube, Sobol or Morris design every sample has its own values, so
 grouping by value gives one group per sample. Numeric parameters of such designs are
@@ -25,7 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from coalition_sim.errors import InputError
+from coalition_sim.errors import InputError, brief
 from coalition_sim.sweep import storage
 from coalition_sim.sweep.labels import label as label_of
 
@@ -71,28 +72,31 @@ def load_runs(folder: str | Path) -> tuple[pd.DataFrame, dict[str, Any]]:
         runs = pd.read_parquet(path)
     except (OSError, ValueError) as error:  # pyarrow's errors derive from these
         raise InputError(
-            f"{path}: cannot read ({str(error).splitlines()[0][:120]}); if the sweep was "
-            f"cut short, 'coalition-sim sweep --resume {folder}' keeps its intact rows "
-            "and reruns the rest"
+            f"{path}: cannot read ({brief(str(error).replace(str(path), path.name))}); "
+            f"'coalition-sim sweep --resume {folder}' moves the damaged file aside and "
+            "runs its runs again"
         ) from None
     return add_derived(runs), metadata
 
 
 def add_derived(runs: pd.DataFrame) -> pd.DataFrame:
-    """Add ``parity_reached``; ``first_parity_step`` becomes NaN when never reached.
+    """Flags as 0/1 (their mean is a share); ``first_parity_step`` NaN when never reached.
 
     "Never" is null in ``runs.parquet`` (-1 in folders of older versions); a failed
-    run has neither, and its ``parity_reached`` is missing too, not 0.
+    run has neither, and its ``parity_reached`` is missing too, not 0. Folders of
+    versions before ``parity_reached`` was an outcome get it from ``first_parity_step``.
     """
     runs = runs.copy()
+    ok = runs["status"] == "ok" if "status" in runs else pd.Series(True, index=runs.index)
     if "first_parity_step" in runs:
         step = pd.to_numeric(runs["first_parity_step"], errors="coerce").astype(float)
         reached = step.notna() & (step >= 0)
-        share = reached.astype(float)
-        if "status" in runs:
-            share = share.where(runs["status"] == "ok")
-        runs["parity_reached"] = share
+        if "parity_reached" not in runs:
+            runs["parity_reached"] = reached
         runs["first_parity_step"] = step.where(reached)
+    if "parity_reached" in runs:
+        flag = runs["parity_reached"].astype("boolean").astype("Float64").astype(float)
+        runs["parity_reached"] = flag.where(ok)
     if "ukraine_member" in runs:
         runs["ukraine_member"] = runs["ukraine_member"].astype(float)
     return runs
@@ -241,6 +245,19 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
+#: Values that differ by less than this share of their size are one value computed in
+#: different orders (0.7 and 0.7000000000000001): their spread is rounding, not variation.
+ROUNDING = 1e-12
+
+
+def _spread(values: np.ndarray) -> float:
+    """The standard deviation, 0 when the values differ by rounding only (not 1.2e-16)."""
+    size = float(np.max(np.abs(values)))
+    if float(np.ptp(values)) <= ROUNDING * size:
+        return 0.0
+    return float(np.std(values, ddof=1))
+
+
 def summary_table(runs: pd.DataFrame, by: Sequence[str], metrics: Sequence[str]) -> pd.DataFrame:
     """Mean, sd and 95 % CI of each metric per group; one row per (group, metric).
 
@@ -272,10 +289,10 @@ def summary_table(runs: pd.DataFrame, by: Sequence[str], metrics: Sequence[str])
         failed = int((group["status"] != "ok").sum())
         values = dict(zip(keys, key, strict=True))
         for metric in metrics:
-            series = pd.to_numeric(part[metric], errors="coerce").dropna()
+            series = pd.to_numeric(part[metric], errors="coerce").dropna().astype(float)
             n = len(series)
             mean = float(series.mean()) if n else np.nan
-            sd = float(series.std(ddof=1)) if n > 1 else np.nan
+            sd = _spread(series.to_numpy()) if n > 1 else np.nan
             half = float(_t_quantile(np.array(n - 1)) * sd / np.sqrt(n)) if n > 1 else np.nan
             rows.append(
                 {

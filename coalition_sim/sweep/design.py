@@ -427,6 +427,11 @@ def load_sweep_file(path: str | Path) -> tuple[SweepSpec, int | None]:
     path = Path(path)
     origin = str(path)
     document = read_toml(path, "sweep file")
+    if not document:  # a truncated or wrong file would otherwise run the baseline once
+        raise InputError(
+            f"{origin}: the sweep file is empty; give at least [params] (what varies) or "
+            'scenario = "baseline" with reps = N'
+        )
     unknown = sorted(set(document) - _FILE_KEYS)
     if unknown:
         raise InputError(

@@ -157,6 +157,9 @@ def _pool_init(shared: Any, parent: int | None = None) -> None:
     global _SHARED  # noqa: PLW0603 - one value per worker process, set once
     _SHARED = shared
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # The parent's SIGTERM handler (raise, as Ctrl-C) is inherited through fork; a
+    # worker told to stop by the pool just stops.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if parent is not None:
         die_with_parent(parent)
 

@@ -8,14 +8,19 @@ sweep takes ``DIR/.lock`` with ``flock(LOCK_EX | LOCK_NB)`` before it touches an
 finds it taken and stops at once, naming the holder's pid and host.
 
 The lock belongs to the open file, so it goes away with the process however it ends
-(SIGKILL included), and a stale ``.lock`` file left behind locks nothing. The file is
-never deleted: deleting it would let two processes lock two different files of one name.
-Advisory locks work on local file systems; on NFS ``flock`` is emulated with ``fcntl``
-locks by Linux, which also hold across machines.
+(SIGKILL included), and a stale ``.lock`` file left behind by a killed sweep locks
+nothing. A sweep that ends removes its lock file while it still holds the lock, so a
+finished folder holds only results. Removing a lock file could let two processes lock
+two different files of one name; so a process that takes the lock then checks that the
+file it locked is still the one at ``DIR/.lock`` (same device and inode) and starts
+again when it is not (the usual protocol of lock files that are removed). Advisory
+locks work on local file systems; on NFS ``flock`` is emulated with ``fcntl`` locks by
+Linux, which also hold across machines.
 """
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
 import os
@@ -72,19 +77,25 @@ class FolderLock:
         """Take the lock or raise :class:`FolderLocked` naming the holder."""
         if self._fd is not None:
             return self
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+        while True:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(fd)
+                raise FolderLocked(
+                    f"{self.folder}: another sweep is writing this folder "
+                    f"({describe(holder(self.path))}); wait for it to end, stop it, or "
+                    "choose another --out"
+                ) from None
+            except BaseException:
+                os.close(fd)
+                raise
+            if _same_file(fd, self.path):
+                break
+            # The holder removed the file between our open and our lock: the lock we
+            # hold is on a file nobody else will open. Take the one at the path.
             os.close(fd)
-            raise FolderLocked(
-                f"{self.folder}: another sweep is writing this folder "
-                f"({describe(holder(self.path))}); wait for it to end, stop it, or "
-                "choose another --out"
-            ) from None
-        except BaseException:
-            os.close(fd)
-            raise
         info = {
             "pid": os.getpid(),
             "host": socket.gethostname(),
@@ -97,14 +108,16 @@ class FolderLock:
         return self
 
     def release(self) -> None:
-        """Let go of the lock (the file stays; see the module's note)."""
+        """Remove the lock file and let go of the lock (in that order; see the module)."""
         if self._fd is None:
             return
         fd, self._fd = self._fd, None
         try:
-            os.ftruncate(fd, 0)
-        except OSError:  # a full or read-only disk must not keep the lock
-            pass
+            if _same_file(fd, self.path):
+                self.path.unlink()
+        except OSError:  # a read-only disk must not keep the lock: empty it at least
+            with contextlib.suppress(OSError):
+                os.ftruncate(fd, 0)
         finally:
             fcntl.flock(fd, fcntl.LOCK_UN)
             os.close(fd)
@@ -114,6 +127,16 @@ class FolderLock:
 
     def __exit__(self, *exc: object) -> None:
         self.release()
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    """Whether the open file ``fd`` is the file now at ``path``."""
+    try:
+        here = os.stat(path)
+    except FileNotFoundError:
+        return False
+    mine = os.fstat(fd)
+    return (mine.st_dev, mine.st_ino) == (here.st_dev, here.st_ino)
 
 
 def check_unlocked(folder: Path) -> None:

@@ -30,7 +30,7 @@ import numpy as np
 import pyarrow as pa
 
 from coalition_sim import __version__
-from coalition_sim.errors import InputError, OutputError, SchedulerError
+from coalition_sim.errors import InputError, OutputError, SchedulerError, Terminated
 from coalition_sim.folders import check_writable
 from coalition_sim.parameters import Scenario, cli_value
 
@@ -55,6 +55,7 @@ KEY_OUTCOMES = (
     "final_parity",
     "final_cohesion",
     "final_credibility",
+    "parity_reached",
     "first_parity_step",
     "vetoes_unreliable",
     "admissions",
@@ -288,17 +289,28 @@ def nullable_columns(table: pa.Table) -> pa.Table:
         never = pc.equal(column, pa.scalar(sentinel, column.type))
         fixed = pc.if_else(never, pa.nulls(len(column), column.type), column)
         table = table.set_column(table.column_names.index(name), name, fixed.cast(pa.int64()))
+    if "parity_reached" not in table.column_names and "first_parity_step" in table.column_names:
+        # rows of an older version or another simulator: the flag from the step, and
+        # missing (not False) for a run that failed
+        reached = pc.is_valid(table.column("first_parity_step"))
+        if "status" in table.column_names:
+            ok = pc.equal(table.column("status"), "ok")
+            reached = pc.if_else(ok, reached, pa.nulls(len(reached), pa.bool_()))
+        table = table.append_column("parity_reached", reached)
     return table
 
 
 def _pandas_nullable_metadata() -> dict[bytes, bytes]:
-    """Schema metadata that makes pandas read the "never" columns as ``Int64``.
+    """Schema metadata: pandas reads the "never" columns as ``Int64``, flags as ``boolean``.
 
-    Without it ``pd.read_parquet`` turns an int64 column with nulls into float64.
+    Without it ``pd.read_parquet`` turns an int64 column with nulls into float64 and a
+    bool column with nulls into objects.
     """
     import pandas as pd
 
-    frame = pd.DataFrame({name: pd.array([], dtype="Int64") for name in NEVER_SENTINELS})
+    columns = {name: pd.array([], dtype="Int64") for name in NEVER_SENTINELS}
+    columns["parity_reached"] = pd.array([], dtype="boolean")  # missing for a failed run
+    frame = pd.DataFrame(columns)
     return dict(pa.Schema.from_pandas(frame, preserve_index=False).metadata)
 
 
@@ -475,21 +487,18 @@ class SweepRunner:
             return self._run_locked()
 
     def _resume_state(self) -> tuple[np.ndarray, list[str]]:
-        """Run ids on disk, after moving damaged final files aside (their intact rows kept)."""
+        """Run ids on disk, after moving damaged final files aside (their runs rerun)."""
         notes: list[str] = []
         if not self.resume:
             return np.empty(0, dtype=np.int64), notes
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        for stem, final in (("runs", storage.RUNS), ("steps", storage.STEPS)):
-            moved = storage.quarantine(self.folder, stem, final, stamp)
-            if moved is None:
-                continue
-            target, kept, lost = moved
-            lost_text = "an unknown number of" if lost < 0 else str(lost)
-            notes.append(
-                f"{final} was damaged; moved to {target.name}; kept its {kept} intact rows, "
-                f"lost {lost_text} row group(s), whose runs are run again"
-            )
+        for final in (storage.RUNS, storage.STEPS):
+            target = storage.quarantine(self.folder, final, stamp)
+            if target is not None:
+                notes.append(
+                    f"{final} was damaged (unreadable); moved to {target.name}; its runs "
+                    "are run again"
+                )
         return storage.done_run_ids(self.folder, keep_steps=self.spec.keep_steps), notes
 
     def _run_locked(self) -> SweepResult:
@@ -524,7 +533,10 @@ class SweepRunner:
         run_s = time.perf_counter() - started
         merge_start = time.perf_counter()
         if stop is None:
-            stop = self._merge()
+            try:
+                stop = self._merge()
+            except KeyboardInterrupt as error:  # the parts are kept until merged
+                stop = _Stop.interrupted(error)
         merge_s = time.perf_counter() - merge_start
         summary = summarise(folder) if stop is None else {"ok": 0, "failed": 0, "errors": []}
         elapsed = time.perf_counter() - started
@@ -606,7 +618,7 @@ class SweepRunner:
                 if bar is not None:
                     bar.update(len(chunk))
         except KeyboardInterrupt as error:
-            stop = _Stop("interrupted", "interrupted (Ctrl-C)", error)
+            stop = _Stop.interrupted(error)
         except SchedulerError as error:
             stop = _Stop("interrupted", str(error), error)
         except OutputError as error:
@@ -632,11 +644,15 @@ class SweepRunner:
                 "runs",
                 storage.RUNS,
                 order=order,
-                types={"error": pa.string(), **dict.fromkeys(NEVER_SENTINELS, pa.int64())},
+                types={
+                    "error": pa.string(),
+                    "parity_reached": pa.bool_(),
+                    **dict.fromkeys(NEVER_SENTINELS, pa.int64()),
+                },
                 transform=nullable_columns,
                 schema_metadata=_pandas_nullable_metadata(),
-                # about 200 row groups: a truncated file loses at most the cut part and
-                # one group, while the footer stays small for ten million runs
+                # about 200 row groups: readers can skip through a large file, while the
+                # footer stays small for ten million runs
                 group_rows=min(5_000, max(500, -(-self.plan.total // 200))),
             )
             for kept, name, target, key in (
@@ -656,7 +672,7 @@ class SweepRunner:
         folder = self.folder
         resume = f"coalition-sim sweep --resume {folder}"
         if isinstance(stop.error, KeyboardInterrupt):
-            raise SweepInterrupted(result)
+            raise SweepInterrupted(result, terminated=isinstance(stop.error, Terminated))
         if isinstance(stop.error, SchedulerError):
             error = SchedulerError(
                 f"{stop.reason}; finished runs are saved in {folder}; continue with: "
@@ -684,6 +700,12 @@ class _Stop:
     error: BaseException
 
     @classmethod
+    def interrupted(cls, error: KeyboardInterrupt) -> _Stop:
+        """Ctrl-C or SIGTERM: status "interrupted", the reason saying which."""
+        how = "SIGTERM" if isinstance(error, Terminated) else "Ctrl-C"
+        return cls("interrupted", f"interrupted ({how})", error)
+
+    @classmethod
     def write_fault(cls, error: OutputError) -> _Stop:
         """A write that failed: status "failed", the reason naming the file."""
         reason = error.reason or str(error)
@@ -694,9 +716,11 @@ class _Stop:
 class SweepInterrupted(KeyboardInterrupt):
     """Ctrl-C during a sweep, after the finished runs were saved."""
 
-    def __init__(self, result: SweepResult):
+    def __init__(self, result: SweepResult, *, terminated: bool = False):
         super().__init__("sweep interrupted")
         self.result = result
+        #: True when SIGTERM stopped the sweep rather than Ctrl-C.
+        self.terminated = terminated
 
 
 def summarise(folder: Path, *, examples: int = 3) -> dict[str, Any]:

@@ -309,26 +309,8 @@ def remove_stray_temporaries(folder: Path) -> None:
 
 
 def _footer_path(path: Path) -> Path:
+    """Where versions before 0.2 kept a copy of a final file's footer (removed at merges)."""
     return path.with_name(f".{path.name}.footer")
-
-
-def save_footer(path: Path, footer_of: Path | None = None) -> None:
-    """Keep a copy of a parquet file's footer beside it (``.runs.parquet.footer``).
-
-    A parquet file is unreadable without its footer, which comes last: a truncated copy
-    (a full disk, an interrupted transfer) loses every row. With the footer kept, the
-    row groups that lie whole in what is left can still be read (:func:`salvage`).
-    ``footer_of`` is the file to take the footer from when it is not yet at ``path``.
-    """
-    source = Path(footer_of or path)
-    size = source.stat().st_size
-    with open(source, "rb") as handle:
-        handle.seek(size - 8)
-        length = int.from_bytes(handle.read(4), "little")
-        handle.seek(size - 8 - length)
-        tail = handle.read(length + 8)
-    blob = size.to_bytes(8, "little") + tail
-    atomic_write(_footer_path(path), lambda tmp: tmp.write_bytes(blob))
 
 
 def readable(path: Path) -> bool:
@@ -342,72 +324,25 @@ def readable(path: Path) -> bool:
     return True
 
 
-def salvage(path: Path) -> tuple[pa.Table | None, int]:
-    """Read the intact row groups of a damaged parquet file with its saved footer.
+def quarantine(folder: Path, final: str, stamp: str) -> Path | None:
+    """Move a damaged final file aside (``runs.parquet.damaged-TIME``); return where.
 
-    The damaged bytes are laid out again as they were (padding where the file was cut)
-    with the saved footer at the end; a row group is kept when every column chunk lies
-    in the bytes that survived and its page checksums verify. Returns the rows (None
-    when nothing can be read) and the number of row groups lost.
+    Returns None when the file is missing or readable. Nothing is deleted: the damaged
+    file stays for a closer look, and ``--resume`` runs its runs again (a run is
+    deterministic in its seed, so the result is the same). A parquet file is unreadable
+    without its footer, which comes last, so a truncated copy (an interrupted transfer)
+    loses every row; the sweep's own writes never truncate a final file (each is
+    written under a temporary name and renamed whole).
     """
-    footer = _footer_path(path)
-    if not footer.exists():
-        return None, -1
-    blob = footer.read_bytes()
-    size, tail = int.from_bytes(blob[:8], "little"), blob[8:]
-    data = Path(path).read_bytes()[: size - len(tail)]
-    buffer = data + b"\0" * (size - len(tail) - len(data)) + tail
-    try:
-        reader = pq.ParquetFile(pa.BufferReader(buffer), page_checksum_verification=True)
-    except (OSError, pa.ArrowException):
-        return None, -1
-    kept, lost = [], 0
-    for i in range(reader.metadata.num_row_groups):
-        group = reader.metadata.row_group(i)
-        end = 0
-        for j in range(group.num_columns):
-            column = group.column(j)
-            begin = column.data_page_offset
-            if column.has_dictionary_page and column.dictionary_page_offset:
-                begin = min(begin, column.dictionary_page_offset)
-            end = max(end, begin + column.total_compressed_size)
-        if end > len(data):
-            lost += 1
-            continue
-        try:
-            kept.append(reader.read_row_group(i, use_threads=False))
-        except (OSError, pa.ArrowException):
-            lost += 1
-    if not kept:
-        return None, lost
-    return pa.concat_tables(kept), lost
-
-
-def quarantine(folder: Path, stem: str, final: str, stamp: str) -> tuple[Path, int, int] | None:
-    """Move a damaged final file aside, keeping its intact rows as a part file.
-
-    Returns ``(where it went, rows kept, row groups lost)``, or None when the file is
-    missing or readable. The rows are written first and the file moved second, so a
-    crash in between only salvages the same rows again (duplicates are dropped at the
-    merge). Nothing is deleted: the damaged file stays for a closer look.
-    """
-    folder = Path(folder)
-    path = folder / final
+    path = Path(folder) / final
     if not path.exists() or readable(path):
         return None
-    table, lost = salvage(path)
-    kept = 0
-    if table is not None and table.num_rows:
-        writer = PartWriter(folder, stem, flush_rows=table.num_rows + 1)
-        writer.add_table(table)
-        writer.flush()
-        kept = table.num_rows
     target = path.with_name(f"{final}{DAMAGED}{stamp}")
     os.replace(path, target)
-    footer = _footer_path(path)
-    if footer.exists():
-        os.replace(footer, _footer_path(target))
-    return target, kept, lost
+    old_footer = _footer_path(path)
+    if old_footer.exists():
+        os.replace(old_footer, _footer_path(target))
+    return target
 
 
 def consolidate(
@@ -434,8 +369,7 @@ def consolidate(
     ``schema_metadata`` is stored in the file (pandas dtypes such as ``Int64``). Each
     block is one row group (whole runs, for tables of many rows per run) or, with
     ``group_rows`` (one row per key), row groups of that many rows; pages carry
-    checksums and the footer is kept beside the file (:func:`save_footer`), so a
-    truncated copy still gives its intact row groups.
+    checksums, so a damaged copy is detected when read.
     Returns the number of rows written (0 and no file when there is nothing).
     """
     folder = Path(folder)
@@ -490,9 +424,9 @@ def consolidate(
                 table = _sorted_unique(table, sort_keys)
                 writer.write_table(table, row_group_size=max(1, group_rows or table.num_rows))
                 written += table.num_rows
-        save_footer(folder / final, footer_of=tmp)
 
     atomic_write(folder / final, write)
+    _footer_path(folder / final).unlink(missing_ok=True)  # left by an older version
     for path in sources:
         if path.parent.name == PARTS:
             path.unlink()
