@@ -25,7 +25,6 @@ sweep machinery is imported inside :func:`sweep`.
 
 from __future__ import annotations
 
-import math
 import numbers
 import tempfile
 import warnings
@@ -34,7 +33,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from coalition_sim.errors import InputError
+from coalition_sim.errors import CoalitionSimError, Face, InputError, Remedy
 from coalition_sim.simulation import RunResult
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -46,6 +45,30 @@ __all__ = ["Run", "run", "sweep"]
 
 
 # --------------------------------------------------------------------------- checks
+#: How the Python API says fields and remedies (:class:`coalition_sim.errors.Face`).
+PYTHON = Face(
+    fields={},
+    remedies={
+        Remedy.OTHER_FOLDER: "choose another out folder",
+        Remedy.OTHER_FOLDER_OR_REPLACE: "choose another out folder or pass force=True",
+        Remedy.REPLACE_ONLY_RUN: "force=True replaces a run's results only; move them or "
+        "choose another out folder",
+        Remedy.REPLACE_OR_CONTINUE: "pass force=True to replace its sweep results, or "
+        "resume=True to continue the sweep",
+        Remedy.REPLACE_ONLY_RESULTS: "force=True replaces sweep results only; choose another "
+        "out folder",
+        Remedy.WAIT_OR_OTHER_FOLDER: "wait for it to end, stop it, or choose another out folder",
+        Remedy.CONTINUE: "continue with the same call and out='{folder}', resume=True",
+        Remedy.FREE_SPACE_AND_CONTINUE: "free space, then repeat the call with out='{folder}', "
+        "resume=True",
+        Remedy.RECONNECT_AND_CONTINUE: "repeat the call with out='{folder}', resume=True",
+        Remedy.GIVE_A_SWEEP_FOLDER: "resume=True continues a sweep: give the out folder of one",
+        Remedy.SMALLER_DESIGN: "split it into several sweeps",
+    },
+    value="{field}='{subject}'",
+)
+
+
 def _whole(name: str, value: Any, minimum: int) -> int:
     """A whole number >= ``minimum``, or a one-line InputError naming the argument."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
@@ -189,9 +212,12 @@ class Run(RunResult):
         """
         from coalition_sim.results import write_run
 
-        return write_run(
-            self, Path(out), dataset_sources=self.sources, command=self.command, force=force
-        )
+        try:
+            return write_run(
+                self, Path(out), dataset_sources=self.sources, command=self.command, force=force
+            )
+        except CoalitionSimError as error:
+            raise error.in_words_of(PYTHON) from None
 
 
 def run(
@@ -293,24 +319,6 @@ def _param(name: Any, value: Any, base: Scenario, sample: str) -> Any:
     )
 
 
-#: Most runs one :func:`sweep` call makes: counted before the design is built, since a
-#: grid of a billion points fills the memory before the first run (FACTS.md).
-MAX_SWEEP_RUNS = 10_000_000
-
-
-def _count_runs(spec: Any) -> int:
-    """How many runs the spec asks for, without building its design."""
-    if spec.sample == "grid":
-        points = math.prod(
-            len(p.values) if p.values is not None else int(p.num) for p in spec.params
-        )
-    else:
-        dimensions = len(spec.params)
-        factor = {"lhs": 1, "sobol": dimensions + 2, "morris": dimensions + 1}[spec.sample]
-        points = spec.samples * factor
-    return points * spec.reps
-
-
 def _normalised(base: Scenario, changes: Mapping[str, Any]) -> dict[str, Any]:
     """Fixed changes, validated, in the plain form a sweep stores (lists, floats)."""
     from coalition_sim.parameters import STATE_PREFIX, parse_state_key
@@ -340,6 +348,7 @@ def sweep(
     workers: int | None = 1,
     out: str | Path | None = None,
     force: bool = False,
+    resume: bool = False,
     keep_steps: bool = False,
     keep_events: bool = False,
     states_file: str | Path | None = None,
@@ -377,6 +386,8 @@ def sweep(
             and ``steps.parquet``/``events.parquet`` when kept), as ``--out`` does; a
             temporary one that is removed afterwards when omitted.
         force: Replace the sweep results already in ``out``.
+        resume: Continue the interrupted sweep in ``out`` (run what is missing); the
+            other arguments must describe the same sweep.
         keep_steps: Also write ``steps.parquet`` (per-step metrics of every run, keyed by
             ``run_id``); needs ``out``, since the DataFrame holds the runs only.
         keep_events: Also write ``events.parquet`` (every run's event log); needs ``out``.
@@ -404,15 +415,10 @@ def sweep(
         >>> bool((runs["status"] == "ok").all())
         True
     """
-    import pandas as pd
-
-    from coalition_sim.folders import check_not_a_file, check_writable
     from coalition_sim.parameters import load_scenario
-    from coalition_sim.sweep import storage
     from coalition_sim.sweep.design import SAMPLE_METHODS, build_spec, check_spec
-    from coalition_sim.sweep.executors import make_executor
-    from coalition_sim.sweep.runner import RunContext, SweepRunner, check_against_data
-    from coalition_sim.sweep.sampling import build_design
+    from coalition_sim.sweep.perform import prepare_sweep
+    from coalition_sim.sweep.runner import spec_from_folder
 
     reps = _whole("reps", reps, 1)
     seed = _whole("seed", seed, 0)
@@ -423,19 +429,14 @@ def sweep(
     if not isinstance(scenario, str | Path):
         raise InputError(f"scenario: {scenario!r} is not a preset name or a TOML file")
     params = dict(_mapping("params", params))
-    if sample != "grid":
-        if not params:
-            raise InputError(f"sample={sample!r}: give params to vary")
-        if samples is None:
-            raise InputError(f"sample={sample!r}: give samples=N")
-        if sample == "sobol" and len(params) < 2:
-            raise InputError("sample='sobol': vary at least two parameters")
     if (keep_steps or keep_events) and out is None:
         kept = "keep_steps" if keep_steps else "keep_events"
         raise InputError(
             f"{kept}: give out=FOLDER; the per-step tables are written there (the "
             "DataFrame returned holds the runs only)"
         )
+    if resume and out is None:
+        raise InputError("resume: give out=FOLDER, the folder of the sweep to continue")
     spec = build_spec(
         scenario=str(scenario),
         reps=reps,
@@ -460,50 +461,38 @@ def sweep(
     base = spec.base_scenario()
     varied = tuple(_param(key, value, base, sample) for key, value in params.items())
     spec = replace(spec, params=varied, sample=sample, samples=samples)
-    planned = _count_runs(spec)  # before check_spec, which lists every grid value
-    if planned > MAX_SWEEP_RUNS:
-        raise InputError(
-            f"the design has {planned:,} runs; allowed: at most {MAX_SWEEP_RUNS:,} in one call "
-            "(split it into several sweeps)"
+    try:
+        check_spec(spec)
+        if resume:
+            differ = spec.differences(spec_from_folder(Path(out)))
+            if differ:
+                raise InputError(
+                    f"resume: '{out}' holds another sweep (it differs in {', '.join(differ)})"
+                )
+        dataset = _dataset(states_file, borders_file)
+        if out is None:
+            with tempfile.TemporaryDirectory(prefix="coalition-sweep-") as tmp:
+                return _run(prepare_sweep(spec, Path(tmp) / "sweep", dataset=dataset),
+                            workers, progress)  # fmt: skip
+        prepared = prepare_sweep(spec, Path(out), resume=resume, replace=force, dataset=dataset)
+        return _run(prepared, workers, progress)
+    except CoalitionSimError as error:
+        raise error.in_words_of(PYTHON) from None
+
+
+def _run(prepared: Any, workers: int | None, progress: bool) -> pd.DataFrame:
+    """Run a prepared sweep; its runs as a DataFrame; failed runs as a warning."""
+    import pandas as pd
+
+    from coalition_sim.sweep import storage
+    from coalition_sim.sweep.perform import Where, run_sweep
+
+    result = run_sweep(prepared, where=Where(workers=workers), progress=progress)
+    if result.failed:
+        warnings.warn(
+            f"{result.failed} of {result.total} runs failed; their rows have status "
+            "'error' and the message in column 'error'",
+            RuntimeWarning,
+            stacklevel=3,
         )
-    check_spec(spec)
-    design = build_design(spec)
-    if len(design) * reps == 0:
-        raise InputError("the design has no runs")
-    dataset = _dataset(states_file, borders_file)
-    check_against_data(spec, design, dataset)
-    context = RunContext(spec.base_scenario(), dataset, spec.keep_steps, keep_events=keep_events)
-
-    def run_into(folder: Path) -> pd.DataFrame:
-        with make_executor(workers=workers) as executor:
-            runner = SweepRunner(
-                spec, folder, executor, context=context, progress=progress, design=design
-            )
-            result = runner.run()
-        if result.failed:
-            warnings.warn(
-                f"{result.failed} of {result.total} runs failed; their rows have status "
-                "'error' and the message in column 'error'",
-                RuntimeWarning,
-                stacklevel=3,
-            )
-        return pd.read_parquet(folder / storage.RUNS)
-
-    if out is None:
-        with tempfile.TemporaryDirectory(prefix="coalition-sweep-") as tmp:
-            return run_into(Path(tmp) / "sweep")
-    folder = Path(out)
-    check_not_a_file(folder, "choose another out folder", given=f"out: '{folder}'")
-    if not storage.folder_is_free(folder):
-        if not force:
-            raise InputError(
-                f"out: '{folder}' exists and is not empty; pass force=True to replace its "
-                "sweep results"
-            )
-        storage.clear_sweep_files(folder)
-        if not storage.folder_is_free(folder):
-            raise InputError(
-                f"out: force=True replaces sweep results only; '{folder}' holds other files"
-            )
-    check_writable(folder, advice="choose another out folder")  # OutputError, exit code 3
-    return run_into(folder)
+    return pd.read_parquet(prepared.folder / storage.RUNS)

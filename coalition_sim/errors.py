@@ -10,6 +10,7 @@ A script driving a sweep can then tell "fix your input" (2) from "the disk is fu
 from __future__ import annotations
 
 import errno as _errno
+from enum import StrEnum
 
 #: Every run (or every run of the sweep) succeeded.
 EXIT_OK = 0
@@ -51,14 +52,112 @@ def exit_codes_help(*codes: int) -> str:
     return "\n".join(lines)
 
 
+class Remedy(StrEnum):
+    """What the user can do about a failure, in words no face owns.
+
+    The layers below the faces name the remedy; each face says it in its own words
+    (``choose another --out`` on the command line, ``choose another out folder`` in
+    Python): :class:`Face`.
+    """
+
+    OTHER_FOLDER = "choose another output folder"
+    OTHER_FOLDER_OR_REPLACE = "choose another output folder, or replace it"
+    REPLACE_ONLY_RUN = "replacing removes a run's results only; move them or choose another folder"
+    REPLACE_OR_CONTINUE = "replace its results, or continue the sweep in it"
+    REPLACE_ONLY_RESULTS = "replacing removes sweep results only; choose another output folder"
+    WAIT_OR_OTHER_FOLDER = "wait for it to end, stop it, or choose another output folder"
+    CONTINUE = "continue the sweep in {folder}"
+    FREE_SPACE_AND_CONTINUE = "free space, then continue the sweep in {folder}"
+    RECONNECT_AND_CONTINUE = "continue the sweep in {folder}, on a cluster again if wanted"
+    GIVE_A_SWEEP_FOLDER = "give the folder of a sweep to continue"
+    SMALLER_DESIGN = "check the number of points of each range, or split the sweep"
+
+
+class Face:
+    """How one face (the command line, the Python API) says fields and remedies.
+
+    ``fields`` maps a neutral field name (``samples``) to the face's (``--samples``);
+    ``remedies`` maps a :class:`Remedy` to the face's words, which may name ``{folder}``.
+    """
+
+    def __init__(
+        self, fields: dict[str, str], remedies: dict[Remedy, str], value: str = "{field} {subject}"
+    ) -> None:
+        self.fields = fields
+        self.remedies = remedies
+        self.value = value
+
+    def field(self, name: str) -> str:
+        """The face's name of a field (the neutral name when it has none of its own)."""
+        return self.fields.get(name, name)
+
+    def head(self, name: str | None, subject: object) -> str:
+        """What a message is about: a field, its value (a folder), or both."""
+        if name is None:
+            return "" if subject is None else str(subject)
+        if subject is None:
+            return self.field(name)
+        return self.value.format(field=self.field(name), subject=subject)
+
+    def remedy(self, remedy: Remedy, **context: object) -> str:
+        """The face's words for a remedy, with its context (the folder) filled in."""
+        return self.remedies.get(remedy, remedy.value).format(**context)
+
+
+#: Neutral words: a field's own name, ``field 'value'``.
+NEUTRAL = Face({}, {}, "{field} '{subject}'")
+
+
 class CoalitionSimError(Exception):
     """A failure the user can act on; the message is one line naming what and what to do.
 
     Subclasses set :attr:`exit_code`; the CLI prints ``coalition-sim CMD: error: MESSAGE``
-    and exits with it.
+    and exits with it. A lower layer may give the parts instead of a sentence: the
+    ``field`` (or ``subject``) the failure is about, the ``problem`` and a
+    :class:`Remedy`; a face renders them in its own words (:meth:`render`), and
+    ``str()`` renders them in neutral words.
     """
 
     exit_code: int = EXIT_BAD_INPUT
+
+    def __init__(
+        self,
+        message: str = "",
+        *,
+        field: str | None = None,
+        subject: object = None,
+        problem: str = "",
+        remedy: Remedy | None = None,
+        context: dict[str, object] | None = None,
+        names: tuple[str, ...] = (),
+    ) -> None:
+        self.field, self.subject, self.problem = field, subject, problem
+        self.names = names
+        self.remedy, self.context = remedy, dict(context or {})
+        self.face: Face | None = None
+        super().__init__(message)
+
+    def render(self, face: Face | None) -> str:
+        """The message in a face's words (neutral words without a face)."""
+        if not self.problem:
+            return super().__str__()
+        face = face or NEUTRAL
+        head = face.head(self.field, self.subject)
+        problem = self.problem
+        for name in self.names:  # fields named in the problem: "{samples}=N"
+            problem = problem.replace("{" + name + "}", face.field(name))
+        text = f"{head}: {problem}" if head else problem
+        if self.remedy is not None:
+            text += "; " + face.remedy(self.remedy, **self.context)
+        return text
+
+    def __str__(self) -> str:
+        return self.render(self.face)
+
+    def in_words_of(self, face: Face) -> CoalitionSimError:
+        """Show this error in ``face``'s words from now on; return it."""
+        self.face = face
+        return self
 
 
 class InputError(CoalitionSimError, ValueError):
@@ -81,8 +180,10 @@ class OutputError(CoalitionSimError):
 
     exit_code = EXIT_OUTPUT
 
-    def __init__(self, message: str, *, path: object = None, reason: str | None = None):
-        super().__init__(message)
+    def __init__(
+        self, message: str = "", *, path: object = None, reason: str | None = None, **parts
+    ):
+        super().__init__(message, **parts)
         #: The file or folder that could not be written, and why in words.
         self.path = path
         self.reason = reason

@@ -17,10 +17,10 @@ import socket
 from collections.abc import Sequence
 from pathlib import Path
 
-from coalition_sim.errors import InputError, OutputError, write_fault
+from coalition_sim.errors import InputError, OutputError, Remedy, write_fault
 
 
-def check_writable(folder: Path, advice: str = "choose another --out") -> list[Path]:
+def check_writable(folder: Path, advice: Remedy | str = Remedy.OTHER_FOLDER) -> list[Path]:
     """Create ``folder`` (and parents) and write a probe file in it, before any work.
 
     Returns the folders this call created, outermost first, so a caller that fails
@@ -50,13 +50,18 @@ def check_writable(folder: Path, advice: str = "choose another --out") -> list[P
     except OSError as error:
         remove_created(created)
         reason = write_fault(error) or _why(error)
+        if isinstance(advice, Remedy):
+            raise OutputError(
+                subject=folder, problem=f"cannot write there: {reason}", remedy=advice,
+                path=folder, reason=reason,
+            ) from None  # fmt: skip
         raise OutputError(
             f"{folder}: cannot write there: {reason}; {advice}", path=folder, reason=reason
         ) from None
     return created
 
 
-def check_not_a_file(path: Path, advice: str, *, given: str = "") -> None:
+def check_not_a_file(path: Path, advice: Remedy | str, *, given: str = "") -> None:
     """Refuse a folder path that runs through a file (``afile`` or ``afile/sub``).
 
     ``mkdir`` would say "Not a directory" about the deepest part; the analyst needs to
@@ -69,6 +74,9 @@ def check_not_a_file(path: Path, advice: str, *, given: str = "") -> None:
             return
         if part.exists() or part.is_symlink():
             what = "is a file, not a folder" if part.is_file() else "is not a folder"
+            if isinstance(advice, Remedy):
+                problem = f"{part} {what}" if part == path else f"{path}: {part} {what}"
+                raise InputError(problem=problem, remedy=advice)
             if given:
                 start = f"{given}: {part} {what}"
             elif part == path:

@@ -24,7 +24,7 @@ from typing import Any
 import pandas as pd
 
 from coalition_sim import __version__
-from coalition_sim.errors import InputError, OutputError, write_fault
+from coalition_sim.errors import InputError, OutputError, Remedy, write_fault
 from coalition_sim.folders import (
     check_not_a_file,
     check_writable,
@@ -73,16 +73,19 @@ def check_out_dir(out: Path, force: bool) -> None:
     else: ``--force`` is for rerunning into the same place, not for deleting an
     analyst's notes (a sweep's ``--force`` refuses the same case).
     """
-    check_not_a_file(out, "choose another --out")
+    check_not_a_file(out, Remedy.OTHER_FOLDER)
     if out.exists() and not force:
-        raise InputError(f"{out}: the folder exists; choose another --out or pass --force")
+        raise InputError(
+            subject=out, problem="the folder exists", remedy=Remedy.OTHER_FOLDER_OR_REPLACE
+        )
     if out.exists():
         others = sorted(p.name for p in out.iterdir() if p.name not in RUN_FILES)
         if others:
             shown = ", ".join(others[:3]) + (", ..." if len(others) > 3 else "")
             raise InputError(
-                f"{out}: --force replaces a run's results only; the folder also holds "
-                f"{shown}; move them or choose another --out"
+                subject=out,
+                problem=f"the folder also holds {shown}",
+                remedy=Remedy.REPLACE_ONLY_RUN,
             )
 
 
@@ -103,11 +106,12 @@ class Staging:
     def __enter__(self) -> Staging:
         remove_stale(self.out.parent)
         try:
-            self.created = check_writable(self.out.parent, advice="choose another --out")
+            self.created = check_writable(self.out.parent, Remedy.OTHER_FOLDER)
         except OutputError as error:
             raise OutputError(
-                f"{self.out}: cannot write in {self.out.parent}: {error.reason}; nothing was "
-                "written; choose another --out",
+                subject=self.out,
+                problem=f"cannot write in {self.out.parent}: {error.reason}; nothing was written",
+                remedy=Remedy.OTHER_FOLDER,
                 path=self.out,
                 reason=error.reason,
             ) from None

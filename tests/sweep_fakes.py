@@ -72,27 +72,29 @@ def main(argv: list[str]) -> int:
 
     from coalition_sim.cli import sigterm_as_interrupt
     from coalition_sim.cli import sweep as sweep_cli
+    from coalition_sim.cli.common import CLI
     from coalition_sim.errors import CoalitionSimError
+    from coalition_sim.sweep import perform
     from coalition_sim.sweep.simulators import PerRunSimulator
 
     parser = argparse.ArgumentParser(prog="coalition-sim")
     sub = parser.add_subparsers(dest="command", required=True)
     sweep_cli.register(sub)
     args = parser.parse_args(argv)
-    real = sweep_cli.make_context
-    sweep_cli.make_context = lambda spec, dataset: replace(
+    real = perform.make_context
+    perform.make_context = lambda spec, dataset: replace(
         real(spec, dataset), simulator=PerRunSimulator(fake_simulate)
     )
     try:
         with sigterm_as_interrupt():  # as coalition_sim.cli.main runs a command
             return int(args.handler(args) or 0)
     except CoalitionSimError as error:  # as coalition_sim.cli.main reports it
-        print(f"coalition-sim {args.command}: error: {error}", file=sys.stderr)
+        print(f"coalition-sim {args.command}: error: {error.render(CLI)}", file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
         return 130
     finally:
-        sweep_cli.make_context = real
+        perform.make_context = real
 
 
 if __name__ == "__main__":

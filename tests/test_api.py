@@ -266,8 +266,11 @@ def test_replications_of_one_scenario_are_the_ensembles_runs():
         ({"params": {"relaibility": [0.5]}}, "unknown parameter 'relaibility' (did you mean"),
         ({"params": ["reliability"]}, "params: ['reliability'] is not a dict"),
         ({"sample": "random"}, "sample: 'random' is not allowed"),
-        ({"sample": "lhs"}, "sample='lhs': give params to vary"),
-        ({"sample": "lhs", "params": {"reliability": (0.5, 0.9)}}, "sample='lhs': give samples=N"),
+        ({"sample": "lhs"}, "sample='lhs': vary at least one parameter (params)"),
+        (
+            {"sample": "lhs", "params": {"reliability": (0.5, 0.9)}},
+            "sample='lhs': give the sample size, samples=N",
+        ),
         (
             {"sample": "sobol", "samples": 4, "params": {"reliability": (0.5, 0.9)}},
             "sample='sobol': vary at least two parameters",

@@ -74,7 +74,8 @@ def test_a_huge_grid_is_refused_at_once_with_its_size(
     code = main(["sweep", *argv, "--out", str(out), *(["--dry-run"] if dry else [])])
     assert code == 2
     line = one_line(capsys.readouterr().err)
-    assert size in line and "--max-runs 10,000,000" in line and "NUM" in line
+    assert size in line and "more than the limit of 10,000,000" in line and "NUM" in line
+    assert "raise --max-runs" in line
     assert not out.exists()
 
 
@@ -94,7 +95,7 @@ def test_a_ten_million_grid_is_counted_without_building_it(capsys, monkeypatch):
 def test_max_runs_is_an_option(tmp_path, capsys):
     argv = ["sweep", "--param", "reliability=0:1:50", "--reps", "3", "--dry-run"]
     assert main([*argv, "--max-runs", "149"]) == 2
-    assert "150 runs (50 samples x 3 replications), more than --max-runs 149" in (
+    assert "150 runs (50 samples x 3 replications), more than the limit of 149" in (
         one_line(capsys.readouterr().err)
     )
     assert main([*argv, "--max-runs", "150"]) == 0

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from coalition_sim import __version__
+from coalition_sim.cli.common import CLI
 from coalition_sim.errors import InputError
 from coalition_sim.parameters import PRESETS
 from coalition_sim.results import (
@@ -44,7 +45,12 @@ def test_an_existing_folder_is_refused_without_force_and_left_untouched(tmp_path
     (out / "mine.txt").write_text("keep me")
     with pytest.raises(InputError) as info:
         write_atomically(out, TABLES, {})
-    assert str(info.value) == f"{out}: the folder exists; choose another --out or pass --force"
+    assert (
+        info.value.render(CLI) == f"{out}: the folder exists; choose another --out or pass --force"
+    )
+    assert (
+        str(info.value) == f"{out}: the folder exists; choose another output folder, or replace it"
+    )
     assert listing(out) == ["mine.txt"]
     assert listing(tmp_path) == ["run"]
 
@@ -64,7 +70,7 @@ def test_force_refuses_a_folder_holding_other_files(tmp_path):
     out.mkdir()
     (out / "notes.txt").write_text("mine")
     (out / "metadata.json").write_text("{}")
-    with pytest.raises(InputError, match=r"--force replaces a run's results only.*notes\.txt"):
+    with pytest.raises(InputError, match=r"notes\.txt; replacing removes a run's results only"):
         write_atomically(out, TABLES, {"a": 1}, force=True)
     assert listing(out) == ["metadata.json", "notes.txt"]
     assert (out / "notes.txt").read_text() == "mine"
@@ -77,7 +83,7 @@ def test_an_existing_file_is_not_a_folder(tmp_path):
     for force in (True, False):
         with pytest.raises(InputError) as info:
             check_out_dir(out, force=force)
-        assert str(info.value) == f"{out} is a file, not a folder; choose another --out"
+        assert info.value.render(CLI) == f"{out} is a file, not a folder; choose another --out"
     check_out_dir(tmp_path / "new", force=False)  # nothing to complain about
 
 

@@ -89,9 +89,9 @@ def test_grid_range_needs_points_but_lhs_does_not():
 
 
 def test_samplers_need_samples_and_params():
-    with pytest.raises(InputError, match="give --samples N"):
+    with pytest.raises(InputError, match="give the sample size"):
         build_spec(params=["reliability=0.5:0.9"], sample="lhs")
-    with pytest.raises(InputError, match="at least one --param"):
+    with pytest.raises(InputError, match="at least one parameter"):
         build_spec(sample="morris", samples=4)
     with pytest.raises(InputError, match="at least two"):
         build_spec(params=["reliability=0.5:0.9"], sample="sobol", samples=4)

@@ -146,7 +146,9 @@ def main(argv: list[str] | None = None) -> int:
         with sigterm_as_interrupt():
             return int(args.handler(args) or 0)
     except CoalitionSimError as error:
-        print(f"coalition-sim {args.command}: error: {error}", file=sys.stderr)
+        from coalition_sim.cli.common import CLI
+
+        print(f"coalition-sim {args.command}: error: {error.render(CLI)}", file=sys.stderr)
         return error.exit_code
     except BrokenPipeError:  # output piped into `head` and the like
         sys.stderr.close()

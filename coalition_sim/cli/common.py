@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from coalition_sim.errors import Face, Remedy
+
 
 def add_data_options(parser: argparse.ArgumentParser) -> None:
     """``--states FILE`` and ``--borders FILE``: an analyst's own edition of the data."""
@@ -121,3 +123,40 @@ def write_csv(table: Any, path: Path, option: str = "--csv") -> None:
             path=path,
             reason=error.reason,
         ) from None
+
+
+#: How the command line says fields and remedies (:class:`coalition_sim.errors.Face`).
+CLI = Face(
+    fields={
+        "out": "--out",
+        "resume": "--resume",
+        "max_runs": "--max-runs",
+        "sample": "--sample",
+        "samples": "--samples",
+        "params": "--param",
+        "reps": "--reps",
+        "seed": "--seed",
+        "workers": "--workers",
+        "dask_local": "--dask-local",
+        "scheduler": "--scheduler",
+        "connect_timeout": "--connect-timeout",
+    },
+    remedies={
+        Remedy.OTHER_FOLDER: "choose another --out",
+        Remedy.OTHER_FOLDER_OR_REPLACE: "choose another --out or pass --force",
+        Remedy.REPLACE_ONLY_RUN: "--force replaces a run's results only; move them or choose "
+        "another --out",
+        Remedy.REPLACE_OR_CONTINUE: "use --force to replace its results or --resume to continue it",
+        Remedy.REPLACE_ONLY_RESULTS: "--force replaces sweep results only; choose another --out",
+        Remedy.WAIT_OR_OTHER_FOLDER: "wait for it to end, stop it, or choose another --out",
+        Remedy.CONTINUE: "continue with: coalition-sim sweep --resume {folder}",
+        Remedy.FREE_SPACE_AND_CONTINUE: "free space, then continue with: coalition-sim sweep "
+        "--resume {folder}",
+        Remedy.RECONNECT_AND_CONTINUE: "continue with: coalition-sim sweep --resume {folder} "
+        "(add --scheduler ADDRESS to use a cluster again)",
+        Remedy.GIVE_A_SWEEP_FOLDER: "--resume continues an interrupted sweep: give the folder "
+        "of a 'coalition-sim sweep'",
+        Remedy.SMALLER_DESIGN: "check NUM in NAME=START:STOP:NUM (it is the number of points), "
+        "or raise --max-runs",
+    },
+)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -33,8 +32,6 @@ sweep on the same folder (new, --force or --resume) stops at once with exit code
 #: Default of --max-runs: ten times the largest sweep benchmarked (1,000,000 runs);
 #: larger designs are nearly always a typo in NUM (a billion-point axis took 24 GB).
 DEFAULT_MAX_RUNS = 10_000_000
-#: Above this many runs a design is announced with a warning (it still runs).
-LARGE_DESIGN = 1_000_000
 #: Most runs in one task (--chunk-size): a task is one engine batch in a worker's memory,
 #: about 17 KB a run (1.1 GB at this limit); larger chunks are no faster (runner.py).
 MAX_CHUNK = 65_536
@@ -296,123 +293,55 @@ def _spec_and_folder(args: argparse.Namespace) -> tuple[Any, Path, bool]:
     return spec, folder, False
 
 
-def _check_size(spec: Any, max_runs: int) -> tuple[int, int]:
-    """Count the design (nothing is built) and refuse one above ``--max-runs``."""
-    from coalition_sim.sweep.sampling import design_size
-
-    samples = design_size(spec)
-    total = samples * spec.reps
-    if total == 0:
-        raise InputError("the design has no runs")
-    what = f"{samples:,} samples x {spec.reps:,} replications"
-    if total > max_runs:
-        raise InputError(
-            f"the design has {total:,} runs ({what}), more than --max-runs {max_runs:,}; "
-            "check NUM in NAME=START:STOP:NUM (it is the number of points), or raise "
-            "--max-runs"
-        )
-    if total > LARGE_DESIGN:
-        warn("sweep", f"a large design: {total:,} runs ({what})")
-    return samples, total
-
-
-def _prepare_folder(folder: Path, force: bool) -> None:
-    """Refuse a folder in use or holding results, before anything is written there."""
-    from coalition_sim.folders import check_not_a_file
-    from coalition_sim.sweep import storage
-    from coalition_sim.sweep.locking import check_unlocked
-
-    check_not_a_file(folder, "choose another --out")
-    check_unlocked(folder)
-    if not storage.folder_is_free(folder) and not force:
-        raise InputError(
-            f"{folder}: output folder exists and is not empty; use --force to replace "
-            f"its results or --resume to continue it"
-        )
-    if folder.exists() and storage.other_files(folder):
-        raise InputError(
-            f"{folder}: --force replaces sweep results only; the folder holds other files "
-            f"({', '.join(storage.other_files(folder)[:3])}); choose another --out"
-        )
-
-
 def handle(args: argparse.Namespace) -> int:
     """Validate everything, then run the sweep; nothing is written on bad input."""
     import shlex
+    import warnings
 
-    from coalition_sim.folders import check_writable
-    from coalition_sim.sweep import storage
-    from coalition_sim.sweep.design import spec_warnings
-    from coalition_sim.sweep.executors import DEFAULT_CONNECT_TIMEOUT, make_executor
-    from coalition_sim.sweep.locking import FolderLock
-    from coalition_sim.sweep.runner import SweepInterrupted, SweepRunner, check_against_data
-    from coalition_sim.sweep.sampling import build_design
+    from coalition_sim.sweep.executors import DEFAULT_CONNECT_TIMEOUT
+    from coalition_sim.sweep.perform import Where, prepare_sweep, run_sweep
+    from coalition_sim.sweep.runner import SweepInterrupted, SweepWarning
 
     _check_options(args)
     spec, folder, resume = _spec_and_folder(args)
-    samples, total = _check_size(spec, args.max_runs)
-    for message in spec_warnings(spec):
+    prepared = prepare_sweep(
+        spec, folder, resume=resume, replace=args.force, max_runs=args.max_runs
+    )
+    for message in prepared.warnings:
         warn("sweep", message)
-    design = build_design(spec)
-    dataset = _load_data(spec.states_path, spec.borders_path)
-    check_against_data(spec, design, dataset)
-    context = make_context(spec, dataset)
     if args.dry_run:
         print(
-            f"{total:,} runs: {samples:,} samples x {spec.reps:,} replications "
-            f"({spec.sample}); output {folder}"
+            f"{prepared.total:,} runs: {prepared.samples:,} samples x {spec.reps:,} "
+            f"replications ({spec.sample}); output {folder}"
         )
         return 0
-    workers = _cap_workers("--workers", args.workers)
-    dask_local = _cap_workers("--dask-local", args.dask_local)
-    if not resume:
-        _prepare_folder(folder, args.force)
-    command = "coalition-sim " + shlex.join(getattr(args, "argv", []) or [])
-
-    import pyarrow
-
-    # Arrow's default allocator (mimalloc) keeps freed memory per thread; the system
-    # allocator gives it back, which keeps a long sweep's memory flat (benchmarks/sweep.py).
-    pyarrow.set_memory_pool(pyarrow.system_memory_pool())
-    started = time.perf_counter()
-    executor = make_executor(
-        workers=workers,
+    where = Where(
+        workers=_cap_workers("--workers", args.workers),
         scheduler=args.scheduler,
-        dask_local=dask_local,
+        dask_local=_cap_workers("--dask-local", args.dask_local),
         connect_timeout=args.connect_timeout or DEFAULT_CONNECT_TIMEOUT,
     )
-    # Connect first: a scheduler that cannot be reached stops here (exit code 5) with
-    # nothing written; then the folder is checked, locked and, with --force, cleared.
-    with executor:
-        setup_s = time.perf_counter() - started
-        check_writable(folder)
-        with FolderLock(folder, command) as lock:
-            if not resume and not storage.folder_is_free(folder):
-                storage.clear_sweep_files(folder)  # --force, checked above, now locked
-            runner = SweepRunner(
-                spec,
-                folder,
-                executor,
-                context=context,
-                resume=resume,
+    command = "coalition-sim " + shlex.join(getattr(args, "argv", []) or [])
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("always", SweepWarning)
+            warnings.showwarning = lambda message, *_, **__: warn("sweep", str(message))
+            result = run_sweep(
+                prepared,
+                where=where,
                 progress=not args.quiet,
                 chunk=args.chunk_size,
-                design=design,
-                setup_s=setup_s,
                 flush_rows=args.flush_every,
-                lock=lock,
                 command=command,
             )
-            try:
-                result = runner.run()
-            except SweepInterrupted as stopped:
-                how = " (SIGTERM)" if stopped.terminated else ""
-                print(
-                    f"coalition-sim sweep: interrupted{how}; finished runs are saved in "
-                    f"{folder}; continue with: coalition-sim sweep --resume {folder}",
-                    file=sys.stderr,
-                )
-                return EXIT_INTERRUPTED
+    except SweepInterrupted as stopped:
+        how = " (SIGTERM)" if stopped.terminated else ""
+        print(
+            f"coalition-sim sweep: interrupted{how}; finished runs are saved in "
+            f"{folder}; continue with: coalition-sim sweep --resume {folder}",
+            file=sys.stderr,
+        )
+        return EXIT_INTERRUPTED
     return _report(result, folder, args.quiet)
 
 
@@ -441,14 +370,6 @@ def _report(result: Any, folder: Path, quiet: bool) -> int:
     return EXIT_OK
 
 
-def make_context(spec: Any, dataset: Any) -> Any:
-    """What every worker needs: the base scenario, the data and what to keep."""
-    from coalition_sim.engine import engine  # noqa: F401 - loaded before the pool forks
-    from coalition_sim.sweep.runner import RunContext
-
-    return RunContext(spec.base_scenario(), dataset, spec.keep_steps, keep_events=spec.keep_events)
-
-
 def _build(args: argparse.Namespace, build_spec: Any) -> Any:
     return build_spec(
         sweep_file=args.sweep_file,
@@ -465,10 +386,3 @@ def _build(args: argparse.Namespace, build_spec: Any) -> Any:
         states_path=args.states,
         borders_path=args.borders,
     )
-
-
-def _load_data(states: str | None, borders: str | None) -> Any:
-    """Load the data set every run uses, once, before anything is written."""
-    from coalition_sim.datasets import load_dataset
-
-    return load_dataset(states, borders)

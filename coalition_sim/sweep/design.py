@@ -575,20 +575,21 @@ def build_spec(
     if sample is not None:
         if sample not in SAMPLE_METHODS:
             raise InputError(
-                f"--sample: {sample!r} is not allowed; allowed: {', '.join(SAMPLE_METHODS)}"
+                field="sample",
+                problem=f"{sample!r} is not allowed; allowed: {', '.join(SAMPLE_METHODS)}",
             )
         spec = replace(spec, sample=sample)
     if samples is not None:
         if samples < 1:
-            raise InputError(f"--samples: {samples} must be >= 1")
+            raise InputError(field="samples", problem=f"{samples} must be >= 1")
         spec = replace(spec, samples=samples)
     if reps is not None:
         if reps < 1:
-            raise InputError(f"--reps: {reps} must be >= 1")
+            raise InputError(field="reps", problem=f"{reps} must be >= 1")
         spec = replace(spec, reps=reps)
     if seed is not None:
         if seed < 0:
-            raise InputError(f"--seed: {seed} must be >= 0")
+            raise InputError(field="seed", problem=f"{seed} must be >= 0")
         spec = replace(spec, seed=seed)
     if keep_steps:
         spec = replace(spec, keep_steps=True)
@@ -695,8 +696,18 @@ def check_spec(spec: SweepSpec) -> None:
             p.grid_axis()  # a range without NUM raises
         return
     if not names:
-        raise InputError(f"--sample {spec.sample}: give at least one --param to vary")
+        raise InputError(
+            field="sample",
+            subject=spec.sample,
+            problem="vary at least one parameter ({params})",
+            names=("params",),
+        )
     if spec.samples is None:
-        raise InputError(f"--sample {spec.sample}: give --samples N")
+        raise InputError(
+            field="sample",
+            subject=spec.sample,
+            problem="give the sample size, {samples}=N",
+            names=("samples",),
+        )
     if spec.sample == "sobol" and len(names) < 2:
-        raise InputError("--sample sobol: vary at least two parameters")
+        raise InputError(field="sample", subject="sobol", problem="vary at least two parameters")

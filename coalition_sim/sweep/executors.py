@@ -330,8 +330,11 @@ class DaskExecutor(Executor):
             except (OSError, TimeoutError) as error:
                 self.close()
                 raise SchedulerError(
-                    f"--dask-local {self.local_workers}: the local dask cluster did not "
-                    f"start ({error}); try --workers N for a local pool instead"
+                    field="dask_local",
+                    subject=self.local_workers,
+                    problem=f"the local dask cluster did not start ({error}); try {{workers}} "
+                    "N for a local pool instead",
+                    names=("workers",),
                 ) from None
             return self
         self._quiet_reconnects()
@@ -340,9 +343,12 @@ class DaskExecutor(Executor):
         except (OSError, TimeoutError) as error:
             self.close()
             raise SchedulerError(
-                f"--scheduler {self.address}: cannot reach the dask scheduler within "
-                f"{self.connect_timeout:g} s ({_first_line(error)}); check the address and "
-                "that the scheduler runs, or raise --connect-timeout"
+                field="scheduler",
+                subject=self.address,
+                problem=f"cannot reach the dask scheduler within {self.connect_timeout:g} s "
+                f"({_first_line(error)}); check the address and that the scheduler runs, or "
+                "raise {connect_timeout}",
+                names=("connect_timeout",),
             ) from None
         return self
 
@@ -428,8 +434,9 @@ class DaskExecutor(Executor):
                 # Futures are cancelled when the client loses its scheduler; the tasks
                 # are not failed runs, they are runs still to do (--resume runs them).
                 raise SchedulerLost(
-                    f"--scheduler {self.describe().get('scheduler')}: lost the dask "
-                    "scheduler mid-sweep (connection closed)"
+                    field="scheduler",
+                    subject=self.describe().get("scheduler"),
+                    problem="lost the dask scheduler mid-sweep (connection closed)",
                 )
             if future.status == "error":
                 yield task, future.exception()
@@ -470,8 +477,10 @@ def check_scheduler_address(address: str) -> str:
     match = _ADDRESS.match(address.strip())
     if not match or not 1 <= int(match.group(3)) <= 65535:
         raise InputError(
-            f"--scheduler {address!r}: not a scheduler address; write tcp://HOST:PORT "
-            "(for example tcp://10.0.0.5:8786, as 'dask scheduler' prints it)"
+            field="scheduler",
+            subject=repr(address),
+            problem="not a scheduler address; write tcp://HOST:PORT (for example "
+            "tcp://10.0.0.5:8786, as 'dask scheduler' prints it)",
         )
     return address.strip()
 

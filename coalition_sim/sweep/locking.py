@@ -29,7 +29,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from coalition_sim.errors import FolderLocked
+from coalition_sim.errors import FolderLocked, Remedy
 from coalition_sim.sweep.storage import LOCK
 
 
@@ -84,9 +84,9 @@ class FolderLock:
             except BlockingIOError:
                 os.close(fd)
                 raise FolderLocked(
-                    f"{self.folder}: another sweep is writing this folder "
-                    f"({describe(holder(self.path))}); wait for it to end, stop it, or "
-                    "choose another --out"
+                    subject=self.folder,
+                    problem=f"another sweep is writing this folder ({describe(holder(self.path))})",
+                    remedy=Remedy.WAIT_OR_OTHER_FOLDER,
                 ) from None
             except BaseException:
                 os.close(fd)
@@ -156,8 +156,9 @@ def check_unlocked(folder: Path) -> None:
         fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
     except BlockingIOError:
         raise FolderLocked(
-            f"{folder}: another sweep is writing this folder ({describe(holder(path))}); "
-            "wait for it to end, stop it, or choose another --out"
+            subject=folder,
+            problem=f"another sweep is writing this folder ({describe(holder(path))})",
+            remedy=Remedy.WAIT_OR_OTHER_FOLDER,
         ) from None
     finally:
         os.close(fd)

@@ -20,6 +20,7 @@ import shlex
 import socket
 import sys
 import time
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -30,7 +31,7 @@ import numpy as np
 import pyarrow as pa
 
 from coalition_sim import __version__
-from coalition_sim.errors import InputError, OutputError, SchedulerError, Terminated
+from coalition_sim.errors import InputError, OutputError, Remedy, SchedulerError, Terminated
 from coalition_sim.folders import check_writable
 from coalition_sim.parameters import Scenario, cli_value
 
@@ -480,7 +481,7 @@ class SweepRunner:
         The folder is checked for writing and locked first; nothing else happens until
         both succeed.
         """
-        check_writable(self.folder, advice="choose another --out")
+        check_writable(self.folder, Remedy.OTHER_FOLDER)
         if self.lock is not None and self.lock.held:
             return self._run_locked()
         with FolderLock(self.folder, self.command):
@@ -508,7 +509,7 @@ class SweepRunner:
         storage.remove_stray_temporaries(folder)
         done, notes = self._resume_state()
         for note in notes:
-            print(f"coalition-sim sweep: warning: {note}", file=sys.stderr)
+            warnings.warn(note, SweepWarning, stacklevel=2)
         todo = self.plan.todo(done)
         counts = {"planned": self.plan.total, "done_before": len(done), "to_run": len(todo)}
         reserve = storage.Reserve(folder)
@@ -670,20 +671,26 @@ class SweepRunner:
     def _raise(self, stop: _Stop, result: SweepResult, *, saved: int) -> None:
         """Raise the exception that tells the caller why and how to continue."""
         folder = self.folder
-        resume = f"coalition-sim sweep --resume {folder}"
         if isinstance(stop.error, KeyboardInterrupt):
             raise SweepInterrupted(result, terminated=isinstance(stop.error, Terminated))
         if isinstance(stop.error, SchedulerError):
+            lost = stop.error
             error = SchedulerError(
-                f"{stop.reason}; finished runs are saved in {folder}; continue with: "
-                f"{resume} (add --scheduler ADDRESS to use a cluster again)"
+                field=lost.field,
+                subject=lost.subject,
+                problem=f"{lost.problem or stop.reason}; finished runs are saved in {folder}",
+                remedy=Remedy.RECONNECT_AND_CONTINUE,
+                context={"folder": folder},
+                names=lost.names,
             )
             error.result = result  # type: ignore[attr-defined]
             raise error from None
         reason = getattr(stop.error, "reason", None) or stop.reason
         error = OutputError(
-            f"{folder}: cannot write: {reason}; the {saved} finished runs on disk are kept "
-            f"whole; free space, then continue with: {resume}",
+            subject=folder,
+            problem=f"cannot write: {reason}; the {saved} finished runs on disk are kept whole",
+            remedy=Remedy.FREE_SPACE_AND_CONTINUE,
+            context={"folder": folder},
             path=folder,
             reason=reason,
         )
@@ -711,6 +718,10 @@ class _Stop:
         reason = error.reason or str(error)
         where = f" while writing {error.path}" if error.path else ""
         return cls("failed", f"{reason}{where}", error)
+
+
+class SweepWarning(UserWarning):
+    """Something a sweep did that its user should know (a damaged file moved aside)."""
 
 
 class SweepInterrupted(KeyboardInterrupt):
@@ -788,13 +799,14 @@ def spec_from_folder(folder: Path) -> SweepSpec:
             else "not a sweep folder (its metadata.json describes no sweep)"
         )
         raise InputError(
-            f"--resume {folder}: {kind}; --resume continues an interrupted sweep: give "
-            "the folder of a 'coalition-sim sweep'"
+            field="resume", subject=folder, problem=kind, remedy=Remedy.GIVE_A_SWEEP_FOLDER
         )
     try:
         return spec_from_dict(metadata["spec"])
     except (TypeError, KeyError, ValueError) as error:
         raise InputError(
-            f"--resume {folder}: its metadata.json does not describe a sweep this version "
-            f"can continue ({error})"
+            field="resume",
+            subject=folder,
+            problem=f"its metadata.json does not describe a sweep this version can continue "
+            f"({error})",
         ) from None
