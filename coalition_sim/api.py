@@ -91,14 +91,12 @@ def _scenario(scenario: Any) -> Scenario:
 
 def _value(name: str, value: Any) -> Any:
     """A value as given; text is read as the command line reads it (``"never"``, ``"EST,LVA"``)."""
-    from coalition_sim.parameters import SCHEMA, STATE_PREFIX, parse_value
+    from coalition_sim.parameters import SCHEMA, STATE_PREFIX, parameter_of
 
     if not isinstance(value, str):
         return value
-    if name in SCHEMA and SCHEMA[name].kind == "choice":
-        return value
     if name in SCHEMA or name.startswith(STATE_PREFIX):
-        return parse_value(name, value)
+        return parameter_of(name).parse(value)
     return value  # an unknown name: with_values says so, with a suggestion
 
 

@@ -137,10 +137,23 @@ class Parameter[T]:
 
     def values_of(self, spec: str) -> list[Any]:
         """The values of a sweep's ``V1,V2,...`` list, validated."""
-        return [self.parse(part) for part in spec.split(",")]
+        return [self.parse(part) for part in self.split_values(spec)]
 
     #: How the engine holds its values, when it holds them as numbers per run.
     dtype: ClassVar[Any] = None
+    #: A sweep may vary it over a range (``START:STOP:NUM``), not only over values.
+    ranged: ClassVar[bool] = False
+    #: Its values are whole numbers (grid points are rounded, samplers floor).
+    whole: ClassVar[bool] = False
+    #: A sweep file's text value for it is a sweep's value syntax (``0.5:0.9``, ``a,b``);
+    #: for a choice the text is one value (a name).
+    spec_text: ClassVar[bool] = True
+    #: Separator of alternative values in a sweep's value list.
+    separator: ClassVar[str] = ","
+
+    def split_values(self, spec: str) -> list[str]:
+        """The texts of a sweep's list of values (``V1,V2``; ``A|B`` for lists)."""
+        return spec.split(self.separator)
 
     @property
     def numeric(self) -> bool:
@@ -160,6 +173,8 @@ class Parameter[T]:
 @dataclass(frozen=True, kw_only=True)
 class NumberParameter[T](Parameter[T]):
     """A number in a closed range ``[low, high]``; optional ones may be "never"."""
+
+    ranged: ClassVar[bool] = True
 
     low: float
     high: float
@@ -252,13 +267,17 @@ class NumberParameter[T](Parameter[T]):
         for i in range(num):
             yield stop if i == num - 1 else float(i) * step + start
 
-    def bounds(self) -> tuple[float, float]:
-        """The range a sampler draws from, as floats (see :meth:`from_unit`)."""
-        return float(self.low), float(self.high)
+    def bounds(self, low: Any = None, high: Any = None) -> tuple[float, float]:
+        """The range a sampler draws from for ``[low, high]`` (its own range by default)."""
+        low, high = self.low if low is None else low, self.high if high is None else high
+        return float(low), float(high)
 
-    def from_unit(self, x: np.ndarray) -> np.ndarray:
+    def from_unit(self, x: Any, low: Any = None, high: Any = None) -> Any:
         """Values of a sampler's coordinates ``x`` (drawn within :meth:`bounds`)."""
-        return np.clip(np.asarray(x, dtype=float), self.low, self.high).astype(float)
+        low, high = self.low if low is None else low, self.high if high is None else high
+        if np.ndim(x) == 0:
+            return float(min(max(x, low), high))
+        return np.clip(np.asarray(x, dtype=float), low, high).astype(float)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -293,6 +312,7 @@ class IntegerParameter(NumberParameter[Whole]):
 
     kind: ClassVar[str] = "int"
     dtype: ClassVar[Any] = np.int64
+    whole: ClassVar[bool] = True
 
     def _range(self) -> str:
         return f"int in [{int(self.low)}, {int(self.high)}]"
@@ -327,13 +347,17 @@ class IntegerParameter(NumberParameter[Whole]):
         for value in super().grid(start, stop, num):
             yield round(value)
 
-    def bounds(self) -> tuple[float, float]:
-        """``[low, high + 1)``: each whole number gets an equal share of the unit interval."""
-        return float(self.low), float(self.high) + 1.0
+    def bounds(self, low: Any = None, high: Any = None) -> tuple[float, float]:
+        """``[low, high + 1)``: each whole number gets an equal share of the sampler's range."""
+        low, high = super().bounds(low, high)
+        return low, high + 1.0
 
-    def from_unit(self, x: np.ndarray) -> np.ndarray:
+    def from_unit(self, x: Any, low: Any = None, high: Any = None) -> Any:
         """The whole number below each coordinate, kept in range."""
-        return np.clip(np.floor(np.asarray(x, dtype=float)), self.low, self.high).astype(np.int64)
+        low, high = self.low if low is None else low, self.high if high is None else high
+        if np.ndim(x) == 0:
+            return int(min(max(math.floor(x), low), high))
+        return np.clip(np.floor(np.asarray(x, dtype=float)), low, high).astype(np.int64)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -387,6 +411,7 @@ class CategoricalParameter(Parameter[str]):
     """One of a fixed set of names (a protocol, an admission rule)."""
 
     kind: ClassVar[str] = "choice"
+    spec_text: ClassVar[bool] = False
 
     choices: tuple[str, ...]
 
@@ -411,7 +436,7 @@ class StateListParameter(Parameter[tuple[str, ...]]):
 
     kind: ClassVar[str] = "iso3_list"
     #: Separator of the alternatives of a sweep's list of lists (``EST,LVA|EST``).
-    ALTERNATIVES: ClassVar[str] = "|"
+    separator: ClassVar[str] = "|"
 
     min_items: int = 0
 
@@ -450,9 +475,6 @@ class StateListParameter(Parameter[tuple[str, ...]]):
         """A TOML array of strings."""
         return "[" + ", ".join(json.dumps(v) for v in value) + "]"
 
-    def values_of(self, spec: str) -> list[Any]:
-        """Alternative lists separated by ``|`` (``EST,LVA|EST``)."""
-        return [self.parse(part) for part in spec.split(self.ALTERNATIVES)]
 
 
 def slider_step(low: float, high: float, default: Any = None) -> float:

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from coalition_sim.errors import InputError
-from coalition_sim.parameters.kinds import shown
+from coalition_sim.parameters.kinds import Parameter, RealParameter, shown
 from coalition_sim.parameters.schema import FOUNDERS, SCHEMA, STATE_TRAITS, ModelParameters
 
 #: Prefix of per-state override names: ``state.HUN.reliability``.
@@ -145,6 +145,23 @@ def _rebuild_scenario(
         ModelParameters(values),
         MappingProxyType({k: MappingProxyType(v) for k, v in overrides.items()}),
     )
+
+
+def parameter_of(key: str) -> Parameter:
+    """The parameter a name stands for: a schema parameter, or a state's trait.
+
+    ``state.ISO3.TRAIT`` is a real number in the trait's range (:data:`STATE_TRAITS`).
+    """
+    if key in SCHEMA:
+        return SCHEMA[key]
+    if key.startswith(STATE_PREFIX):
+        iso3, trait = parse_state_key(key)
+        low, high, meaning = STATE_TRAITS[trait]
+        return RealParameter(
+            name=f"state.{iso3}.{trait}", default=None, unit="", group="states",
+            help=f"{iso3}: {meaning}", source="per-state override", low=low, high=high,
+        )  # fmt: skip
+    raise InputError(f"unknown parameter '{key}'{_closest(key, SCHEMA)}")
 
 
 def parse_value(key: str, raw: str) -> Any:

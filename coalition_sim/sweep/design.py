@@ -43,9 +43,10 @@ from coalition_sim.errors import InputError
 from coalition_sim.parameters import (
     SCHEMA,
     STATE_PREFIX,
-    STATE_TRAITS,
+    Parameter,
     Scenario,
     load_scenario,
+    parameter_of,
     parse_state_key,
     parse_value,
     read_toml,
@@ -56,17 +57,6 @@ SAMPLE_METHODS: tuple[str, ...] = ("grid", "lhs", "sobol", "morris")
 
 #: Parameters a sweep may not vary: the seed comes from the master seed and replications.
 NOT_SWEEPABLE = {"seed": "seeds come from --seed (master seed) and --reps"}
-
-#: Separator of alternatives for parameters whose single value is a list (ISO3 lists).
-LIST_ALTERNATIVES = "|"
-
-
-def _kind(name: str) -> str:
-    """Kind of a parameter name, per-state overrides included (they are floats)."""
-    if name.startswith(STATE_PREFIX):
-        return "float"
-    return SCHEMA[name].kind
-
 
 def _check_name(name: str) -> str:
     name = name.strip()
@@ -80,19 +70,10 @@ def _check_name(name: str) -> str:
     return name
 
 
-def _bounds_of(name: str) -> tuple[float, float]:
-    if name.startswith(STATE_PREFIX):
-        _, trait = parse_state_key(name)
-        low, high, _ = STATE_TRAITS[trait]
-        return low, high
-    parameter = SCHEMA[name]
-    return float(parameter.low), float(parameter.high)
-
-
 def _normalise(name: str, value: Any, base: Scenario) -> Any:
     """Validate one value of ``name`` exactly as ``run`` does; return it in plain form."""
-    if isinstance(value, str) and _kind(name) != "choice":
-        value = parse_value(name, value)
+    if isinstance(value, str):
+        value = parameter_of(name).parse(value)
     scenario = base.with_values({name: value})
     if name.startswith(STATE_PREFIX):
         iso3, trait = parse_state_key(name)
@@ -126,9 +107,9 @@ class ParamSpec:
         return self.values is None
 
     @property
-    def kind(self) -> str:
-        """The schema kind of the parameter (per-state overrides are floats)."""
-        return _kind(self.name)
+    def parameter(self) -> Parameter:
+        """The parameter varied (a state's trait is a real number in its range)."""
+        return parameter_of(self.name)
 
     def grid_values(self) -> list[Any]:
         """Return the values a full-factorial grid takes for this parameter (a list).
@@ -150,7 +131,7 @@ class ParamSpec:
             raise InputError(
                 f"--param {self.name}: a grid needs a number of points: {self.name}=START:STOP:NUM"
             )
-        return GridAxis(low=self.low, high=self.high, num=self.num, integer=self.kind == "int")
+        return GridAxis(low=self.low, high=self.high, num=self.num, integer=self.parameter.whole)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain form for metadata.json and for rebuilding the spec on --resume."""
@@ -243,8 +224,8 @@ def parse_param(text: str, base: Scenario) -> ParamSpec:
         raise InputError(f"--param {text!r}: write NAME=START:STOP:NUM or NAME=V1,V2,...")
     name = _check_name(name)
     raw = raw.strip()
-    kind = _kind(name)
-    if kind in {"int", "float"} and ":" in raw:
+    parameter = parameter_of(name)
+    if parameter.ranged and ":" in raw:
         parts = raw.split(":")
         if len(parts) not in (2, 3):
             raise InputError(f"--param {text!r}: a range is {name}=START:STOP:NUM")
@@ -259,7 +240,7 @@ def parse_param(text: str, base: Scenario) -> ParamSpec:
                     f"--param {text!r}: NUM '{parts[2]}' is not a whole number"
                 ) from None
         return make_range(name, low, high, num, base)
-    texts = raw.split(LIST_ALTERNATIVES) if kind == "iso3_list" else raw.split(",")
+    texts = parameter.split_values(raw)
     values = [parse_value(name, piece) for piece in texts]
     return make_values(name, values, base)
 
@@ -267,7 +248,7 @@ def parse_param(text: str, base: Scenario) -> ParamSpec:
 def make_range(name: str, low: Any, high: Any, num: Any, base: Scenario) -> ParamSpec:
     """Build and validate a numeric range; ``num`` may be None outside grids."""
     name = _check_name(name)
-    if _kind(name) not in {"int", "float"}:
+    if not parameter_of(name).ranged:
         raise InputError(f"{name}: a range needs a numeric parameter; give a list of values")
     low, high = _normalise(name, low, base), _normalise(name, high, base)
     if low is None or high is None:
@@ -505,7 +486,7 @@ def _param_from_toml(name: str, value: Any, base: Scenario) -> ParamSpec:
         if unknown or "start" not in value or "stop" not in value:
             raise InputError(f"params.{name}: write {{ start = A, stop = B, num = N }}")
         return make_range(name, value["start"], value["stop"], value.get("num"), base)
-    if isinstance(value, str) and _kind(name.strip()) != "choice":
+    if isinstance(value, str) and parameter_of(name.strip()).spec_text:
         return parse_param(f"{name}={value}", base)
     if isinstance(value, list):
         return make_values(name, value, base)

@@ -148,14 +148,10 @@ def design_size(spec: SweepSpec) -> int:
 
 def salib_problem(params: tuple[ParamSpec, ...]) -> dict[str, Any]:
     """Build the SALib problem: each parameter's numeric bounds in sampler space."""
-    bounds = []
-    for p in params:
-        if not p.is_range:
-            bounds.append([0.0, float(len(p.values))])
-        elif p.kind == "int":
-            bounds.append([float(p.low), float(p.high) + 1.0])
-        else:
-            bounds.append([float(p.low), float(p.high)])
+    bounds = [
+        list(p.parameter.bounds(p.low, p.high)) if p.is_range else [0.0, float(len(p.values))]
+        for p in params
+    ]
     return {"num_vars": len(params), "names": [p.name for p in params], "bounds": bounds}
 
 
@@ -169,9 +165,7 @@ def decode_column(
     if not param.is_range:
         index = np.clip(np.floor(x), 0, len(param.values) - 1).astype(np.int64)
         return lookup(param.values, index, convert)
-    if param.kind == "int":
-        return np.clip(np.floor(x), param.low, param.high).astype(np.int64)
-    return np.clip(x, param.low, param.high).astype(float)
+    return param.parameter.from_unit(np.asarray(x), param.low, param.high)
 
 
 def decode(param: ParamSpec, x: float) -> Any:
@@ -179,9 +173,7 @@ def decode(param: ParamSpec, x: float) -> Any:
     if not param.is_range:
         index = min(max(math.floor(x), 0), len(param.values) - 1)
         return param.values[index]
-    if param.kind == "int":
-        return int(min(max(math.floor(x), param.low), param.high))
-    return float(min(max(x, param.low), param.high))
+    return param.parameter.from_unit(float(x), param.low, param.high)
 
 
 def sampler_seed(master_seed: int) -> int:
