@@ -8,7 +8,8 @@ only the engine writes them (protocols read a :class:`~coalition_sim.engine.situ
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
+from typing import Any
 
 import numpy as np
 
@@ -36,59 +37,74 @@ TOTALS = (
 )
 
 
-@dataclass(eq=False)
+def per_run(dtype: Any = float, fill: Any = 0.0, doc: str = "") -> Any:
+    """A field holding one value per run, ``(runs, 1)``, starting at ``fill``."""
+    return field(metadata={"shape": "run", "dtype": dtype, "fill": fill, "doc": doc})
+
+
+def per_state(dtype: Any = float, fill: Any = 0.0, doc: str = "") -> Any:
+    """A field holding one value per run and state, ``(runs, states)``, starting at ``fill``."""
+    return field(metadata={"shape": "state", "dtype": dtype, "fill": fill, "doc": doc})
+
+
+@dataclass(eq=False, kw_only=True)
 class State:
-    """The arrays of a batch at the current step (see the module docstring)."""
+    """The arrays of a batch at the current step (see the module docstring).
+
+    Each field is declared once, with its shape, type and starting value; :func:`initial`
+    allocates them all from these declarations and then sets the few that start from the
+    data (members, burdens, spending) or from parameters.
+    """
 
     step: int
     # the world
-    threat: np.ndarray
-    us_commitment: np.ndarray
-    aggression_chance: np.ndarray  # probability of an aggression event this quarter
+    threat: np.ndarray = per_run()
+    us_commitment: np.ndarray = per_run()
+    aggression_chance: np.ndarray = per_run(doc="probability of an aggression event this quarter")
     # membership and its terms
-    member: np.ndarray
-    member_neighbours: np.ndarray  # count of member neighbours of every state
-    joined_step: np.ndarray
-    pct: np.ndarray
-    spending: np.ndarray  # USD bn a year, pct of GDP times GDP (kept with pct)
-    path_start: np.ndarray  # committed path: burden at joining (-inf outside)
-    path_slope: np.ndarray  # points of GDP a quarter (0 outside)
-    path_end: np.ndarray  # the floor, or the burden at joining if higher (-inf outside)
-    phase_in_quarters: np.ndarray
-    negotiated: np.ndarray  # admitted on negotiated terms (bargaining)
-    in_breach: np.ndarray  # below its negotiated path now (a breach is recorded once)
-    eligible_from: np.ndarray  # first step at which an outsider may apply
-    discontent: np.ndarray  # consecutive unhappy quarters of a member
-    label: np.ndarray  # OUTSIDER, APPLICANT or VETOED
+    member: np.ndarray = per_state(bool, False)
+    member_neighbours: np.ndarray = per_state(doc="count of member neighbours of every state")
+    joined_step: np.ndarray = per_state(np.int16, NEVER_JOINED)
+    pct: np.ndarray = per_state(doc="defence spending, % of GDP")
+    spending: np.ndarray = per_state(doc="USD bn a year, pct of GDP times GDP (kept with pct)")
+    path_start: np.ndarray = per_state(fill=-np.inf, doc="committed path: burden at joining")
+    path_slope: np.ndarray = per_state(doc="points of GDP a quarter (0 outside)")
+    path_end: np.ndarray = per_state(fill=-np.inf, doc="the floor, or the burden at joining")
+    phase_in_quarters: np.ndarray = per_state()
+    negotiated: np.ndarray = per_state(bool, False, doc="admitted on negotiated terms")
+    in_breach: np.ndarray = per_state(bool, False, doc="below its negotiated path now")
+    eligible_from: np.ndarray = per_state(np.int16, 0, doc="first step it may apply")
+    discontent: np.ndarray = per_state(np.int16, 0, doc="consecutive unhappy quarters")
+    label: np.ndarray = per_state(np.int8, OUTSIDER, doc="OUTSIDER, APPLICANT or VETOED")
     # the outlook, computed once a step after the threat moves
-    perceived: np.ndarray
-    capability: np.ndarray
-    own_strength: np.ndarray  # what each state's own forces field (USD bn at parity prices)
-    terms: Terms
-    utility: np.ndarray
+    perceived: np.ndarray = per_state()
+    capability: np.ndarray = per_state()
+    own_strength: np.ndarray = per_state(doc="what each state's own forces field")
+    terms: Terms = field(metadata={"shape": "terms"})
+    utility: np.ndarray = per_state()
     # Ukraine's industry
-    ukraine_utilisation: np.ndarray
-    ukraine_investment_usd_bn: np.ndarray
-    ukraine_industry_output_usd_bn: np.ndarray
-    ukraine_drone_output_m: np.ndarray
-    absorbed_share: np.ndarray
-    investors: np.ndarray
+    ukraine_utilisation: np.ndarray = per_run()
+    ukraine_investment_usd_bn: np.ndarray = per_run()
+    ukraine_industry_output_usd_bn: np.ndarray = per_run()
+    ukraine_drone_output_m: np.ndarray = per_run()
+    absorbed_share: np.ndarray = per_run()
+    investors: np.ndarray = per_state(bool, False)
     # strength and credibility
-    adversary_strength: np.ndarray
-    coalition_strength: np.ndarray
-    parity: np.ndarray
-    parity_with_us: np.ndarray
-    cohesion: np.ndarray
-    cohesion_penalty: np.ndarray
-    credibility: np.ndarray
-    coalition_spending_usd_bn: np.ndarray
-    coalition_spending_pct_gdp: np.ndarray
+    adversary_strength: np.ndarray = per_run()
+    coalition_strength: np.ndarray = per_run()
+    parity: np.ndarray = per_run()
+    parity_with_us: np.ndarray = per_run()
+    cohesion: np.ndarray = per_run()
+    cohesion_penalty: np.ndarray = per_run()
+    credibility: np.ndarray = per_run()
+    coalition_spending_usd_bn: np.ndarray = per_run()
+    coalition_spending_pct_gdp: np.ndarray = per_run()
     # this step's counters, and the run's totals
-    counters: dict[str, np.ndarray]
-    response_share: np.ndarray
-    totals: dict[str, np.ndarray]
-    initial_parity: np.ndarray
-    first_parity_step: np.ndarray
+    counters: dict[str, np.ndarray] = field(metadata={"shape": "counters"})
+    response_share: np.ndarray = per_run(fill=np.nan)
+    totals: dict[str, np.ndarray] = field(metadata={"shape": "totals"})
+    initial_parity: np.ndarray = per_run()
+    first_parity_step: np.ndarray = per_run(np.int64, -1)
 
     @property
     def runs(self) -> int:
@@ -117,55 +133,27 @@ class State:
 
 def initial(
     runs: int, states: int, *, threat, us_commitment, founder, pct, spending, utilisation, drones
-):
+) -> State:
     """The state at step 0: founders are members, every other state an eligible outsider."""
-    column = lambda value: np.broadcast_to(np.asarray(value, dtype=float), (runs, 1)).copy()  # noqa: E731
-    zeros = np.zeros((runs, states))
-    member = np.broadcast_to(founder, (runs, states)).copy()
-    pct = np.broadcast_to(pct, (runs, states)).copy()
-    nothing = np.zeros((runs, 1))
-    return State(
+    arrays: dict[str, Any] = {}
+    for f in fields(State):
+        shape = f.metadata.get("shape")
+        if shape in ("run", "state"):
+            size = (runs, 1) if shape == "run" else (runs, states)
+            arrays[f.name] = np.full(size, f.metadata["fill"], dtype=f.metadata["dtype"])
+    state = State(
         step=0,
-        threat=column(threat),
-        us_commitment=column(us_commitment),
-        aggression_chance=np.zeros((runs, 1)),
-        member=member,
-        member_neighbours=zeros.copy(),  # counted by the batch from the borders
-        joined_step=np.where(member, 0, NEVER_JOINED).astype(np.int16),
-        pct=pct,
-        spending=np.broadcast_to(spending, (runs, states)).copy(),
-        path_start=np.full((runs, states), -np.inf),  # founders' paths set by the batch
-        path_slope=np.zeros((runs, states)),
-        path_end=np.full((runs, states), -np.inf),
-        phase_in_quarters=np.zeros((runs, states)),
-        negotiated=np.zeros((runs, states), dtype=bool),
-        in_breach=np.zeros((runs, states), dtype=bool),
-        eligible_from=np.zeros((runs, states), dtype=np.int16),
-        discontent=np.zeros((runs, states), dtype=np.int16),
-        label=np.zeros((runs, states), dtype=np.int8),
-        perceived=zeros.copy(),
-        capability=zeros.copy(),
-        own_strength=zeros.copy(),
-        terms=Terms(*(zeros.copy() for _ in Terms._fields)),
-        utility=zeros.copy(),
-        ukraine_utilisation=column(utilisation),
-        ukraine_investment_usd_bn=nothing.copy(),
-        ukraine_industry_output_usd_bn=nothing.copy(),
-        ukraine_drone_output_m=column(drones),
-        absorbed_share=nothing.copy(),
-        investors=np.zeros((runs, states), dtype=bool),
-        adversary_strength=nothing.copy(),
-        coalition_strength=nothing.copy(),
-        parity=nothing.copy(),
-        parity_with_us=nothing.copy(),
-        cohesion=nothing.copy(),
-        cohesion_penalty=nothing.copy(),
-        credibility=nothing.copy(),
-        coalition_spending_usd_bn=nothing.copy(),
-        coalition_spending_pct_gdp=nothing.copy(),
+        terms=Terms(*(np.zeros((runs, states)) for _ in Terms._fields)),
         counters={name: np.zeros((runs, 1), dtype=np.int64) for name in COUNTERS},
-        response_share=np.full((runs, 1), np.nan),
         totals={name: np.zeros((runs, 1), dtype=np.int64) for name in TOTALS},
-        initial_parity=nothing.copy(),
-        first_parity_step=np.full((runs, 1), -1, dtype=np.int64),
+        **arrays,
     )
+    state.threat[:] = threat
+    state.us_commitment[:] = us_commitment
+    state.member[:] = founder
+    state.joined_step[state.member] = 0
+    state.pct[:] = pct
+    state.spending[:] = spending
+    state.ukraine_utilisation[:] = utilisation
+    state.ukraine_drone_output_m[:] = drones
+    return state
