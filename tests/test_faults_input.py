@@ -20,7 +20,7 @@ import sweep_fakes
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coalition_sim.cli import EXIT_CODES, build_parser, main
+from coalition_sim.cli import build_parser, exit_codes, main
 from coalition_sim.errors import EXIT_MEANINGS
 from coalition_sim.sweep import sampling
 from coalition_sim.sweep.design import build_spec
@@ -297,11 +297,11 @@ def test_a_scheduler_with_nothing_listening_fails_fast_with_code_5(tmp_path, cap
 def test_every_command_documents_its_exit_codes():
     parser = build_parser()
     commands = parser._subparsers._group_actions[0].choices
-    assert set(commands) == set(EXIT_CODES)
+    assert set(commands) == set(exit_codes())
     for name, sub in commands.items():
         text = sub.format_help()
         assert "exit codes:" in text, name
-        for code in EXIT_CODES[name]:
+        for code in exit_codes()[name]:
             assert f"  {code:<4} {EXIT_MEANINGS[code]}" in text, (name, code)
     assert len(set(EXIT_MEANINGS)) == len(EXIT_MEANINGS) == 8
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()

@@ -17,14 +17,8 @@ from collections.abc import Iterator
 
 from coalition_sim import __version__
 from coalition_sim.errors import (
-    EXIT_BAD_INPUT,
     EXIT_INTERRUPTED,
-    EXIT_LOCKED,
-    EXIT_OK,
     EXIT_OUTPUT,
-    EXIT_PORT_IN_USE,
-    EXIT_RUNS_FAILED,
-    EXIT_SCHEDULER,
     CoalitionSimError,
     Terminated,
     exit_codes_help,
@@ -49,30 +43,13 @@ COMMANDS: tuple[str, ...] = (
 )
 
 
-#: The exit codes each command can give, listed at the end of its ``--help``.
-EXIT_CODES: dict[str, tuple[int, ...]] = {
-    "run": (EXIT_OK, EXIT_BAD_INPUT, EXIT_OUTPUT, EXIT_INTERRUPTED),
-    "states": (EXIT_OK, EXIT_BAD_INPUT),
-    "scenarios": (EXIT_OK, EXIT_BAD_INPUT),
-    "landscape": (EXIT_OK, EXIT_BAD_INPUT),
-    "protocols": (EXIT_OK, EXIT_BAD_INPUT),
-    "sweep": (
-        EXIT_OK,
-        EXIT_RUNS_FAILED,
-        EXIT_BAD_INPUT,
-        EXIT_OUTPUT,
-        EXIT_LOCKED,
-        EXIT_SCHEDULER,
-        EXIT_INTERRUPTED,
-    ),
-    "calibrate": (EXIT_OK, EXIT_RUNS_FAILED, EXIT_BAD_INPUT, EXIT_OUTPUT, EXIT_INTERRUPTED),
-    "validate": (EXIT_OK, EXIT_RUNS_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED),
-    "compare": (EXIT_OK, EXIT_BAD_INPUT, EXIT_OUTPUT),
-    "sensitivity": (EXIT_OK, EXIT_BAD_INPUT, EXIT_OUTPUT),
-    "discover": (EXIT_OK, EXIT_BAD_INPUT, EXIT_OUTPUT),
-    "features": (EXIT_OK, EXIT_BAD_INPUT, EXIT_OUTPUT),
-    "dashboard": (EXIT_OK, EXIT_BAD_INPUT, EXIT_PORT_IN_USE, EXIT_INTERRUPTED),
-}
+def exit_codes() -> dict[str, tuple[int, ...]]:
+    """The exit codes each command declares (``EXIT_CODES`` of its module), by name."""
+    return {name: _module(name).EXIT_CODES for name in COMMANDS}
+
+
+def _module(name: str):
+    return importlib.import_module(f"coalition_sim.cli.{name.replace('-', '_')}")
 
 
 class HelpFormatter(argparse.HelpFormatter):
@@ -99,10 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in COMMANDS:
-        module = importlib.import_module(f"coalition_sim.cli.{name.replace('-', '_')}")
-        module.register(subparsers)
+        _module(name).register(subparsers)
     for name, sub in subparsers.choices.items():
-        codes = exit_codes_help(*EXIT_CODES.get(name, (EXIT_OK, EXIT_BAD_INPUT)))
+        codes = exit_codes_help(*_module(name).EXIT_CODES)
         sub.epilog = f"{sub.epilog.rstrip()}\n\n{codes}\n" if sub.epilog else f"{codes}\n"
         sub.formatter_class = HelpFormatter
     return parser

@@ -7,7 +7,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from coalition_sim.errors import InputError
+from coalition_sim.errors import (
+    EXIT_BAD_INPUT,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_OUTPUT,
+    EXIT_RUNS_FAILED,
+    InputError,
+)
 
 EPILOG = """\
 examples:
@@ -38,6 +45,15 @@ more than --max-runs runs (sets x (hindcast + join runs)) is refused with its si
 DEFAULT_MAX_RUNS = 2_000_000
 #: Most runs of one parameter set: a set's runs go through the engine as one batch.
 MAX_REPS = 4096
+
+#: The exit codes this command can give (listed at the end of its --help).
+EXIT_CODES = (
+    EXIT_OK,
+    EXIT_RUNS_FAILED,
+    EXIT_BAD_INPUT,
+    EXIT_OUTPUT,
+    EXIT_INTERRUPTED,
+)
 
 
 def register(subparsers: Any) -> None:

@@ -15,7 +15,14 @@ import sys
 from pathlib import Path
 
 from coalition_sim.cli.common import add_data_options, load_data
-from coalition_sim.errors import InputError, PortInUse
+from coalition_sim.errors import (
+    EXIT_BAD_INPUT,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_PORT_IN_USE,
+    InputError,
+    PortInUse,
+)
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
@@ -26,6 +33,14 @@ QUIET_SERVER = {
     "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
     "SOLARA_THEME_SHOW_BANNER": "False",
 }
+
+#: The exit codes this command can give (listed at the end of its --help).
+EXIT_CODES = (
+    EXIT_OK,
+    EXIT_BAD_INPUT,
+    EXIT_PORT_IN_USE,
+    EXIT_INTERRUPTED,
+)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

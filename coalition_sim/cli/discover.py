@@ -6,6 +6,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from coalition_sim.errors import EXIT_BAD_INPUT, EXIT_OK, EXIT_OUTPUT
+
 EPILOG = """\
 examples:
   coalition-sim discover results/lhs --where "first_parity_step.notna()"
@@ -30,6 +32,13 @@ Bad input (no such folder, not a sweep, a query pandas cannot evaluate or that s
 run or every run, a sweep without varied parameters) gives one line on stderr and
 nothing written.
 """
+
+#: The exit codes this command can give (listed at the end of its --help).
+EXIT_CODES = (
+    EXIT_OK,
+    EXIT_BAD_INPUT,
+    EXIT_OUTPUT,
+)
 
 
 def register(subparsers: Any) -> None:

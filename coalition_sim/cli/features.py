@@ -6,6 +6,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from coalition_sim.errors import EXIT_BAD_INPUT, EXIT_OK, EXIT_OUTPUT
+
 EPILOG = """\
 examples:
   coalition-sim features results/lhs --outcome final_parity
@@ -30,6 +32,13 @@ all; the rest is replication noise. Categorical parameters are ordinal-encoded.
 Bad input (no such folder, not a sweep, an outcome that does not exist or is not
 numeric, a bad query, too few runs) gives one line on stderr and nothing written.
 """
+
+#: The exit codes this command can give (listed at the end of its --help).
+EXIT_CODES = (
+    EXIT_OK,
+    EXIT_BAD_INPUT,
+    EXIT_OUTPUT,
+)
 
 
 def register(subparsers: Any) -> None:

@@ -14,7 +14,7 @@ import math
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from coalition_sim.errors import InputError
+from coalition_sim.errors import EXIT_BAD_INPUT, EXIT_OK, InputError
 
 if TYPE_CHECKING:
     from coalition_sim.landscape import LocalMinimum
@@ -38,6 +38,12 @@ co-membership of the EU and NATO (weights: the landscape_*_weight parameters of 
 scenario; see `coalition-sim scenarios show`). Russia and Belarus are pinned to one side,
 so each minimum is a predicted alignment of Europe: the coalition side and the
 adversary's side."""
+
+#: The exit codes this command can give (listed at the end of its --help).
+EXIT_CODES = (
+    EXIT_OK,
+    EXIT_BAD_INPUT,
+)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -14,6 +14,15 @@ from coalition_sim.cli.common import (
     scenario_warnings,
     warn,
 )
+from coalition_sim.errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_OK, EXIT_OUTPUT
+
+#: The exit codes this command can give (listed at the end of its --help).
+EXIT_CODES = (
+    EXIT_OK,
+    EXIT_BAD_INPUT,
+    EXIT_OUTPUT,
+    EXIT_INTERRUPTED,
+)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

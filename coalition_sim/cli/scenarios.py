@@ -4,6 +4,14 @@ from __future__ import annotations
 
 import argparse
 
+from coalition_sim.errors import EXIT_BAD_INPUT, EXIT_OK
+
+#: The exit codes this command can give (listed at the end of its --help).
+EXIT_CODES = (
+    EXIT_OK,
+    EXIT_BAD_INPUT,
+)
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``scenarios`` subcommand."""

@@ -6,6 +6,15 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from coalition_sim.errors import EXIT_BAD_INPUT, EXIT_OK, EXIT_OUTPUT
+
+#: The exit codes this command can give (listed at the end of its --help).
+EXIT_CODES = (
+    EXIT_OK,
+    EXIT_BAD_INPUT,
+    EXIT_OUTPUT,
+)
+
 
 def register(subparsers: Any) -> None:
     """Add the ``sensitivity`` subcommand."""

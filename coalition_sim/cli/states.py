@@ -11,6 +11,7 @@ from coalition_sim.cli.common import (
     load_data,
     scenario_from_args,
 )
+from coalition_sim.errors import EXIT_BAD_INPUT, EXIT_OK
 
 EPILOG = """\
 examples:
@@ -28,6 +29,12 @@ scenario file instead.
 
 #: The traits the model derives, written after the states file's own columns.
 DERIVED = ("proximity", "alignment", "reliability", "industry", "capability_usd_bn", "status")
+
+#: The exit codes this command can give (listed at the end of its --help).
+EXIT_CODES = (
+    EXIT_OK,
+    EXIT_BAD_INPUT,
+)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

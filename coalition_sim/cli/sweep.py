@@ -8,7 +8,16 @@ from pathlib import Path
 from typing import Any
 
 from coalition_sim.cli.common import warn
-from coalition_sim.errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_RUNS_FAILED, InputError
+from coalition_sim.errors import (
+    EXIT_BAD_INPUT,
+    EXIT_INTERRUPTED,
+    EXIT_LOCKED,
+    EXIT_OK,
+    EXIT_OUTPUT,
+    EXIT_RUNS_FAILED,
+    EXIT_SCHEDULER,
+    InputError,
+)
 
 EPILOG = """\
 examples:
@@ -35,6 +44,17 @@ DEFAULT_MAX_RUNS = 10_000_000
 #: Most runs in one task (--chunk-size): a task is one engine batch in a worker's memory,
 #: about 17 KB a run (1.1 GB at this limit); larger chunks are no faster (runner.py).
 MAX_CHUNK = 65_536
+
+#: The exit codes this command can give (listed at the end of its --help).
+EXIT_CODES = (
+    EXIT_OK,
+    EXIT_RUNS_FAILED,
+    EXIT_BAD_INPUT,
+    EXIT_OUTPUT,
+    EXIT_LOCKED,
+    EXIT_SCHEDULER,
+    EXIT_INTERRUPTED,
+)
 
 
 def register(subparsers: Any) -> None:

@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from coalition_sim.cli.common import add_data_options, load_data
+from coalition_sim.errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_OK, EXIT_RUNS_FAILED
 
 EPILOG = """\
 examples:
@@ -26,6 +27,14 @@ count (at the defaults all checks make about 26,000 runs).
 #: this keeps the largest batch under about 4 GB (a billion replications took 24 GB
 #: before the kernel ended it).
 DEFAULT_MAX_RUNS = 100_000
+
+#: The exit codes this command can give (listed at the end of its --help).
+EXIT_CODES = (
+    EXIT_OK,
+    EXIT_RUNS_FAILED,
+    EXIT_BAD_INPUT,
+    EXIT_INTERRUPTED,
+)
 
 
 def register(subparsers: Any) -> None:

@@ -476,7 +476,6 @@ class StateListParameter(Parameter[tuple[str, ...]]):
         return "[" + ", ".join(json.dumps(v) for v in value) + "]"
 
 
-
 def slider_step(low: float, high: float, default: Any = None) -> float:
     """A slider step that can hold the default exactly and moves in a tenth-of-range grid.
 

@@ -58,6 +58,7 @@ SAMPLE_METHODS: tuple[str, ...] = ("grid", "lhs", "sobol", "morris")
 #: Parameters a sweep may not vary: the seed comes from the master seed and replications.
 NOT_SWEEPABLE = {"seed": "seeds come from --seed (master seed) and --reps"}
 
+
 def _check_name(name: str) -> str:
     name = name.strip()
     if name.startswith(STATE_PREFIX):

@@ -24,12 +24,12 @@ from typing import Any
 
 from coalition_sim.errors import InputError, Remedy
 from coalition_sim.folders import check_not_a_file, check_writable
-from coalition_sim.sweep import storage
+from coalition_sim.sweep import sampling, storage
 from coalition_sim.sweep.design import SweepSpec, spec_warnings
 from coalition_sim.sweep.executors import DEFAULT_CONNECT_TIMEOUT, make_executor
 from coalition_sim.sweep.locking import FolderLock, check_unlocked
 from coalition_sim.sweep.runner import RunContext, SweepResult, SweepRunner, check_against_data
-from coalition_sim.sweep.sampling import Design, build_design, design_size
+from coalition_sim.sweep.sampling import Design
 
 #: Most runs a sweep makes unless told otherwise: counted before the design is built,
 #: since a grid of a billion points fills the memory before the first run (FACTS.md).
@@ -68,7 +68,7 @@ class PreparedSweep:
 
 def count_runs(spec: SweepSpec, max_runs: int = MAX_RUNS) -> tuple[int, int]:
     """``(samples, runs)`` of the design, counted without building it; refuse too many."""
-    samples = design_size(spec)
+    samples = sampling.design_size(spec)
     total = samples * spec.reps
     if total == 0:
         raise InputError(problem="the design has no runs")
@@ -136,7 +136,7 @@ def prepare_sweep(
     notes = list(spec_warnings(spec))
     if total > LARGE_DESIGN:
         notes.append(f"a large design: {total:,} runs ({samples:,} samples x {spec.reps:,})")
-    design = build_design(spec)
+    design = sampling.build_design(spec)
     if dataset is None:
         dataset = load_dataset(spec.states_path, spec.borders_path)
     check_against_data(spec, design, dataset)
