@@ -70,6 +70,19 @@ def register(subparsers: Any) -> None:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    _design_options(parser)
+    _where_options(parser.add_argument_group("where it runs (default: a local pool on all cores)"))
+    _output_options(parser.add_argument_group("output"))
+    data = parser.add_argument_group("data (every run of the sweep uses these files)")
+    data.add_argument("--states", metavar="FILE", help="states CSV (default: packaged data)")
+    data.add_argument("--borders", metavar="FILE", help="borders CSV (default: packaged data)")
+    parser.set_defaults(handler=handle)
+
+
+def _design_options(parser: Any) -> None:
+    """What runs: the sweep file, the base scenario, what varies and how often."""
+    from coalition_sim.sweep.design import SAMPLE_METHODS
+
     parser.add_argument(
         "sweep_file",
         nargs="?",
@@ -96,9 +109,7 @@ def register(subparsers: Any) -> None:
         dest="assignments",
         help="a fixed change to the base scenario",
     )
-    parser.add_argument(
-        "--sample", choices=("grid", "lhs", "sobol", "morris"), help="design (default grid)"
-    )
+    parser.add_argument("--sample", choices=SAMPLE_METHODS, help="design (default grid)")
     parser.add_argument(
         "--samples",
         type=int,
@@ -113,7 +124,10 @@ def register(subparsers: Any) -> None:
         metavar="MASTER",
         help="master seed (default 1); run seeds are spawned from it",
     )
-    where = parser.add_argument_group("where it runs (default: a local pool on all cores)")
+
+
+def _where_options(where: Any) -> None:
+    """Where the runs execute: a local pool, a local dask cluster or a scheduler."""
     where.add_argument("--workers", type=int, metavar="W", help="local worker processes")
     where.add_argument(
         "--scheduler",
@@ -139,7 +153,10 @@ def register(subparsers: Any) -> None:
         metavar="K",
         help=f"runs per task, at most {MAX_CHUNK:,} (default: chosen from the sweep size)",
     )
-    out = parser.add_argument_group("output")
+
+
+def _output_options(out: Any) -> None:
+    """Where results go, what is kept, and the limits checked before anything runs."""
     out.add_argument(
         "--out",
         metavar="DIR",
@@ -186,10 +203,6 @@ def register(subparsers: Any) -> None:
         metavar="N",
         help=f"refuse a design of more runs than this (default {DEFAULT_MAX_RUNS:,})",
     )
-    data = parser.add_argument_group("data (every run of the sweep uses these files)")
-    data.add_argument("--states", metavar="FILE", help="states CSV (default: packaged data)")
-    data.add_argument("--borders", metavar="FILE", help="borders CSV (default: packaged data)")
-    parser.set_defaults(handler=handle)
 
 
 def _spec_given(args: argparse.Namespace) -> bool:
