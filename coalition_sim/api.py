@@ -13,7 +13,9 @@ tables back as pandas DataFrames instead of files::
     runs.groupby("admission_rule")["final_parity"].describe()
 
     # the same sweep as the EMA workbench's (experiments, outcomes) pair
-    experiments, outcomes = coalition_sim.sweep(params=..., reps=50, result="ema")
+    experiments, outcomes = coalition_sim.sweep(
+        params={"admission_rule": ["unanimity", "qmv"]}, reps=50, result="ema"
+    )
 
 Both validate every value against the scenario schema with the command line's one-line
 messages (:class:`~coalition_sim.errors.InputError`), so a typo stops the call before
