@@ -90,6 +90,7 @@ def test_the_pair_is_the_same_runs_as_the_dataframe_for_the_same_seeds(both):
     assert outcomes["join_order"].tolist() == runs["join_order"].tolist()
 
 
+@pytest.mark.filterwarnings("ignore::Warning:ema_workbench.*")  # its pandas deprecations
 def test_the_pair_goes_straight_into_the_ema_workbenchs_prim(both):
     _, experiments, outcomes = both
     with warnings.catch_warnings():
