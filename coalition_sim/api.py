@@ -12,6 +12,11 @@ tables back as pandas DataFrames instead of files::
     runs = coalition_sim.sweep(params={"admission_rule": ["unanimity", "qmv"]}, reps=50)
     runs.groupby("admission_rule")["final_parity"].describe()
 
+    # the same sweep as the EMA workbench's (experiments, outcomes) pair
+    experiments, outcomes = coalition_sim.sweep(
+        params={"admission_rule": ["unanimity", "qmv"]}, reps=50, result="ema"
+    )
+
 Both validate every value against the scenario schema with the command line's one-line
 messages (:class:`~coalition_sim.errors.InputError`), so a typo stops the call before
 anything runs; both give the numbers the CLI gives for the same scenario and seeds.
@@ -28,7 +33,7 @@ from __future__ import annotations
 import numbers
 import tempfile
 import warnings
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -37,6 +42,7 @@ from coalition_sim.errors import CoalitionSimError, Face, InputError, Remedy
 from coalition_sim.simulation import RunResult
 
 if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
     import pandas as pd
 
     from coalition_sim.parameters import Scenario
@@ -333,6 +339,100 @@ def _normalised(base: Scenario, changes: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+#: What :func:`sweep` can return: ``runs.parquet`` as a DataFrame, or the EMA workbench's
+#: ``(experiments, outcomes)`` pair.
+RESULTS = ("runs", "ema")
+
+#: The ``policy`` and ``model`` columns of the EMA pair: a sweep does not separate
+#: policies (levers) from uncertainties, and EMA names the one policy of such a design
+#: "None".
+EMA_POLICY = "None"
+EMA_MODEL = "coalition_sim"
+
+
+def _ema_outcome(column: pd.Series, kind: str) -> np.ndarray:
+    """One outcome column as a plain numpy array of the dtype its kind calls for.
+
+    Counts are integers, flags booleans, text objects; a ``step`` that never came
+    (``first_parity_step`` without parity) is NaN, so that ``outcomes[name] < 8`` is
+    false for it, where -1 would read as early; every other kind is a float. Values of
+    failed runs are placeholders here; the caller masks them.
+    """
+    import numpy as np
+
+    if kind == "count":
+        return column.to_numpy(dtype=np.int64, na_value=0)
+    if kind == "flag":
+        return column.to_numpy(dtype=bool, na_value=False)
+    if kind == "text":
+        return column.to_numpy(dtype=object, na_value="")
+    return column.to_numpy(dtype=float, na_value=np.nan)
+
+
+def _ema_parameter(column: pd.Series) -> pd.Series:
+    """A varied parameter as EMA's experiments table types it.
+
+    Numbers stay numbers (integers as integers, as EMA's ``IntegerParameter``); text
+    (choices, ISO3 lists) becomes a category (``CategoricalParameter``); an optional
+    parameter that took "never" (``us_withdrawal_step=None``) becomes a category of
+    text, ``"4"`` and ``"never"``, a set of values as ``coalition-sim discover`` reads
+    it: EMA's analysis sorts a category's values, so they must be of one type.
+    """
+    import numpy as np
+    import pandas as pd
+
+    from coalition_sim.sweep.discovery import MISSING_LABEL
+
+    if pd.api.types.is_bool_dtype(column) and not column.isna().any():
+        return column.astype(bool)
+    if pd.api.types.is_numeric_dtype(column) and not column.isna().any():
+        return column.astype(np.int64 if pd.api.types.is_integer_dtype(column) else float)
+    if pd.api.types.is_numeric_dtype(column):
+        values = [MISSING_LABEL if pd.isna(v) else _number_text(v) for v in column]
+    else:
+        values = [MISSING_LABEL if pd.isna(v) else v for v in column.astype(object)]
+    return pd.Series(pd.Categorical(values), name=column.name)
+
+
+def _number_text(value: float) -> str:
+    """A number as text: whole numbers without a decimal point (``4.0`` reads ``"4"``)."""
+    return str(int(value)) if float(value).is_integer() else str(float(value))
+
+
+def _ema_pair(
+    runs: pd.DataFrame, parameters: Sequence[str]
+) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+    """``runs.parquet`` as the ``(experiments, outcomes)`` of EMA's ``perform_experiments``.
+
+    ``experiments`` holds one row per run (row ``i`` is run ``i``): the varied
+    ``parameters``, then EMA's ``scenario`` (the design point, shared by its
+    replications), ``policy`` and ``model`` columns as categories, so that EMA's
+    analysis functions (``prim.Prim``, ``feature_scoring``, ``pairs_plotting``) take it
+    as they take their own. ``outcomes`` holds every stored outcome of
+    :data:`coalition_sim.outcomes.OUTCOMES` by name, in registry order, as a numpy array
+    aligned with the rows; when runs failed, every array is a masked array with those
+    runs masked, as EMA returns failed experiments.
+    """
+    import numpy as np
+    import pandas as pd
+
+    from coalition_sim.outcomes import OUTCOMES
+
+    runs = runs.reset_index(drop=True)
+    experiments = pd.DataFrame(
+        {name: _ema_parameter(runs[name]) for name in parameters}, index=runs.index
+    )
+    experiments["scenario"] = pd.Categorical(runs["sample_id"].to_numpy(dtype=np.int64))
+    experiments["policy"] = pd.Categorical([EMA_POLICY] * len(runs))
+    experiments["model"] = pd.Categorical([EMA_MODEL] * len(runs))
+    failed = (runs["status"] != "ok").to_numpy()
+    outcomes: dict[str, np.ndarray] = {}
+    for name, measure in OUTCOMES.items():
+        values = _ema_outcome(runs[name], measure.kind)
+        outcomes[name] = np.ma.MaskedArray(values, mask=failed) if failed.any() else values
+    return experiments, outcomes
+
+
 def sweep(
     params: Mapping[str, Any] | None = None,
     *,
@@ -353,7 +453,8 @@ def sweep(
     borders_file: str | Path | None = None,
     name: str = "sweep",
     progress: bool = False,
-) -> pd.DataFrame:
+    result: str = "runs",
+) -> pd.DataFrame | tuple[pd.DataFrame, dict[str, np.ndarray]]:
     """Run a design of parameter values with replications; return one row per run.
 
     The sweep of ``coalition-sim sweep``: the same design, the same run seeds (from the
@@ -393,10 +494,27 @@ def sweep(
         borders_file: An edition of the borders data (``--borders``).
         name: The sweep's name in ``metadata.json``.
         progress: Show a progress bar on a terminal.
+        result: ``"runs"`` returns the runs as a DataFrame; ``"ema"`` returns the EMA
+            workbench's ``(experiments, outcomes)`` pair, as its ``perform_experiments``
+            does (see Returns).
 
     Returns:
-        The runs as a DataFrame, in run-id order (``runs.parquet``); ``first_parity_step``
-        is -1 in runs that never reached parity.
+        With ``result="runs"``: the runs as a DataFrame, in run-id order
+        (``runs.parquet``); ``first_parity_step`` is missing in runs that never reached
+        parity.
+
+        With ``result="ema"``: ``(experiments, outcomes)``. ``experiments`` is a
+        DataFrame with one row per run in run-id order: the varied parameters (numbers
+        as numbers, choices and ISO3 lists as categories, an optional parameter that
+        took "never" as a category of text, ``"4"`` and ``"never"``), then EMA's
+        ``scenario`` (the design point, the same for its replications), ``policy``
+        ("None": a sweep has no separate levers) and ``model`` ("coalition_sim")
+        columns. ``outcomes`` maps every stored outcome
+        (:data:`coalition_sim.outcomes.OUTCOMES`) to a numpy array aligned with the
+        rows: counts as integers, flags as booleans, ``join_order`` as text,
+        ``first_parity_step`` as a float that is NaN when parity never came. When runs
+        failed, the arrays are masked arrays with those runs masked (as EMA returns
+        failed experiments). The seeds and the rerun commands are in the DataFrame.
 
     Raises:
         InputError: one line naming the argument or parameter, before anything runs
@@ -412,6 +530,11 @@ def sweep(
         (10, ['unanimity', 'qmv'])
         >>> bool((runs["status"] == "ok").all())
         True
+        >>> experiments, outcomes = coalition_sim.sweep(
+        ...     params={"admission_rule": ["unanimity", "qmv"]}, reps=5, steps=12, seed=3,
+        ...     result="ema")
+        >>> experiments.columns.tolist(), outcomes["final_parity"].shape
+        (['admission_rule', 'scenario', 'policy', 'model'], (10,))
     """
     from coalition_sim.parameters import load_scenario
     from coalition_sim.sweep.design import SAMPLE_METHODS, build_spec, check_spec
@@ -422,6 +545,8 @@ def sweep(
     seed = _whole("seed", seed, 0)
     samples = None if samples is None else _whole("samples", samples, 1)
     workers = None if workers is None else _whole("workers", workers, 1)
+    if result not in RESULTS:
+        raise InputError(f"result: {result!r} is not allowed; allowed: {', '.join(RESULTS)}")
     if sample not in SAMPLE_METHODS:
         raise InputError(f"sample: {sample!r} is not allowed; allowed: {', '.join(SAMPLE_METHODS)}")
     if not isinstance(scenario, str | Path):
@@ -471,26 +596,29 @@ def sweep(
         if out is None:
             with tempfile.TemporaryDirectory(prefix="coalition-sweep-") as tmp:
                 return _run(prepare_sweep(spec, Path(tmp) / "sweep", dataset=dataset),
-                            workers, progress)  # fmt: skip
+                            workers, progress, result)  # fmt: skip
         prepared = prepare_sweep(spec, Path(out), resume=resume, replace=force, dataset=dataset)
-        return _run(prepared, workers, progress)
+        return _run(prepared, workers, progress, result)
     except CoalitionSimError as error:
         raise error.in_words_of(PYTHON) from None
 
 
-def _run(prepared: Any, workers: int | None, progress: bool) -> pd.DataFrame:
-    """Run a prepared sweep; its runs as a DataFrame; failed runs as a warning."""
+def _run(prepared: Any, workers: int | None, progress: bool, result: str) -> Any:
+    """Run a prepared sweep; its runs as a DataFrame (or EMA's pair); failed runs warn."""
     import pandas as pd
 
     from coalition_sim.sweep import storage
     from coalition_sim.sweep.perform import Where, run_sweep
 
-    result = run_sweep(prepared, where=Where(workers=workers), progress=progress)
-    if result.failed:
+    done = run_sweep(prepared, where=Where(workers=workers), progress=progress)
+    if done.failed:
         warnings.warn(
-            f"{result.failed} of {result.total} runs failed; their rows have status "
+            f"{done.failed} of {done.total} runs failed; their rows have status "
             "'error' and the message in column 'error'",
             RuntimeWarning,
             stacklevel=3,
         )
-    return pd.read_parquet(prepared.folder / storage.RUNS)
+    runs = pd.read_parquet(prepared.folder / storage.RUNS)
+    if result == "ema":
+        return _ema_pair(runs, [p.name for p in prepared.spec.params])
+    return runs
