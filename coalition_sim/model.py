@@ -108,7 +108,8 @@ class CoalitionModel(mesa.Model):
         self._read()
         if self._collect:
             self.datacollector.collect(self)
-        self.running = self.steps < self.config["steps"]  # `while model.running` stops there
+        # the engine counts quarters (Mesa 4 drops Model.steps): `while model.running` stops here
+        self.running = self._batch.step_number < self.config["steps"]
 
     def _read(self) -> None:
         self._metrics = {
