@@ -13,13 +13,9 @@ sweep machinery (``coalition_sim.sweep.design``, ``.runner``, ...); calling it r
 sweep.
 """
 
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
-try:
-    __version__ = version("coalition-sim")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0.0.0+unknown"
+from coalition_sim.version import __version__
 
 __all__ = ["__version__", "run", "sweep"]
 

@@ -13,7 +13,7 @@ the step at which parity was first reached. From those:
 - :func:`first_parity_histogram`: when parity is first reached, and how many runs never do.
 
 Seeds: replication ``r`` of master seed ``S`` gets the seed
-``coalition_sim.engine.streams.run_seeds(S, 0, r)``, the seed run ``r`` gets in
+``coalition_sim.streams.run_seeds(S, 0, r)``, the seed run ``r`` gets in
 ``coalition-sim sweep --seed S --reps N`` with nothing varied. So every run of an ensemble
 can be repeated alone, and the ensemble as a whole with the CLI or
 ``coalition_sim.sweep(reps=N, seed=S)``.
@@ -143,7 +143,7 @@ def first_parity_histogram(first_step: np.ndarray, horizon: int, max_bins: int =
 
 def ensemble_seeds(seed: int, runs: int) -> np.ndarray:
     """The seeds of ``runs`` replications of master seed ``seed`` (see the module docstring)."""
-    from coalition_sim.engine.streams import run_seeds
+    from coalition_sim.streams import run_seeds
 
     return run_seeds(seed, np.zeros(runs, dtype=np.int64), np.arange(runs, dtype=np.int64))
 

@@ -28,8 +28,8 @@ from typing import Any
 
 import numpy as np
 
+from coalition_sim import streams
 from coalition_sim.datasets import Dataset, load_dataset
-from coalition_sim.engine import streams
 from coalition_sim.engine.engine import Engine
 from coalition_sim.engine.inputs import build
 from coalition_sim.outcomes import measure

@@ -23,7 +23,6 @@ from typing import Any
 
 import pandas as pd
 
-from coalition_sim import __version__
 from coalition_sim.errors import InputError, OutputError, Remedy, write_fault
 from coalition_sim.folders import (
     check_not_a_file,
@@ -32,6 +31,7 @@ from coalition_sim.folders import (
     remove_created,
     remove_stale,
 )
+from coalition_sim.version import __version__
 
 #: The files of a run's results folder; ``--force`` replaces a folder holding only these.
 RUN_FILES = ("steps.parquet", "states.parquet", "events.parquet", "metadata.json")

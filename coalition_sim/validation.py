@@ -27,8 +27,8 @@ from typing import Any
 
 import numpy as np
 
+from coalition_sim import streams
 from coalition_sim.datasets import Dataset, load_dataset
-from coalition_sim.engine import streams
 from coalition_sim.engine.engine import Engine, join_order
 from coalition_sim.engine.inputs import build
 from coalition_sim.parameters import PRESETS, Scenario

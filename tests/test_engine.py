@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from coalition_sim.engine import streams
+from coalition_sim import streams
 from coalition_sim.engine.engine import Engine
 from coalition_sim.engine.inputs import build
 from coalition_sim.model import CoalitionModel

@@ -27,8 +27,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import coalition_sim
+from coalition_sim import streams
 from coalition_sim.datasets import load_dataset
-from coalition_sim.engine import streams
 from coalition_sim.engine.engine import Engine
 from coalition_sim.engine.inputs import build
 from coalition_sim.parameters import DEFAULT, SCHEMA
@@ -49,11 +49,13 @@ PACKAGE = Path(coalition_sim.__file__).parent
 #: Modules that orchestrate: they apply decisions and keep books, the rules compute.
 ORCHESTRATION = (
     "engine/batch.py",
-    "engine/situation.py",
     "engine/state.py",
     "engine/inputs.py",
     "engine/engine.py",
-    "protocols.py",
+    "protocols/contract.py",
+    "protocols/standard.py",
+    "protocols/bargaining.py",
+    "protocols/landscape.py",
 )
 ARITHMETIC = (ast.Mult, ast.Div, ast.Pow, ast.FloorDiv, ast.Mod, ast.MatMult)
 NUMPY_MATH = {

@@ -11,8 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from coalition_sim import streams
 from coalition_sim.datasets import load_dataset
-from coalition_sim.engine import streams
 from coalition_sim.engine.engine import Engine
 from coalition_sim.engine.inputs import build
 from coalition_sim.parameters import DEFAULT, SCHEMA, Parameter, reference_markdown

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from coalition_sim.engine import streams
+from coalition_sim import streams
 from coalition_sim.events import EVENT_KINDS
 from coalition_sim.model import CoalitionModel
 from coalition_sim.parameters import SCHEMA, load_scenario

@@ -36,15 +36,15 @@ from typing import Any
 
 import numpy as np
 
-from coalition_sim import __version__
+from coalition_sim import streams
 from coalition_sim.calibration.check import versions
 from coalition_sim.calibration.targets import LATER_ALLIES, Targets, auc, load_targets, spearman
 from coalition_sim.datasets import Dataset, load_dataset
 from coalition_sim.engine import state as engine_state
-from coalition_sim.engine import streams
 from coalition_sim.engine.engine import Engine
 from coalition_sim.engine.inputs import build
 from coalition_sim.parameters import PRESETS, Scenario
+from coalition_sim.version import __version__
 
 #: Model parameters fitted, with the ranges of their uniform priors.
 PRIORS: Mapping[str, tuple[float, float]] = {

@@ -15,7 +15,6 @@ import sys
 import threading
 from collections.abc import Iterator
 
-from coalition_sim import __version__
 from coalition_sim.errors import (
     EXIT_INTERRUPTED,
     EXIT_OUTPUT,
@@ -24,6 +23,7 @@ from coalition_sim.errors import (
     exit_codes_help,
     write_fault,
 )
+from coalition_sim.version import __version__
 
 #: Subcommand modules, in the order ``--help`` lists them.
 COMMANDS: tuple[str, ...] = (

@@ -112,9 +112,9 @@ def register(subparsers: Any) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     """Run PRIM, print the chosen box, write discovery.json and the figure."""
-    from coalition_sim import __version__
     from coalition_sim.cli.common import check_png
     from coalition_sim.sweep import discovery, storage
+    from coalition_sim.version import __version__
 
     check_png("--plot", args.plot)
     sweep = discovery.load_sweep(args.folder)

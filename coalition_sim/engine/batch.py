@@ -4,7 +4,7 @@ Each method of :class:`Batch` is one rule of ``DESIGN.md``, in the order of the 
 threat, outlook (perceived threat and utility), applications, negotiation, spending and
 commitments, exits, Ukraine's industry, strength. The arithmetic is in
 :mod:`coalition_sim.rules`; here the rules are applied to arrays over runs, random
-numbers are drawn by counter (:mod:`coalition_sim.engine.streams`), protocols are asked
+numbers are drawn by counter (:mod:`coalition_sim.streams`), protocols are asked
 for decisions, and the decisions are applied.
 """
 
@@ -14,16 +14,16 @@ from typing import Any
 
 import numpy as np
 
+from coalition_sim import streams
 from coalition_sim.engine import state as st
-from coalition_sim.engine import streams
 from coalition_sim.engine.inputs import RunInputs
 from coalition_sim.engine.records import Recorder
-from coalition_sim.engine.situation import Situation, per_run, positions, shared_pair_table
-from coalition_sim.engine.streams import Purpose
+from coalition_sim.protocols.contract import Situation, per_run, positions, shared_pair_table
 from coalition_sim.events import constant, formatted
 from coalition_sim.protocols import Protocol
 from coalition_sim.rules import economy, industry, spending, strength, threat, utility, voting
 from coalition_sim.rules.sums import count, total
+from coalition_sim.streams import Purpose
 
 
 class Batch:

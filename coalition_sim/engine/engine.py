@@ -7,7 +7,7 @@ and on request per-step metrics, per-state rows and events, in the order the run
 given. A single run is an engine of one run.
 
 Why a run is the same alone or in any batch: its random numbers are a pure function of
-its key and the counter (:mod:`coalition_sim.engine.streams`), every operation is
+its key and the counter (:mod:`coalition_sim.streams`), every operation is
 element by element or a sum over the states of one run in a fixed order
 (:mod:`coalition_sim.rules.sums`), and runs never read each other's rows.
 """

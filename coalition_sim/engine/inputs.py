@@ -15,8 +15,8 @@ from typing import Any
 
 import numpy as np
 
+from coalition_sim import streams
 from coalition_sim.datasets import Dataset, StateData
-from coalition_sim.engine import streams
 from coalition_sim.errors import InputError
 from coalition_sim.parameters import SCHEMA, STATE_TRAITS, ModelParameters, Scenario
 from coalition_sim.rules import traits, voting

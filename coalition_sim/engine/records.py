@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from coalition_sim.engine import state as st
-from coalition_sim.engine.situation import positions
+from coalition_sim.protocols.contract import positions
 from coalition_sim.events import EventRecorder, NoEvents
 from coalition_sim.outcomes import METRICS
 from coalition_sim.rules import voting
@@ -20,7 +20,7 @@ from coalition_sim.rules.utility import TERMS
 
 if TYPE_CHECKING:  # pragma: no cover
     from coalition_sim.engine.batch import Batch
-    from coalition_sim.engine.situation import Negotiation
+    from coalition_sim.protocols.contract import Negotiation
 
 #: Status of a state, as a code: outsiders' labels first, then members.
 STATUSES = (*st.LABELS, "founder", "member")

@@ -3,7 +3,7 @@
 One place for each piece of bookkeeping: membership and its terms, eligibility to
 apply, patience of unhappy members, labels, commitments, counters and running totals.
 Per-run quantities are ``(runs, 1)`` columns, per-state ones ``(runs, states)`` arrays;
-only the engine writes them (protocols read a :class:`~coalition_sim.engine.situation.Situation`).
+only the engine writes them (protocols read a :class:`~coalition_sim.protocols.contract.Situation`).
 """
 
 from __future__ import annotations

@@ -30,7 +30,6 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from coalition_sim import __version__
 from coalition_sim.errors import InputError, OutputError, Remedy, SchedulerError, Terminated
 from coalition_sim.folders import check_writable
 from coalition_sim.parameters import Scenario, cli_value
@@ -44,6 +43,7 @@ from coalition_sim.sweep.locking import FolderLock
 from coalition_sim.sweep.sampling import Design, build_design
 from coalition_sim.sweep.seeds import run_seed, run_seeds_of, split_run_id
 from coalition_sim.sweep.simulators import EngineSimulator
+from coalition_sim.version import __version__
 
 #: Columns every row of runs.parquet starts with.
 ID_COLUMNS = ("run_id", "sample_id", "replication", "seed", "status")
@@ -453,7 +453,7 @@ class SweepRunner:
             },
             "master_seed": self.spec.seed,
             "seeding": "SplitMix64 of (master_seed, sample_id, replication), "
-            "coalition_sim.engine.streams.run_seeds; a run's random numbers are SplitMix64 "
+            "coalition_sim.streams.run_seeds; a run's random numbers are SplitMix64 "
             "of (its seed's key, step, purpose, index)",
             "data": {"states": self.spec.states_path, "borders": self.spec.borders_path},
             "rerun": "coalition-sim run --scenario SCENARIO --seed SEED --set NAME=VALUE ... "

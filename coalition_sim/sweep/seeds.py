@@ -1,6 +1,6 @@
 """Seeds of the runs of a sweep, derived from one master seed.
 
-Run ``(sample, replication)`` gets the seed :func:`coalition_sim.engine.streams.run_seeds`
+Run ``(sample, replication)`` gets the seed :func:`coalition_sim.streams.run_seeds`
 derives from the master seed by two SplitMix64 steps: a pure function of the three
 numbers, computed for a whole chunk of runs in a few vector operations (numpy's
 ``SeedSequence`` costs about 13 µs a run, a fifth of a run's time on the engine). So a
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from coalition_sim.engine.streams import SEED_MASK, run_seeds
+from coalition_sim.streams import SEED_MASK, run_seeds
 
 __all__ = ["SEED_MASK", "run_id", "run_seed", "run_seeds_of", "split_run_id"]
 

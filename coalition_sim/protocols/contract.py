@@ -21,8 +21,8 @@ from typing import Any
 
 import numpy as np
 
+from coalition_sim import streams
 from coalition_sim.datasets import StateData
-from coalition_sim.engine import streams
 from coalition_sim.parameters import ModelParameters
 from coalition_sim.rules import voting
 from coalition_sim.rules.traits import Traits
