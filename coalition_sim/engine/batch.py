@@ -18,9 +18,9 @@ from coalition_sim import streams
 from coalition_sim.engine import state as st
 from coalition_sim.engine.inputs import RunInputs
 from coalition_sim.engine.records import Recorder
-from coalition_sim.protocols.contract import Situation, per_run, positions, shared_pair_table
 from coalition_sim.events import constant, formatted
 from coalition_sim.protocols import Protocol
+from coalition_sim.protocols.contract import Situation, per_run, positions, shared_pair_table
 from coalition_sim.rules import economy, industry, spending, strength, threat, utility, voting
 from coalition_sim.rules.sums import count, total
 from coalition_sim.streams import Purpose

@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from coalition_sim.engine import state as st
-from coalition_sim.protocols.contract import positions
 from coalition_sim.events import EventRecorder, NoEvents
 from coalition_sim.outcomes import METRICS
+from coalition_sim.protocols.contract import positions
 from coalition_sim.rules import voting
 from coalition_sim.rules.utility import TERMS
 
