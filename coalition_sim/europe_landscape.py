@@ -46,9 +46,8 @@ from coalition_sim.landscape import GAIN_RTOL
 from coalition_sim.rules.sums import total
 
 if TYPE_CHECKING:  # pragma: no cover
-    from coalition_sim.datasets import Dataset
     from coalition_sim.engine.inputs import RunInputs
-    from coalition_sim.parameters import ModelParameters, Scenario
+    from coalition_sim.parameters import ModelParameters
     from coalition_sim.parameters.kinds import Number
 
 #: Smallest size of an actor, USD bn a year: landscape theory needs sizes above zero, and
@@ -170,7 +169,7 @@ def _vote_alignment(votes) -> float:
     return float(np.mean(scores)) if scores else 0.0
 
 
-def _actors(inputs: RunInputs) -> dict[str, Any]:
+def actors_of(inputs: RunInputs) -> dict[str, Any]:
     """Per-actor arrays of the Europe view (European states, then the adversary)."""
     data, tr = inputs.data, inputs.traits
     n, n_adv = len(data), len(data.adversary_codes)
@@ -214,7 +213,7 @@ class Propensities:
 
 def propensities(inputs: RunInputs) -> Propensities:
     """The propensities of a batch of runs, from the traits each run derived."""
-    actors = _actors(inputs)
+    actors = actors_of(inputs)
     p = propensity_matrix(
         actors["proximity"],
         actors["alignment"],
@@ -255,38 +254,3 @@ def field(context: Propensities, sizes: np.ndarray, spin: np.ndarray, situation:
     adversary = context.adversary_share * situation.adversary_strength
     signed = np.concatenate([sizes * spin, -adversary], axis=1)
     return total(context.europe * signed[:, None, :])[..., 0]
-
-
-def for_scenario(scenario: Scenario, dataset: Dataset | None = None) -> EuropeLandscape:
-    """The Europe landscape of a scenario at step 0 (traits as the model derives them)."""
-    from coalition_sim.datasets import load_dataset
-    from coalition_sim.engine import inputs as engine_inputs
-
-    dataset = dataset or load_dataset()
-    run = engine_inputs.build(dataset, [scenario], [scenario["seed"]])
-    actors = _actors(run)
-    data, tr = run.data, run.traits
-    own = np.broadcast_to(tr.defence_pct_gdp * tr.effective_per_pct, (1, len(data)))[0]
-    adversary_readiness = scenario["adversary_readiness"]
-    sizes = np.concatenate(
-        [
-            np.maximum(own, MIN_SIZE),
-            data.adversary_spending * scenario["adversary_ppp_factor"] * adversary_readiness,
-        ]
-    )
-    propensity = propensity_matrix(
-        actors["proximity"][0],
-        actors["alignment"][0],
-        actors["adjacency"],
-        actors["eu"],
-        actors["nato"],
-        actors["adversary"],
-        PropensityWeights.from_parameters(scenario.values),
-        actors["friction"],
-    )
-    return EuropeLandscape(
-        names=actors["names"],
-        sizes=sizes,
-        propensity=propensity,
-        pinned=dict.fromkeys(data.adversary_codes, ADVERSARY_SIDE),
-    )

@@ -22,6 +22,7 @@ from coalition_sim.outcomes import METRICS
 from coalition_sim.parameters import Scenario
 
 if TYPE_CHECKING:  # pragma: no cover
+    from coalition_sim.europe_landscape import EuropeLandscape
     from coalition_sim.model import CoalitionModel
 
 #: Per-state columns of ``states.parquet`` after step, iso3 and status.
@@ -189,3 +190,44 @@ def states_table(scenario: Scenario, dataset: Dataset | None = None) -> pd.DataF
             }
         )
     return pd.DataFrame(rows)
+
+
+def europe_landscape(scenario: Scenario, dataset: Dataset | None = None) -> EuropeLandscape:
+    """The Europe landscape of a scenario at step 0 (traits as the model derives them)."""
+    from coalition_sim.europe_landscape import (
+        ADVERSARY_SIDE,
+        MIN_SIZE,
+        EuropeLandscape,
+        PropensityWeights,
+        actors_of,
+        propensity_matrix,
+    )
+
+    dataset = dataset or load_dataset()
+    run = build(dataset, [scenario], [scenario["seed"]])
+    actors = actors_of(run)
+    data, tr = run.data, run.traits
+    own = np.broadcast_to(tr.defence_pct_gdp * tr.effective_per_pct, (1, len(data)))[0]
+    adversary_readiness = scenario["adversary_readiness"]
+    sizes = np.concatenate(
+        [
+            np.maximum(own, MIN_SIZE),
+            data.adversary_spending * scenario["adversary_ppp_factor"] * adversary_readiness,
+        ]
+    )
+    propensity = propensity_matrix(
+        actors["proximity"][0],
+        actors["alignment"][0],
+        actors["adjacency"],
+        actors["eu"],
+        actors["nato"],
+        actors["adversary"],
+        PropensityWeights.from_parameters(scenario.values),
+        actors["friction"],
+    )
+    return EuropeLandscape(
+        names=actors["names"],
+        sizes=sizes,
+        propensity=propensity,
+        pinned=dict.fromkeys(data.adversary_codes, ADVERSARY_SIDE),
+    )

@@ -8,6 +8,7 @@ import pytest
 from coalition_sim import europe_landscape as el
 from coalition_sim import landscape
 from coalition_sim.parameters import DEFAULT, SCHEMA, load_scenario
+from coalition_sim.simulation import europe_landscape
 
 
 def small_world(weights: el.PropensityWeights) -> np.ndarray:
@@ -70,7 +71,7 @@ def test_the_weights_are_scenario_parameters():
 
 @pytest.fixture(scope="module")
 def europe() -> el.EuropeLandscape:
-    return el.for_scenario(load_scenario("baseline"))
+    return europe_landscape(load_scenario("baseline"))
 
 
 def test_europe_actors_from_the_data(europe):
@@ -88,14 +89,14 @@ def test_europe_actors_from_the_data(europe):
 
 
 def test_scenario_overrides_reach_the_propensities():
-    base = el.for_scenario(load_scenario("baseline"))
-    neutral = el.for_scenario(load_scenario("baseline").with_values({"state.HUN.alignment": 0.0}))
-    tilted = el.for_scenario(load_scenario("baseline").with_values({"state.HUN.alignment": -1.0}))
+    base = europe_landscape(load_scenario("baseline"))
+    neutral = europe_landscape(load_scenario("baseline").with_values({"state.HUN.alignment": 0.0}))
+    tilted = europe_landscape(load_scenario("baseline").with_values({"state.HUN.alignment": -1.0}))
     hun, rus = base.names.index("HUN"), base.names.index("RUS")
     # Russia's alignment is -1: similarity 1 - |a - (-1)| rises by 1 from a = 0 to a = -1.
     assert tilted.propensity[hun, rus] == pytest.approx(neutral.propensity[hun, rus] + 1.0)
     assert neutral.propensity[hun, rus] != base.propensity[hun, rus]
-    flat = el.for_scenario(
+    flat = europe_landscape(
         load_scenario("baseline").with_values(
             {f"landscape_{t}_weight": 0.0 for t in ("exposure", "alignment", "border", "eu")}
             | {"landscape_nato_weight": 1.0}

@@ -21,7 +21,7 @@ from coalition_sim.events import EVENT_KINDS
 from coalition_sim.model import CoalitionModel
 from coalition_sim.parameters import SCHEMA, load_scenario
 from coalition_sim.protocols import PROTOCOLS, Protocol
-from coalition_sim.simulation import simulate
+from coalition_sim.simulation import europe_landscape, simulate
 
 SCENARIOS = ("baseline", "us-withdrawal", "unanimity-veto")
 SEEDS = (1, 7)
@@ -383,11 +383,11 @@ class TestLandscape(ProtocolContract):
         assert applied
 
     def test_gains_match_the_landscape_frustrations(self):
-        from coalition_sim import europe_landscape, landscape
+        from coalition_sim import landscape
 
         model = CoalitionModel("baseline", protocol="landscape")
         model.step()
-        view = europe_landscape.for_scenario(model.config, model.dataset)
+        view = europe_landscape(model.config, model.dataset)
         n = len(model.codes)
         gains = model.protocol.gains(model.engine.groups[0].batch.situation())[0]
         sides = np.concatenate([np.where(model.member, 0, 1), np.ones(view.sizes.size - n)])

@@ -151,12 +151,12 @@ def handle(args: argparse.Namespace) -> int:
 
 def handle_europe(args: argparse.Namespace) -> int:
     """Build Europe's landscape from the data and print its predicted alignments."""
-    from coalition_sim import europe_landscape, landscape
+    from coalition_sim import europe_landscape, landscape, simulation
     from coalition_sim.cli.common import load_data
     from coalition_sim.parameters import load_scenario
 
     scenario = load_scenario(args.scenario or "baseline").with_assignments(args.assignments)
-    view = europe_landscape.for_scenario(scenario, load_data(args))
+    view = simulation.europe_landscape(scenario, load_data(args))
     minima = view.minima(seed=args.seed, restarts=args.restarts)
     coalition, adversary = europe_landscape.COALITION_SIDE, europe_landscape.ADVERSARY_SIDE
     if args.json:
