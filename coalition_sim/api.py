@@ -199,9 +199,9 @@ class Run(RunResult):
 
     def __str__(self) -> str:
         """The summary ``coalition-sim run`` prints."""
-        from coalition_sim.cli.run import format_summary
+        from coalition_sim.simulation import summary
 
-        return format_summary(self)
+        return summary(self)
 
     def outcome_series(self) -> pd.Series:
         """The outcomes as a one-row pandas Series, named after the scenario and seed."""

@@ -14,7 +14,7 @@ import os
 import re
 import shutil
 import socket
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from coalition_sim.errors import InputError, OutputError, Remedy, write_fault
@@ -111,6 +111,27 @@ def output_error(path: Path, error: BaseException, advice: str = "") -> OutputEr
         return None
     advice = advice or "free space or choose another place"
     return OutputError(f"{path}: cannot write: {reason}; {advice}", path=path, reason=reason)
+
+
+def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
+    """Call ``write(tmp)`` then rename ``tmp`` to ``path``: readers never see half a file.
+
+    A full, read-only or forbidden place raises :class:`OutputError` naming ``path``
+    (one line for the CLI, exit code 3), and the half-written temporary is removed.
+    """
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except OSError as error:
+        fault = output_error(path, error)
+        if fault is None:
+            raise
+        raise fault from None
+    finally:
+        if tmp.exists():
+            tmp.unlink()
 
 
 # --- per-process hidden folders ----------------------------------------------------------------

@@ -19,12 +19,13 @@ import numpy as np
 from coalition_sim.agents import STATE_REPORTERS, StateAgent
 from coalition_sim.datasets import Dataset, load_dataset
 from coalition_sim.engine import state as engine_state
-from coalition_sim.engine.engine import Engine, join_order
+from coalition_sim.engine.engine import Engine
 from coalition_sim.engine.inputs import build
 from coalition_sim.engine.records import STATUSES, metric_values, status_codes
 from coalition_sim.errors import InputError
 from coalition_sim.events import EventLog
 from coalition_sim.outcomes import METRICS as MEASURES
+from coalition_sim.outcomes import join_order
 from coalition_sim.parameters import Scenario, load_scenario
 from coalition_sim.rules.utility import TERMS
 from coalition_sim.streams import SEED_MASK

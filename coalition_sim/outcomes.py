@@ -84,9 +84,18 @@ def _total(name: str):
     return lambda batch: batch.state.totals[name]
 
 
-def _join_order(batch: Batch) -> np.ndarray:
-    from coalition_sim.engine.engine import join_order
+def join_order(batch: Batch) -> list[list[tuple[str, int]]]:
+    """Each run's members in the order they joined, ``(iso3, step)``; founders at step 0."""
+    inputs = batch.inputs
+    codes = inputs.data.codes
+    order = [[(c, 0) for c in inputs.founder_codes[k]] for k in inputs.sample.tolist()]
+    for step, runs, states in batch.recorder.joins:
+        for r, i in zip(runs.tolist(), states.tolist(), strict=True):
+            order[r].append((codes[i], step))
+    return order
 
+
+def _join_order(batch: Batch) -> np.ndarray:
     return np.array([" ".join(c for c, _ in run) for run in join_order(batch)], dtype=object)
 
 
@@ -107,8 +116,6 @@ def _distance_join_correlation(batch: Batch) -> np.ndarray:
     Over the states that are not founders; a state that never joins ranks after every
     joiner (its quarter is the horizon plus one). Positive: the nearer join first.
     """
-    from coalition_sim.engine.engine import join_order
-
     data = batch.inputs.data
     founders = batch.inputs.traits.founder
     out = np.full(batch.state.runs, np.nan)

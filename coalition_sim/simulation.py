@@ -15,10 +15,10 @@ import numpy as np
 import pandas as pd
 
 from coalition_sim.datasets import Dataset, load_dataset
-from coalition_sim.engine.engine import Engine, join_order, run_outcomes
+from coalition_sim.engine.engine import Engine, run_outcomes
 from coalition_sim.engine.inputs import build
 from coalition_sim.engine.records import STATE_VALUES, STATUSES
-from coalition_sim.outcomes import METRICS
+from coalition_sim.outcomes import METRICS, join_order
 from coalition_sim.parameters import Scenario
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -231,3 +231,62 @@ def europe_landscape(scenario: Scenario, dataset: Dataset | None = None) -> Euro
         propensity=propensity,
         pinned=dict.fromkeys(data.adversary_codes, ADVERSARY_SIDE),
     )
+
+
+def quarter(step: int) -> str:
+    """The calendar quarter that ends at ``step`` (step 0 is the start of 2026Q1)."""
+    if step == 0:
+        return "start"
+    return f"{2026 + (step - 1) // 4}Q{(step - 1) % 4 + 1}"
+
+
+def summary(result) -> str:
+    """A readable summary of one run."""
+    s, o = result.steps, result.outcomes
+    first, last = s.iloc[0], s.iloc[-1]
+    lines = [
+        f"coalition-sim run: scenario {result.scenario.name}, seed {result.seed}, "
+        f"{len(s) - 1} quarters",
+        "",
+        f"members in join order ({o['final_members']} at the end):",
+    ]
+    exits = result.events[result.events["kind"] == "exit"]
+    left = set(exits["actor"])
+    by_step: dict[int, list[str]] = {}
+    for code, step in result.join_order:
+        by_step.setdefault(step, []).append(code + ("*" if code in left else ""))
+    for step, codes in by_step.items():
+        label = "founders" if step == 0 else f"step {step:>2} ({quarter(step)})"
+        lines.append(f"  {label:<18} {' '.join(codes)}")
+    if left:
+        lines.append(f"  * left later: {' '.join(sorted(left))}")
+    lines += [
+        "",
+        f"{'':<14}{'start':>8}{'end':>8}",
+        *(
+            f"{name:<14}{first[name]:>8.3f}{last[name]:>8.3f}"
+            for name in ("parity", "cohesion", "credibility", "threat")
+        ),
+        "",
+        "first step with parity >= 1: "
+        + (
+            f"{o['first_parity_step']} ({quarter(o['first_parity_step'])})"
+            if o["first_parity_step"] >= 0
+            else "never"
+        ),
+    ]
+    vetoes = result.events[result.events["kind"] == "veto"]
+    if len(vetoes):
+        counts = vetoes.groupby("actor").size().sort_values(ascending=False)
+        detail = ", ".join(
+            f"{actor} {n} (against {' '.join(sorted(set(vetoes[vetoes.actor == actor].target)))})"
+            for actor, n in counts.items()
+        )
+        lines.append(f"vetoes: {len(vetoes)}: {detail}")
+    else:
+        lines.append("vetoes: none")
+    lines.append(
+        f"rejections: {o['rejections']}, exits: {o['exits']}, "
+        f"aggression events: {o['aggression_events']}"
+    )
+    return "\n".join(lines)

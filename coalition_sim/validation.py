@@ -29,8 +29,9 @@ import numpy as np
 
 from coalition_sim import streams
 from coalition_sim.datasets import Dataset, load_dataset
-from coalition_sim.engine.engine import Engine, join_order
+from coalition_sim.engine.engine import Engine
 from coalition_sim.engine.inputs import build
+from coalition_sim.outcomes import join_order
 from coalition_sim.parameters import PRESETS, Scenario
 
 #: z for a two-sided 95 % interval.

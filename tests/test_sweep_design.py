@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from coalition_sim.errors import InputError
+from coalition_sim.folders import atomic_write
 from coalition_sim.parameters import FOUNDERS, PRESETS, SCHEMA
 from coalition_sim.sweep import storage
 from coalition_sim.sweep.design import (
@@ -270,7 +271,7 @@ def test_atomic_write_leaves_nothing_on_failure(tmp_path):
         raise RuntimeError("disk full")
 
     with pytest.raises(RuntimeError):
-        storage.atomic_write(tmp_path / "x.json", broken)
+        atomic_write(tmp_path / "x.json", broken)
     assert list(tmp_path.iterdir()) == []
 
 

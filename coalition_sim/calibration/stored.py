@@ -26,9 +26,9 @@ def load(path: Path = PATH) -> Calibration | None:
 
 def write(result: Calibration, path: Path) -> Path:
     """Write a calibration atomically (a full or read-only place raises OutputError)."""
-    from coalition_sim.sweep import storage
+    from coalition_sim.folders import atomic_write
 
-    storage.atomic_write(Path(path), lambda tmp: tmp.write_text(result.to_json()))
+    atomic_write(Path(path), lambda tmp: tmp.write_text(result.to_json()))
     return Path(path)
 
 

@@ -113,10 +113,10 @@ def check_target(option: str, path: Path | None) -> None:
 def write_csv(table: Any, path: Path, option: str = "--csv") -> None:
     """Write a table as CSV atomically; a full or read-only place is one line, exit 3."""
     from coalition_sim.errors import OutputError
-    from coalition_sim.sweep import storage
+    from coalition_sim.folders import atomic_write
 
     try:
-        storage.atomic_write(path, lambda tmp: table.to_csv(tmp, index=False, float_format="%.6g"))
+        atomic_write(path, lambda tmp: table.to_csv(tmp, index=False, float_format="%.6g"))
     except OutputError as error:
         raise OutputError(
             f"{path}: cannot write: {error.reason}; choose another place with {option} FILE",

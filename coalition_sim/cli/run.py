@@ -59,7 +59,7 @@ def handle(args: argparse.Namespace) -> int:
     check_out_dir(out, args.force)
     for message in scenario_warnings(scenario):
         warn("run", message)
-    from coalition_sim.simulation import simulate
+    from coalition_sim.simulation import simulate, summary
 
     # The staging folder is made before the run: a read-only or full place fails now,
     # not after the simulation, and a failure at any point leaves nothing behind.
@@ -78,65 +78,6 @@ def handle(args: argparse.Namespace) -> int:
     if args.quiet:
         print(out)
     else:
-        print(format_summary(result))
+        print(summary(result))
         print(f"\nresults: {out}/ (steps.parquet, states.parquet, events.parquet, metadata.json)")
     return 0
-
-
-def quarter(step: int) -> str:
-    """The calendar quarter that ends at ``step`` (step 0 is the start of 2026Q1)."""
-    if step == 0:
-        return "start"
-    return f"{2026 + (step - 1) // 4}Q{(step - 1) % 4 + 1}"
-
-
-def format_summary(result) -> str:
-    """A readable summary of one run."""
-    s, o = result.steps, result.outcomes
-    first, last = s.iloc[0], s.iloc[-1]
-    lines = [
-        f"coalition-sim run: scenario {result.scenario.name}, seed {result.seed}, "
-        f"{len(s) - 1} quarters",
-        "",
-        f"members in join order ({o['final_members']} at the end):",
-    ]
-    exits = result.events[result.events["kind"] == "exit"]
-    left = set(exits["actor"])
-    by_step: dict[int, list[str]] = {}
-    for code, step in result.join_order:
-        by_step.setdefault(step, []).append(code + ("*" if code in left else ""))
-    for step, codes in by_step.items():
-        label = "founders" if step == 0 else f"step {step:>2} ({quarter(step)})"
-        lines.append(f"  {label:<18} {' '.join(codes)}")
-    if left:
-        lines.append(f"  * left later: {' '.join(sorted(left))}")
-    lines += [
-        "",
-        f"{'':<14}{'start':>8}{'end':>8}",
-        *(
-            f"{name:<14}{first[name]:>8.3f}{last[name]:>8.3f}"
-            for name in ("parity", "cohesion", "credibility", "threat")
-        ),
-        "",
-        "first step with parity >= 1: "
-        + (
-            f"{o['first_parity_step']} ({quarter(o['first_parity_step'])})"
-            if o["first_parity_step"] >= 0
-            else "never"
-        ),
-    ]
-    vetoes = result.events[result.events["kind"] == "veto"]
-    if len(vetoes):
-        counts = vetoes.groupby("actor").size().sort_values(ascending=False)
-        detail = ", ".join(
-            f"{actor} {n} (against {' '.join(sorted(set(vetoes[vetoes.actor == actor].target)))})"
-            for actor, n in counts.items()
-        )
-        lines.append(f"vetoes: {len(vetoes)}: {detail}")
-    else:
-        lines.append("vetoes: none")
-    lines.append(
-        f"rejections: {o['rejections']}, exits: {o['exits']}, "
-        f"aggression events: {o['aggression_events']}"
-    )
-    return "\n".join(lines)

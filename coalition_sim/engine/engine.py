@@ -136,17 +136,6 @@ class Engine:
         return frame.sort_values(["run_id"], kind="stable", ignore_index=True)
 
 
-def join_order(batch: Batch) -> list[list[tuple[str, int]]]:
-    """Each run's members in the order they joined, ``(iso3, step)``; founders at step 0."""
-    inputs = batch.inputs
-    codes = inputs.data.codes
-    order = [[(c, 0) for c in inputs.founder_codes[k]] for k in inputs.sample.tolist()]
-    for step, runs, states in batch.recorder.joins:
-        for r, i in zip(runs.tolist(), states.tolist(), strict=True):
-            order[r].append((codes[i], step))
-    return order
-
-
 def batch_outcomes(batch: Batch, names=None) -> dict[str, np.ndarray]:
     """The outcomes of every run of a batch, ``(runs,)`` arrays, from the registry.
 

@@ -40,7 +40,7 @@ def _pyplot():
 
 
 def _save(fig, path: Path, *, layout: bool = True) -> Path:
-    from coalition_sim.sweep.storage import atomic_write
+    from coalition_sim.folders import atomic_write
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

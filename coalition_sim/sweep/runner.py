@@ -31,7 +31,7 @@ import numpy as np
 import pyarrow as pa
 
 from coalition_sim.errors import InputError, OutputError, Remedy, SchedulerError, Terminated
-from coalition_sim.folders import check_writable
+from coalition_sim.folders import atomic_write, check_writable
 from coalition_sim.parameters import Scenario, cli_value
 
 # nullable_outcomes is re-exported for run_chunk's rows (the model gives -1 for never)
@@ -270,7 +270,7 @@ def write_design_table(path: Path, plan: Plan, block: int = DESIGN_BLOCK) -> Non
             for start in range(block, len(plan.design), block):
                 writer.write_table(design_table(plan, start, start + block).cast(first.schema))
 
-    storage.atomic_write(path, write)
+    atomic_write(path, write)
 
 
 def nullable_columns(table: pa.Table) -> pa.Table:

@@ -34,7 +34,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from coalition_sim.errors import write_fault
-from coalition_sim.folders import output_error, remove_stale
+from coalition_sim.folders import atomic_write, output_error, remove_stale
 
 PARTS = ".parts"
 RUNS = "runs.parquet"
@@ -74,27 +74,6 @@ def is_sweep_file(name: str) -> bool:
     stems = (RUNS, STEPS, EVENTS, f".{RUNS}", f".{STEPS}", f".{EVENTS}")
     temporary = name.startswith(".") and (".tmp-" in name or name.startswith(".write.probe-"))
     return temporary or any(name.startswith(stem + DAMAGED) for stem in stems)
-
-
-def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
-    """Call ``write(tmp)`` then rename ``tmp`` to ``path``: readers never see half a file.
-
-    A full, read-only or forbidden place raises :class:`OutputError` naming ``path``
-    (one line for the CLI, exit code 3), and the half-written temporary is removed.
-    """
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    except OSError as error:
-        fault = output_error(path, error)
-        if fault is None:
-            raise
-        raise fault from None
-    finally:
-        if tmp.exists():
-            tmp.unlink()
 
 
 class Reserve:
