@@ -8,9 +8,9 @@ In a notebook (:mod:`coalition_sim.api`, walked through in ``docs/notebook.md``)
     runs = coalition_sim.sweep(params={"admission_rule": ["unanimity", "qmv"]}, reps=20)
 
 ``run`` and ``sweep`` are imported on first use, so ``import coalition_sim`` loads
-neither pandas nor Mesa nor Solara. ``coalition_sim.sweep`` is also the package of the
-sweep machinery (``coalition_sim.sweep.design``, ``.runner``, ...); calling it runs a
-sweep.
+neither pandas nor Mesa nor Solara. The machinery behind them is in
+:mod:`coalition_sim.sweeps` (running and storing sweeps) and :mod:`coalition_sim.analysis`
+(reading sweep folders).
 """
 
 from typing import Any
@@ -27,12 +27,9 @@ def __getattr__(name: str) -> Any:
 
         return run
     if name == "sweep":
-        # The subpackage is callable (see coalition_sim/sweep/__init__.py): a plain
-        # function of that name would be replaced by the subpackage as soon as any of its
-        # modules is imported, which Python does by setting this package's attribute.
-        import coalition_sim.sweep as package
+        from coalition_sim.api import sweep
 
-        return package
+        return sweep
     raise AttributeError(f"module 'coalition_sim' has no attribute {name!r}")
 
 

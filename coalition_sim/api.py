@@ -296,7 +296,7 @@ def _param(name: Any, value: Any, base: Scenario, sample: str) -> Any:
     """One varied parameter: a list is a value list, a tuple a range (with points)."""
     import numpy as np
 
-    from coalition_sim.sweep.design import make_range, make_values
+    from coalition_sim.sweeps.design import make_range, make_values
 
     if not isinstance(name, str):
         raise InputError(f"params: parameter names are text, not {name!r}")
@@ -381,7 +381,7 @@ def _ema_parameter(column: pd.Series) -> pd.Series:
     import numpy as np
     import pandas as pd
 
-    from coalition_sim.sweep.discovery import MISSING_LABEL
+    from coalition_sim.analysis.discovery import MISSING_LABEL
 
     if pd.api.types.is_bool_dtype(column) and not column.isna().any():
         return column.astype(bool)
@@ -537,9 +537,9 @@ def sweep(
         (['admission_rule', 'scenario', 'policy', 'model'], (10,))
     """
     from coalition_sim.parameters import load_scenario
-    from coalition_sim.sweep.design import SAMPLE_METHODS, build_spec, check_spec
-    from coalition_sim.sweep.perform import prepare_sweep
-    from coalition_sim.sweep.runner import spec_from_folder
+    from coalition_sim.sweeps.design import SAMPLE_METHODS, build_spec, check_spec
+    from coalition_sim.sweeps.perform import prepare_sweep
+    from coalition_sim.sweeps.runner import spec_from_folder
 
     reps = _whole("reps", reps, 1)
     seed = _whole("seed", seed, 0)
@@ -607,8 +607,8 @@ def _run(prepared: Any, workers: int | None, progress: bool, result: str) -> Any
     """Run a prepared sweep; its runs as a DataFrame (or EMA's pair); failed runs warn."""
     import pandas as pd
 
-    from coalition_sim.sweep import storage
-    from coalition_sim.sweep.perform import Where, run_sweep
+    from coalition_sim.sweeps import storage
+    from coalition_sim.sweeps.perform import Where, run_sweep
 
     done = run_sweep(prepared, where=Where(workers=workers), progress=progress)
     if done.failed:

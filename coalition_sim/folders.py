@@ -1,7 +1,7 @@
 """Output folders: checked before any work, tidied after a fault, named per process.
 
 Shared by ``coalition-sim run`` (:mod:`coalition_sim.results`) and sweeps
-(:mod:`coalition_sim.sweep.storage`), so that a read-only or full disk gives the same one
+(:mod:`coalition_sim.sweeps.storage`), so that a read-only or full disk gives the same one
 line everywhere (exit code 3), and a run killed half-way leaves nothing that the next
 run does not clean up.
 """

@@ -74,8 +74,8 @@ def main(argv: list[str]) -> int:
     from coalition_sim.cli import sweep as sweep_cli
     from coalition_sim.cli.common import CLI
     from coalition_sim.errors import CoalitionSimError
-    from coalition_sim.sweep import perform
-    from coalition_sim.sweep.simulators import PerRunSimulator
+    from coalition_sim.sweeps import perform
+    from coalition_sim.sweeps.simulators import PerRunSimulator
 
     parser = argparse.ArgumentParser(prog="coalition-sim")
     sub = parser.add_subparsers(dest="command", required=True)

@@ -39,9 +39,9 @@ def test_import_coalition_sim_is_light_and_offers_run_and_sweep():
 def test_sweep_is_callable_whatever_was_imported_first():
     import inspect
 
-    import coalition_sim.sweep.runner  # sets coalition_sim.sweep to the subpackage
+    import coalition_sim.sweeps.runner  # sets coalition_sim.sweep to the subpackage
 
-    assert coalition_sim.sweep.runner.SweepRunner is not None
+    assert coalition_sim.sweeps.runner.SweepRunner is not None
     assert "reps" in inspect.signature(coalition_sim.sweep).parameters
     runs = coalition_sim.sweep(reps=2, steps=3)
     assert len(runs) == 2

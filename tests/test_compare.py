@@ -8,8 +8,8 @@ import pytest
 import sweep_fakes
 from scipy import stats
 
+from coalition_sim.analysis.compare import add_derived, mean_difference, summary_table
 from coalition_sim.cli import main
-from coalition_sim.sweep.compare import add_derived, mean_difference, summary_table
 
 
 @pytest.fixture(scope="module")
@@ -168,7 +168,7 @@ def test_iso3_list_groups_are_shown_as_changes(tmp_path, capsys):
 
 def test_a_spread_that_is_rounding_prints_as_zero(capsys):
     """Issue 15: compare printed sd 1.197e-16 for a column that is 0.7 in every run."""
-    from coalition_sim.sweep.compare import format_table
+    from coalition_sim.analysis.compare import format_table
 
     constant = [0.7, 0.7000000000000001, 0.7, 0.6999999999999998]
     tiny = [1e-20, 1e-20 + 1e-35, 1e-20]  # small values: their own scale, not 1e-12 absolute

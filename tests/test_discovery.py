@@ -9,8 +9,7 @@ import pandas as pd
 import pytest
 from discovery_fakes import write_sweep
 
-from coalition_sim.cli import main
-from coalition_sim.sweep.discovery import (
+from coalition_sim.analysis.discovery import (
     CATEGORICAL,
     NUMERIC,
     Prim,
@@ -19,6 +18,7 @@ from coalition_sim.sweep.discovery import (
     load_sweep,
     select_cases,
 )
+from coalition_sim.cli import main
 
 
 def _limits(box):
@@ -400,7 +400,7 @@ def test_failed_runs_are_left_out(tmp_path, cli):
 def test_iso3_lists_are_shown_as_changes_to_the_base(tmp_path):
     import sweep_fakes
 
-    from coalition_sim.sweep.discovery import value_labels
+    from coalition_sim.analysis.discovery import value_labels
 
     base = "EST,LVA,LTU,FIN,SWE,NOR,DNK,ISL,POL,UKR"
     out = tmp_path / "f"

@@ -113,7 +113,7 @@ def test_each_run_of_the_ensemble_is_the_run_made_alone(ensemble):
 
 
 def test_seeds_are_the_replications_of_a_sweep_and_differ():
-    from coalition_sim.sweep.seeds import run_seed
+    from coalition_sim.sweeps.seeds import run_seed
 
     seeds = ensemble_seeds(7, 4)
     assert seeds.tolist() == [run_seed(7, 0, r) for r in range(4)]

@@ -7,10 +7,10 @@ import pandas as pd
 import pytest
 import sweep_fakes
 
+from coalition_sim.analysis import plots
+from coalition_sim.analysis.labels import MIN_SHARE_SPAN, label, parameter_label
+from coalition_sim.analysis.sensitivity import index_warnings
 from coalition_sim.cli import main
-from coalition_sim.sweep import plots
-from coalition_sim.sweep.labels import MIN_SHARE_SPAN, label, parameter_label
-from coalition_sim.sweep.sensitivity import index_warnings
 
 
 def fake_sweep(*argv: str) -> int:

@@ -22,10 +22,10 @@ from hypothesis import strategies as st
 
 from coalition_sim.cli import build_parser, exit_codes, main
 from coalition_sim.errors import EXIT_MEANINGS
-from coalition_sim.sweep import sampling
-from coalition_sim.sweep.design import build_spec
-from coalition_sim.sweep.runner import Plan, design_table, write_design_table
-from coalition_sim.sweep.sampling import build_design, design_size
+from coalition_sim.sweeps import sampling
+from coalition_sim.sweeps.design import build_spec
+from coalition_sim.sweeps.runner import Plan, design_table, write_design_table
+from coalition_sim.sweeps.sampling import build_design, design_size
 
 QUICK = ["--steps", "2", "--workers", "1", "--quiet"]
 
@@ -121,7 +121,7 @@ def test_design_size_matches_the_built_design():
     num=st.integers(1, 60),
 )
 def test_a_lazy_axis_gives_exactly_numpy_linspace(low, width, num):
-    from coalition_sim.sweep.design import GridAxis
+    from coalition_sim.sweeps.design import GridAxis
 
     lazy = GridAxis(low=low, high=low + width, num=num)
     expected = np.linspace(low, low + width, num)
@@ -132,7 +132,7 @@ def test_a_lazy_axis_gives_exactly_numpy_linspace(low, width, num):
 @settings(max_examples=60, deadline=None)
 @given(low=st.integers(0, 30), span=st.integers(1, 40), num=st.integers(1, 90))
 def test_a_lazy_integer_axis_rounds_and_drops_repeats_as_before(low, span, num):
-    from coalition_sim.sweep.design import GridAxis
+    from coalition_sim.sweeps.design import GridAxis
 
     axis = GridAxis(low=low, high=low + span, num=num, integer=True)
     expected: list[int] = []
@@ -245,7 +245,7 @@ def test_a_withdrawal_beyond_the_horizon_warns_in_run_and_sweep(tmp_path, cli):
 
 
 def test_more_workers_than_cores_warns_and_uses_the_cores(tmp_path, capsys):
-    from coalition_sim.sweep.executors import available_cores
+    from coalition_sim.sweeps.executors import available_cores
 
     out = tmp_path / "w"
     assert fake_sweep("--param", "reliability=0.5,0.7", "--steps", "2", "--workers", "999",

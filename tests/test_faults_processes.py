@@ -149,7 +149,7 @@ def test_a_lock_file_removed_under_a_starting_sweep_is_taken_again(tmp_path, mon
     before must not lock that removed file (a third sweep would then lock a new file of
     the same name beside it): it sees the file is gone and takes the one at the path."""
     from coalition_sim.errors import FolderLocked
-    from coalition_sim.sweep import locking
+    from coalition_sim.sweeps import locking
 
     folder = tmp_path / "s"
     folder.mkdir()

@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 from discovery_fakes import write_sweep
 
+from coalition_sim.analysis.discovery import load_sweep
+from coalition_sim.analysis.features import outcome_values, score_features
 from coalition_sim.cli import main
-from coalition_sim.sweep.discovery import load_sweep
-from coalition_sim.sweep.features import outcome_values, score_features
 
 PARAMS = [
     {"name": "x1", "low": 0.0, "high": 1.0},
@@ -43,7 +43,7 @@ def test_the_parameter_that_matters_ranks_first(planted):
 
 
 def test_the_printed_table_keeps_its_columns_aligned(planted):
-    from coalition_sim.sweep.features import format_scores
+    from coalition_sim.analysis.features import format_scores
 
     sweep = load_sweep(planted)
     scores = score_features(sweep, outcome_values(sweep, "final_parity", None), seed=0)

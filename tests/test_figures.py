@@ -16,8 +16,8 @@ import pytest
 
 matplotlib.use("Agg")
 
-from coalition_sim.sweep import plots
-from coalition_sim.sweep.labels import words
+from coalition_sim.analysis import plots
+from coalition_sim.analysis.labels import words
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """The hand-written PRIM of `coalition-sim discover` against the EMA workbench's own.
 
-``coalition_sim.sweep.discovery.Prim`` is checked against the reference implementation,
+``coalition_sim.analysis.discovery.Prim`` is checked against the reference implementation,
 ``ema_workbench.analysis.prim.Prim`` (EMA 3.0), on the same data: planted boxes and a real
 sweep of the model.
 
@@ -49,7 +49,7 @@ import pandas as pd
 import pytest
 
 import coalition_sim
-from coalition_sim.sweep.discovery import (
+from coalition_sim.analysis.discovery import (
     Box,
     Prim,
     choose_box,

@@ -12,16 +12,16 @@ from hypothesis import strategies as st
 from coalition_sim.errors import InputError
 from coalition_sim.folders import atomic_write
 from coalition_sim.parameters import FOUNDERS, PRESETS, SCHEMA
-from coalition_sim.sweep import storage
-from coalition_sim.sweep.design import (
+from coalition_sim.sweeps import storage
+from coalition_sim.sweeps.design import (
     SweepSpec,
     build_spec,
     load_sweep_file,
     parse_param,
     spec_from_dict,
 )
-from coalition_sim.sweep.sampling import build_design, decode, salib_problem
-from coalition_sim.sweep.seeds import SEED_MASK, run_id, run_seed, run_seeds_of, split_run_id
+from coalition_sim.sweeps.sampling import build_design, decode, salib_problem
+from coalition_sim.sweeps.seeds import SEED_MASK, run_id, run_seed, run_seeds_of, split_run_id
 
 BASE = PRESETS["baseline"]
 

@@ -13,10 +13,10 @@ from coalition_sim.api import PYTHON
 from coalition_sim.cli import main
 from coalition_sim.cli.common import CLI
 from coalition_sim.errors import FolderLocked, InputError, Remedy
-from coalition_sim.sweep import perform
-from coalition_sim.sweep.locking import FolderLock
+from coalition_sim.sweeps import perform
+from coalition_sim.sweeps.locking import FolderLock
 
-SWEEP = Path(coalition_sim.__file__).parent / "sweep"
+SWEEP = Path(coalition_sim.__file__).parent / "sweeps"
 #: The sweep layer's modules that run and store sweeps (design.py parses the command
 #: line's and sweep files' text syntax, which is its subject).
 RUNNING = ("perform", "runner", "storage", "locking", "executors", "sampling", "seeds",
@@ -43,7 +43,7 @@ def test_the_sweep_layer_words_no_face(module):
     faced = [
         m for m in _messages(SWEEP / f"{module}.py") if " --" in f" {m}" or "coalition-sim " in m
     ]
-    assert not faced, f"sweep/{module}.py speaks a face's words: {faced}"
+    assert not faced, f"sweeps/{module}.py speaks a face's words: {faced}"
     assert not re.search(r"\bprint\(", (SWEEP / f"{module}.py").read_text())
 
 

@@ -20,11 +20,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from coalition_sim.cli import main
-from coalition_sim.sweep import storage
-from coalition_sim.sweep.design import build_spec
-from coalition_sim.sweep.executors import DaskExecutor, PoolExecutor, SerialExecutor
-from coalition_sim.sweep.runner import RunContext, SweepRunner
-from coalition_sim.sweep.simulators import PerRunSimulator
+from coalition_sim.sweeps import storage
+from coalition_sim.sweeps.design import build_spec
+from coalition_sim.sweeps.executors import DaskExecutor, PoolExecutor, SerialExecutor
+from coalition_sim.sweeps.runner import RunContext, SweepRunner
+from coalition_sim.sweeps.simulators import PerRunSimulator
 
 ROOT = Path(__file__).resolve().parents[1]
 FAKES = Path(sweep_fakes.__file__)
@@ -497,7 +497,7 @@ def test_dry_run_writes_nothing(tmp_path, capsys):
 
 
 def test_progress_bar_only_on_a_terminal(monkeypatch):
-    from coalition_sim.sweep import runner
+    from coalition_sim.sweeps import runner
 
     monkeypatch.setattr(sys.stderr, "isatty", lambda: False)
     assert runner._progress(True, total=10, initial=0) is None
@@ -577,7 +577,7 @@ def test_pool_gives_up_after_repeated_worker_deaths(tmp_path):
 
 
 def test_chunks_are_a_few_per_worker_and_large_enough_for_the_engine():
-    from coalition_sim.sweep.runner import chunk_size
+    from coalition_sim.sweeps.runner import chunk_size
 
     assert chunk_size(10_000, 2) == 1250  # eight tasks on two workers
     assert chunk_size(1_000_000, 2) == 4096  # the engine's best batch

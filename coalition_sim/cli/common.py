@@ -66,7 +66,7 @@ def warn(command: str, message: str) -> None:
 
 def scenario_warnings(scenario: Any) -> list[str]:
     """Valid but probably unintended values of a scenario (a withdrawal never reached)."""
-    from coalition_sim.sweep.design import horizon_warnings
+    from coalition_sim.sweeps.design import horizon_warnings
 
     return horizon_warnings([scenario["us_withdrawal_step"]], [scenario["steps"]])
 

@@ -82,9 +82,10 @@ def handle(args: argparse.Namespace) -> int:
     """Print the comparison table, write CSV and figures."""
     import pandas as pd
 
+    from coalition_sim.analysis import compare, plots
     from coalition_sim.cli.common import check_png, check_target, write_csv
     from coalition_sim.errors import InputError
-    from coalition_sim.sweep import compare, plots, storage
+    from coalition_sim.sweeps import storage
 
     check_png("--plot", args.plot)
     if args.bins is not None and not 2 <= args.bins <= 10:

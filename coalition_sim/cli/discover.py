@@ -112,8 +112,9 @@ def register(subparsers: Any) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     """Run PRIM, print the chosen box, write discovery.json and the figure."""
+    from coalition_sim.analysis import discovery
     from coalition_sim.cli.common import check_png
-    from coalition_sim.sweep import discovery, storage
+    from coalition_sim.sweeps import storage
     from coalition_sim.version import __version__
 
     check_png("--plot", args.plot)
@@ -145,7 +146,7 @@ def handle(args: argparse.Namespace) -> int:
     )
     print(f"\nboxes: {target}")
     if args.plot is not None:
-        from coalition_sim.sweep import discovery_plots
+        from coalition_sim.analysis import discovery_plots
 
         title = args.title or sweep.describe()
         figure = discovery_plots.plot_discovery(result, args.plot, title=title, shown=shown)

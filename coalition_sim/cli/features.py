@@ -80,8 +80,8 @@ def register(subparsers: Any) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     """Score the parameters, print them, write the CSV and the chart."""
+    from coalition_sim.analysis import discovery, features
     from coalition_sim.cli.common import check_png, write_csv
-    from coalition_sim.sweep import discovery, features
 
     check_png("--plot", args.plot)
     sweep = discovery.load_sweep(args.folder)
@@ -96,7 +96,7 @@ def handle(args: argparse.Namespace) -> int:
         write_csv(scores.table, args.csv)
         print(f"\ntable: {args.csv}")
     if args.plot is not None:
-        from coalition_sim.sweep import discovery_plots
+        from coalition_sim.analysis import discovery_plots
 
         title = args.title or sweep.describe()
         print(f"figure: {discovery_plots.plot_scores(scores, args.plot, title=title)}")

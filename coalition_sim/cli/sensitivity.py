@@ -49,9 +49,9 @@ def register(subparsers: Any) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     """Print the indices, write CSV and the chart."""
+    from coalition_sim.analysis import plots, sensitivity
     from coalition_sim.cli.common import check_png, check_target, warn, write_csv
-    from coalition_sim.sweep import plots, sensitivity
-    from coalition_sim.sweep.runner import load_metadata
+    from coalition_sim.sweeps.runner import load_metadata
 
     check_png("--plot", args.plot)
     check_target("--csv", args.csv)

@@ -81,7 +81,7 @@ def register(subparsers: Any) -> None:
 
 def _design_options(parser: Any) -> None:
     """What runs: the sweep file, the base scenario, what varies and how often."""
-    from coalition_sim.sweep.design import SAMPLE_METHODS
+    from coalition_sim.sweeps.design import SAMPLE_METHODS
 
     parser.add_argument(
         "sweep_file",
@@ -225,7 +225,7 @@ def _positive(name: str, value: int | None) -> None:
 
 def _check_options(args: argparse.Namespace) -> None:
     """Options that are wrong whatever the sweep: counts, one place to run, the address."""
-    from coalition_sim.sweep.executors import check_scheduler_address
+    from coalition_sim.sweeps.executors import check_scheduler_address
 
     for name in ("--workers", "--dask-local", "--chunk-size", "--flush-every", "--max-runs"):
         _positive(name, getattr(args, name[2:].replace("-", "_")))
@@ -264,7 +264,7 @@ def _cap_workers(option: str, count: int | None) -> int | None:
     Capping, not refusing: the same script then runs on a laptop and on a server, and
     the warning says what happened.
     """
-    from coalition_sim.sweep.executors import available_cores
+    from coalition_sim.sweeps.executors import available_cores
 
     cores = available_cores()
     if count is not None and count > cores:
@@ -297,8 +297,8 @@ def _spec_and_folder(args: argparse.Namespace) -> tuple[Any, Path, bool]:
     """The sweep to run, its folder, and whether it continues one (``--resume``)."""
     from dataclasses import replace
 
-    from coalition_sim.sweep.design import build_spec
-    from coalition_sim.sweep.runner import spec_from_folder
+    from coalition_sim.sweeps.design import build_spec
+    from coalition_sim.sweeps.runner import spec_from_folder
 
     if args.resume is not None:
         folder = Path(args.resume or args.out or "")
@@ -331,9 +331,9 @@ def handle(args: argparse.Namespace) -> int:
     import shlex
     import warnings
 
-    from coalition_sim.sweep.executors import DEFAULT_CONNECT_TIMEOUT
-    from coalition_sim.sweep.perform import Where, prepare_sweep, run_sweep
-    from coalition_sim.sweep.runner import SweepInterrupted, SweepWarning
+    from coalition_sim.sweeps.executors import DEFAULT_CONNECT_TIMEOUT
+    from coalition_sim.sweeps.perform import Where, prepare_sweep, run_sweep
+    from coalition_sim.sweeps.runner import SweepInterrupted, SweepWarning
 
     _check_options(args)
     spec, folder, resume = _spec_and_folder(args)

@@ -4,7 +4,7 @@ A sweep folder (written by ``coalition-sim sweep``) holds ``runs.parquet`` (one 
 run: varied parameters, seed, outcomes, status) and ``metadata.json``. Reading, derived
 outcomes (``parity_reached``), readable labels of varied ISO3 lists, the varied parameters
 and the per-group statistics (mean, sd, Student-t 95 % interval, failed runs) come from
-:mod:`coalition_sim.sweep.compare`,
+:mod:`coalition_sim.analysis.compare`,
 the same code as ``coalition-sim compare``. This page adds box plots of the chosen outcome
 for each value of the chosen parameter; a sampled (continuous) parameter with many
 distinct values is cut into quantile bins first.
@@ -49,15 +49,15 @@ class SweepResults:
 
 
 def load_sweep(folder: str | Path) -> SweepResults:
-    """Read a sweep folder with :func:`coalition_sim.sweep.compare.load_runs`.
+    """Read a sweep folder with :func:`coalition_sim.analysis.compare.load_runs`.
 
     Raises:
         InputError: naming the folder when it is not a finished sweep.
     """
     import pandas as pd
 
+    from coalition_sim.analysis import compare
     from coalition_sim.parameters import SCHEMA
-    from coalition_sim.sweep import compare
 
     path = Path(str(folder).strip()).expanduser()
     if path.name == "runs.parquet":
@@ -144,7 +144,7 @@ def box_stats(runs: Any, parameter: str, outcome: str) -> list[BoxStats]:
 
 def summary_rows(runs: Any, parameter: str, outcome: str) -> Any:
     """``compare.summary_table`` of the outcome by the parameter (binned like the plot)."""
-    from coalition_sim.sweep import compare
+    from coalition_sim.analysis import compare
 
     keys, _ = group_column(runs[parameter])
     frame = runs.assign(**{parameter: keys})
@@ -205,7 +205,7 @@ def SweepExplorer(model: Any = None) -> None:
     if not results.outcomes or not results.parameters:
         solara.Warning(f"{results.folder}: no varied parameter or numeric outcome found.")
         return
-    from coalition_sim.sweep.compare import label
+    from coalition_sim.analysis.compare import label
 
     chosen_parameter = parameter if parameter in results.parameters else results.parameters[0]
     chosen_outcome = outcome if outcome in results.outcomes else results.outcomes[0]

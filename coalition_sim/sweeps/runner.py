@@ -1,10 +1,10 @@
 """The sweep runner: plans the runs, hands chunks to an executor, streams rows to disk.
 
 The runner does not know where runs execute: it gets an
-:class:`~coalition_sim.sweep.executors.Executor` and only calls ``imap_unordered``.
+:class:`~coalition_sim.sweeps.executors.Executor` and only calls ``imap_unordered``.
 
 Chunks of runs go through the engine as one batch each (see
-:mod:`coalition_sim.sweep.simulators`); each run's outcomes become one row of
+:mod:`coalition_sim.sweeps.simulators`); each run's outcomes become one row of
 ``runs.parquet``. A run that fails is recorded (status ``error`` and the message) and
 the sweep goes on. Rows are written in part files as chunks come back, and merged in
 run-id order at the end, so the result is the same whatever the backend, the number of
@@ -36,13 +36,13 @@ from coalition_sim.parameters import Scenario, cli_value
 
 # nullable_outcomes is re-exported for run_chunk's rows (the model gives -1 for never)
 from coalition_sim.results import NEVER_SENTINELS, nullable_outcomes  # noqa: F401
-from coalition_sim.sweep import storage
-from coalition_sim.sweep.design import SweepSpec, spec_from_dict
-from coalition_sim.sweep.executors import Executor
-from coalition_sim.sweep.locking import FolderLock
-from coalition_sim.sweep.sampling import Design, build_design
-from coalition_sim.sweep.seeds import run_seed, run_seeds_of, split_run_id
-from coalition_sim.sweep.simulators import EngineSimulator
+from coalition_sim.sweeps import storage
+from coalition_sim.sweeps.design import SweepSpec, spec_from_dict
+from coalition_sim.sweeps.executors import Executor
+from coalition_sim.sweeps.locking import FolderLock
+from coalition_sim.sweeps.sampling import Design, build_design
+from coalition_sim.sweeps.seeds import run_seed, run_seeds_of, split_run_id
+from coalition_sim.sweeps.simulators import EngineSimulator
 from coalition_sim.version import __version__
 
 #: Columns every row of runs.parquet starts with.
@@ -69,7 +69,7 @@ class RunContext:
     """What every worker needs, sent once per worker: base scenario, data, options.
 
     ``simulator`` runs a chunk (the engine by default; see
-    :mod:`coalition_sim.sweep.simulators`).
+    :mod:`coalition_sim.sweeps.simulators`).
     """
 
     base: Scenario
@@ -320,7 +320,7 @@ def _pandas_nullable_metadata() -> dict[bytes, bytes]:
 
 def host_info() -> dict[str, Any]:
     """Where the sweep was launched from."""
-    from coalition_sim.sweep.executors import available_cores
+    from coalition_sim.sweeps.executors import available_cores
 
     return {
         "hostname": socket.gethostname(),

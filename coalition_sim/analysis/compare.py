@@ -26,9 +26,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from coalition_sim.analysis.labels import label as label_of
 from coalition_sim.errors import InputError, brief
-from coalition_sim.sweep import storage
-from coalition_sim.sweep.labels import label as label_of
+from coalition_sim.sweeps import storage
 
 #: Metrics compared when none are named, in this order, when present.
 DEFAULT_METRICS = (
@@ -56,7 +56,7 @@ def label(metric: str) -> str:
 
 def load_runs(folder: str | Path) -> tuple[pd.DataFrame, dict[str, Any]]:
     """Read ``runs.parquet`` and ``metadata.json`` of a sweep folder, or raise InputError."""
-    from coalition_sim.sweep.runner import load_metadata
+    from coalition_sim.sweeps.runner import load_metadata
 
     folder = Path(folder)
     path = folder / storage.RUNS

@@ -24,12 +24,12 @@ from typing import Any
 
 from coalition_sim.errors import InputError, Remedy
 from coalition_sim.folders import check_not_a_file, check_writable
-from coalition_sim.sweep import sampling, storage
-from coalition_sim.sweep.design import SweepSpec, spec_warnings
-from coalition_sim.sweep.executors import DEFAULT_CONNECT_TIMEOUT, make_executor
-from coalition_sim.sweep.locking import FolderLock, check_unlocked
-from coalition_sim.sweep.runner import RunContext, SweepResult, SweepRunner, check_against_data
-from coalition_sim.sweep.sampling import Design
+from coalition_sim.sweeps import sampling, storage
+from coalition_sim.sweeps.design import SweepSpec, spec_warnings
+from coalition_sim.sweeps.executors import DEFAULT_CONNECT_TIMEOUT, make_executor
+from coalition_sim.sweeps.locking import FolderLock, check_unlocked
+from coalition_sim.sweeps.runner import RunContext, SweepResult, SweepRunner, check_against_data
+from coalition_sim.sweeps.sampling import Design
 
 #: Most runs a sweep makes unless told otherwise: counted before the design is built,
 #: since a grid of a billion points fills the memory before the first run (FACTS.md).
@@ -160,7 +160,7 @@ def run_sweep(
 ) -> SweepResult:
     """Run a prepared sweep to the end; return its counts (see the module docstring).
 
-    Raises what :class:`~coalition_sim.sweep.runner.SweepRunner` raises: SweepInterrupted
+    Raises what :class:`~coalition_sim.sweeps.runner.SweepRunner` raises: SweepInterrupted
     (Ctrl-C or SIGTERM; finished runs saved), SchedulerError, OutputError, FolderLocked.
     ``on_started`` is called once the executor is up (a face may time its start-up).
     """

@@ -26,10 +26,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pyarrow as pa
 
-from coalition_sim.sweep import storage
+from coalition_sim.sweeps import storage
 
 if TYPE_CHECKING:  # pragma: no cover
-    from coalition_sim.sweep.runner import RunContext
+    from coalition_sim.sweeps.runner import RunContext
 
 #: A chunk: ``(run_id, seed, values)`` of each run.
 Chunk = Sequence[tuple[int, int, dict[str, Any]]]
@@ -103,7 +103,7 @@ class EngineSimulator:
                 message = "the run failed in a batch but not alone"
             row = {"run_id": rid, "seed": seed, "status": "error", "error": message,
                    "wall_time_s": 0.0, "outcomes": {}}  # fmt: skip
-            from coalition_sim.sweep.runner import complete_row
+            from coalition_sim.sweeps.runner import complete_row
 
             rows = [complete_row(context.spec, context.names, row, values)]
             return storage.rows_to_table(rows), None, None
@@ -135,7 +135,7 @@ def runs_table(
     wall: float,
 ) -> pa.Table:
     """The ``runs.parquet`` rows of a chunk, built column by column."""
-    from coalition_sim.sweep.runner import (
+    from coalition_sim.sweeps.runner import (
         ID_COLUMNS,
         TAIL_COLUMNS,
         _outcome_name,
@@ -201,7 +201,7 @@ class PerRunSimulator:
 
     def __call__(self, context: RunContext, chunk: Chunk) -> ChunkResult:
         """Run the chunk run by run; return its tables."""
-        from coalition_sim.sweep.runner import _plain, complete_row
+        from coalition_sim.sweeps.runner import _plain, complete_row
 
         rows, steps = [], []
         for rid, seed, values in chunk:

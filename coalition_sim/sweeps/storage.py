@@ -42,7 +42,7 @@ STEPS = "steps.parquet"
 EVENTS = "events.parquet"
 METADATA = "metadata.json"
 DESIGN = "design.parquet"
-#: The lock file a running sweep holds (:mod:`coalition_sim.sweep.locking`).
+#: The lock file a running sweep holds (:mod:`coalition_sim.sweeps.locking`).
 LOCK = ".lock"
 #: Space set aside at the start so the final metadata fits on a disk that fills up.
 RESERVE = ".reserve"

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from coalition_sim.errors import FolderLocked, Remedy
-from coalition_sim.sweep.storage import LOCK
+from coalition_sim.sweeps.storage import LOCK
 
 
 def holder(path: Path) -> dict[str, Any]:

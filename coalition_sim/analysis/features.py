@@ -1,6 +1,6 @@
 """Feature scores: which varied parameters matter most for an outcome, in any sweep.
 
-Sobol and Morris indices (:mod:`~coalition_sim.sweep.sensitivity`) need their own
+Sobol and Morris indices (:mod:`~coalition_sim.analysis.sensitivity`) need their own
 designs; a grid or Latin hypercube sweep has none. For any sweep, a random forest
 (Breiman 2001, "Random forests", Machine Learning 45) learns the outcome from the varied
 parameters on about three quarters of the sweep's samples, and each parameter's score is
@@ -29,8 +29,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from coalition_sim.analysis.discovery import SweepRuns, encode, select_cases
 from coalition_sim.errors import InputError
-from coalition_sim.sweep.discovery import SweepRuns, encode, select_cases
 
 #: Columns of runs.parquet that are bookkeeping, not outcomes.
 NOT_OUTCOMES = frozenset(

@@ -529,7 +529,7 @@ def load_sweep(folder: str | Path) -> SweepRuns:
 
     Only runs with status ``ok`` are kept: a failed run has no outcome to explain.
     """
-    from coalition_sim.sweep.compare import load_runs, varied_parameters
+    from coalition_sim.analysis.compare import load_runs, varied_parameters
 
     folder = Path(folder)
     if not folder.is_dir():
@@ -766,7 +766,7 @@ def value_labels(sweep: SweepRuns, dimensions: Sequence[Dimension]) -> dict[str,
     A list of twelve codes is unreadable in a table or a figure; what differs from the
     base scenario is what the analyst varied (as :func:`compare.readable` shows groups).
     """
-    from coalition_sim.sweep.compare import readable
+    from coalition_sim.analysis.compare import readable
 
     out: dict[str, dict[Any, str]] = {}
     for dimension in dimensions:

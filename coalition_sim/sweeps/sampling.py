@@ -1,6 +1,6 @@
 """Samplers: full-factorial grid, Latin hypercube, and SALib's Sobol and Morris designs.
 
-Every sampler turns a :class:`~coalition_sim.sweep.design.SweepSpec` into a
+Every sampler turns a :class:`~coalition_sim.sweeps.design.SweepSpec` into a
 :class:`Design`: an ordered sequence of parameter settings (sample ids 0..n-1), counted
 before it is built (:func:`design_size`) and made one sample at a time. Continuous
 samplers work in a numeric space: a numeric range is sampled as is (integers are
@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from coalition_sim.sweep.design import GridAxis, ParamSpec, SweepSpec, lookup
+from coalition_sim.sweeps.design import GridAxis, ParamSpec, SweepSpec, lookup
 
 
 class Settings(Sequence):

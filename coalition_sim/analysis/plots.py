@@ -2,9 +2,9 @@
 
 Every figure is meant to be read without the code: a title that starts with the sweep's
 description or name and says what is compared over how many runs, axes in words with
-units (:mod:`coalition_sim.sweep.labels`), and a legend or labels for every group. A
+units (:mod:`coalition_sim.analysis.labels`), and a legend or labels for every group. A
 panel of an outcome that never varies is left out and named in a note; a share's axis
-spans at least :data:`~coalition_sim.sweep.labels.MIN_SHARE_SPAN`, so noise in the
+spans at least :data:`~coalition_sim.analysis.labels.MIN_SHARE_SPAN`, so noise in the
 third decimal does not fill the panel. Files are small PNGs (matplotlib's Agg backend,
 no display needed).
 """
@@ -17,14 +17,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from coalition_sim.outcomes import measure
-from coalition_sim.sweep.labels import (
+from coalition_sim.analysis.labels import (
     MIN_SHARE_SPAN,
     is_share,
     label,
     parameter_label,
     words,
 )
+from coalition_sim.outcomes import measure
 
 #: Per-step metrics drawn by the time-course figure, when present.
 TIME_METRICS = ("parity", "members")

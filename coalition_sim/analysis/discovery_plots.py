@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from coalition_sim.sweep.discovery import (
+from coalition_sim.analysis.discovery import (
     CATEGORICAL,
     Box,
     Dimension,
@@ -26,8 +26,8 @@ from coalition_sim.sweep.discovery import (
     Limit,
     parameter_label,
 )
-from coalition_sim.sweep.features import FeatureScores
-from coalition_sim.sweep.plots import _pyplot, _save
+from coalition_sim.analysis.features import FeatureScores
+from coalition_sim.analysis.plots import _pyplot, _save
 
 #: Colours: the chosen box, the parameter's full range, values dropped from the box.
 CHOSEN = "tab:red"
@@ -241,7 +241,7 @@ def plot_discovery(
 
 def plot_scores(scores: FeatureScores, path: Path, *, title: str = "") -> Path:
     """Horizontal bars of the scores, best at the top, with one sd of the shuffles."""
-    from coalition_sim.sweep.compare import label
+    from coalition_sim.analysis.compare import label
 
     plt = _pyplot()
     table = scores.table.iloc[::-1]

@@ -23,9 +23,9 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
+from coalition_sim.analysis.compare import load_runs, numeric_metrics
 from coalition_sim.errors import InputError
-from coalition_sim.sweep import storage
-from coalition_sim.sweep.compare import load_runs, numeric_metrics
+from coalition_sim.sweeps import storage
 
 METHODS = ("sobol", "morris")
 
@@ -127,13 +127,13 @@ def index_warnings(table: pd.DataFrame, method: str, base_samples: int | None) -
     """One-line warnings when the indices cannot be trusted, saying what to do.
 
     Sobol with ``--samples 2`` gave S1 = 1.3 and ST = 3.3 without a word. Warned: a
-    base sample below :data:`~coalition_sim.sweep.design.SOBOL_MIN_SAMPLES`, an index
+    base sample below :data:`~coalition_sim.sweeps.design.SOBOL_MIN_SAMPLES`, an index
     outside :data:`INDEX_RANGE`, an interval wider than :data:`MAX_INTERVAL`; for Morris,
-    fewer trajectories than :data:`~coalition_sim.sweep.design.MORRIS_MIN_TRAJECTORIES`.
+    fewer trajectories than :data:`~coalition_sim.sweeps.design.MORRIS_MIN_TRAJECTORIES`.
     An interval that reaches a little past 1 around an index near 1 is not warned
     about: a parameter that explains everything gives that at any sample size.
     """
-    from coalition_sim.sweep.design import MORRIS_MIN_TRAJECTORIES, SOBOL_MIN_SAMPLES
+    from coalition_sim.sweeps.design import MORRIS_MIN_TRAJECTORIES, SOBOL_MIN_SAMPLES
 
     out: list[str] = []
     n = base_samples or 0
