@@ -144,7 +144,10 @@ class CoalitionModel(mesa.Model):
     spending = property(lambda self: self._batch.spending[0], doc="Defence spending, USD bn.")
     perceived = property(lambda self: self.state.perceived[0], doc="Perceived threat.")
     utility = property(lambda self: self.state.utility[0], doc="Utility of joining or staying.")
-    capability = property(lambda self: self.state.capability[0], doc="Capability, USD bn.")
+    fielded = property(lambda self: self.state.own_strength[0], doc="What it fields, USD bn.")
+    land = property(lambda self: self.state.land[0], doc="Land equipment, USD bn.")
+    air = property(lambda self: self.state.air[0], doc="Aircraft and air defence, USD bn.")
+    enablers = property(lambda self: self.state.enablers[0], doc="Enablers, USD bn.")
     proximity = property(lambda self: self._row(self.traits.proximity), doc="Exposure to Russia.")
     alignment = property(lambda self: self._row(self.traits.alignment), doc="Alignment.")
     reliability = property(lambda self: self._row(self.traits.reliability), doc="Reliability.")
@@ -224,6 +227,10 @@ class CoalitionModel(mesa.Model):
             "unreliable": bool(self.is_unreliable[i]),
             "defence_pct_gdp": float(self.pct[i]),
             "spending_usd_bn": float(self.spending[i]),
+            "land_usd_bn": float(self.land[i]),
+            "air_usd_bn": float(self.air[i]),
+            "enablers_usd_bn": float(self.enablers[i]),
+            "fielded_usd_bn": float(self.fielded[i]),
             "perceived_threat": float(self.perceived[i]),
             "utility": float(self.utility[i]),
         }

@@ -31,6 +31,7 @@ from coalition_sim.folders import (
     remove_created,
     remove_stale,
 )
+from coalition_sim.outcomes import OUTCOMES
 from coalition_sim.version import __version__
 
 #: The files of a run's results folder; ``--force`` replaces a folder holding only these.
@@ -38,7 +39,7 @@ RUN_FILES = ("steps.parquet", "states.parquet", "events.parquet", "metadata.json
 
 #: Outcomes whose "never" is a sentinel in the model's dict: stored as missing (null),
 #: so that a plain mean over runs is over the runs where it happened.
-NEVER_SENTINELS: Mapping[str, Any] = {"first_parity_step": -1}
+NEVER_SENTINELS: Mapping[str, Any] = {m.name: -1 for m in OUTCOMES.values() if m.kind == "step"}
 
 
 def nullable_outcomes(outcomes: Mapping[str, Any]) -> dict[str, Any]:

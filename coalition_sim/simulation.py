@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 #: Per-state columns of ``states.parquet`` after step, iso3 and status.
 STATE_COLUMNS = ("utility", "perceived_threat", "defence_pct_gdp", "spending_usd_bn",
+                 "fielded_usd_bn",
                  *(v for v in STATE_VALUES if v.startswith("u_")))  # fmt: skip
 
 
@@ -161,14 +162,15 @@ RAW_COLUMNS = (
 def states_table(scenario: Scenario, dataset: Dataset | None = None) -> pd.DataFrame:
     """Every state's raw data and derived traits at step 0, as the model sees them.
 
-    Derived: proximity, alignment, reliability, industry, capability (USD bn), the
+    Derived: proximity, alignment, reliability, industry, the equipment stocks built from
+    2014-2025 (USD bn at 2024 prices), personnel and what each state fields, the
     scenario's overrides applied, and the status at step 0.
     """
     dataset = dataset or load_dataset()
     inputs = build(dataset, [scenario], [scenario["seed"]])
     tr, data = inputs.traits, inputs.data
+    start = Engine(inputs).groups[0].batch.state
     first = lambda array: np.broadcast_to(array, (1, len(data)))[0]  # noqa: E731
-    capability = first(tr.defence_pct_gdp * tr.capability_per_pct)
     founder = first(tr.founder)
     rows = []
     for i, code in enumerate(data.codes):
@@ -185,7 +187,11 @@ def states_table(scenario: Scenario, dataset: Dataset | None = None) -> pd.DataF
                 "alignment": float(first(tr.alignment)[i]),
                 "reliability": float(first(tr.reliability)[i]),
                 "industry": float(first(tr.industry)[i]),
-                "capability_usd_bn": float(capability[i]),
+                "land_usd_bn": float(start.land[0, i]),
+                "air_usd_bn": float(start.air[0, i]),
+                "enablers_usd_bn": float(start.enablers[0, i]),
+                "personnel_k": float(start.personnel[0, i]),
+                "fielded_usd_bn": float(start.own_strength[0, i]),
                 "status": "founder" if founder[i] else "outsider",
             }
         )
@@ -206,15 +212,12 @@ def europe_landscape(scenario: Scenario, dataset: Dataset | None = None) -> Euro
     dataset = dataset or load_dataset()
     run = build(dataset, [scenario], [scenario["seed"]])
     actors = actors_of(run)
-    data, tr = run.data, run.traits
-    own = np.broadcast_to(tr.defence_pct_gdp * tr.effective_per_pct, (1, len(data)))[0]
-    adversary_readiness = scenario["adversary_readiness"]
-    sizes = np.concatenate(
-        [
-            np.maximum(own, MIN_SIZE),
-            data.adversary_spending * scenario["adversary_ppp_factor"] * adversary_readiness,
-        ]
-    )
+    data = run.data
+    start = Engine(run).groups[0].batch.state
+    adversary = start.adversary_strength[0, 0]
+    # Russia and Belarus by their shares of the adversary's spending
+    shares = data.adversary_spending / data.adversary_spending.sum()
+    sizes = np.concatenate([np.maximum(start.own_strength[0], MIN_SIZE), adversary * shares])
     propensity = propensity_matrix(
         actors["proximity"][0],
         actors["alignment"][0],

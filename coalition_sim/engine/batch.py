@@ -16,14 +16,27 @@ import numpy as np
 
 from coalition_sim import streams
 from coalition_sim.engine import state as st
+from coalition_sim.engine.forces import Forces
 from coalition_sim.engine.inputs import RunInputs
 from coalition_sim.engine.records import Recorder
 from coalition_sim.events import constant, formatted
 from coalition_sim.protocols import Protocol
 from coalition_sim.protocols.contract import Situation, per_run, positions, shared_pair_table
-from coalition_sim.rules import economy, industry, spending, strength, threat, utility, voting
+from coalition_sim.rules import (
+    adversary,
+    economy,
+    industry,
+    spending,
+    strength,
+    threat,
+    utility,
+    voting,
+)
 from coalition_sim.rules.sums import count, total
 from coalition_sim.streams import Purpose
+
+#: Steps whose parity a run keeps: the end of 2027 and of 2030 (2035 is the horizon's).
+MILESTONES = {8: "parity_2027", 20: "parity_2030"}
 
 
 class Batch:
@@ -62,11 +75,16 @@ class Batch:
         self._set_path(founders, s.phase_in_quarters[founders])
         s.member_neighbours = inputs.borders.member_neighbours(s.member)
         self.ukraine = inputs.data.index.get("UKR")
-        self.adversary_spending = float(np.sum(inputs.data.adversary_spending))
         self._constants(inputs)
+        self.forces = Forces(inputs, s, self.ukraine)
+        s.ukraine_capacity_usd_bn[:] = v.ukraine_capacity_usd_bn
+        self.own_funded = industry.own_funded(
+            v.ukraine_capacity_usd_bn, v.ukraine_utilisation_initial
+        )
         self._measure()  # strength first: the outlook measures protection against it
         self._outlook()
         s.initial_parity = s.parity.copy()
+        s.initial_strength_with_us = s.coalition_strength_with_us.copy()
         s.first_parity_step = np.where(strength.at_parity(s.parity), 0, -1).astype(np.int64)
         recorder.start(self)
 
@@ -95,12 +113,10 @@ class Batch:
         self.ties = data.ties[None, :]
         self.voting_forces = data.has_forces[None, :]  # members without forces abstain
         self.vote_pairs = shared_pair_table(v, tr, data)
-        self.ukraine_reliability = (
-            tr.reliability[:, self.ukraine : self.ukraine + 1] if self.ukraine is not None else 0.0
-        )
         self._grow(0)
-        self.honour_limit = streams.threshold(tr.reliability)  # draws below honour
-        self._exposure_us = None  # u_t at which `self.exposure` was computed
+        self.honour_limit = streams.threshold(v.commitment_keeping)  # draws below honour
+        self.response_limit = streams.threshold(tr.reliability)  # draws below respond
+        self._exposure_us: np.ndarray | None = None  # u_t at which `exposure` was computed
         self._eligible_step = -1  # step at which `self._eligible` was computed
 
     def _grow(self, t: int) -> None:
@@ -108,15 +124,13 @@ class Batch:
 
         Capability and strength per point of GDP scale with it.
         """
-        tr, data = self.inputs.traits, self.inputs.data
+        _tr, data = self.inputs.traits, self.inputs.data
         if self.ukraine is None:
             self.gdp_factor = np.ones((1, len(data)))
         else:
             growth = economy.growth_factor(self.inputs.values.ukraine_gdp_growth_pct, t)
             self.gdp_factor = economy.gdp_factor(growth, np.arange(len(data)) == self.ukraine)
         self.gdp = economy.scaled(data.gdp, self.gdp_factor)
-        self.capability_per_pct = economy.scaled(tr.capability_per_pct, self.gdp_factor)
-        self.effective_per_pct = economy.scaled(tr.effective_per_pct, self.gdp_factor)
 
     def situation(self, **extra: Any) -> Situation:
         """A frozen view of the batch now, for the protocol."""
@@ -135,7 +149,6 @@ class Batch:
             member=s.member,
             utility=s.utility,
             terms=s.terms,
-            capability=s.capability,
             own_strength=s.own_strength,
             pct=s.pct,
             adversary_strength=s.adversary_strength,
@@ -165,13 +178,19 @@ class Batch:
         committed = self._spend(t)
         self._commitments(t, committed)
         self._exits(t)
-        self._industry()
+        war = adversary.at_war(t, self.inputs.values.ukraine_ceasefire_step)
+        invested, output = self._industry(war)
+        self.forces.quarter(s, war, invested, output)
         self._measure()
         totals, counters = s.totals, s.counters
         for name in ("admissions", "rejections", "exits", "aggression_events", "vetoes"):
             totals[name] += counters[name]
         reached = (s.first_parity_step < 0) & strength.at_parity(s.parity)
         s.first_parity_step[reached] = t
+        closed = (s.gap_closed_step < 0) & (s.coalition_strength >= s.initial_strength_with_us)
+        s.gap_closed_step[closed] = t
+        if t in MILESTONES:
+            getattr(s, MILESTONES[t])[:] = s.parity
         self.recorder.step(self)
 
     def _threat(self, t: int) -> None:
@@ -238,7 +257,7 @@ class Batch:
         if not runs.size:
             return
         states = np.arange(others.shape[1])
-        limit = self.honour_limit[runs] if self.honour_limit.shape[0] > 1 else self.honour_limit
+        limit = per_run(self.response_limit, runs)
         responded = others & streams.below(keys[runs], t, Purpose.RESPONSE, states, limit)
         share = threat.response_share(responded, others)
         s.response_share[runs] = share
@@ -261,13 +280,10 @@ class Batch:
             self.exposure = threat.exposure(tr.proximity, s.us_commitment, self.nato_shield)
             self._exposure_us = s.us_commitment.copy()
         s.perceived = threat.perceived_threat(s.threat, self.exposure)
-        # this quarter's GDP (Ukraine's grows): not yet the strength _measure saw
-        s.capability = strength.capability(s.pct, self.capability_per_pct)
-        own = s.own_strength = strength.own_strength(s.pct, self.effective_per_pct)
-        # applicants weigh the members' forces before this quarter's investment in Ukraine
-        contribution = strength.reliable_strength(own, tr.reliability)
-        coalition = strength.coalition_strength(contribution, s.member, self._industry_strength())
-        others = strength.without_own(coalition, contribution, s.member)
+        # what each state's forces field, and the coalition's usable strength without it:
+        # the balance the last quarter ended with (forces change at the end of a step)
+        own = s.own_strength
+        others = strength.without_own(s.coalition_strength, self.contribution, s.member)
         s.terms = utility.utility_terms(
             v.w_threat,
             s.perceived,
@@ -286,14 +302,6 @@ class Batch:
             self.standing_terms,
         )
         s.utility = s.terms.total
-
-    def _industry_strength(self) -> np.ndarray:
-        """What Ukraine's industry adds to the coalition: output at Ukraine's reliability."""
-        return strength.industry_strength(
-            self.ukraine_reliability,
-            self.state.ukraine_industry_output_usd_bn,
-            self.inputs.values.readiness,
-        )
 
     def _apply_applications(self, t: int, applications) -> None:
         """Label, count and log this step's applicants."""
@@ -474,8 +482,12 @@ class Batch:
             render=render, **extra,
         )  # fmt: skip
 
-    def _industry(self) -> None:
-        """Members' investment in Ukraine's industry, its utilisation and output."""
+    def _industry(self, war: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Members' investment in Ukraine's industry: capacity, utilisation, output.
+
+        Returns what each state invests (USD bn/yr) and what the investment produces for
+        Ukraine's forces (USD bn/yr at European prices, in Ukraine's column).
+        """
         s, v = self.state, self.inputs.values
         if self.ukraine is None:
             investors = np.zeros_like(s.member)
@@ -484,56 +496,57 @@ class Batch:
             investors = s.member & s.member[:, ukraine : ukraine + 1]
             investors[:, ukraine] = False  # investment goes to Ukraine only inside the coalition
         offered = industry.offered_investment(v.ukraine_investment_share, self.spending, investors)
-        capacity, start = v.ukraine_capacity_usd_bn, v.ukraine_utilisation_initial
-        absorbed = industry.absorbed_investment(offered, capacity, start)
-        s.ukraine_investment_usd_bn = absorbed + np.zeros_like(s.threat)
+        capacity = s.ukraine_capacity_usd_bn
+        absorbed = industry.absorbed_investment(offered, capacity, self.own_funded)
+        s.ukraine_investment_usd_bn = offered + np.zeros_like(s.threat)
         s.absorbed_share = industry.absorbed_share(offered, absorbed)
         s.investors = investors
-        target = industry.target_utilisation(absorbed, capacity, start)
+        target = industry.target_utilisation(self.own_funded, absorbed, capacity)
         s.ukraine_utilisation = industry.next_utilisation(
             s.ukraine_utilisation, target, v.ukraine_absorption_quarters
         )
+        s.ukraine_capacity_usd_bn = industry.next_capacity(
+            capacity, offered, absorbed, v.ukraine_capacity_growth, war, v.ukraine_strike_loss_pct
+        )
         s.ukraine_industry_output_usd_bn = industry.investment_output(
-            s.ukraine_utilisation, capacity, start, v.cost_advantage
-        )
+            s.ukraine_utilisation, s.ukraine_capacity_usd_bn, self.own_funded,
+            v.cost_advantage, v.ukraine_marginal_cost,
+        )  # fmt: skip
         s.ukraine_drone_output_m = industry.drone_output(
-            s.ukraine_utilisation, start, v.ukraine_drones_initial_m
-        )
+            s.ukraine_utilisation, s.ukraine_capacity_usd_bn, self.own_funded,
+            v.ukraine_drones_initial_m,
+        )  # fmt: skip
+        invested = industry.investment(v.ukraine_investment_share, s.spending, investors)
+        return invested, s.ukraine_industry_output_usd_bn
 
     def _measure(self) -> None:
-        """Strength, parity, cohesion and credibility from membership and spending now."""
-        s, v, tr, data = self.state, self.inputs.values, self.inputs.traits, self.inputs.data
-        s.capability = strength.capability(s.pct, self.capability_per_pct)
-        own = s.own_strength = strength.own_strength(s.pct, self.effective_per_pct)
-        invested = industry.invested_share(v.ukraine_investment_share, s.absorbed_share)
-        diverted = None
-        if invested.any():  # a dollar invested in Ukraine is one not spent on home forces
-            diverted = strength.diverted(invested, s.investors, s.spending, v.readiness)
-        reliable = strength.reliable_strength(own, tr.reliability)
-        contribution = strength.contributions(reliable, tr.reliability, diverted)
-        s.adversary_strength = strength.adversary_strength(
-            self.adversary_spending,
-            v.adversary_ppp_factor,
-            v.adversary_growth_pct,
-            s.step,
-            v.adversary_readiness,
-        ) + np.zeros_like(s.threat)
-        s.coalition_strength = strength.coalition_strength(
-            contribution, s.member, self._industry_strength()
-        )
+        """Usable strength, parity, cohesion and credibility from the forces now."""
+        s, v, tr = self.state, self.inputs.values, self.inputs.traits
+        coalition = self.forces.measure(s)
+        s.own_strength = coalition.fielded
+        self.contribution = coalition.contribution
+        s.adversary_strength = self.forces.adversary_fielded(s)
+        s.coalition_strength = coalition.usable
+        s.coalition_strength_with_us = coalition.usable_with_us
+        s.enabler_coverage = coalition.coverage
+        s.integration_mean = coalition.integration
         s.parity = strength.parity(s.coalition_strength, s.adversary_strength)
-        us = strength.us_forces(s.us_commitment, v.us_europe_share, data.us_spending, v.readiness)
-        s.parity_with_us = strength.parity_with_us(s.coalition_strength, us, s.adversary_strength)
-        s.cohesion = strength.cohesion_after_breaches(
-            strength.cohesion(own, tr.reliability, s.member, reliable=reliable),
+        s.parity_with_us = strength.parity(s.coalition_strength_with_us, s.adversary_strength)
+        friction = self.forces.friction
+        s.cohesion = strength.cohesion(
+            coalition.integration,
+            strength.friction_load(coalition.fielded, s.member, *friction),
+            strength.alignment_spread(tr.alignment, coalition.fielded, s.member),
+            v.cohesion_friction_weight,
+            v.cohesion_alignment_weight,
             s.cohesion_penalty,
         )
-        has_nuclear = s.member[:, self.nuclear].any(axis=1, keepdims=True)
+        cover = strength.nuclear_cover(
+            s.us_commitment, v.european_nuclear_cover,
+            strength.arsenal_share(self.forces.warheads, s.member),
+        )  # fmt: skip
         s.credibility = strength.credibility(
-            s.parity_with_us,
-            s.cohesion,
-            strength.nuclear_cover(has_nuclear, s.us_commitment),
-            v.nuclear_discount,
+            s.parity_with_us, s.cohesion, cover, v.nuclear_discount
         )
         s.coalition_spending_usd_bn = total(s.spending, where=s.member)
         gdp = total(self.gdp, where=s.member)

@@ -51,6 +51,9 @@ class RunInputs:
         sample: the sample of each run, ``(runs,)``.
         threat_path: a given threat at every step, ``(runs or 1, steps + 1)``, instead of
             the threat process (a hindcast of observed history); None for the model's own.
+        military: the military data (equipment, personnel, Russia's spending, aid):
+            :class:`coalition_sim.military.MilitaryData`.
+        start_year: the year of step 0; forces start from the years of history before it.
     """
 
     data: StateData
@@ -66,6 +69,8 @@ class RunInputs:
     founder_codes: tuple[tuple[str, ...], ...]
     sample: np.ndarray
     threat_path: np.ndarray | None = None
+    military: Any = None
+    start_year: int = 2026
 
     def __len__(self) -> int:
         return len(self.seeds)
@@ -140,6 +145,7 @@ def build(
     sample: Sequence[int] | np.ndarray | None = None,
     *,
     threat_path: np.ndarray | None = None,
+    start_year: int = 2026,
 ) -> RunInputs:
     """The inputs of runs of the given scenarios (one per sample) and seeds (one per run).
 
@@ -150,6 +156,7 @@ def build(
         sample: the sample of each run (default: run ``k`` is sample ``k``).
         threat_path: the threat at each step, ``(steps + 1,)`` for every run or
             ``(runs, steps + 1)``, for a hindcast; None lets the threat process run.
+        start_year: the year of step 0 (2026; a hindcast's 2014).
     """
     seeds = np.asarray(seeds, dtype=np.int64).reshape(-1)
     sample = np.arange(len(seeds)) if sample is None else np.asarray(sample, dtype=np.int64)
@@ -200,4 +207,6 @@ def build(
         founder_codes=tuple(tuple(s["founders"]) for s in scenarios),
         sample=sample,
         threat_path=None if threat_path is None else np.atleast_2d(threat_path),
+        military=dataset.military,
+        start_year=start_year,
     )

@@ -27,7 +27,7 @@ STATUSES = (*st.LABELS, "founder", "member")
 FOUNDER, MEMBER = STATUSES.index("founder"), STATUSES.index("member")
 #: Per-state values recorded with ``keep_states``, beside the status.
 STATE_VALUES = ("utility", *(f"u_{t}" for t in TERMS), "perceived_threat", "defence_pct_gdp",
-                "spending_usd_bn")  # fmt: skip
+                "spending_usd_bn", "fielded_usd_bn")  # fmt: skip
 
 
 def metric_values(batch: Batch) -> dict[str, np.ndarray]:
@@ -87,6 +87,7 @@ class Recorder:
             rows["perceived_threat"].append(np.array(s.perceived, copy=True))
             rows["defence_pct_gdp"].append(s.pct.copy())
             rows["spending_usd_bn"].append(batch.spending)
+            rows["fielded_usd_bn"].append(np.array(s.own_strength, copy=True))
 
     def joined(self, step: int, runs: np.ndarray, states: np.ndarray) -> None:
         """Remember the admissions of a step, for each run's join order."""

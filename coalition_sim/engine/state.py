@@ -78,11 +78,28 @@ class State:
     label: np.ndarray = per_state(np.int8, OUTSIDER, doc="OUTSIDER, APPLICANT or VETOED")
     # the outlook, computed once a step after the threat moves
     perceived: np.ndarray = per_state()
-    capability: np.ndarray = per_state()
-    own_strength: np.ndarray = per_state(doc="what each state's own forces field")
+    own_strength: np.ndarray = per_state(doc="what each state's forces field (USD bn)")
     terms: Terms = field(metadata={"shape": "terms"})
     utility: np.ndarray = per_state()
+    # forces: equipment stocks and orders not yet delivered (USD bn at 2024 European
+    # prices), people, readiness and interoperability
+    land: np.ndarray = per_state(doc="land equipment in service")
+    air: np.ndarray = per_state(doc="aircraft and air defence in service")
+    enablers: np.ndarray = per_state(doc="ISR, command, tankers, lift, SEAD in service")
+    land_pipeline: np.ndarray = per_state(doc="land equipment paid for, not yet delivered")
+    air_pipeline: np.ndarray = per_state(doc="air equipment paid for, not yet delivered")
+    enabler_pipeline: np.ndarray = per_state(doc="enablers paid for, not yet delivered")
+    personnel: np.ndarray = per_state(doc="active personnel, thousands")
+    readiness: np.ndarray = per_state(doc="share of equipment ready to fight")
+    integration: np.ndarray = per_state(doc="interoperability with the other members, 0-1")
+    # the adversary's forces and burden
+    adversary_land: np.ndarray = per_run()
+    adversary_air: np.ndarray = per_run()
+    adversary_land_pipeline: np.ndarray = per_run()
+    adversary_air_pipeline: np.ndarray = per_run()
+    adversary_pct: np.ndarray = per_run(doc="Russia's defence burden, % of GDP")
     # Ukraine's industry
+    ukraine_capacity_usd_bn: np.ndarray = per_run(doc="production potential, USD bn a year")
     ukraine_utilisation: np.ndarray = per_run()
     ukraine_investment_usd_bn: np.ndarray = per_run()
     ukraine_industry_output_usd_bn: np.ndarray = per_run()
@@ -90,8 +107,11 @@ class State:
     absorbed_share: np.ndarray = per_run()
     investors: np.ndarray = per_state(bool, False)
     # strength and credibility
-    adversary_strength: np.ndarray = per_run()
-    coalition_strength: np.ndarray = per_run()
+    adversary_strength: np.ndarray = per_run(doc="what Russia fields (USD bn)")
+    coalition_strength: np.ndarray = per_run(doc="the coalition's usable strength, no US")
+    coalition_strength_with_us: np.ndarray = per_run(doc="... with US forces and enablers")
+    enabler_coverage: np.ndarray = per_run(doc="share of the enablers needed that it has")
+    integration_mean: np.ndarray = per_run(doc="members' interoperability, force-weighted")
     parity: np.ndarray = per_run()
     parity_with_us: np.ndarray = per_run()
     cohesion: np.ndarray = per_run()
@@ -104,7 +124,13 @@ class State:
     response_share: np.ndarray = per_run(fill=np.nan)
     totals: dict[str, np.ndarray] = field(metadata={"shape": "totals"})
     initial_parity: np.ndarray = per_run()
+    initial_strength_with_us: np.ndarray = per_run(doc="usable strength with the US at step 0")
     first_parity_step: np.ndarray = per_run(np.int64, -1)
+    gap_closed_step: np.ndarray = per_run(
+        np.int64, -1, doc="first step Europe alone fields what it fielded with the US at 0"
+    )
+    parity_2027: np.ndarray = per_run(fill=np.nan, doc="parity at the end of 2027")
+    parity_2030: np.ndarray = per_run(fill=np.nan, doc="parity at the end of 2030")
 
     @property
     def runs(self) -> int:

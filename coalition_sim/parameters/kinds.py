@@ -179,6 +179,15 @@ class NumberParameter[T](Parameter[T]):
     low: float
     high: float
     optional: bool = False
+    #: For a judgement value (a figure experts disagree on, not a behaviour the data fit):
+    #: the range the sources support, over which the experiments decide their verdicts.
+    plausible: tuple[float, float] | None = None
+
+    def __post_init__(self) -> None:
+        if self.plausible is not None:
+            low, high = self.plausible
+            if not (self.low <= low <= high <= self.high):
+                raise ValueError(f"plausible range {self.plausible} outside {self.low}-{self.high}")
 
     @property
     def numeric(self) -> bool:

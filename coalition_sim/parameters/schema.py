@@ -17,7 +17,7 @@ from types import MappingProxyType
 
 import numpy as np
 
-from coalition_sim.datasets import DATA_DIR, packaged_ukraine_facts
+from coalition_sim.datasets import DATA_DIR, packaged_military, packaged_ukraine_facts
 from coalition_sim.parameters.kinds import (
     CategoricalParameter,
     IntegerParameter,
@@ -42,6 +42,9 @@ FOUNDERS = ("EST", "LVA", "LTU", "FIN", "SWE", "NOR", "DNK", "ISL", "POL", "UKR"
 #: Ukraine's industry in figures (``data/ukraine_industry_facts.csv``): the defaults of
 #: the Ukraine parameters are read from it, so the file is their one source.
 FACTS = packaged_ukraine_facts()
+#: The military data (``data/nato_spending_series.csv`` and the files beside it): some
+#: defaults are read from it, so the files are their one source.
+MILITARY = packaged_military()
 
 
 class ModelParameters(ParameterSet):
@@ -91,11 +94,22 @@ class ModelParameters(ParameterSet):
         ),
     )
     reliability = RealParameter(
+        default=0.745,
+        unit="probability",
+        group="actors",
+        help="probability that a member responds when an ally is attacked (Article 5)",
+        source="Leeds, Long and Mitchell (2000): 74.5 % of alliance commitments honoured when "
+        "war came",
+        low=0.0,
+        high=1.0,
+    )
+    commitment_keeping = RealParameter(
         default=0.75,
         unit="probability",
         group="actors",
-        help="probability that a state honours a commitment when called on",
-        source="Leeds, Long and Mitchell (2000): 74.5 % of alliance commitments honoured",
+        help="probability that a member keeps to its spending path in a quarter",
+        source="prior centred on Leeds et al.'s 74.5 %; fitted to the honoured share by the "
+        "calibration",
         low=0.0,
         high=1.0,
     )
@@ -103,7 +117,7 @@ class ModelParameters(ParameterSet):
         default=0.35,
         unit="probability",
         group="actors",
-        help="reliability of the unreliable set",
+        help="reliability of the unreliable set (their chance of responding to an attack)",
         source="modelling assumption: under half the base rate of Leeds et al. (2000)",
         low=0.0,
         high=1.0,
@@ -287,14 +301,50 @@ class ModelParameters(ParameterSet):
         low=0.0,
         high=1.0,
     )
-    us_europe_share = RealParameter(
-        default=0.1,
-        unit="share of US spending",
+    us_troops_k = RealParameter(
+        default=84.0,
+        unit="thousand troops",
         group="us",
-        help="share of US defence spending committed to Europe at full commitment",
-        source="modelling assumption: EUCOM and rotational forces, about a tenth of the US budget",
+        help="US troops stationed in Europe at full commitment",
+        source="CFR (Feb 2025) citing EUCOM: nearly 84,000 in early 2025; about 100,000 after the "
+        "2022 surge (CRS), about 65,000 in 2018",
+        low=0.0,
+        high=400.0,
+        plausible=(65.0, 100.0),
+    )
+    us_reinforcement_k = RealParameter(
+        default=200.0,
+        unit="thousand troops",
+        group="us",
+        help="US reinforcements NATO's plans expect in a war in Europe, at full commitment",
+        source="RAND (2024) as quoted by Bruegel/Kiel (Feb 2025): 100,000 stationed plus up to "
+        "200,000 reinforcements",
+        low=0.0,
+        high=400.0,
+        plausible=(100.0, 200.0),
+    )
+    us_equipment_ratio = RealParameter(
+        default=MILITARY.us_equipment_per_soldier_ratio,
+        unit="multiplier",
+        group="us",
+        help="equipment per US soldier relative to a European soldier's",
+        source="NATO defence expenditure tables (Jun 2024): cumulative equipment spending "
+        "2014-2024 per 2024 personnel, US over the European Allies (data/SOURCES.md)",
+        low=0.5,
+        high=10.0,
+        plausible=(1.5, 4.0),
+    )
+    european_nuclear_cover = RealParameter(
+        default=0.4,
+        unit="share 0-1",
+        group="us",
+        help="how far French and British arsenals inside the coalition replace the US umbrella",
+        source="judgement: 515 French and British warheads against 5,177 US (SIPRI Yearbook "
+        "2025); France offered a debate on a European role (Mar 2025), the Northwood "
+        "declaration coordinated the two (Jul 2025); no declared extended deterrence",
         low=0.0,
         high=1.0,
+        plausible=(0.2, 0.7),
     )
     # --- applications --------------------------------------------------------------------
     w_threat = RealParameter(
@@ -716,86 +766,388 @@ class ModelParameters(ParameterSet):
         low=1.0,
         high=50.0,
     )
-    readiness = RealParameter(
-        default=1.0,
-        unit="share 0-1",
-        group="strength",
-        help="share of spending that yields usable capability",
-        source="modelling assumption: 1 counts all spending",
+    # --- capability: stocks of equipment, readiness, enablers, integration ------------------
+    land_share = RealParameter(
+        default=0.40,
+        unit="share of equipment spending",
+        group="capability",
+        help="share of equipment spending on land forces (armour, artillery, munitions)",
+        source="judgement from the UK equipment plans (Army 36 % of 2021-31; land and weapons "
+        "19 % of 2013) and continental armies' larger land share; the rest of 100 % with air "
+        "and enablers is naval and nuclear, outside the land-and-air balance",
         low=0.0,
         high=1.0,
+        plausible=(0.30, 0.50),
     )
-    adversary_ppp_factor = RealParameter(
-        default=3.0,
-        unit="multiplier",
-        group="strength",
-        help="purchasing-power multiplier of Russian and Belarusian spending",
-        source=(
-            "SIPRI and IISS PPP estimates put Russian spending at 2.5-3.5 times its dollar value"
-        ),
-        low=1.0,
-        high=6.0,
-    )
-    adversary_readiness = RealParameter(
-        default=1.0,
-        unit="share 0-1",
-        group="strength",
-        help="share of the adversary's spending that yields usable capability",
-        source=(
-            "the adversary's counterpart of readiness, so that both sides are treated alike; 1 "
-            "counts all spending (at least 0.1: parity is a ratio to it)"
-        ),
-        low=0.1,
+    air_share = RealParameter(
+        default=0.30,
+        unit="share of equipment spending",
+        group="capability",
+        help="share of equipment spending on combat aircraft and air and missile defence",
+        source="judgement from the UK equipment plans (Air Command 31 % of 2021-31; combat air "
+        "15 % of 2013)",
+        low=0.0,
         high=1.0,
+        plausible=(0.20, 0.40),
     )
-    ukraine_ppp_factor = RealParameter(
+    enabler_share = RealParameter(
+        default=0.10,
+        unit="share of equipment spending",
+        group="capability",
+        help="share of equipment spending on enablers (ISR, command, tankers, lift, SEAD)",
+        source="judgement: UK tankers and transport 11 % of the 2013 plan; Europe's tankers "
+        "are a handful against 605 US ones (FlightGlobal 2025)",
+        low=0.0,
+        high=1.0,
+        plausible=(0.05, 0.15),
+    )
+    equipment_share_default = RealParameter(
+        default=0.25,
+        unit="share of spending",
+        group="capability",
+        help="equipment share of spending of states NATO does not report (non-Allies)",
+        source="EDA Defence Data: EU equipment procurement 22-26 % of total in 2023-2024; NATO "
+        "Europe 32 % in 2024 (data/nato_spending_series.csv)",
+        low=0.0,
+        high=1.0,
+        plausible=(0.15, 0.35),
+    )
+    land_depreciation_pct = RealParameter(
+        default=8.0,
+        unit="% a year",
+        group="capability",
+        help="yearly loss of value of land equipment and munitions (wear, obsolescence)",
+        source="judgement: guns of 75-125 mm have a 25-year life (DLA); munitions are used up "
+        "in training; BEA depreciates civil aircraft at 8.25 % a year",
+        low=0.0,
+        high=50.0,
+        plausible=(5.0, 12.0),
+    )
+    air_depreciation_pct = RealParameter(
+        default=6.0,
+        unit="% a year",
+        group="capability",
+        help="yearly loss of value of combat aircraft and air defence",
+        source="judgement: BEA rates for civil aircraft (8.25 %) and ships (6.1 %); combat "
+        "aircraft serve 30-40 years",
+        low=0.0,
+        high=50.0,
+        plausible=(4.0, 9.0),
+    )
+    enabler_depreciation_pct = RealParameter(
+        default=6.0,
+        unit="% a year",
+        group="capability",
+        help="yearly loss of value of enablers (aircraft, satellites, command systems)",
+        source="judgement, as air equipment",
+        low=0.0,
+        high=50.0,
+        plausible=(4.0, 9.0),
+    )
+    land_lag_years = RealParameter(
+        default=2.0,
+        unit="years",
+        group="capability",
+        help="mean time from paying for land equipment to its delivery",
+        source="new Leopard 2 tanks 12-24 months after order (Vincorion 2023); European orders "
+        "3+ years late (Kiel, Jun 2025)",
+        low=0.25,
+        high=10.0,
+        plausible=(1.0, 3.5),
+    )
+    air_lag_years = RealParameter(
+        default=4.0,
+        unit="years",
+        group="capability",
+        help="mean time from paying for aircraft and air defence to its delivery",
+        source="German major projects 52 months late on first approval (BMVg, 2021); Patriot "
+        "and SAMP/T deliveries of several years",
+        low=0.25,
+        high=10.0,
+        plausible=(2.5, 6.0),
+    )
+    enabler_lag_years = RealParameter(
+        default=4.0,
+        unit="years",
+        group="capability",
+        help="mean time from paying for enablers to their delivery",
+        source="analysts: 5-10 years for Europe to be self-sufficient in C2, SEAD and space ISR "
+        "(Defense News survey, 2025)",
+        low=0.25,
+        high=10.0,
+        plausible=(2.5, 6.0),
+    )
+    readiness = RealParameter(
+        default=0.70,
+        unit="share 0-1",
+        group="capability",
+        help="share of European equipment ready to fight at the start",
+        source="Bundeswehr materiel readiness 74-77 % against a 70 % target (BMVg, 2020-21); "
+        "NATO's allies 30 % short of their capability targets (SACT Vandier, 2025)",
+        low=0.05,
+        high=1.0,
+        plausible=(0.55, 0.85),
+    )
+    readiness_elasticity = RealParameter(
+        default=0.5,
+        unit="elasticity",
+        group="capability",
+        help="how readiness follows upkeep (people, training, operations) per unit of stock",
+        source="judgement: readiness rises with training and operations money and falls "
+        "without it, less than one for one",
+        low=0.0,
+        high=2.0,
+        plausible=(0.2, 1.0),
+    )
+    readiness_quarters = RealParameter(
+        default=8.0,
+        unit="quarters",
+        group="capability",
+        help="time constant of readiness moving to what upkeep funds",
+        source="judgement: training cycles and maintenance backlogs of one to three years",
+        low=1.0,
+        high=40.0,
+        plausible=(4.0, 16.0),
+    )
+    personnel_quarters = RealParameter(
+        default=12.0,
+        unit="quarters",
+        group="capability",
+        help="time constant of personnel moving to what pay budgets fund",
+        source="judgement: recruitment and training of new soldiers takes years (Bruegel/Kiel "
+        "2025: 300,000 more troops needed)",
+        low=1.0,
+        high=40.0,
+        plausible=(6.0, 24.0),
+    )
+    enabler_coverage = RealParameter(
+        default=0.30,
+        unit="share 0-1",
+        group="capability",
+        help="share of the enablers Europe's forces need that Europe itself has at the start",
+        source="the US gave about 90 % of tanker capacity over Kosovo (1999) and most ISR, "
+        "targeting and refuelling over Libya (2011); 605 US tankers against 15 French (2025)",
+        low=0.01,
+        high=1.0,
+        plausible=(0.15, 0.50),
+    )
+    enabler_floor = RealParameter(
+        default=0.5,
+        unit="share 0-1",
+        group="capability",
+        help="share of combat power forces can use with no enablers at all",
+        source="judgement: without ISR, lift and tankers forces fight blind and near home",
+        low=0.0,
+        high=1.0,
+        plausible=(0.35, 0.70),
+    )
+    integration_nato = RealParameter(
+        default=0.85,
+        unit="share 0-1",
+        group="capability",
+        help="interoperability at the start of a NATO member's forces with the others'",
+        source="judgement: NATO standards (STANAGs) and exercises, but 29 separate command "
+        "chains (Bruegel/Kiel 2025)",
+        low=0.0,
+        high=1.0,
+        plausible=(0.70, 0.95),
+    )
+    integration_other = RealParameter(
+        default=0.60,
+        unit="share 0-1",
+        group="capability",
+        help="interoperability at the start of a non-NATO state's forces",
+        source="judgement: partners without NATO's common standards (Ukraine uses many of them "
+        "by now)",
+        low=0.0,
+        high=1.0,
+        plausible=(0.40, 0.80),
+    )
+    integration_rate_pct = RealParameter(
+        default=10.0,
+        unit="% of the gap a year",
+        group="capability",
+        help="how fast members close their gap to full integration, by joint training",
+        source="judgement: integrated command and common doctrine take a decade",
+        low=0.0,
+        high=100.0,
+        plausible=(5.0, 25.0),
+    )
+    joint_procurement_share = RealParameter(
+        default=0.18,
+        unit="share 0-1",
+        group="capability",
+        help="share of members' procurement bought jointly (speeds integration)",
+        source="EDA: about 18 % of equipment procurement collaborative (2021); the EU aims at 40 % "
+        "by 2030 (EDIS)",
+        low=0.0,
+        high=1.0,
+        plausible=(0.10, 0.40),
+    )
+    joint_procurement_weight = RealParameter(
         default=2.0,
         unit="multiplier",
-        group="strength",
-        help="purchasing-power multiplier of Ukraine's own defence spending",
-        source=(
-            "the reasoning of adversary_ppp_factor: about 30 % of what Ukraine's forces use is "
-            "made at home (ukraine_industry_facts.csv) at 3-5 times lower cost (Chupryna 2025), "
-            "0.3 x 4 + 0.7 x 1 = 1.9"
-        ),
-        low=1.0,
-        high=6.0,
+        group="capability",
+        help="how much joint procurement speeds integration (1 + weight x share)",
+        source="judgement: common equipment makes common logistics and training",
+        low=0.0,
+        high=10.0,
     )
-    adversary_growth_pct = RealParameter(
-        default=0.0,
-        unit="% per year",
-        group="strength",
-        help="real growth of Russian and Belarusian defence spending",
-        source="modelling assumption: a plateau after the 2024 peak",
-        low=-20.0,
-        high=20.0,
+    fragmentation_penalty = RealParameter(
+        default=0.20,
+        unit="share 0-1",
+        group="capability",
+        help="strength lost by many small separate armies against one (1 - penalty x (1 - HHI))",
+        source="judgement: Bruegel/Kiel (2025) on 29 national militaries with no unified "
+        "command; duplicated overheads and incompatible stocks",
+        low=0.0,
+        high=1.0,
+        plausible=(0.10, 0.35),
+    )
+    cohesion_friction_weight = RealParameter(
+        default=1.0,
+        unit="weight",
+        group="capability",
+        help="how much standing frictions between members lower cohesion",
+        source="modelling assumption (frictions.csv grades the disputes)",
+        low=0.0,
+        high=5.0,
+    )
+    cohesion_alignment_weight = RealParameter(
+        default=0.5,
+        unit="weight",
+        group="capability",
+        help="how much the spread of members' alignments lowers cohesion",
+        source="modelling assumption",
+        low=0.0,
+        high=5.0,
     )
     industry_weight = RealParameter(
         default=0.1,
         unit="share",
-        group="strength",
-        help="capability bonus of the largest domestic arms industry (SIPRI Top 100 revenue)",
-        source="modelling assumption: a home industry sustains forces in a long war",
+        group="capability",
+        help="extra equipment per dollar for the largest domestic arms industry",
+        source="modelling assumption: buying at home costs less in margins and transport",
         low=0.0,
         high=1.0,
     )
     nuclear_discount = RealParameter(
         default=0.8,
         unit="multiplier",
-        group="strength",
-        help="credibility multiplier when no nuclear power (France, UK) is a member",
+        group="capability",
+        help="credibility multiplier with no nuclear cover at all",
         source="modelling assumption",
         low=0.0,
         high=1.0,
     )
-    ukraine_experience_multiplier = RealParameter(
-        default=1.25,
+    # --- the adversary: Russia and Belarus -------------------------------------------------
+    adversary_ppp_factor = RealParameter(
+        default=3.0,
         unit="multiplier",
-        group="strength",
-        help="combat-experience multiplier of Ukraine's contribution to strength",
-        source="modelling assumption: the only European force with large-scale war experience",
+        group="adversary",
+        help="equipment per dollar Russia buys, relative to European prices",
+        source="IISS Military Balance 2025: Russia's 2024 spending USD 146 bn at market rates, "
+        "462 bn at PPP (3.2); SIPRI and others 2.5-3.5",
         low=1.0,
-        high=3.0,
+        high=6.0,
+        plausible=(2.0, 4.0),
+    )
+    adversary_readiness = RealParameter(
+        default=0.75,
+        unit="share 0-1",
+        group="adversary",
+        help="share of Russian equipment ready to fight",
+        source="judgement: a force at war, worn but exercised; stored equipment in poor "
+        "condition (IISS 2025)",
+        low=0.1,
+        high=1.0,
+        plausible=(0.60, 0.90),
+    )
+    adversary_growth_pct = RealParameter(
+        default=1.0,
+        unit="% per year",
+        group="adversary",
+        help="real growth of Russia's GDP, which its defence burden is a share of",
+        source="forecasts for 2025-2026: 0.6-1.6 % (IMF Jan 2026, World Bank, Bank of Russia "
+        "survey); 4.3 % in 2024",
+        low=-20.0,
+        high=20.0,
+        plausible=(0.0, 3.0),
+    )
+    adversary_equipment_share = RealParameter(
+        default=0.45,
+        unit="share of spending",
+        group="adversary",
+        help="share of Russian military spending on equipment",
+        source="SIPRI: 55 % of the 2016 budget financed the State Armament Programme; the "
+        "state defence order about half of the national defence chapter (2018-2019)",
+        low=0.0,
+        high=1.0,
+        plausible=(0.35, 0.55),
+    )
+    adversary_land_share = RealParameter(
+        default=0.50,
+        unit="share of equipment spending",
+        group="adversary",
+        help="share of Russian equipment spending on land forces",
+        source="judgement: a land war; 1,500 tanks and 3,000 armoured vehicles a year (NATO "
+        "SG, Jun 2025)",
+        low=0.0,
+        high=1.0,
+        plausible=(0.40, 0.60),
+    )
+    adversary_air_share = RealParameter(
+        default=0.30,
+        unit="share of equipment spending",
+        group="adversary",
+        help="share of Russian equipment spending on aircraft and air defence",
+        source="judgement; Russia's air force largely unaffected by the war (IISS 2025)",
+        low=0.0,
+        high=1.0,
+        plausible=(0.20, 0.40),
+    )
+    adversary_war_loss_pct = RealParameter(
+        default=15.0,
+        unit="% of land stock a year",
+        group="adversary",
+        help="Russian land equipment lost a year while the war in Ukraine goes on",
+        source="IISS: about 1,400 tanks lost in 2024 against 2,927 in active units before the "
+        "war, largely replaced from storage; set so that at the central values Russia's land "
+        "stock regains its February-2022 level about two years after a ceasefire (IISS 2025: "
+        "by 2027 if the war ended in mid-2025); NATO 3-5 years, Gen. Breuer 5-8",
+        low=0.0,
+        high=80.0,
+        plausible=(8.0, 30.0),
+    )
+    adversary_war_defence_pct = RealParameter(
+        default=7.3,
+        unit="% of GDP",
+        group="adversary",
+        help="Russia's defence burden while the war in Ukraine goes on",
+        source="IISS Military Balance 2026: 7.3 % in 2025; SIPRI 7.1 % in 2024",
+        low=0.0,
+        high=30.0,
+        plausible=(6.5, 8.0),
+    )
+    adversary_postwar_defence_pct = RealParameter(
+        default=5.0,
+        unit="% of GDP",
+        group="adversary",
+        help="Russia's defence burden after a ceasefire in Ukraine",
+        source="judgement: 3.7-4.1 % before the war (SIPRI 2021), rearming after it; the 2026 "
+        "budget law cut national defence for the first time since 2022",
+        low=0.0,
+        high=30.0,
+        plausible=(3.5, 7.0),
+    )
+    adversary_adjustment_quarters = RealParameter(
+        default=8.0,
+        unit="quarters",
+        group="adversary",
+        help="time constant of Russia's burden moving to its post-war level",
+        source="judgement: budgets planned three years ahead",
+        low=1.0,
+        high=40.0,
     )
     # --- Ukraine's industry ----------------------------------------------------------------
     ukraine_investment_share = RealParameter(
@@ -917,6 +1269,105 @@ class ModelParameters(ParameterSet):
         source="IMF forecast for 2025: 2.5 % (360ua.news, Oct 2024); 3.0 % in 2024",
         low=-20.0,
         high=20.0,
+    )
+    ukraine_ppp_factor = RealParameter(
+        default=2.0,
+        unit="multiplier",
+        group="ukraine",
+        help="equipment per dollar Ukraine buys with its own money, relative to European prices",
+        source=(
+            "the reasoning of adversary_ppp_factor: about 30 % of what Ukraine's forces use is "
+            "made at home (ukraine_industry_facts.csv) at 3-5 times lower cost (Chupryna 2025), "
+            "0.3 x 4 + 0.7 x 1 = 1.9"
+        ),
+        low=1.0,
+        high=6.0,
+        plausible=(1.5, 3.0),
+    )
+    ukraine_experience_multiplier = RealParameter(
+        default=1.25,
+        unit="multiplier",
+        group="ukraine",
+        help="readiness of Ukraine's forces relative to the others' (combat experience)",
+        source="judgement: the only European force with large-scale war experience",
+        low=1.0,
+        high=3.0,
+        plausible=(1.0, 1.5),
+    )
+    ukraine_equipment_share = RealParameter(
+        default=0.30,
+        unit="share of spending",
+        group="ukraine",
+        help="share of Ukraine's own defence spending on equipment",
+        source="judgement: pay and allowances of 880,000 soldiers take most of the 2025 budget; "
+        "weapons largely come as aid",
+        low=0.0,
+        high=1.0,
+        plausible=(0.20, 0.40),
+    )
+    ukraine_aid_usd_bn = RealParameter(
+        default=MILITARY.ukraine_aid_recent_usd_bn,
+        unit="USD bn a year",
+        group="ukraine",
+        help="military aid Ukraine receives a year, as equipment",
+        source="Kiel Ukraine Support Tracker: all donors together about EUR 41.6 bn a year over "
+        "2022-2024 (data/ukraine_aid.csv)",
+        low=0.0,
+        high=200.0,
+        plausible=(25.0, 60.0),
+    )
+    ukraine_war_loss_pct = RealParameter(
+        default=15.0,
+        unit="% of land stock a year",
+        group="ukraine",
+        help="Ukrainian land equipment lost a year while the war goes on",
+        source="judgement: visually confirmed Ukrainian losses about a third of Russia's "
+        "(Oryx), on a smaller stock",
+        low=0.0,
+        high=80.0,
+        plausible=(5.0, 30.0),
+    )
+    ukraine_postwar_personnel_k = RealParameter(
+        default=800.0,
+        unit="thousand troops",
+        group="ukraine",
+        help="the size of Ukraine's armed forces after a ceasefire",
+        source="Paris Declaration of the coalition of the willing (Jan 2026): an 800,000-strong "
+        "force; the 28-point plan (Nov 2025) would cap it at 600,000",
+        low=0.0,
+        high=2000.0,
+        plausible=(600.0, 880.0),
+    )
+    ukraine_capacity_growth = RealParameter(
+        default=0.5,
+        unit="USD of capacity per USD",
+        group="ukraine",
+        help="yearly capacity Ukraine's industry adds per dollar invested beyond its idle part",
+        source="judgement: capacity grew from USD 12 bn (early 2024) to 35 bn (May 2025, "
+        "Smetanin) with a few bn of outside money",
+        low=0.0,
+        high=5.0,
+        plausible=(0.2, 1.0),
+    )
+    ukraine_marginal_cost = RealParameter(
+        default=0.5,
+        unit="multiplier",
+        group="ukraine",
+        help="how the cost of output rises as the industry fills (cost x (1 + m x use squared))",
+        source="judgement: scarce engineers, parts and sites as utilisation nears full",
+        low=0.0,
+        high=5.0,
+        plausible=(0.0, 1.5),
+    )
+    ukraine_strike_loss_pct = RealParameter(
+        default=10.0,
+        unit="% of capacity a year",
+        group="ukraine",
+        help="industrial capacity Russian strikes destroy a year while the war goes on",
+        source="judgement: missile and drone strikes on plants; much production dispersed",
+        low=0.0,
+        high=80.0,
+        plausible=(0.0, 25.0),
     )
 
 

@@ -121,6 +121,7 @@ class BargainingProtocol(Protocol):
     @override
     def negotiate(self, s: Situation, applications: Applications) -> Negotiation:
         runs, applicants = positions(applications.any)
+        assert applications.conditional is not None  # this protocol's applications have them
         conditional = applications.conditional[runs, applicants]
         rows = np.flatnonzero(conditional)
         standard_years = per_run(s.values.phase_in_years, runs)[:, 0]

@@ -34,9 +34,36 @@ COMBAT = ("land", "air")
 # --- the perpetual inventory ---------------------------------------------------------------
 
 
-def orders(spending, equipment_share, category_share):
-    """New orders of one category a quarter: spending (USD bn/yr) on equipment, over 4."""
-    return spending * equipment_share * category_share / 4.0
+def value_per_dollar(purchasing_power, industry_weight, industry):
+    """Equipment a dollar buys at European prices.
+
+    Purchasing power, raised by a home industry (``industry`` in [0, 1], the largest 1)
+    by up to ``industry_weight``.
+    """
+    return purchasing_power * (1.0 + industry_weight * industry)
+
+
+def equipment_budget(spending, equipment_share, invested=0.0):
+    """What a state spends on equipment (USD bn/yr), less what it invests in Ukraine."""
+    return np.maximum(spending * equipment_share - invested, 0.0)
+
+
+def yearly_orders(budget, value, category_share, extra=0.0):
+    """Equipment of one category ordered in a year (USD bn at European prices).
+
+    ``extra`` is equipment that comes in a year besides the budget (aid to Ukraine, all
+    of it land equipment: pass it for that category only).
+    """
+    return budget * value * category_share + extra
+
+
+def orders(budget, value_per_dollar, category_share):
+    """New orders of one category a quarter (USD bn at European prices).
+
+    ``value_per_dollar`` is the equipment a dollar buys relative to European prices
+    (purchasing power, a home industry).
+    """
+    return budget * value_per_dollar * category_share / 4.0
 
 
 def delivered(pipeline, lag_quarters):
@@ -63,14 +90,15 @@ def next_stock(stock, depreciation_pct, arrived, losses=0.0):
     return np.maximum(kept - losses, 0.0)
 
 
-def stock_from_history(flows, depreciation_pct, lag_quarters):
-    """Stock and pipeline at the end of a yearly history of equipment spending.
+def stock_from_history(flows, depreciation_pct, lag_quarters, losses_pct=None):
+    """Stock and pipeline at the end of a yearly history of equipment orders.
 
-    ``flows`` is ``(years, ...)``: equipment spending of each year (USD bn/yr), the
-    oldest first. Before the first year the stock and pipeline are those of a steady
-    flow at the first year's level (a common start for perpetual inventories: the stock
-    is the flow over the depreciation rate); then each year's flow is ordered a quarter
-    at a time, delivered and depreciated by the rules above.
+    ``flows`` is ``(years, ...)``: equipment ordered each year (USD bn/yr at European
+    prices), the oldest first; ``losses_pct`` (same shape, or None) the share of the stock
+    lost in combat each year. Before the first year the stock and pipeline are those of a
+    steady flow at the first year's level (a common start for perpetual inventories: the
+    stock is the flow over the depreciation rate); then each year's flow is ordered a
+    quarter at a time, delivered and depreciated by the rules above.
 
     Returns:
         ``(stock, pipeline)`` after the last year's fourth quarter.
@@ -80,12 +108,18 @@ def stock_from_history(flows, depreciation_pct, lag_quarters):
     rate = np.asarray(depreciation_pct, dtype=float)
     stock = first / np.where(rate > 0, rate / 100.0, np.inf) + 0.0 * lag_quarters
     pipeline = first / 4.0 * lag_quarters
-    for flow in flows:
+    for year, flow in enumerate(flows):
         for _ in range(4):
             arrived = delivered(pipeline, lag_quarters)
             pipeline = next_pipeline(pipeline, flow / 4.0, arrived)
-            stock = next_stock(stock, depreciation_pct, arrived)
+            lost = 0.0 if losses_pct is None else stock * losses_pct[year] / 400.0
+            stock = next_stock(stock, depreciation_pct, arrived, lost)
     return stock, pipeline
+
+
+def losses(stock, war, loss_pct):
+    """Equipment lost in a quarter of war (none in peace): ``loss_pct`` % of it a year."""
+    return stock * loss_pct / 400.0 * war
 
 
 # --- what a state can field ---------------------------------------------------------------
@@ -96,14 +130,19 @@ def combat_stock(land, air):
     return land + air
 
 
+def per_soldier(combat, personnel):
+    """Equipment per soldier (USD bn per thousand): a force's ratio when fully manned."""
+    return combat / np.where(personnel > 0, personnel, np.inf)
+
+
 def manning(personnel, combat, equipment_per_soldier):
     """Share of the combat stock the personnel can crew, at most 1.
 
     ``equipment_per_soldier`` is each army's stock per soldier when it was fully manned
     (its 2026 ratio): buying equipment faster than recruiting leaves some of it idle.
     """
-    needed = combat / equipment_per_soldier
-    return np.minimum(1.0, personnel / np.where(needed > 0, needed, 1.0))
+    needed = combat / np.where(equipment_per_soldier > 0, equipment_per_soldier, np.inf)
+    return np.where(needed > 0, np.minimum(1.0, personnel / np.where(needed > 0, needed, 1.0)), 1.0)
 
 
 def personnel_target(personnel_start, upkeep, upkeep_start):
@@ -129,9 +168,27 @@ def towards(value, target, quarters):
     return value + (target - value) / quarters
 
 
-def fielded(combat, manned, ready):
-    """What a state's forces can field: combat stock, manned and ready (USD bn)."""
-    return combat * manned * ready
+def fielded(combat, manned, ready, experience=1.0):
+    """What a state's forces can field: combat stock, manned and ready (USD bn).
+
+    ``experience`` raises what a tested force gets from the same equipment (Ukraine's).
+    """
+    return combat * manned * ready * experience
+
+
+def upkeep(spending, equipment_share):
+    """What a state spends on people, training and operations (USD bn/yr)."""
+    return spending * (1.0 - equipment_share)
+
+
+def enabler_need(own_enablers, coverage, combat):
+    """Enablers a unit of combat stock needs, from Europe's coverage at the start."""
+    return own_enablers / (coverage * combat)
+
+
+def us_enablers(own_enablers, coverage):
+    """Enablers the US provides Europe at full commitment: what fills the gap at the start."""
+    return own_enablers * (1.0 - coverage) / coverage
 
 
 # --- the coalition ---------------------------------------------------------------------------
@@ -183,6 +240,11 @@ def next_integration(integration, member, rate_pct, joint_share, joint_weight):
     """
     step = rate_pct / 400.0 * (1.0 + joint_weight * joint_share)
     return integration + member * np.minimum(1.0, step) * (1.0 - integration)
+
+
+def integrated_each(forces, integration):
+    """Each state's fielded forces at its integration."""
+    return forces * integration
 
 
 def integrated(forces, integration, member):

@@ -1,9 +1,16 @@
-"""Ukraine's defence industry: utilisation, output bought by investment, drones.
+"""Ukraine's defence industry as a production function: capacity, use, cost, strikes.
 
 Facts (``data/ukraine_industry_facts.csv``): a production potential of USD 35 bn a
 year (Smetanin, May 2025) used at about one third (Chupryna 2025), costs three to five
 times lower than in Europe (Chupryna 2025), 1.5 million drones in 2024 (Umerov, Dec 2024).
-Numbers or arrays over runs.
+
+Ukraine funds the part of its capacity it uses at the start (``own``, USD bn a year).
+Money members invest fills the idle capacity first; what idle capacity cannot absorb
+builds new capacity, which takes time. Each dollar used buys ``cost_advantage`` dollars
+of equipment at European prices, less as the industry fills (scarce engineers, parts
+and sites: the cost rises with the square of utilisation), and Russian strikes destroy
+capacity while the war goes on. The output is land equipment (drones, shells, missiles):
+it adds to Ukraine's land forces, never to enablers. Numbers or arrays over runs.
 """
 
 from __future__ import annotations
@@ -13,15 +20,45 @@ import numpy as np
 from coalition_sim.rules.sums import total
 
 
-def absorbed_investment(investment, capacity, initial_utilisation):
-    """Investment (USD bn/yr) that idle capacity can absorb; the rest stays at home."""
-    idle = np.maximum(0.0, (1.0 - initial_utilisation) * capacity)
+def investment(share, spending, investors):
+    """What each investor puts into Ukraine's industry: a share of its spending (USD bn/yr)."""
+    return share * spending * investors
+
+
+def offered_investment(share, spending, investors):
+    """What the investors offer Ukraine's industry together (USD bn/yr)."""
+    return total(investment(share, spending, investors))
+
+
+def own_funded(capacity, utilisation):
+    """The output Ukraine funds itself (USD bn a year at its prices): its start's use."""
+    return capacity * utilisation
+
+
+def absorbed_investment(investment, capacity, own):
+    """Investment (USD bn/yr) the idle capacity can use now; the rest builds capacity."""
+    idle = np.maximum(0.0, capacity - own)
     return np.minimum(np.maximum(0.0, investment), idle)
 
 
 def absorbed_share(offered, absorbed):
-    """Share of the investment offered that idle capacity absorbs (0 when none is offered)."""
+    """Share of the investment offered that idle capacity uses (0 when none is offered)."""
     return np.where(offered > 0, absorbed / np.where(offered > 0, offered, 1.0), 0.0)
+
+
+def next_capacity(capacity, investment, absorbed, growth, war, strike_loss_pct):
+    """Capacity a quarter on: built by the investment idle capacity cannot use, struck in war.
+
+    ``growth`` is the yearly capacity a dollar of such investment adds; ``war`` is 1 while
+    the war goes on, when strikes destroy ``strike_loss_pct`` % of the capacity a year.
+    """
+    built = growth * np.maximum(0.0, investment - absorbed) / 4.0
+    return capacity * (1.0 - strike_loss_pct / 400.0 * war) + built
+
+
+def target_utilisation(own, absorbed, capacity):
+    """Utilisation once the funded production runs: ``(own + absorbed) / capacity``."""
+    return np.minimum(1.0, (own + absorbed) / np.where(capacity > 0, capacity, 1.0))
 
 
 def next_utilisation(utilisation, target, absorption_quarters):
@@ -29,37 +66,16 @@ def next_utilisation(utilisation, target, absorption_quarters):
     return utilisation + (target - utilisation) / absorption_quarters
 
 
-def target_utilisation(absorbed, capacity, initial_utilisation):
-    """Utilisation once the absorbed investment is producing: ``u0 + absorbed / capacity``."""
-    return np.minimum(1.0, initial_utilisation + absorbed / capacity)
-
-
-def investment_output(utilisation, capacity, initial_utilisation, cost_advantage):
+def investment_output(utilisation, capacity, own, cost_advantage, marginal_cost):
     """European-equivalent value (USD bn/yr) of what the investment produces.
 
-    Each invested dollar in use buys ``cost_advantage`` dollars of output at European
-    prices; production from the initial third is already in Ukraine's own budget.
+    The production beyond what Ukraine funds itself, at ``cost_advantage`` dollars of
+    European-priced equipment per dollar, divided by ``1 + marginal_cost * u**2``.
     """
-    return np.maximum(0.0, utilisation - initial_utilisation) * capacity * cost_advantage
+    beyond = np.maximum(0.0, utilisation * capacity - own)
+    return beyond * cost_advantage / (1.0 + marginal_cost * utilisation * utilisation)
 
 
-def drone_output(utilisation, initial_utilisation, initial_drones):
-    """Drones per year (millions), scaling with utilisation from the 2024 output."""
-    initial_utilisation = np.asarray(initial_utilisation, dtype=float)
-    safe = np.where(initial_utilisation > 0, initial_utilisation, 1.0)
-    return np.where(
-        initial_utilisation > 0, initial_drones * utilisation / safe, initial_drones + 0.0 * safe
-    )
-
-
-def offered_investment(share, spending, investors):
-    """What the investors offer Ukraine's industry: a share of their spending (USD bn/yr)."""
-    return share * total(spending, where=investors)
-
-
-def invested_share(share, absorbed):
-    """Share of an investor's spending that leaves its own forces.
-
-    The share it offers, times the part of the offer Ukraine's idle capacity absorbs.
-    """
-    return share * absorbed
+def drone_output(utilisation, capacity, own, initial_drones):
+    """Drones per year (millions), scaling with production from the 2024 output."""
+    return initial_drones * utilisation * capacity / np.where(own > 0, own, 1.0)

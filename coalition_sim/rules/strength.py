@@ -1,67 +1,20 @@
-"""Coalition strength, parity with Russia, cohesion and credibility.
+"""The balance: usable strength against Russia's, parity, cohesion and credibility.
 
-Arrays over states, or over runs and states with per-run values as ``(runs, 1)``
-columns; sums over states in the fixed order of :func:`coalition_sim.rules.sums.total`.
+What each state fields comes from its stocks (:mod:`coalition_sim.rules.capability`);
+here the coalition's forces are put together. Arrays over states, or over runs and
+states with per-run values as ``(runs, 1)`` columns; sums over states in the fixed
+order of :func:`coalition_sim.rules.sums.total`.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from coalition_sim.rules.economy import growth_factor
 from coalition_sim.rules.sums import count, total
 
 
-def own_strength(pct, effective_per_pct):
-    """What a state's own forces field: its burden times their strength per point of GDP.
-
-    ``effective_per_pct`` is capability per point of GDP times purchasing power,
-    experience and readiness (:func:`coalition_sim.rules.traits.derive`).
-    """
-    return pct * effective_per_pct
-
-
-def capability(pct, capability_per_pct):
-    """A state's capability (USD bn): its burden times capability per point of GDP."""
-    return pct * capability_per_pct
-
-
-def diverted(invested_share, investors, spending, readiness):
-    """Strength a member gives up at home by investing a share of its spending in Ukraine."""
-    return (invested_share * investors) * spending * readiness
-
-
-def reliable_strength(own, reliability):
-    """A state's own strength at its reliability: what the coalition can count on."""
-    return reliability * own
-
-
-def contributions(reliable, reliability, diverted_strength=None):
-    """Each state's contribution to the coalition.
-
-    Its reliable strength, less what it diverts to Ukraine's industry (when it invests),
-    at the same reliability.
-    """
-    if diverted_strength is None:
-        return reliable
-    return reliable - reliability * diverted_strength
-
-
-def industry_strength(ukraine_reliability, output, readiness):
-    """What investment in Ukraine's industry adds.
-
-    Its output at Ukraine's reliability and the coalition's readiness.
-    """
-    return ukraine_reliability * output * readiness
-
-
-def coalition_strength(contribution, member, industry):
-    """``S(C)``: the members' contributions, summed in a fixed order, plus the industry's."""
-    return total(contribution, where=member) + industry
-
-
 def parity(strength, adversary):
-    """Strength over the adversary's: 1 is parity."""
+    """Usable strength over the adversary's: 1 is parity."""
     return strength / adversary
 
 
@@ -70,40 +23,67 @@ def at_parity(parity_value):
     return parity_value >= 1.0
 
 
-def us_forces(us_commitment, europe_share, us_spending, readiness):
-    """US forces committed to Europe (USD bn at readiness): ``u_t * share * US spending``."""
-    return us_commitment * europe_share * us_spending * readiness
+def us_troops(stationed_k, reinforcement_k):
+    """US troops for a war in Europe: those stationed and the reinforcements planned."""
+    return stationed_k + reinforcement_k
 
 
-def parity_with_us(strength, us, adversary):
-    """Parity counting the US forces committed to Europe."""
-    return (strength + us) / adversary
+def us_forces(us_commitment, troops_k, europe_stock_per_soldier_k, equipment_ratio):
+    """US combat forces for Europe (USD bn of combat equipment at European prices).
 
-
-def adversary_strength(spending_usd_bn, ppp_factor, growth_pct, step, readiness=1.0):
-    """Russia and Belarus: dollar spending times the PPP factor and readiness, growing a year."""
-    return spending_usd_bn * ppp_factor * readiness * growth_factor(growth_pct, step)
-
-
-def cohesion(capability, reliability, member, reliable=None):
-    """Reliability-weighted share of the coalition's capability, in [0, 1].
-
-    A coalition whose members have no capability at all is as cohesive as its members'
-    mean reliability; an empty one has no cohesion. ``reliable`` is
-    ``reliability * capability`` when the caller has it already.
+    Its troops (stationed and planned reinforcements, thousands) at the equipment a
+    European soldier has times the US's own ratio, times the commitment ``u_t``.
     """
-    member = np.asarray(member, dtype=bool)
-    force = total(capability, where=member)
-    if reliable is None:
-        reliable = reliability * capability
-    weighted = total(reliable, where=member) / np.where(force > 0, force, 1.0)
-    if np.all(force > 0):
-        return weighted
-    members = count(member)
-    mean_reliability = total(np.broadcast_to(reliability, member.shape), where=member) / (
-        np.where(members > 0, members, 1)
-    )
-    return np.where(force > 0, weighted, np.where(members > 0, mean_reliability, 0.0))
+    return us_commitment * troops_k * europe_stock_per_soldier_k * equipment_ratio
+
+
+def without_own(coalition, contribution, member):
+    """The coalition's strength without each state: less its contribution if a member."""
+    return coalition - contribution * member
+
+
+def friction_load(weights, member, first, second, friction):
+    """How much of the coalition stands in standing disputes, in [0, 1].
+
+    The frictions of the member pairs (``first``, ``second``: edge lists; ``friction``
+    their grades), each weighted by the two members' shares of the forces, over the
+    weight of all member pairs: a dispute between two large members weighs most.
+    """
+    w = weights * member
+    everyone = total(w)
+    pairs = (everyone * everyone - total(w * w)) / 2.0
+    disputed = total(friction * w[..., first] * w[..., second])
+    return np.where(pairs > 0, disputed / np.where(pairs > 0, pairs, 1.0), 0.0)
+
+
+def alignment_spread(alignment, weights, member):
+    """The weighted standard deviation of the members' alignments (0 for one member)."""
+    w = weights * member
+    everyone = total(w)
+    safe = np.where(everyone > 0, everyone, 1.0)
+    mean = total(alignment * w) / safe
+    deviation = alignment - mean
+    return np.sqrt(np.maximum(total(deviation * deviation * w) / safe, 0.0))
+
+
+def integration_mean(integration, weights, member):
+    """The members' interoperability, weighted by their forces (0 for no forces)."""
+    w = weights * member
+    everyone = total(w)
+    safe = np.where(everyone > 0, everyone, 1.0)
+    return np.where(everyone > 0, total(integration * w) / safe, 0.0)
+
+
+def cohesion(integrated, load, spread, friction_weight, alignment_weight, penalty):
+    """How well the coalition holds together, in [0, 1].
+
+    ``integrated * (1 - friction_weight * load) * (1 - alignment_weight * spread)``,
+    less the penalty of breached commitments: interoperable forces, few disputes among
+    them and close alignments make a cohesive coalition. An outcome of who is inside,
+    not a constant.
+    """
+    value = integrated * (1.0 - friction_weight * load) * (1.0 - alignment_weight * spread)
+    return np.minimum(1.0, np.maximum(0.0, value - penalty))
 
 
 def breach_penalty(penalty, decay, new_breaches, per_breach):
@@ -114,14 +94,19 @@ def breach_penalty(penalty, decay, new_breaches, per_breach):
     return penalty + new_breaches * per_breach
 
 
-def cohesion_after_breaches(cohesion_value, penalty):
-    """Cohesion less the penalty of breached commitments, never below 0."""
-    return np.maximum(0.0, cohesion_value - penalty)
+def arsenal_share(warheads, member):
+    """Share of the European nuclear arsenals (France's, the UK's) inside the coalition."""
+    everyone = total(warheads)
+    return total(warheads, where=member) / everyone if everyone > 0 else 0.0 * count(member)
 
 
-def nuclear_cover(nuclear_member, us_commitment):
-    """Nuclear cover: 1 with a nuclear power inside, the US umbrella ``u_t`` otherwise."""
-    return np.where(nuclear_member, 1.0, us_commitment)
+def nuclear_cover(us_commitment, european_cover, share):
+    """Nuclear cover: the US umbrella ``u_t``, and for the rest European arsenals, graded.
+
+    French and British warheads inside the coalition (``share`` of the two) cover at most
+    ``european_cover`` of what the US umbrella does: not a full substitute.
+    """
+    return us_commitment + (1.0 - us_commitment) * european_cover * share
 
 
 def deterrent_balance(force_ratio):
@@ -134,19 +119,12 @@ def deterrent_balance(force_ratio):
     return 1.0 - np.exp(-np.maximum(force_ratio, 0.0))
 
 
-def credibility(parity_with_us, cohesion_value, nuclear_cover, discount):
+def credibility(parity_with_us, cohesion_value, nuclear_cover_value, discount):
     """How believable collective defence is to the adversary, in [0, 1).
 
     ``deterrent_balance(parity_with_us) * cohesion * (discount + (1 - discount) * cover)``:
-    the deterrent balance counting US forces committed to Europe, times cohesion,
-    discounted without a nuclear guarantor. ``nuclear_cover`` is 1 with France or the UK
-    inside and otherwise the US commitment ``u_t`` (its umbrella): a US withdrawal lowers
-    credibility through both.
+    the usable balance counting US forces and enablers, times cohesion, discounted
+    without nuclear cover.
     """
-    nuclear = discount + (1.0 - discount) * nuclear_cover
+    nuclear = discount + (1.0 - discount) * nuclear_cover_value
     return deterrent_balance(parity_with_us) * cohesion_value * nuclear
-
-
-def without_own(coalition, contribution, member):
-    """The coalition's strength without each state: less its contribution if a member."""
-    return coalition - contribution * member

@@ -1,4 +1,4 @@
-"""Derived traits of states: proximity, alignment, reliability, industry, capability."""
+"""Derived traits of states: proximity, alignment, reliability, their arms industry."""
 
 from __future__ import annotations
 
@@ -96,15 +96,6 @@ def industry_index(arms_revenue_usd_bn: np.ndarray) -> np.ndarray:
     return revenue / top if top > 0 else np.zeros_like(revenue)
 
 
-def capability(spending_usd_bn: np.ndarray, industry: np.ndarray, industry_weight: Number):
-    """Military capability in USD bn: spending, raised by a domestic industrial base.
-
-    A state that builds its own arms sustains its forces longer; ``industry_weight`` is
-    the bonus of the largest industry (the United Kingdom's among the agents).
-    """
-    return np.asarray(spending_usd_bn, dtype=float) * (1.0 + industry_weight * np.asarray(industry))
-
-
 @dataclass(frozen=True, eq=False)
 class Traits:
     """Every state's derived traits for a batch of runs: ``(runs, states)`` arrays.
@@ -118,14 +109,8 @@ class Traits:
     reliability: np.ndarray
     industry: np.ndarray
     defence_pct_gdp: np.ndarray  # starting burden, % of GDP
-    experience: np.ndarray  # Ukraine's combat-experience multiplier, 1 elsewhere
     founder: np.ndarray
     unreliable: np.ndarray
-    #: Capability per point of GDP spent (USD bn): capability is linear in the burden.
-    capability_per_pct: np.ndarray
-    #: Usable strength of a state's own forces per point of GDP: capability times its
-    #: purchasing power, experience and readiness (what it can field alone).
-    effective_per_pct: np.ndarray
 
 
 def derive(
@@ -156,7 +141,6 @@ def derive(
             return derived
         return np.where(np.isnan(override), derived, override)
 
-    codes = data.codes
     prox = overridden("proximity", proximity(data.km_to_russia[None, :], values.proximity_scale_km))
     graded = graded_alignment(
         data.vote_score,
@@ -180,23 +164,12 @@ def derive(
     )
     pct0 = overridden("defence_pct_gdp", data.defence_pct_gdp[None, :])
     industry = industry_index(data.arms_revenue)[None, :]
-    experience = np.ones((1, len(codes)))
-    purchasing = np.ones((1, len(codes)))
-    if "UKR" in data.index:
-        is_ukraine = (np.arange(len(codes)) == data.index["UKR"])[None, :]
-        experience = np.where(is_ukraine, values.ukraine_experience_multiplier, 1.0)
-        purchasing = np.where(is_ukraine, values.ukraine_ppp_factor, 1.0)
-    per_pct = capability(data.gdp[None, :] / 100.0, industry, values.industry_weight)
-    effective = per_pct * purchasing * experience * values.readiness
     return Traits(
         proximity=prox,
         alignment=np.ascontiguousarray(align),
         reliability=rel,
         industry=industry,
         defence_pct_gdp=pct0,
-        experience=experience,
         founder=founder,
         unreliable=unreliable,
-        capability_per_pct=per_pct,
-        effective_per_pct=effective,
     )

@@ -1,0 +1,251 @@
+"""The forces of a batch: equipment stocks, people, readiness, integration; Russia's.
+
+One quarter of :meth:`Forces.quarter` orders equipment from what each state spends
+(less what it invests in Ukraine), delivers orders after their lag, wears stocks down,
+takes war losses, recruits to what pay budgets fund, moves readiness to what upkeep
+funds and integrates members; Russia's forces follow their own path. :meth:`measure`
+puts the coalition together: what each member fields, integrated, with the enablers it
+has (Europe's own, and the US's while it stays) and the cost of many armies.
+
+Every formula is a rule of :mod:`coalition_sim.rules.capability`,
+:mod:`~coalition_sim.rules.adversary` and :mod:`~coalition_sim.rules.strength`; this
+module keeps the books (``docs/odd.md``, *Capability*).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from coalition_sim.rules import adversary, capability, economy, strength
+from coalition_sim.rules.sums import total
+
+if TYPE_CHECKING:  # pragma: no cover
+    from coalition_sim.engine.inputs import RunInputs
+    from coalition_sim.engine.state import State
+
+#: Equipment categories: stock field, pipeline field, and the parameters of each.
+CATEGORIES = (
+    ("land", "land_pipeline", "land_share", "land_depreciation_pct", "land_lag_years"),
+    ("air", "air_pipeline", "air_share", "air_depreciation_pct", "air_lag_years"),
+    ("enablers", "enabler_pipeline", "enabler_share", "enabler_depreciation_pct",
+     "enabler_lag_years"),
+)  # fmt: skip
+#: Russia's categories (its enablers are its own and not counted apart).
+ADVERSARY = (
+    ("land", "adversary_land", "adversary_land_pipeline", "adversary_land_share"),
+    ("air", "adversary_air", "adversary_air_pipeline", "adversary_air_share"),
+)
+#: The first year of the full-scale war (war losses in the history of stocks).
+WAR_YEAR = 2022
+
+
+@dataclass
+class Coalition:
+    """The coalition's forces put together at one moment."""
+
+    fielded: np.ndarray  # what each state fields, (runs, states)
+    contribution: np.ndarray  # each state's part of the usable strength, (runs, states)
+    usable: np.ndarray  # the members' usable strength, no US forces or enablers, (runs, 1)
+    usable_with_us: np.ndarray  # ... with them, at the US commitment now
+    coverage: np.ndarray  # share of the enablers the members need that they have (no US)
+    integration: np.ndarray  # the members' interoperability, weighted by their forces
+
+
+class Forces:
+    """The capability books of one batch (see the module docstring).
+
+    Args:
+        inputs: the runs' parameters, traits and data.
+        state: the batch's state, whose force fields this fills at step 0.
+        ukraine: Ukraine's column, or None.
+    """
+
+    def __init__(self, inputs: RunInputs, state: State, ukraine: int | None) -> None:
+        v, tr, data, mil = inputs.values, inputs.traits, inputs.data, inputs.military
+        self.inputs, self.ukraine = inputs, ukraine
+        self.is_ukraine = np.arange(len(data)) == (-1 if ukraine is None else ukraine)
+        reported = ~np.isnan(mil.equipment_share)
+        share = np.where(reported, np.nan_to_num(mil.equipment_share), v.equipment_share_default)
+        self.equipment_share = np.where(self.is_ukraine, v.ukraine_equipment_share, share)
+        power = np.where(self.is_ukraine, v.ukraine_ppp_factor, 1.0)
+        self.value = capability.value_per_dollar(power, v.industry_weight, tr.industry)
+        self.lag = {name: economy.quarters(getattr(v, lag)) for name, _, _, _, lag in CATEGORIES}
+        self.depreciation = {name: getattr(v, dep) for name, _, _, dep, _ in CATEGORIES}
+        self.share = {name: getattr(v, part) for name, _, part, _, _ in CATEGORIES}
+        self.experience = np.where(self.is_ukraine, v.ukraine_experience_multiplier, 1.0)
+        self.nato = data.nato
+        self.warheads = mil.warheads
+        self._history(state)
+        combat = capability.combat_stock(state.land, state.air)
+        known = mil.has_personnel
+        europe = capability.per_soldier(
+            total(combat, where=known), total(mil.personnel_k, where=known)
+        )
+        assumed = capability.per_soldier(combat, europe)  # as many soldiers as Europe's mean
+        personnel = np.where(known, np.nan_to_num(mil.personnel_k), assumed)
+        state.personnel[:] = np.where(self.is_ukraine, mil.ukraine_personnel_k, personnel)
+        self.equipment_per_soldier = capability.per_soldier(combat, state.personnel)
+        self.personnel_start = state.personnel.copy()
+        self.combat_start = combat
+        self.upkeep_start = capability.upkeep(state.spending, self.equipment_share)
+        state.readiness[:] = v.readiness
+        state.integration[:] = np.where(data.nato, v.integration_nato, v.integration_other)
+        everyone = total(combat)
+        own_enablers = total(state.enablers)
+        self.enabler_need = capability.enabler_need(own_enablers, v.enabler_coverage, everyone)
+        self.us_enablers = capability.us_enablers(own_enablers, v.enabler_coverage)
+        self.europe_per_soldier = capability.per_soldier(everyone, total(state.personnel))
+        self.us_troops_k = strength.us_troops(v.us_troops_k, v.us_reinforcement_k)
+        self.adversary_gdp = adversary.gdp(
+            mil.adversary_spending_usd_bn[-1], v.adversary_war_defence_pct
+        )
+        first, second = np.nonzero(np.triu(data.friction, 1))
+        #: the standing disputes as an edge list: cheap to weigh by members each quarter
+        self.friction = (first, second, data.friction[first, second])
+
+    def _history(self, state: State) -> None:
+        """Stocks and pipelines at the start, from the years before it (2014-2025)."""
+        inputs, v, mil = self.inputs, self.inputs.values, self.inputs.military
+        years = mil.years < inputs.start_year
+        if not years.any():
+            years = mil.years == mil.years[0]  # before 2014: the first year's steady state
+        at_war = (mil.years[years] >= WAR_YEAR)[:, None, None]
+        now = capability.equipment_budget(state.spending, self.equipment_share)
+        reported = mil.equipment_usd_bn[years][:, None, :]
+        own_ukraine = capability.equipment_budget(
+            mil.ukraine_spending_usd_bn[years][:, None, None], self.equipment_share
+        )
+        budget = np.where(self.is_ukraine, own_ukraine, reported)
+        budget = np.where(np.isnan(budget), now, budget)
+        aid = np.where(self.is_ukraine, mil.ukraine_aid_usd_bn[years][:, None, None], 0.0)
+        lost = np.where(self.is_ukraine & at_war, v.ukraine_war_loss_pct, 0.0)
+        for name, pipeline, _, _, _ in CATEGORIES:
+            flows = capability.yearly_orders(
+                budget, self.value, self.share[name], aid if name == "land" else 0.0
+            )
+            stock, pending = capability.stock_from_history(
+                flows, self.depreciation[name], self.lag[name], lost if name == "land" else None
+            )
+            getattr(state, name)[:] = stock
+            getattr(state, pipeline)[:] = pending
+        spent = mil.adversary_spending_usd_bn[years][:, None, None]
+        budget_r = capability.equipment_budget(spent, v.adversary_equipment_share)
+        lost_r = np.where(at_war, v.adversary_war_loss_pct, 0.0)
+        for name, stock_field, pipe_field, part in ADVERSARY:
+            flows = capability.yearly_orders(budget_r, v.adversary_ppp_factor, getattr(v, part))
+            stock, pending = capability.stock_from_history(
+                flows, self.depreciation[name], self.lag[name], lost_r if name == "land" else None
+            )
+            getattr(state, stock_field)[:] = stock
+            getattr(state, pipe_field)[:] = pending
+        state.adversary_pct[:] = v.adversary_war_defence_pct
+
+    # ------------------------------------------------------------------ a quarter
+    def quarter(self, state: State, war: np.ndarray, invested: np.ndarray, output: np.ndarray):
+        """Orders, deliveries, wear, war losses, recruits, readiness, integration; Russia.
+
+        Args:
+            state: the batch's state after this quarter's spending.
+            war: whether the war in Ukraine still goes on, ``(runs, 1)``.
+            invested: what each state invests in Ukraine's industry (USD bn/yr).
+            output: what that investment produces for Ukraine (USD bn/yr, European prices).
+        """
+        v = self.inputs.values
+        budget = capability.equipment_budget(state.spending, self.equipment_share, invested)
+        aid = np.where(self.is_ukraine, v.ukraine_aid_usd_bn, 0.0)
+        made = np.where(self.is_ukraine, output, 0.0)
+        for name, pipeline, _, _, _ in CATEGORIES:
+            stock, pending = getattr(state, name), getattr(state, pipeline)
+            arrived = capability.delivered(pending, self.lag[name])
+            new = capability.orders(budget, self.value, self.share[name])
+            extra, lost = 0.0, 0.0
+            if name == "land":  # aid and Ukraine's industry: equipment that comes at once
+                extra = capability.orders(aid, 1.0, 1.0) + capability.orders(made, 1.0, 1.0)
+                lost = capability.losses(stock, war & self.is_ukraine, v.ukraine_war_loss_pct)
+            setattr(state, pipeline, capability.next_pipeline(pending, new, arrived))
+            setattr(state, name, capability.next_stock(
+                stock, self.depreciation[name], arrived + extra, lost
+            ))  # fmt: skip
+        upkeep = capability.upkeep(state.spending, self.equipment_share)
+        wanted = capability.personnel_target(self.personnel_start, upkeep, self.upkeep_start)
+        ukraine = np.where(war, self.personnel_start, v.ukraine_postwar_personnel_k)
+        wanted = np.where(self.is_ukraine, ukraine, wanted)
+        state.personnel = capability.towards(state.personnel, wanted, v.personnel_quarters)
+        combat = capability.combat_stock(state.land, state.air)
+        ready = capability.readiness_target(
+            v.readiness, upkeep, self.upkeep_start, combat, self.combat_start,
+            v.readiness_elasticity, 1.0,
+        )  # fmt: skip
+        state.readiness = capability.towards(state.readiness, ready, v.readiness_quarters)
+        state.integration = capability.next_integration(
+            state.integration, state.member, v.integration_rate_pct,
+            v.joint_procurement_share, v.joint_procurement_weight,
+        )  # fmt: skip
+        self._adversary(state, war)
+
+    def _adversary(self, state: State, war: np.ndarray) -> None:
+        """Russia's burden, orders, deliveries, wear and losses in Ukraine."""
+        v = self.inputs.values
+        target = adversary.burden_target(war, v.adversary_war_defence_pct,
+                                         v.adversary_postwar_defence_pct)  # fmt: skip
+        state.adversary_pct = capability.towards(
+            state.adversary_pct, target, v.adversary_adjustment_quarters
+        )
+        gdp = economy.scaled(self.adversary_gdp, economy.growth_factor(
+            v.adversary_growth_pct, state.step).reshape(-1, 1))  # fmt: skip
+        spent = adversary.spending(gdp, state.adversary_pct)
+        budget = capability.equipment_budget(spent, v.adversary_equipment_share)
+        for name, stock_field, pipe_field, part in ADVERSARY:
+            stock, pending = getattr(state, stock_field), getattr(state, pipe_field)
+            arrived = capability.delivered(pending, self.lag[name])
+            new = capability.orders(budget, v.adversary_ppp_factor, getattr(v, part))
+            lost = 0.0
+            if name == "land":
+                lost = adversary.war_losses(stock, war, v.adversary_war_loss_pct)
+            setattr(state, pipe_field, capability.next_pipeline(pending, new, arrived))
+            setattr(state, stock_field, capability.next_stock(
+                stock, self.depreciation[name], arrived, lost
+            ))  # fmt: skip
+
+    # ------------------------------------------------------------------ the balance
+    def measure(self, state: State) -> Coalition:
+        """The coalition's forces now: fielded, integrated, enabled; Russia's fielded."""
+        v = self.inputs.values
+        combat = capability.combat_stock(state.land, state.air)
+        manned = capability.manning(state.personnel, combat, self.equipment_per_soldier)
+        fielded = capability.fielded(combat, manned, state.readiness, self.experience)
+        member = state.member
+        have = total(state.enablers, where=member)
+        needed_for = total(combat, where=member)
+        us_enablers = economy.scaled(self.us_enablers, state.us_commitment)
+        coverage = capability.enabler_coverage(have, 0.0, self.enabler_need, needed_for)
+        coverage_us = capability.enabler_coverage(have, us_enablers, self.enabler_need, needed_for)
+        enabled = capability.enabler_factor(coverage, v.enabler_floor)
+        enabled_us = capability.enabler_factor(coverage_us, v.enabler_floor)
+        fragmented = capability.fragmentation(
+            capability.herfindahl(fielded, member), v.fragmentation_penalty
+        )
+        integrated = capability.integrated(fielded, state.integration, member)
+        usable = capability.usable_strength(integrated, enabled, fragmented)
+        us = strength.us_forces(state.us_commitment, self.us_troops_k, self.europe_per_soldier,
+                                v.us_equipment_ratio)  # fmt: skip
+        with_us = capability.usable_strength(integrated + us, enabled_us, fragmented)
+        contribution = capability.usable_strength(
+            capability.integrated_each(fielded, state.integration), enabled, fragmented
+        )
+        return Coalition(
+            fielded=fielded,
+            contribution=contribution,
+            usable=usable,
+            usable_with_us=with_us,
+            coverage=coverage,
+            integration=strength.integration_mean(state.integration, fielded, member),
+        )
+
+    def adversary_fielded(self, state: State) -> np.ndarray:
+        """What Russia fields now (USD bn)."""
+        return adversary.fielded(state.adversary_land, state.adversary_air,
+                                 self.inputs.values.adversary_readiness)  # fmt: skip
