@@ -4,8 +4,9 @@ The files ship inside the package (``coalition_sim/data``, sources in ``SOURCES.
 Analysts who update a figure pass their own edition with ``--states FILE`` and
 ``--borders FILE``; it is validated the same way, and every error names the file, the
 row and the column. The alignment indicators, ties and frictions
-(:mod:`coalition_sim.indicators`) are read from the package and matched by ISO3 code. This
-layer knows nothing about parameters or the model.
+(:mod:`coalition_sim.indicators`) and the military balance (:mod:`coalition_sim.military`,
+``Dataset.military``) are read from the package and matched by ISO3 code. This layer
+knows nothing about parameters or the model.
 """
 
 from __future__ import annotations
@@ -24,6 +25,13 @@ import numpy as np
 from coalition_sim.csvfiles import boolean, iso3, number, one_of, read_rows, text
 from coalition_sim.errors import InputError
 from coalition_sim.indicators import VOTES, Indicators, load_indicators
+from coalition_sim.military import (
+    ExpertFigure,
+    MilitaryData,
+    MilitaryFiles,
+    build_military,
+    load_military_files,
+)
 
 DATA_DIR = files("coalition_sim") / "data"
 STATES_FILE = "european_states.csv"
@@ -167,6 +175,18 @@ class Dataset:
             ),
             us_spending=latest_spend(us_rows[0]) if us_rows else 0.0,
         )
+
+    @cached_property
+    def military(self) -> MilitaryData:
+        """The European states' military balance, in file order (built on first use).
+
+        Spending and equipment histories, personnel, warheads, Russia, Ukraine and the US
+        (:class:`coalition_sim.military.MilitaryData`); states the military files do not
+        cover get NaN, or 0 where 0 is the meaning.
+        """
+        rows = {row["iso3"]: row for row in self.states}
+        latest = {code: latest_spend(row) for code, row in rows.items()}
+        return build_military(self.arrays.codes, rows, latest, packaged_military_files())
 
     def adjacency(self, codes: tuple[str, ...], kinds: tuple[str, ...] = ("land", "sea")):
         """Symmetric boolean matrix of borders between ``codes``."""
@@ -322,6 +342,20 @@ def _load_ukraine_facts(path: Any) -> Mapping[str, float]:
 def packaged_ukraine_facts() -> Mapping[str, float]:
     """The packaged facts on Ukraine's industry (the defaults of its parameters)."""
     return _load_ukraine_facts(DATA_DIR / UKRAINE_FILE)
+
+
+@cache
+def packaged_military_files() -> MilitaryFiles:
+    """The packaged military files, parsed and checked once."""
+    return load_military_files(DATA_DIR)
+
+
+def expert_figure(figure_id: str) -> ExpertFigure:
+    """One figure of the experts' balance (``expert_balance.csv``) by its id."""
+    figures = packaged_military_files().expert
+    if figure_id not in figures:
+        raise InputError(f"expert_balance.csv has no figure '{figure_id}'")
+    return figures[figure_id]
 
 
 def load_dataset(
