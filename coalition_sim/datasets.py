@@ -339,6 +339,11 @@ def _load_ukraine_facts(path: Any) -> Mapping[str, float]:
 
 
 @cache
+def packaged_military() -> MilitaryData:
+    """The military data of the packaged states (some parameters' defaults read it)."""
+    return load_dataset().military
+
+
 def packaged_ukraine_facts() -> Mapping[str, float]:
     """The packaged facts on Ukraine's industry (the defaults of its parameters)."""
     return _load_ukraine_facts(DATA_DIR / UKRAINE_FILE)

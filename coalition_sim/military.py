@@ -38,6 +38,7 @@ AID_FILE = "ukraine_aid.csv"
 NUCLEAR_FILE = "nuclear.csv"
 US_FORCES_FILE = "us_forces.csv"
 EXPERT_FILE = "expert_balance.csv"
+UKRAINE_ECONOMY_FILE = "ukraine_war_economy.csv"
 
 #: The years of the histories: NATO's series starts in 2014 (Crimea), the data end in 2025.
 FIRST_YEAR, LAST_YEAR = 2014, 2025
@@ -192,6 +193,7 @@ class MilitaryFiles:
     nuclear: Mapping[tuple[str, str], float]
     us_forces: Mapping[tuple[str, str], float]
     expert: Mapping[str, ExpertFigure]
+    ukraine_spending: Mapping[int, float]  # year -> USD bn, current prices
 
 
 @dataclass(frozen=True, eq=False)
@@ -238,6 +240,9 @@ class MilitaryData:
     #: US equipment spending 2014-2024 per 2024 soldier over the same for the European
     #: Allies of the Dataset (all at 2024 prices): how much more kit a US soldier brings.
     us_equipment_per_soldier_ratio: float
+    #: (years,) Ukraine's own defence spending (SIPRI via ukraine_war_economy.csv, current
+    #: USD bn), 2021 on; NaN before (its pre-war level is then the 2021 figure's to use).
+    ukraine_spending_usd_bn: np.ndarray
     usd_per_eur: float = USD_PER_EUR_2024
     price_year: int = PRICE_YEAR
 
@@ -281,7 +286,23 @@ def load_military_files(folder: Any) -> MilitaryFiles:
             folder, US_FORCES_FILE, US_FORCE_COLUMNS, ("quantity", "date"), "personnel_k"
         ),
         expert=_read_expert(folder),
+        ukraine_spending=_read_ukraine_spending(folder),
     )
+
+
+def _read_ukraine_spending(folder) -> Mapping[int, float]:
+    """Ukraine's defence spending by year (USD bn) from the war-economy file.
+
+    Only rows whose ``year`` is a year (the file also holds a budget plan and a
+    projection) and whose spending is given.
+    """
+    columns = {"year": text, "ukraine_defence_usd_bn": number(0.0, 1e4, blank_ok=True)}
+    rows = read_rows(folder / UKRAINE_ECONOMY_FILE, columns, UKRAINE_ECONOMY_FILE)
+    return MappingProxyType({
+        int(row["year"]): row["ukraine_defence_usd_bn"]
+        for row in rows
+        if row["year"].strip().isdigit() and not math.isnan(row["ukraine_defence_usd_bn"])
+    })  # fmt: skip
 
 
 def _unique(rows: Iterable[dict[str, Any]], key: tuple[str, ...], label: str) -> dict:
@@ -509,6 +530,9 @@ def build_military(
         us_equipment_usd_bn=us_equipment,
         us_personnel_k=us_personnel,
         us_equipment_per_soldier_ratio=ratio,
+        ukraine_spending_usd_bn=np.array(
+            [files.ukraine_spending.get(int(when), math.nan) for when in years]
+        ),
     )
 
 

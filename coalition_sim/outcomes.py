@@ -222,6 +222,9 @@ _MEASURES: tuple[Measure, ...] = (
     # whether first_parity_step is not missing; its mean over runs is the share reaching it
     _run("parity_reached", "parity reached", "-", "flag",
          lambda b: b.state.first_parity_step >= 0),
+    # whether gap_closed_step is not missing
+    _run("gap_closed", "Europe alone fields what it did with the US, by the end", "-", "flag",
+         lambda b: b.state.gap_closed_step >= 0),
     _run("admissions", "admissions", "states", "count", _total("admissions")),
     _run("rejections", "rejections", "decisions", "count", _total("rejections")),
     _run("exits", "exits", "states", "count", _total("exits")),

@@ -13,6 +13,7 @@ so that the next run in the same parent folder removes one left by a killed run.
 from __future__ import annotations
 
 import json
+import math
 import os
 import platform
 import shutil
@@ -52,6 +53,9 @@ def nullable_outcomes(outcomes: Mapping[str, Any]) -> dict[str, Any]:
     out = dict(outcomes)
     for name, sentinel in NEVER_SENTINELS.items():
         if name in out and out[name] is not None and out[name] == sentinel:
+            out[name] = None
+    for name, value in out.items():  # a figure of a step beyond the horizon
+        if isinstance(value, float) and math.isnan(value):
             out[name] = None
     return out
 

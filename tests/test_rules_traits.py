@@ -7,6 +7,9 @@ import math
 import numpy as np
 import pytest
 
+from coalition_sim.datasets import load_dataset
+from coalition_sim.engine.inputs import build
+from coalition_sim.parameters import DEFAULT
 from coalition_sim.rules import traits
 
 
@@ -51,21 +54,21 @@ def test_alignment_of_several_states():
     assert traits.alignment([]).shape == (0,)
 
 
-def test_reliability_base_and_unreliable_set():
-    out = traits.reliability(["EST", "HUN", "SVK", "POL"], {"HUN", "SVK"}, 0.75, 0.35)
-    assert out.tolist() == [0.75, 0.35, 0.35, 0.75]
-    # A code of the unreliable set that is not among the states changes nothing.
-    assert traits.reliability(["EST"], ["XKX"], 0.9, 0.1).tolist() == [0.9]
+def test_the_unreliable_set_responds_and_keeps_its_path_less_often():
+    dataset = load_dataset()
+    scenario = DEFAULT.with_values({
+        "reliability": 0.75, "unreliable_reliability": 0.35,
+        "commitment_keeping": 0.8, "unreliable_commitment_keeping": 0.5,
+        "state.POL.commitment_keeping": 0.1,
+    })  # fmt: skip
+    out = build(dataset, [scenario], np.array([1]), np.array([0])).traits
+    index = dataset.arrays.index
+    hun, est, pol = (index[c] for c in ("HUN", "EST", "POL"))
+    assert out.reliability[0, [hun, est]].tolist() == [0.35, 0.75]
+    assert out.keeping[0, [hun, est, pol]].tolist() == [0.5, 0.8, 0.1]  # an override wins
 
 
 def test_industry_index_is_revenue_over_the_largest():
     assert traits.industry_index(np.array([0.0, 5.0, 20.0])).tolist() == [0.0, 0.25, 1.0]
     assert traits.industry_index(np.array([0.0, 0.0])).tolist() == [0.0, 0.0]
     assert traits.industry_index(np.array([])).shape == (0,)
-
-
-def test_capability_is_spending_raised_by_industry():
-    # 10 * (1 + 0.1 * 1) = 11; 10 * (1 + 0.1 * 0.5) = 10.5; no industry: 10.
-    out = traits.capability(np.array([10.0, 10.0, 10.0]), np.array([1.0, 0.5, 0.0]), 0.1)
-    assert out == pytest.approx([11.0, 10.5, 10.0])
-    assert traits.capability(np.array([10.0]), np.array([1.0]), 0.0) == pytest.approx([10.0])

@@ -14,7 +14,7 @@ from coalition_sim.datasets import load_dataset
 from coalition_sim.engine.engine import Engine
 from coalition_sim.engine.inputs import build
 from coalition_sim.parameters import DEFAULT, FOUNDERS
-from coalition_sim.rules import spending, strength
+from coalition_sim.rules import adversary, spending, strength
 
 
 @pytest.fixture(scope="module")
@@ -76,14 +76,18 @@ def test_ukraines_burden_follows_the_war_economy_path():
     pct = 40.0
     path = []
     for step in range(1, 41):
-        pct = spending.war_economy_pct(step, pct, 27.2, 8.0, 12, 4.0)
+        pct = spending.war_economy_pct(adversary.at_war(step, 0, 12), pct, 27.2, 8.0, 4.0)
         path.append(pct)
     assert path[0] == pytest.approx(40 + (27.2 - 40) / 4)
     assert path[10] == pytest.approx(27.2, abs=1.0)  # step 11: near the war level
     assert path[11] < path[10]  # from the ceasefire on, toward 8 %
     assert path[-1] == pytest.approx(8.0, abs=0.01)
-    never = spending.war_economy_pct(100, 30.0, 27.2, 8.0, np.iinfo(np.int64).max, 4.0)
-    assert never == pytest.approx(30.0 + (27.2 - 30.0) / 4)
+    never = adversary.at_war(100, 0, np.iinfo(np.int64).max)
+    assert spending.war_economy_pct(never, 30.0, 27.2, 8.0, 4.0) == pytest.approx(
+        30.0 + (27.2 - 30.0) / 4
+    )
+    # a hindcast from 2014: the war begins at step 32 (2022Q1)
+    assert not adversary.at_war(31, 32, 10**9) and adversary.at_war(32, 32, 10**9)
 
 
 def test_ukraine_in_a_run_spends_on_its_war_path_and_grows(data):

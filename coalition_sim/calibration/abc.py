@@ -1,9 +1,9 @@
 """Calibration by approximate Bayesian computation (rejection) on the engine.
 
 The behavioural parameters (utility weights, the application threshold and noise, the
-threat response, the spending ramp, reliability, the veto propensity, the vote
-threshold) get uniform priors over plausible ranges. A Latin hypercube design draws
-parameter sets from them; for each set the engine runs
+threat response, the spending ramp, the chance of keeping a spending path, the veto
+propensity, the vote threshold) get uniform priors over plausible ranges. A Latin
+hypercube design draws parameter sets from them; for each set the engine runs
 
 1. a **hindcast** of 2014-2025: the European Allies of 2014 start from their 2014
    burdens, committed to the Wales pledge (2 % of GDP within ten years), under a given
@@ -57,15 +57,18 @@ PRIORS: Mapping[str, tuple[float, float]] = {
     "application_noise": (0.02, 0.5),
     "threat_response": (0.0, 15.0),
     "ramp_rate": (0.05, 1.0),
-    "reliability": (0.5, 0.95),
+    "commitment_keeping": (0.5, 0.95),
     "veto_propensity": (0.0, 1.0),
     "vote_threshold": (-0.5, 1.5),
+    "power_weight": (0.0, 3.0),
 }
 #: The hindcast's threat history (not model parameters): levels after 2014 and 2022.
 HISTORY_PRIORS: Mapping[str, tuple[float, float]] = {
     "threat_2014": (0.1, 0.8),
     "threat_2022": (0.4, 1.0),
 }
+#: The year the hindcast starts: forces are built from the years before it.
+HINDCAST_YEAR = 2014
 #: Quarters of the hindcast: 2014Q1 is step 0, 2022Q1 step 32, 2025Q4 step 47.
 INVASION_STEP = 32
 YEARS = {2024: range(40, 44), 2025: range(44, 48)}
@@ -203,7 +206,9 @@ def _hindcast(out, block, chosen, base, targets, data, dataset, seed, reps) -> N
     for row, k in enumerate(sample.tolist()):
         path[row, :INVASION_STEP] = chosen[k]["threat_2014"]
         path[row, INVASION_STEP:] = chosen[k]["threat_2022"]
-    engine = Engine(build(dataset, scenarios, seeds, sample, threat_path=path))
+    engine = Engine(
+        build(dataset, scenarios, seeds, sample, threat_path=path, start_year=HINDCAST_YEAR)
+    )
     (group,) = engine.groups
     batch = group.batch
     sums = {year: np.zeros((len(sample), len(data))) for year in YEARS}

@@ -97,7 +97,7 @@ WORDS = {
     "application_noise": "application noise",
     "threat_response": "threat response",
     "ramp_rate": "spending ramp",
-    "reliability": "reliability",
+    "commitment_keeping": "commitment keeping",
     "veto_propensity": "veto propensity",
     "vote_threshold": "vote threshold",
     "threat_2014": "threat after 2014",

@@ -63,7 +63,7 @@ def register(subparsers: Any) -> None:
         help="fit the behavioural parameters to what states did in 2014-2025 (ABC)",
         description=(
             "Fit the utility weights, application threshold and noise, threat response, "
-            "spending ramp, reliability, veto propensity and vote threshold to observed "
+            "spending ramp, commitment keeping, veto propensity and vote threshold to observed "
             "behaviour, print the goodness of fit and the posterior, and write the "
             "accepted parameter sets."
         ),

@@ -16,7 +16,7 @@ import numpy as np
 
 from coalition_sim import streams
 from coalition_sim.engine import state as st
-from coalition_sim.engine.forces import Forces
+from coalition_sim.engine.forces import WAR_YEAR, Forces
 from coalition_sim.engine.inputs import RunInputs
 from coalition_sim.engine.records import Recorder
 from coalition_sim.events import constant, formatted
@@ -114,8 +114,11 @@ class Batch:
         self.voting_forces = data.has_forces[None, :]  # members without forces abstain
         self.vote_pairs = shared_pair_table(v, tr, data)
         self._grow(0)
-        self.honour_limit = streams.threshold(v.commitment_keeping)  # draws below honour
+        self.honour_limit = streams.threshold(tr.keeping)  # draws below honour
         self.response_limit = streams.threshold(tr.reliability)  # draws below respond
+        #: the step of the full-scale invasion (February 2022): 0 unless a hindcast
+        self.war_start = economy.quarters(max(0, WAR_YEAR - inputs.start_year))
+        self.extra_spending = bool(np.any(v.extra_spending_usd_bn))  # skip the sums if none
         self._exposure_us: np.ndarray | None = None  # u_t at which `exposure` was computed
         self._eligible_step = -1  # step at which `self._eligible` was computed
 
@@ -175,10 +178,10 @@ class Batch:
         self._apply_applications(t, applications)
         if applications.any.any():
             self._negotiate(t, applications)
-        committed = self._spend(t)
+        war = adversary.at_war(t, self.war_start, self.inputs.values.ukraine_ceasefire_step)
+        committed = self._spend(t, war)
         self._commitments(t, committed)
         self._exits(t)
-        war = adversary.at_war(t, self.inputs.values.ukraine_ceasefire_step)
         invested, output = self._industry(war)
         self.forces.quarter(s, war, invested, output)
         self._measure()
@@ -279,7 +282,9 @@ class Batch:
             # changes only when the US commitment does
             self.exposure = threat.exposure(tr.proximity, s.us_commitment, self.nato_shield)
             self._exposure_us = s.us_commitment.copy()
-        s.perceived = threat.perceived_threat(s.threat, self.exposure)
+        s.advantage = threat.advantage(s.adversary_strength, total(s.own_strength))
+        power = threat.power_factor(s.advantage, v.power_weight)
+        s.perceived = threat.perceived_threat(s.threat, self.exposure, power)
         # what each state's forces field, and the coalition's usable strength without it:
         # the balance the last quarter ended with (forces change at the end of a step)
         own = s.own_strength
@@ -406,7 +411,7 @@ class Batch:
         s.in_breach[runs, states] = False
         np.add.at(s.counters["exits"][:, 0], runs, 1)
 
-    def _spend(self, t: int) -> np.ndarray:
+    def _spend(self, t: int, war: np.ndarray) -> np.ndarray:
         """Every state moves toward its desired burden; members honour their commitments."""
         s, v, tr = self.state, self.inputs.values, self.inputs.traits
         desired = spending.desired_pct(
@@ -423,14 +428,17 @@ class Batch:
         if self.ukraine is not None:  # Ukraine's burden follows the war, not the rule above
             k = self.ukraine
             s.pct[:, k : k + 1] = spending.war_economy_pct(
-                t,
+                war,
                 before[:, k : k + 1],
                 v.ukraine_war_defence_pct,
                 v.ukraine_postwar_defence_pct,
-                v.ukraine_ceasefire_step,
                 v.ukraine_adjustment_quarters,
             )
         s.spending = spending.spending_usd(s.pct, self.gdp)
+        if self.extra_spending:
+            s.spending = s.spending + spending.extra_spending(
+                v.extra_spending_usd_bn, self.gdp, s.member
+            )
         return committed
 
     def _commitments(self, t: int, committed: np.ndarray) -> None:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from coalition_sim.rules import adversary, capability, economy, strength
+from coalition_sim.rules import adversary, capability, economy, spending, strength
 from coalition_sim.rules.sums import total
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -80,25 +80,41 @@ class Forces:
         self.warheads = mil.warheads
         self._history(state)
         combat = capability.combat_stock(state.land, state.air)
-        known = mil.has_personnel
+        known = ~np.isnan(mil.personnel_k) & (mil.personnel_k > 0)
         europe = capability.per_soldier(
             total(combat, where=known), total(mil.personnel_k, where=known)
         )
         assumed = capability.per_soldier(combat, europe)  # as many soldiers as Europe's mean
         personnel = np.where(known, np.nan_to_num(mil.personnel_k), assumed)
         state.personnel[:] = np.where(self.is_ukraine, mil.ukraine_personnel_k, personnel)
-        self.equipment_per_soldier = capability.per_soldier(combat, state.personnel)
+        # a force crews equipment up to the standard of a fully equipped one (a multiple
+        # of the European mean at the start), or its own ratio if it has more already
+        standard = capability.crew_standard(europe, v.crew_standard)
+        self.equipment_per_soldier = np.maximum(
+            capability.per_soldier(combat, state.personnel), standard
+        )
         self.personnel_start = state.personnel.copy()
         self.combat_start = combat
-        self.upkeep_start = capability.upkeep(state.spending, self.equipment_share)
+        # the upkeep readiness is measured against: the start's, and for Ukraine its
+        # peacetime budget's (its wartime budget is no standard for after the war)
+        peacetime = spending.spending_usd(v.ukraine_postwar_defence_pct, data.gdp)
+        upkeep = capability.upkeep(np.where(self.is_ukraine, peacetime, state.spending),
+                                   self.equipment_share)  # fmt: skip
+        self.upkeep_start = upkeep
         state.readiness[:] = v.readiness
         state.integration[:] = np.where(data.nato, v.integration_nato, v.integration_other)
         everyone = total(combat)
-        own_enablers = total(state.enablers)
-        self.enabler_need = capability.enabler_need(own_enablers, v.enabler_coverage, everyone)
-        self.us_enablers = capability.us_enablers(own_enablers, v.enabler_coverage)
+        required = total(self.required_enablers)
+        self.enabler_need = capability.enabler_need(required, everyone)
+        self.us_enablers = capability.us_enablers(total(state.enablers), required)
         self.europe_per_soldier = capability.per_soldier(everyone, total(state.personnel))
         self.us_troops_k = strength.us_troops(v.us_troops_k, v.us_reinforcement_k)
+        #: Russia's spending in the years of the data a run covers (a hindcast's)
+        self.adversary_known = {
+            int(year): float(spent)
+            for year, spent in zip(mil.years, mil.adversary_spending_usd_bn, strict=True)
+            if year >= inputs.start_year
+        }
         self.adversary_gdp = adversary.gdp(
             mil.adversary_spending_usd_bn[-1], v.adversary_war_defence_pct
         )
@@ -115,8 +131,11 @@ class Forces:
         at_war = (mil.years[years] >= WAR_YEAR)[:, None, None]
         now = capability.equipment_budget(state.spending, self.equipment_share)
         reported = mil.equipment_usd_bn[years][:, None, :]
+        before_war = mil.ukraine_spending_usd_bn[mil.years == WAR_YEAR - 1]  # 2021
+        ukraine_spent = mil.ukraine_spending_usd_bn[years]
+        ukraine_spent = np.where(np.isnan(ukraine_spent), before_war, ukraine_spent)
         own_ukraine = capability.equipment_budget(
-            mil.ukraine_spending_usd_bn[years][:, None, None], self.equipment_share
+            ukraine_spent[:, None, None], self.equipment_share
         )
         budget = np.where(self.is_ukraine, own_ukraine, reported)
         budget = np.where(np.isnan(budget), now, budget)
@@ -131,6 +150,11 @@ class Forces:
             )
             getattr(state, name)[:] = stock
             getattr(state, pipeline)[:] = pending
+        # the enablers the same budgets would have bought at a self-reliant force's share
+        flows = capability.yearly_orders(budget, self.value, v.enabler_need_share)
+        self.required_enablers, _ = capability.stock_from_history(
+            flows, self.depreciation["enablers"], self.lag["enablers"]
+        )
         spent = mil.adversary_spending_usd_bn[years][:, None, None]
         budget_r = capability.equipment_budget(spent, v.adversary_equipment_share)
         lost_r = np.where(at_war, v.adversary_war_loss_pct, 0.0)
@@ -169,12 +193,14 @@ class Forces:
             setattr(state, name, capability.next_stock(
                 stock, self.depreciation[name], arrived + extra, lost
             ))  # fmt: skip
-        upkeep = capability.upkeep(state.spending, self.equipment_share)
-        wanted = capability.personnel_target(self.personnel_start, upkeep, self.upkeep_start)
+        combat = capability.combat_stock(state.land, state.air)
+        wanted = capability.crews(combat, self.equipment_per_soldier)
         ukraine = np.where(war, self.personnel_start, v.ukraine_postwar_personnel_k)
         wanted = np.where(self.is_ukraine, ukraine, wanted)
-        state.personnel = capability.towards(state.personnel, wanted, v.personnel_quarters)
-        combat = capability.combat_stock(state.land, state.air)
+        state.personnel = capability.next_personnel(
+            state.personnel, wanted, v.personnel_quarters, v.recruitment_pct
+        )
+        upkeep = capability.upkeep(state.spending, self.equipment_share)
         ready = capability.readiness_target(
             v.readiness, upkeep, self.upkeep_start, combat, self.combat_start,
             v.readiness_elasticity, 1.0,
@@ -194,9 +220,13 @@ class Forces:
         state.adversary_pct = capability.towards(
             state.adversary_pct, target, v.adversary_adjustment_quarters
         )
-        gdp = economy.scaled(self.adversary_gdp, economy.growth_factor(
-            v.adversary_growth_pct, state.step).reshape(-1, 1))  # fmt: skip
-        spent = adversary.spending(gdp, state.adversary_pct)
+        year = self.inputs.start_year + state.step // 4
+        if year in self.adversary_known:  # a hindcast: what Russia spent is known
+            spent = np.full_like(state.adversary_pct, self.adversary_known[year])
+        else:
+            gdp = economy.scaled(self.adversary_gdp, economy.growth_factor(
+                v.adversary_growth_pct, state.step).reshape(-1, 1))  # fmt: skip
+            spent = adversary.spending(gdp, state.adversary_pct)
         budget = capability.equipment_budget(spent, v.adversary_equipment_share)
         for name, stock_field, pipe_field, part in ADVERSARY:
             stock, pending = getattr(state, stock_field), getattr(state, pipe_field)

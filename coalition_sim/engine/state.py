@@ -77,6 +77,7 @@ class State:
     discontent: np.ndarray = per_state(np.int16, 0, doc="consecutive unhappy quarters")
     label: np.ndarray = per_state(np.int8, OUTSIDER, doc="OUTSIDER, APPLICANT or VETOED")
     # the outlook, computed once a step after the threat moves
+    advantage: np.ndarray = per_run(doc="Russia's fielded forces over all of Europe's")
     perceived: np.ndarray = per_state()
     own_strength: np.ndarray = per_state(doc="what each state's forces field (USD bn)")
     terms: Terms = field(metadata={"shape": "terms"})

@@ -31,7 +31,8 @@ from coalition_sim.parameters.kinds import (
 STATE_TRAITS: Mapping[str, tuple[float, float, str]] = MappingProxyType(
     {
         "alignment": (-1.0, 1.0, "orientation toward the Western/Ukrainian side"),
-        "reliability": (0.0, 1.0, "probability of honouring a commitment when called on"),
+        "reliability": (0.0, 1.0, "probability of responding when an ally is attacked"),
+        "commitment_keeping": (0.0, 1.0, "probability of keeping to its spending path a quarter"),
         "proximity": (0.0, 1.0, "exposure to Russia"),
         "defence_pct_gdp": (0.0, 50.0, "starting defence spending, % of GDP"),
     }
@@ -112,6 +113,18 @@ class ModelParameters(ParameterSet):
         "calibration",
         low=0.0,
         high=1.0,
+    )
+    unreliable_commitment_keeping = RealParameter(
+        default=0.5,
+        unit="probability",
+        group="actors",
+        help="probability that a member of the unreliable set keeps to its spending path "
+        "in a quarter",
+        source="modelling assumption: below the others, though Hungary met 2 % of GDP in "
+        "2024 (NATO): its record is in votes more than in spending",
+        low=0.0,
+        high=1.0,
+        plausible=(0.3, 0.75),
     )
     unreliable_reliability = RealParameter(
         default=0.35,
@@ -200,6 +213,18 @@ class ModelParameters(ParameterSet):
         source="modelling assumption",
         low=0.0,
         high=1.0,
+    )
+    power_weight = RealParameter(
+        default=1.0,
+        unit="exponent",
+        group="threat",
+        help="how strongly the perceived threat rises with Russia's forces over all of "
+        "Europe's (A ** w; 0: power does not threaten)",
+        source="Walt (1987), The Origins of Alliances: states balance against threat, of which "
+        "aggregate power and offensive power both grow with Russia's forces (2 counts both, "
+        "1 one of them); fitted by the calibration",
+        low=0.0,
+        high=4.0,
     )
     threat_reversion = RealParameter(
         default=0.1,
@@ -324,7 +349,7 @@ class ModelParameters(ParameterSet):
         plausible=(100.0, 200.0),
     )
     us_equipment_ratio = RealParameter(
-        default=MILITARY.us_equipment_per_soldier_ratio,
+        default=round(float(MILITARY.us_equipment_per_soldier_ratio), 2),
         unit="multiplier",
         group="us",
         help="equipment per US soldier relative to a European soldier's",
@@ -332,7 +357,7 @@ class ModelParameters(ParameterSet):
         "2014-2024 per 2024 personnel, US over the European Allies (data/SOURCES.md)",
         low=0.5,
         high=10.0,
-        plausible=(1.5, 4.0),
+        plausible=(2.0, 5.0),
     )
     european_nuclear_cover = RealParameter(
         default=0.4,
@@ -757,6 +782,17 @@ class ModelParameters(ParameterSet):
         low=0.0,
         high=5.0,
     )
+    extra_spending_usd_bn = RealParameter(
+        default=0.0,
+        unit="USD bn/yr at 2024 prices",
+        group="spending",
+        help="defence spending the members add together each year beyond their burdens, "
+        "shared by GDP (a policy lever: what closing a gap costs)",
+        source="policy lever; Bruegel/Kiel (Feb 2025) put Europe's need without the US at "
+        "about EUR 250 bn a year more",
+        low=0.0,
+        high=2000.0,
+    )
     max_defence_pct = RealParameter(
         default=10.0,
         unit="% of GDP",
@@ -913,23 +949,48 @@ class ModelParameters(ParameterSet):
         default=12.0,
         unit="quarters",
         group="capability",
-        help="time constant of personnel moving to what pay budgets fund",
+        help="time constant of personnel moving to the crews its equipment needs",
         source="judgement: recruitment and training of new soldiers takes years (Bruegel/Kiel "
         "2025: 300,000 more troops needed)",
         low=1.0,
         high=40.0,
         plausible=(6.0, 24.0),
     )
-    enabler_coverage = RealParameter(
-        default=0.30,
-        unit="share 0-1",
+    crew_standard = RealParameter(
+        default=2.0,
+        unit="multiple of Europe's mean",
         group="capability",
-        help="share of the enablers Europe's forces need that Europe itself has at the start",
-        source="the US gave about 90 % of tanker capacity over Kosovo (1999) and most ISR, "
-        "targeting and refuelling over Libya (2011); 605 US tankers against 15 French (2025)",
+        help="equipment per soldier of a fully equipped force, over the European mean at the start",
+        source="judgement: many European armies are short of equipment (the Bundeswehr's "
+        "'hollow' units); the US fields about 4.8 times a European soldier's equipment "
+        "(NATO data)",
+        low=0.5,
+        high=10.0,
+        plausible=(1.5, 3.0),
+    )
+    recruitment_pct = RealParameter(
+        default=4.0,
+        unit="% a year",
+        group="capability",
+        help="fastest growth of a state's personnel to crew new equipment",
+        source="NATO (Jun 2024): Poland and Lithuania grew about 8 % a year in 2014-2024, most "
+        "Allies by 0-2 %; the European Allies together by 0.8 %",
+        low=0.0,
+        high=50.0,
+        plausible=(2.0, 8.0),
+    )
+    enabler_need_share = RealParameter(
+        default=0.33,
+        unit="share of equipment spending",
+        group="capability",
+        help="share of equipment spending a force that provides its own enablers spends on "
+        "them; Europe's enabler_share over it is the share of the enablers it needs that it has",
+        source="set so that Europe has about 30 % of what it needs at the start (0.10 / 0.33): "
+        "the US gave about 90 % of tanker capacity over Kosovo (1999) and most ISR, targeting "
+        "and refuelling over Libya (2011); 605 US tankers against 15 French (2025)",
         low=0.01,
         high=1.0,
-        plausible=(0.15, 0.50),
+        plausible=(0.20, 0.67),
     )
     enabler_floor = RealParameter(
         default=0.5,
@@ -992,6 +1053,7 @@ class ModelParameters(ParameterSet):
         source="judgement: common equipment makes common logistics and training",
         low=0.0,
         high=10.0,
+        plausible=(1.0, 3.0),
     )
     fragmentation_penalty = RealParameter(
         default=0.20,
@@ -1012,6 +1074,7 @@ class ModelParameters(ParameterSet):
         source="modelling assumption (frictions.csv grades the disputes)",
         low=0.0,
         high=5.0,
+        plausible=(0.5, 1.5),
     )
     cohesion_alignment_weight = RealParameter(
         default=0.5,
@@ -1021,6 +1084,7 @@ class ModelParameters(ParameterSet):
         source="modelling assumption",
         low=0.0,
         high=5.0,
+        plausible=(0.25, 1.0),
     )
     industry_weight = RealParameter(
         default=0.1,
@@ -1030,6 +1094,7 @@ class ModelParameters(ParameterSet):
         source="modelling assumption: buying at home costs less in margins and transport",
         low=0.0,
         high=1.0,
+        plausible=(0.0, 0.2),
     )
     nuclear_discount = RealParameter(
         default=0.8,
@@ -1039,6 +1104,7 @@ class ModelParameters(ParameterSet):
         source="modelling assumption",
         low=0.0,
         high=1.0,
+        plausible=(0.6, 0.95),
     )
     # --- the adversary: Russia and Belarus -------------------------------------------------
     adversary_ppp_factor = RealParameter(
@@ -1148,6 +1214,7 @@ class ModelParameters(ParameterSet):
         source="judgement: budgets planned three years ahead",
         low=1.0,
         high=40.0,
+        plausible=(4.0, 12.0),
     )
     # --- Ukraine's industry ----------------------------------------------------------------
     ukraine_investment_share = RealParameter(
@@ -1174,6 +1241,7 @@ class ModelParameters(ParameterSet):
         source="Chupryna (2025), LSE EUROPP: production costs 3-5 times lower than in Europe",
         low=1.0,
         high=10.0,
+        plausible=(3.0, 5.0),
     )
     ukraine_capacity_usd_bn = RealParameter(
         default=FACTS["ukraine_defence_industrial_capacity_usd_bn"],
@@ -1183,6 +1251,7 @@ class ModelParameters(ParameterSet):
         source="Minister Smetanin, 13 May 2025: capacity of USD 35 bn",
         low=1.0,
         high=200.0,
+        plausible=(25.0, 45.0),
     )
     ukraine_utilisation_initial = RealParameter(
         default=FACTS["industry_capacity_utilisation_share"],
@@ -1192,6 +1261,7 @@ class ModelParameters(ParameterSet):
         source="Chupryna (2025), LSE EUROPP: about one third of capacity",
         low=0.0,
         high=1.0,
+        plausible=(0.25, 0.5),
     )
     ukraine_absorption_quarters = RealParameter(
         default=4.0,
@@ -1201,6 +1271,7 @@ class ModelParameters(ParameterSet):
         source="modelling assumption: contracts to deliveries in about a year",
         low=1.0,
         high=40.0,
+        plausible=(2.0, 8.0),
     )
     ukraine_drones_initial_m = RealParameter(
         default=FACTS["drones_produced_2024"] / 1e6,
@@ -1229,8 +1300,9 @@ class ModelParameters(ParameterSet):
         unit="step",
         group="ukraine",
         help=(
-            "step at which a ceasefire lets Ukraine's burden fall to its post-war level ('never' "
-            "for a war through the horizon)"
+            "step at which the war in Ukraine ends for both sides: Ukraine's burden and army "
+            "fall to their post-war levels, Russia's losses stop and its burden falls to its "
+            "post-war level ('never' for a war through the horizon)"
         ),
         source="scenario lever; modelling assumption: a ceasefire by the end of 2028",
         low=0,
@@ -1248,6 +1320,7 @@ class ModelParameters(ParameterSet):
         ),
         low=0.0,
         high=60.0,
+        plausible=(5.0, 12.0),
     )
     ukraine_adjustment_quarters = RealParameter(
         default=4.0,
@@ -1306,7 +1379,7 @@ class ModelParameters(ParameterSet):
         plausible=(0.20, 0.40),
     )
     ukraine_aid_usd_bn = RealParameter(
-        default=MILITARY.ukraine_aid_recent_usd_bn,
+        default=round(float(MILITARY.ukraine_aid_usd_bn[8:11].mean()), 1),
         unit="USD bn a year",
         group="ukraine",
         help="military aid Ukraine receives a year, as equipment",

@@ -122,7 +122,6 @@ class Situation:
     eligible: np.ndarray
     utility: np.ndarray
     terms: Terms
-    capability: np.ndarray
     own_strength: np.ndarray
     pct: np.ndarray
     adversary_strength: np.ndarray

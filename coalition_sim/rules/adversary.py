@@ -14,9 +14,13 @@ from __future__ import annotations
 import numpy as np
 
 
-def at_war(step, ceasefire_step):
-    """Whether the war in Ukraine still goes on at ``step`` (``NEVER`` for no ceasefire)."""
-    return step < ceasefire_step
+def at_war(step, start_step, ceasefire_step):
+    """Whether the war in Ukraine goes on at ``step``: from its start to the ceasefire.
+
+    ``start_step`` is the step of February 2022 (0 in a run that starts during the war,
+    later in a hindcast); ``ceasefire_step`` is ``NEVER`` for no ceasefire.
+    """
+    return (step >= start_step) & (step < ceasefire_step)
 
 
 def burden_target(war, war_pct, postwar_pct):

@@ -145,9 +145,24 @@ def manning(personnel, combat, equipment_per_soldier):
     return np.where(needed > 0, np.minimum(1.0, personnel / np.where(needed > 0, needed, 1.0)), 1.0)
 
 
-def personnel_target(personnel_start, upkeep, upkeep_start):
-    """Personnel a state's spending on people and operations pays for: proportional to it."""
-    return personnel_start * upkeep / np.where(upkeep_start > 0, upkeep_start, 1.0)
+def crew_standard(europe_per_soldier, multiple):
+    """Equipment per soldier of a fully equipped force: a multiple of Europe's mean."""
+    return europe_per_soldier * multiple
+
+
+def crews(combat, equipment_per_soldier):
+    """The personnel a combat stock needs at the state's equipment per soldier."""
+    return combat / np.where(equipment_per_soldier > 0, equipment_per_soldier, np.inf)
+
+
+def next_personnel(personnel, target, quarters, recruitment_pct):
+    """Personnel a quarter on: toward the target, growing at most ``recruitment_pct`` a year.
+
+    Armies recruit to crew what they have; how fast is limited (Poland and Lithuania,
+    the fastest, grew about 8 % a year in 2014-2024, most Allies not at all: NATO).
+    """
+    step = (target - personnel) / quarters
+    return personnel + np.minimum(step, personnel * recruitment_pct / 400.0)
 
 
 def readiness_target(base, upkeep, upkeep_start, combat, combat_start, elasticity, ceiling):
@@ -181,14 +196,18 @@ def upkeep(spending, equipment_share):
     return spending * (1.0 - equipment_share)
 
 
-def enabler_need(own_enablers, coverage, combat):
-    """Enablers a unit of combat stock needs, from Europe's coverage at the start."""
-    return own_enablers / (coverage * combat)
+def enabler_need(required_enablers, combat):
+    """Enablers a unit of combat stock needs.
+
+    ``required_enablers`` is the stock Europe would hold had it spent on enablers the
+    share of its equipment budgets that a force providing its own spends.
+    """
+    return required_enablers / np.where(combat > 0, combat, 1.0)
 
 
-def us_enablers(own_enablers, coverage):
+def us_enablers(own_enablers, required_enablers):
     """Enablers the US provides Europe at full commitment: what fills the gap at the start."""
-    return own_enablers * (1.0 - coverage) / coverage
+    return np.maximum(0.0, required_enablers - own_enablers)
 
 
 # --- the coalition ---------------------------------------------------------------------------

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from coalition_sim.rules.sums import total
+
 
 def desired_pct(base_pct, perceived, response, ceiling) -> np.ndarray:
     """Burden a state wants: ``base_pct + threat_response * theta_i``, capped at the ceiling.
@@ -43,14 +45,14 @@ def ramp(current, target, rate, moves) -> np.ndarray:
     return current + step * moves  # a blend: the same as np.where, several times faster
 
 
-def war_economy_pct(step, pct, war_pct, postwar_pct, ceasefire_step, adjustment_quarters):
-    """Ukraine's burden a quarter on: toward its war level, then its post-war level.
+def war_economy_pct(war, pct, war_pct, postwar_pct, adjustment_quarters):
+    """Ukraine's burden a quarter on: toward its war level, in peace its post-war level.
 
-    Before the ceasefire step (``NEVER`` for none) the target is ``war_pct``, after it
-    ``postwar_pct``; the burden closes ``1 / adjustment_quarters`` of the gap a quarter.
-    A state at war spends what the war demands, not what its perceived threat suggests.
+    ``war`` says whether the war goes on (:func:`coalition_sim.rules.adversary.at_war`);
+    the burden closes ``1 / adjustment_quarters`` of the gap to its target a quarter. A
+    state at war spends what the war demands, not what its perceived threat suggests.
     """
-    target = np.where(step < ceasefire_step, war_pct, postwar_pct)
+    target = np.where(war, war_pct, postwar_pct)
     return pct + (target - pct) / adjustment_quarters
 
 
@@ -70,6 +72,15 @@ def shortfall(committed, pct):
 def spending_usd(pct, gdp):
     """Defence spending, USD bn a year: the burden (% of GDP) times GDP."""
     return pct * gdp / 100.0
+
+
+def extra_spending(extra_usd_bn, gdp, member):
+    """The members' share of ``extra_usd_bn`` a year of joint spending: by GDP (USD bn/yr).
+
+    Outsiders add nothing; with no member (or no extra) nobody does.
+    """
+    members_gdp = total(gdp * member)
+    return extra_usd_bn * gdp * member / np.where(members_gdp > 0, members_gdp, np.inf)
 
 
 def burden_pct(spending, gdp):

@@ -86,9 +86,29 @@ def exposure(proximity, us, shield):
     return proximity * (1.0 - us * shield)
 
 
-def perceived_threat(threat, exposure_now):
-    """``theta_i = T * p_i * (1 - u_t * g * nato_i)``: the threat times :func:`exposure`."""
-    return threat * exposure_now
+def advantage(adversary_strength, europe_strength):
+    """Russia's forces over all of Europe's (fielded, members or not)."""
+    return adversary_strength / np.where(europe_strength > 0, europe_strength, np.inf)
+
+
+def power_factor(advantage_now, power_weight):
+    """How Russia's power scales the threat: ``A ** w`` (1 when its forces equal Europe's).
+
+    The level, not the change since the start: a Russia stronger from the start is a
+    greater danger from the start. Infinite or zero advantages (no forces on one side)
+    are held to a finite range.
+    """
+    return np.power(np.clip(advantage_now, 1e-6, 1e6), power_weight)
+
+
+def perceived_threat(threat, exposure_now, power):
+    """``theta_i = T * p_i * (1 - u_t * g * nato_i) * P``.
+
+    The threat times :func:`exposure` and Russia's :func:`power_factor`: a threat is
+    intent, nearness and power together (Walt 1987), so a Russia that grows stronger
+    against Europe is a greater danger, and more states balance against it.
+    """
+    return threat * exposure_now * power
 
 
 def protection(member, credibility, us, guarantee, nato):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -77,18 +77,6 @@ def graded_alignment(
     return np.where(total_weight > 0, graded, fallback)
 
 
-def reliability(
-    codes: Sequence[str], unreliable: Iterable[str], base: float, unreliable_value: float
-) -> np.ndarray:
-    """Probability of honouring a commitment: ``base`` for all, lower for the unreliable set.
-
-    The default base, 0.75, is the share of alliance commitments honoured in Leeds,
-    Long and Mitchell (2000), "Reevaluating Alliance Reliability", JCR 44(5).
-    """
-    unreliable = set(unreliable)
-    return np.array([unreliable_value if c in unreliable else base for c in codes])
-
-
 def industry_index(arms_revenue_usd_bn: np.ndarray) -> np.ndarray:
     """Arms-industrial base in [0, 1]: SIPRI Top 100 revenue over the largest among the states."""
     revenue = np.asarray(arms_revenue_usd_bn, dtype=float)
@@ -106,7 +94,8 @@ class Traits:
 
     proximity: np.ndarray
     alignment: np.ndarray
-    reliability: np.ndarray
+    reliability: np.ndarray  # chance of responding when an ally is attacked
+    keeping: np.ndarray  # chance of keeping to its spending path a quarter
     industry: np.ndarray
     defence_pct_gdp: np.ndarray  # starting burden, % of GDP
     founder: np.ndarray
@@ -128,9 +117,8 @@ def derive(
     Args:
         data: the states' data (:attr:`coalition_sim.datasets.Dataset.arrays`).
         values: parameter values as ``(runs, 1)`` (or ``(1, 1)``) arrays, by schema name.
-        overrides: per-state overrides by trait (``alignment``, ``reliability``,
-            ``proximity``, ``defence_pct_gdp``): ``(runs, states)`` arrays, NaN where a
-            run does not override that state.
+        overrides: per-state overrides by trait (``STATE_TRAITS`` of the schema):
+            ``(runs, states)`` arrays, NaN where a run does not override that state.
         founder: ``(runs, states)`` mask of the founding members.
         unreliable: ``(runs, states)`` mask of the unreliable set.
     """
@@ -162,12 +150,17 @@ def derive(
         "reliability",
         np.where(unreliable, values.unreliable_reliability, values.reliability),
     )
+    keeping = overridden(
+        "commitment_keeping",
+        np.where(unreliable, values.unreliable_commitment_keeping, values.commitment_keeping),
+    )
     pct0 = overridden("defence_pct_gdp", data.defence_pct_gdp[None, :])
     industry = industry_index(data.arms_revenue)[None, :]
     return Traits(
         proximity=prox,
         alignment=np.ascontiguousarray(align),
         reliability=rel,
+        keeping=keeping,
         industry=industry,
         defence_pct_gdp=pct0,
         founder=founder,
