@@ -26,32 +26,39 @@ def one_line(err: str, command: str) -> str:
 
 
 def test_validate_refuses_a_billion_replications_at_once(capsys):
-    argv = ["validate", "--reps", "1000000000", "--check", "higher threat"]
+    argv = ["validate", "--reps", "1000000000", "--check", "unanimity vs qmv"]
     assert main(argv) == 2
     line = one_line(capsys.readouterr().err, "validate")
     assert (
-        "the checks make 2,000,000,000 runs (1,000,000,000 a setting; the largest, 'higher "
-        "threat', 2,000,000,000), more than --max-runs 100,000; lower --reps or raise "
+        "the checks make 2,000,000,000 runs (1,000,000,000 a setting; the largest, 'unanimity "
+        "vs qmv', 2,000,000,000), more than --max-runs 100,000; lower --reps or raise "
         "--max-runs" in line
     )
 
 
 def test_validate_counts_every_check_and_its_limit_can_be_raised(capsys):
-    # At the defaults: 2 + 2 + 2 + 1 + (1 + 31 states outside the core) + 15 settings of
-    # 400 runs, and 20 Morris trajectories of 13 points with 16 runs each.
+    # At the defaults: 4 + 2 + 2 + 1 + (1 + 31 states outside the core) + 15 settings of
+    # 400 runs; 20 Morris trajectories of 14 points with 16 runs each; the spending ratio
+    # from the data alone; a bisection of 13 settings of 100 runs and one forces' build;
+    # 400 runs and 32 judgement sets of 4; two settings of 400.
     planned = validation.planned_runs(reps=400)
     assert planned == {
-        "higher threat": 800,
+        "balancing": 1600,
         "US withdrawal": 800,
         "unanimity vs qmv": 800,
         "vetoes on friendly": 400,
         "proximity and joining": 32 * 400,
         "investment in Ukraine": 15 * 400,
-        "Morris screen": 260 * 16,
+        "Morris screen": 280 * 16,
+        "spending at PPP": 0,
+        "closing the US gap": 13 * 100 + 1,
+        "parity takes years": 400 + 32 * 4,
+        "Ukraine's army": 800,
     }
-    assert main(["validate", "--reps", "400", "--max-runs", "25759"]) == 2
-    assert "the checks make 25,760 runs" in capsys.readouterr().err
-    argv = ["validate", "--reps", "3", "--check", "higher threat", "--max-runs", "6"]
+    total = sum(planned.values())
+    assert main(["validate", "--reps", "400", "--max-runs", str(total - 1)]) == 2
+    assert f"the checks make {total:,} runs" in capsys.readouterr().err
+    argv = ["validate", "--reps", "3", "--check", "unanimity vs qmv", "--max-runs", "6"]
     assert main(argv) in (0, 1)  # exactly at the limit: it runs
 
 
@@ -65,7 +72,8 @@ def test_the_count_of_each_check_is_the_runs_it_makes(monkeypatch, name):
         made.append(len(seeds))
         return real(dataset, scenarios, seeds, *args, **kwargs)
 
-    monkeypatch.setattr(validation, "build", counting)
+    for module in (validation.common, validation.face, validation.experts):
+        monkeypatch.setattr(module, "build", counting)
     base = PRESETS["baseline"].with_values({"steps": 6})
     validation.validate(reps=5, base=base, only=[name])
     assert sum(made) == validation.planned_runs(reps=5, base=base, only=[name])[name]

@@ -1,4 +1,4 @@
-"""``coalition-sim validate``: face-validity checks with replications and 95 % intervals."""
+"""``coalition-sim validate``: checks of face validity and against the experts' balance."""
 
 from __future__ import annotations
 
@@ -18,9 +18,10 @@ examples:
 
 Each check compares paired settings on the same seeds, estimates one effect with a 95 %
 interval and passes or fails by the rule printed beside it (declared in
-coalition_sim/validation.py before it is run). Exit code 1 when a check fails.
+coalition_sim/validation/ before it is run); the checks of the military balance name the
+expert figure (IISS, Bruegel/Kiel) they are held to. Exit code 1 when a check fails.
 The runs are counted before any is made; more than --max-runs is refused with the
-count (at the defaults all checks make about 26,000 runs).
+count (at the defaults all checks make about 29,500 runs).
 """
 
 #: Default of --max-runs: a check runs its runs as one batch of about 40 KB a run, so
@@ -43,11 +44,13 @@ def register(subparsers: Any) -> None:
 
     parser = subparsers.add_parser(
         "validate",
-        help="face-validity checks of the model, with 95 %% intervals; exit 1 on a failure",
+        help="checks of the model (face validity, the experts' balance); exit 1 on a failure",
         description=(
-            "Run the model's face-validity checks (threat, US withdrawal, admission rules, "
-            "vetoes, proximity, investment in Ukraine, a Morris screen) with replications, "
-            "and print each estimate with its 95 % interval, the rule and the verdict."
+            "Run the model's face-validity checks (balancing, US withdrawal, admission rules, "
+            "vetoes, proximity, investment in Ukraine, a Morris screen) and its checks "
+            "against the experts' balance (spending at PPP, the cost of replacing the US, "
+            "parity in years, Ukraine's army) with replications, and print each estimate "
+            "with its 95 % interval, the rule, the source and the verdict."
         ),
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,

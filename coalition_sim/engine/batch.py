@@ -436,9 +436,8 @@ class Batch:
             )
         s.spending = spending.spending_usd(s.pct, self.gdp)
         if self.extra_spending:
-            s.spending = s.spending + spending.extra_spending(
-                v.extra_spending_usd_bn, self.gdp, s.member
-            )
+            s.extra_spending = spending.extra_spending(v.extra_spending_usd_bn, self.gdp, s.member)
+            s.spending = s.spending + s.extra_spending
         return committed
 
     def _commitments(self, t: int, committed: np.ndarray) -> None:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from coalition_sim.rules import adversary, capability, economy, spending, strength
+from coalition_sim.rules import adversary, capability, economy, industry, spending, strength
 from coalition_sim.rules.sums import total
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -94,7 +94,9 @@ class Forces:
             capability.per_soldier(combat, state.personnel), standard
         )
         self.personnel_start = state.personnel.copy()
-        self.combat_start = combat
+        self.active_start = capability.active_stock(
+            combat, capability.manning(state.personnel, combat, self.equipment_per_soldier)
+        )
         # the upkeep readiness is measured against: the start's, and for Ukraine its
         # peacetime budget's (its wartime budget is no standard for after the war)
         peacetime = spending.spending_usd(v.ukraine_postwar_defence_pct, data.gdp)
@@ -105,7 +107,8 @@ class Forces:
         state.integration[:] = np.where(data.nato, v.integration_nato, v.integration_other)
         everyone = total(combat)
         required = total(self.required_enablers)
-        self.enabler_need = capability.enabler_need(required, everyone)
+        # enablers serve the forces soldiers crew, not equipment in storage
+        self.enabler_need = capability.enabler_need(required, total(self.active_start))
         self.us_enablers = capability.us_enablers(total(state.enablers), required)
         self.europe_per_soldier = capability.per_soldier(everyone, total(state.personnel))
         self.us_troops_k = strength.us_troops(v.us_troops_k, v.us_reinforcement_k)
@@ -175,23 +178,30 @@ class Forces:
             state: the batch's state after this quarter's spending.
             war: whether the war in Ukraine still goes on, ``(runs, 1)``.
             invested: what each state invests in Ukraine's industry (USD bn/yr).
-            output: what that investment produces for Ukraine (USD bn/yr, European prices).
+            output: what that investment produces (USD bn/yr at European prices): for
+                Ukraine's forces as far as they can crew it, the rest for the investors.
         """
         v = self.inputs.values
-        budget = capability.equipment_budget(state.spending, self.equipment_share, invested)
+        usual = state.spending - state.extra_spending
+        budget = capability.equipment_budget(usual, self.equipment_share, invested)
+        added = capability.equipment_budget(state.extra_spending, self.equipment_share)
+        short = state.enabler_coverage < 1.0  # what the extra money buys first
         aid = np.where(self.is_ukraine, v.ukraine_aid_usd_bn, 0.0)
-        made = np.where(self.is_ukraine, output, 0.0)
+        from_ukraine = self._industry_deliveries(state, invested, output)
+        bought = capability.orders(aid, 1.0, 1.0) + from_ukraine
         for name, pipeline, _, _, _ in CATEGORIES:
             stock, pending = getattr(state, name), getattr(state, pipeline)
             arrived = capability.delivered(pending, self.lag[name])
             new = capability.orders(budget, self.value, self.share[name])
-            extra, lost = 0.0, 0.0
+            directed = capability.directed_share(self.share[name], name == "enablers", short)
+            new = new + capability.orders(added, self.value, directed)
+            at_once, lost = 0.0, 0.0
             if name == "land":  # aid and Ukraine's industry: equipment that comes at once
-                extra = capability.orders(aid, 1.0, 1.0) + capability.orders(made, 1.0, 1.0)
+                at_once = bought
                 lost = capability.losses(stock, war & self.is_ukraine, v.ukraine_war_loss_pct)
             setattr(state, pipeline, capability.next_pipeline(pending, new, arrived))
             setattr(state, name, capability.next_stock(
-                stock, self.depreciation[name], arrived + extra, lost
+                stock, self.depreciation[name], arrived + at_once, lost
             ))  # fmt: skip
         combat = capability.combat_stock(state.land, state.air)
         wanted = capability.crews(combat, self.equipment_per_soldier)
@@ -200,9 +210,12 @@ class Forces:
         state.personnel = capability.next_personnel(
             state.personnel, wanted, v.personnel_quarters, v.recruitment_pct
         )
+        active = capability.active_stock(
+            combat, capability.manning(state.personnel, combat, self.equipment_per_soldier)
+        )
         upkeep = capability.upkeep(state.spending, self.equipment_share)
         ready = capability.readiness_target(
-            v.readiness, upkeep, self.upkeep_start, combat, self.combat_start,
+            v.readiness, upkeep, self.upkeep_start, active, self.active_start,
             v.readiness_elasticity, 1.0,
         )  # fmt: skip
         state.readiness = capability.towards(state.readiness, ready, v.readiness_quarters)
@@ -211,6 +224,22 @@ class Forces:
             v.joint_procurement_share, v.joint_procurement_weight,
         )  # fmt: skip
         self._adversary(state, war)
+
+    def _industry_deliveries(self, state: State, invested, output) -> np.ndarray:
+        """A quarter of Ukraine's industry output, by who receives it (USD bn per state).
+
+        Ukraine's forces take what their soldiers can crew; the investors share the rest.
+        """
+        if self.ukraine is None:
+            return np.zeros_like(state.spending)
+        k = self.ukraine
+        made = capability.orders(output, 1.0, 1.0)
+        combat = capability.combat_stock(state.land[:, k : k + 1], state.air[:, k : k + 1])
+        per_soldier = np.broadcast_to(self.equipment_per_soldier, state.land.shape)[:, k : k + 1]
+        room = industry.ukraine_room(state.personnel[:, k : k + 1], per_soldier, combat)
+        kept = industry.to_ukraine(made, room)
+        shared = industry.exported(made - kept, invested)
+        return np.where(self.is_ukraine, kept, shared)
 
     def _adversary(self, state: State, war: np.ndarray) -> None:
         """Russia's burden, orders, deliveries, wear and losses in Ukraine."""
@@ -249,7 +278,7 @@ class Forces:
         fielded = capability.fielded(combat, manned, state.readiness, self.experience)
         member = state.member
         have = total(state.enablers, where=member)
-        needed_for = total(combat, where=member)
+        needed_for = total(capability.active_stock(combat, manned), where=member)
         us_enablers = economy.scaled(self.us_enablers, state.us_commitment)
         coverage = capability.enabler_coverage(have, 0.0, self.enabler_need, needed_for)
         coverage_us = capability.enabler_coverage(have, us_enablers, self.enabler_need, needed_for)

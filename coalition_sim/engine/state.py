@@ -67,6 +67,7 @@ class State:
     joined_step: np.ndarray = per_state(np.int16, NEVER_JOINED)
     pct: np.ndarray = per_state(doc="defence spending, % of GDP")
     spending: np.ndarray = per_state(doc="USD bn a year, pct of GDP times GDP (kept with pct)")
+    extra_spending: np.ndarray = per_state(doc="its part of the joint extra spending, USD bn/yr")
     path_start: np.ndarray = per_state(fill=-np.inf, doc="committed path: burden at joining")
     path_slope: np.ndarray = per_state(doc="points of GDP a quarter (0 outside)")
     path_end: np.ndarray = per_state(fill=-np.inf, doc="the floor, or the burden at joining")

@@ -9,6 +9,7 @@
   the parameter reference.
 """
 
+from coalition_sim.parameters.judgement import JUDGEMENT, judgement_design
 from coalition_sim.parameters.kinds import (
     NEVER,
     BooleanParameter,
@@ -50,6 +51,7 @@ __all__ = [
     "DEFAULT",
     "FACTS",
     "FOUNDERS",
+    "JUDGEMENT",
     "NEVER",
     "PRESETS",
     "SCHEMA",
@@ -68,6 +70,7 @@ __all__ = [
     "StateListParameter",
     "calibrated_defaults",
     "cli_value",
+    "judgement_design",
     "load_scenario",
     "parameter_of",
     "parse_state_key",

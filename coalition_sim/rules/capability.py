@@ -66,6 +66,16 @@ def orders(budget, value_per_dollar, category_share):
     return budget * value_per_dollar * category_share / 4.0
 
 
+def directed_share(category_share, is_enablers, short_of_enablers):
+    """Share of the joint extra spending's equipment money a category gets.
+
+    Money added to close a gap buys what is missing first: while the coalition has less
+    than the enablers its forces need, all of it buys enablers; then it buys in the
+    usual mix (``category_share``).
+    """
+    return np.where(short_of_enablers, 1.0 if is_enablers else 0.0, category_share)
+
+
 def delivered(pipeline, lag_quarters):
     """Deliveries this quarter from the orders not yet delivered (a first-order delay).
 
@@ -165,17 +175,23 @@ def next_personnel(personnel, target, quarters, recruitment_pct):
     return personnel + np.minimum(step, personnel * recruitment_pct / 400.0)
 
 
-def readiness_target(base, upkeep, upkeep_start, combat, combat_start, elasticity, ceiling):
+def readiness_target(base, upkeep, upkeep_start, active, active_start, elasticity, ceiling):
     """The readiness a state's upkeep funds, in ``[0, ceiling]``.
 
     ``base`` is its readiness at the start; it rises when spending on personnel, training
-    and operations grows faster than the stock it keeps ready, and falls when it grows
-    slower (``(funding ratio) ** elasticity``).
+    and operations grows faster than the ``active`` stock it keeps ready (what its
+    soldiers crew: equipment in storage costs little), and falls when it grows slower
+    (``(funding ratio) ** elasticity``).
     """
     funding = (upkeep / np.where(upkeep_start > 0, upkeep_start, 1.0)) / np.where(
-        combat_start > 0, combat / np.where(combat_start > 0, combat_start, 1.0), 1.0
+        active_start > 0, active / np.where(active_start > 0, active_start, 1.0), 1.0
     )
     return np.minimum(ceiling, base * np.power(np.maximum(funding, 0.0), elasticity))
+
+
+def active_stock(combat, manned):
+    """The combat stock a state's soldiers crew: what it keeps ready."""
+    return combat * manned
 
 
 def towards(value, target, quarters):

@@ -10,7 +10,9 @@ builds new capacity, which takes time. Each dollar used buys ``cost_advantage`` 
 of equipment at European prices, less as the industry fills (scarce engineers, parts
 and sites: the cost rises with the square of utilisation), and Russian strikes destroy
 capacity while the war goes on. The output is land equipment (drones, shells, missiles):
-it adds to Ukraine's land forces, never to enablers. Numbers or arrays over runs.
+it adds to land forces, never to enablers: Ukraine's, as far as its soldiers can crew
+it, and the rest to the investors, in proportion to what each invested (Ukraine opened
+controlled exports to partners in late 2025). Numbers or arrays over runs.
 """
 
 from __future__ import annotations
@@ -79,3 +81,19 @@ def investment_output(utilisation, capacity, own, cost_advantage, marginal_cost)
 def drone_output(utilisation, capacity, own, initial_drones):
     """Drones per year (millions), scaling with production from the 2024 output."""
     return initial_drones * utilisation * capacity / np.where(own > 0, own, 1.0)
+
+
+def ukraine_room(personnel, equipment_per_soldier, combat):
+    """Equipment Ukraine's soldiers could crew beyond what they have (USD bn, at least 0)."""
+    return np.maximum(0.0, personnel * equipment_per_soldier - combat)
+
+
+def to_ukraine(made, room):
+    """What of the output Ukraine's forces take: what they can crew, at most all of it."""
+    return np.minimum(made, room)
+
+
+def exported(surplus, invested):
+    """The output Ukraine cannot crew, shared by the investors by what each invested."""
+    everyone = total(invested)
+    return surplus * invested / np.where(everyone > 0, everyone, np.inf)

@@ -1,19 +1,19 @@
 """Face validity: what any defensible model of this question must do, checked with replications.
 
-Each :class:`Check` runs the engine on paired settings (the same seeds on both sides,
-so the comparison is of the settings, not of luck), estimates one effect with a 95 %
+Each check runs the engine on paired settings (the same seeds on both sides, so the
+comparison is of the settings, not of luck), estimates one effect with a 95 %
 confidence interval, and passes or fails by a rule declared here, before it is run:
 
-1. a higher threat (``threat_initial`` and ``threat_mean`` raised by 0.3) gives at least
-   as many members at the end;
+1. balancing: a higher threat (``threat_initial`` and ``threat_mean`` raised by 0.3)
+   and a stronger Russia (a third more equipment per rouble) both draw more states in;
 2. a US withdrawal lowers parity counting US forces, and credibility, in its first eight
    quarters, and raises the rate of aggression;
 3. unanimity admits fewer states than qualified majority;
 4. with Hungary and Slovakia inside, their vetoes fall mostly on Ukraine-friendly
    applicants (alignment of at least 0.5);
 5. states nearer Russia join earlier (a state put nearer joins sooner);
-6. more investment in Ukraine's industry never lowers parity, and its effect grows with
-   the cost advantage;
+6. more investment in Ukraine's industry raises its output, and the parity it buys grows
+   with the cost advantage;
 7. a Morris screen finds every behavioural parameter influential on some outcome.
 """
 
@@ -21,98 +21,22 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Sequence
 
 import numpy as np
 
-from coalition_sim import streams
-from coalition_sim.datasets import Dataset, load_dataset
 from coalition_sim.engine.engine import Engine
 from coalition_sim.engine.inputs import build
 from coalition_sim.outcomes import join_order
-from coalition_sim.parameters import PRESETS, Scenario
+from coalition_sim.parameters import PRESETS
+from coalition_sim.validation.common import Check, Context, Result, engine, mean_ci, paired, seeds
 
-#: z for a two-sided 95 % interval.
-Z95 = 1.959963984540054
-
-
-@dataclass(frozen=True)
-class Result:
-    """The outcome of one check: the estimate, its 95 % interval, and the verdict."""
-
-    name: str
-    claim: str
-    estimate: float
-    low: float
-    high: float
-    rule: str
-    passed: bool
-    detail: str = ""
+#: How much stronger Russia is made in the balancing check: its PPP factor times this.
+STRONGER = 4.0 / 3.0
 
 
-@dataclass(frozen=True)
-class Check:
-    """A face-validity check: its name, the claim, the rule, and how it is computed.
-
-    ``runs`` counts the engine runs the check makes, before anything is built, so that
-    a command can refuse a count that would not fit in memory (a check's runs go
-    through the engine as one or a few batches).
-    """
-
-    name: str
-    claim: str
-    rule: str
-    run: Callable[[Context], Result]
-    runs: Callable[[Context], int]
-
-
-@dataclass(frozen=True)
-class Context:
-    """What every check needs: the data, the replications, the seed, the base scenario."""
-
-    dataset: Dataset
-    reps: int
-    seed: int
-    base: Scenario
-
-
-def mean_ci(values: np.ndarray) -> tuple[float, float, float]:
-    """Mean and its 95 % normal interval."""
-    values = np.asarray(values, dtype=float)
-    values = values[~np.isnan(values)]
-    if len(values) < 2:
-        return (float(values.mean()) if len(values) else math.nan, math.nan, math.nan)
-    half = Z95 * values.std(ddof=1) / math.sqrt(len(values))
-    return float(values.mean()), float(values.mean() - half), float(values.mean() + half)
-
-
-def _seeds(context: Context, stream: int) -> np.ndarray:
-    return streams.run_seeds(context.seed, np.full(context.reps, stream), np.arange(context.reps))
-
-
-def _engine(context: Context, scenario: Scenario, stream: int, **keep: bool) -> Engine:
-    seeds = _seeds(context, stream)
-    inputs = build(context.dataset, [scenario], seeds, np.zeros(len(seeds), dtype=int))
-    return Engine(inputs, **keep).run()
-
-
-def _paired(context: Context, one: Scenario, other: Scenario, outcome: str, stream: int):
-    """``other - one`` of an outcome, run by run on the same seeds."""
-    a = _engine(context, one, stream).outcomes()[outcome].astype(float)
-    b = _engine(context, other, stream).outcomes()[outcome].astype(float)
-    return b - a, a, b
-
-
-def _result(index: int, interval, passed, detail: str) -> Result:
-    """Check ``index``'s result (estimate, low, high), under its declared name and rule."""
-    check = CHECKS[index]
-    return Result(check.name, check.claim, *interval, check.rule, bool(passed), detail)
-
-
-def higher_threat(context: Context) -> Result:
-    """Check 1: more threat, at least as many members."""
+def balancing(context: Context) -> Result:
+    """Check 1: more threat, and a stronger Russia, both draw more states in."""
     base = context.base
     higher = base.with_values(
         {
@@ -120,10 +44,16 @@ def higher_threat(context: Context) -> Result:
             "threat_mean": min(1.0, base["threat_mean"] + 0.3),
         }
     )
-    diff, a, b = _paired(context, base, higher, "final_members", 1)
-    interval = mean_ci(diff)
-    detail = f"members at the end {a.mean():.2f} -> {b.mean():.2f}"
-    return _result(0, interval, interval[1] > -0.1, detail)
+    stronger = base.with_values({"adversary_ppp_factor": base["adversary_ppp_factor"] * STRONGER})
+    threat, a, b = paired(context, base, higher, "final_members", 1)
+    power, _, c = paired(context, base, stronger, "final_members", 8)
+    t, p = mean_ci(threat), mean_ci(power)
+    detail = (
+        f"members at the end {a.mean():.2f}; with more threat {b.mean():.2f} "
+        f"({t[0]:+.2f} [{t[1]:+.2f}, {t[2]:+.2f}]); with a stronger Russia {c.mean():.2f} "
+        f"({p[0]:+.2f} [{p[1]:+.2f}, {p[2]:+.2f}])"
+    )
+    return _check("balancing").result(p, t[1] > 0 and p[1] > 0, detail)
 
 
 def _window(steps: dict[str, np.ndarray], name: str, rows: slice) -> np.ndarray:
@@ -139,11 +69,11 @@ def us_withdrawal(context: Context) -> Result:
     )
     tables = []
     for scenario in (base, withdrawn):
-        engine = _engine(context, scenario, 2, keep_steps=True)
-        steps = engine.steps_table()
+        runs_ = engine(context, scenario, 2, keep_steps=True)
+        steps = runs_.steps_table()
         runs = context.reps
         shaped = {k: v.reshape(runs, -1) for k, v in steps.items() if k not in ("run", "step")}
-        tables.append((shaped, engine.outcomes()))
+        tables.append((shaped, runs_.outcomes()))
     (before, _), (after, _) = tables
     window = slice(step + 1, step + 9)  # the first eight quarters of the withdrawal
     parity = (after["parity_with_us"][:, window] - before["parity_with_us"][:, window]).mean(1)
@@ -161,17 +91,17 @@ def us_withdrawal(context: Context) -> Result:
         f"{c[0]:+.4f} [{c[1]:+.4f}, {c[2]:+.4f}], chance of aggression a quarter "
         f"{g[0]:+.5f} [{g[1]:+.5f}, {g[2]:+.5f}]"
     )
-    return _result(1, p, passed, detail)
+    return _check("US withdrawal").result(p, passed, detail)
 
 
 def unanimity_vs_qmv(context: Context) -> Result:
     """Check 3: unanimity admits fewer states than qmv."""
     unanimity = context.base.with_values({"admission_rule": "unanimity"})
     qmv = context.base.with_values({"admission_rule": "qmv"})
-    diff, a, b = _paired(context, qmv, unanimity, "admissions", 3)
+    diff, a, b = paired(context, qmv, unanimity, "admissions", 3)
     interval = mean_ci(diff)
     detail = f"admissions: qmv {a.mean():.2f}, unanimity {b.mean():.2f}"
-    return _result(2, interval, interval[2] < 0, detail)
+    return _check("unanimity vs qmv").result(interval, interval[2] < 0, detail)
 
 
 #: Alignment from which an applicant counts as Ukraine-friendly (check 4).
@@ -183,10 +113,10 @@ def vetoes_on_friendly(context: Context) -> Result:
     scenario = PRESETS["unanimity-veto"].with_values(
         {k: v for k, v in context.base.values.items() if k not in ("founders", "admission_rule")}
     )
-    engine = _engine(context, scenario, 4, keep_events=True)
-    events = engine.events_frame()
+    runs = engine(context, scenario, 4, keep_events=True)
+    events = runs.events_frame()
     vetoes = events[events.kind == "veto"]
-    batch = engine.groups[0].batch
+    batch = runs.groups[0].batch
     alignment = np.broadcast_to(batch.inputs.traits.alignment, batch.state.member.shape)
     index = batch.inputs.data.index
     shares = []
@@ -196,7 +126,7 @@ def vetoes_on_friendly(context: Context) -> Result:
     interval = mean_ci(np.array(shares)) if shares else (math.nan,) * 3
     passed = bool(shares) and interval[1] > 0.5
     detail = f"{len(vetoes)} vetoes in {len(shares)} of {context.reps} runs"
-    return _result(3, interval, passed, detail)
+    return _check("vetoes on friendly").result(interval, passed, detail)
 
 
 #: How much nearer a state is put in the proximity check (check 5).
@@ -226,8 +156,7 @@ def proximity_order(context: Context) -> Result:
     from scipy.stats import spearmanr
 
     base = context.base
-    engine = _engine(context, base, 5)
-    batch = engine.groups[0].batch
+    batch = engine(context, base, 5).groups[0].batch
     data = batch.inputs.data
     founder = np.broadcast_to(batch.inputs.traits.founder, batch.state.member.shape)[0]
     proximity = np.broadcast_to(batch.inputs.traits.proximity, batch.state.member.shape)[0]
@@ -240,9 +169,10 @@ def proximity_order(context: Context) -> Result:
         )
         for i in others
     ]
-    seeds = _seeds(context, 5)
-    sample = np.repeat(np.arange(len(scenarios)), len(seeds))
-    nearer = Engine(build(context.dataset, scenarios, np.tile(seeds, len(scenarios)), sample)).run()
+    paired_seeds = seeds(context, 5)
+    sample = np.repeat(np.arange(len(scenarios)), len(paired_seeds))
+    tiled = np.tile(paired_seeds, len(scenarios))
+    nearer = Engine(build(context.dataset, scenarios, tiled, sample)).run()
     moved = _first_steps(nearer.groups[0].batch, horizon)
     shifts = np.array([(moved[sample == k, i] - first[:, i]).mean() for k, i in enumerate(others)])
     interval = mean_ci(shifts)
@@ -251,10 +181,10 @@ def proximity_order(context: Context) -> Result:
         f"quarters earlier when nearer, mean over {len(others)} states; cross-section: "
         f"rank correlation of proximity and quarter of joining {cross:+.2f}"
     )
-    return _result(4, interval, interval[2] < 0, detail)
+    return _check("proximity and joining").result(interval, interval[2] < 0, detail)
 
 
-#: Changes of parity this small are rounding, not effects (check 6).
+#: Changes this small are rounding, not effects (check 6).
 ROUNDING = 1e-6
 
 
@@ -264,35 +194,43 @@ COST_ADVANTAGES = (1.0, 3.0, 5.0)
 
 
 def investment(context: Context) -> Result:
-    """Check 6: investment never lowers parity; its effect grows with the cost advantage."""
+    """Check 6: more investment, more output; the parity it buys grows with the advantage.
+
+    The investment is taken from the members' equipment budgets at home, so its effect
+    on parity may be of either sign: only its growth with the cost advantage is a law.
+    """
     shares = INVESTMENT_SHARES
     advantages = COST_ADVANTAGES
     parity: dict[tuple[float, float], np.ndarray] = {}
+    output: dict[tuple[float, float], np.ndarray] = {}
     for advantage in advantages:
         for share in shares:
             scenario = context.base.with_values(
                 {"ukraine_investment_share": share, "cost_advantage": advantage}
             )
-            parity[(advantage, share)] = _engine(context, scenario, 6).outcomes()["final_parity"]
+            runs = engine(context, scenario, 6, keep_steps=True)
+            parity[(advantage, share)] = runs.outcomes()["final_parity"].astype(float)
+            steps = runs.steps_table()["ukraine_industry_output_usd_bn"]
+            output[(advantage, share)] = steps.reshape(context.reps, -1).sum(axis=1)
     worst_drop, notes, effects = math.inf, [], []
     passed = True
     for advantage in advantages:
         for low_share, high_share in itertools.pairwise(shares):
-            step = parity[(advantage, high_share)] - parity[(advantage, low_share)]
-            m, _, hi = mean_ci(step)
+            more = output[(advantage, high_share)] - output[(advantage, low_share)]
+            m, _, hi = mean_ci(more)
             worst_drop = min(worst_drop, m)
-            passed &= hi > -ROUNDING  # never lower, beyond rounding
+            passed &= hi > -ROUNDING  # never less output, beyond rounding
         effect = parity[(advantage, shares[-1])] - parity[(advantage, 0.0)]
         effects.append(effect)
-        notes.append(f"cost advantage {advantage:g}: {mean_ci(effect)[0]:+.3f}")
+        notes.append(f"cost advantage {advantage:g}: {mean_ci(effect)[0]:+.4f}")
     growth = [mean_ci(later - earlier) for earlier, later in itertools.pairwise(effects)]
     passed &= all(g[1] > 0 for g in growth)
     detail = (
-        f"parity gain from a {shares[-1]:.0%} share, "
+        f"parity at the end from a {shares[-1]:.0%} share against none, "
         + "; ".join(notes)
-        + f"; largest mean fall from a larger share {min(0.0, worst_drop):+.1e}"
+        + f"; largest mean fall of output from a larger share {min(0.0, worst_drop):+.1e}"
     )
-    return _result(5, growth[-1], passed, detail)
+    return _check("investment in Ukraine").result(growth[-1], passed, detail)
 
 
 #: Outcomes the Morris screen looks at (check 7).
@@ -333,10 +271,8 @@ def morris_screen(context: Context, parameters: Sequence[str] | None = None) -> 
         context.base.with_values(dict(zip(names, map(float, row), strict=True))) for row in matrix
     ]
     sample_of_run = np.repeat(np.arange(len(scenarios)), reps)
-    seeds = streams.run_seeds(
-        context.seed, np.full(len(sample_of_run), 7), np.arange(len(sample_of_run)) % reps
-    )
-    outcomes = Engine(build(context.dataset, scenarios, seeds, sample_of_run)).run().outcomes()
+    chosen = np.tile(seeds(context, 7, reps), len(scenarios))
+    outcomes = Engine(build(context.dataset, scenarios, chosen, sample_of_run)).run().outcomes()
     influential = dict.fromkeys(names, False)
     strongest: dict[str, tuple[str, float]] = {}
     for outcome in SCREENED:
@@ -351,7 +287,8 @@ def morris_screen(context: Context, parameters: Sequence[str] | None = None) -> 
                 strongest[name] = (outcome, float(share))
     inert = [n for n, ok in influential.items() if not ok]
     detail = "every parameter influential" if not inert else "inert: " + ", ".join(inert)
-    return _result(6, (float(len(names) - len(inert)), math.nan, math.nan), not inert, detail)
+    counted = (float(len(names) - len(inert)), math.nan, math.nan)
+    return _check("Morris screen").result(counted, not inert, detail)
 
 
 def _outsiders(context: Context) -> int:
@@ -366,11 +303,13 @@ def _morris_runs(context: Context) -> int:
 
 CHECKS: tuple[Check, ...] = (
     Check(
-        "higher threat",
-        "a higher threat (initial and mean +0.3) gives at least as many members at the end",
-        "95 % CI of the difference in members above -0.1",
-        higher_threat,
-        lambda c: 2 * c.reps,
+        "balancing",
+        "a higher threat (initial and mean +0.3) and a stronger Russia (a third more "
+        "equipment per rouble) both draw more states in",
+        "95 % CIs of the difference in members at the end above 0, for each",
+        balancing,
+        lambda c: 4 * c.reps,
+        source="Walt (1987), The Origins of Alliances: states balance against threat",
     ),
     Check(
         "US withdrawal",
@@ -406,10 +345,10 @@ CHECKS: tuple[Check, ...] = (
     ),
     Check(
         "investment in Ukraine",
-        "more investment in Ukraine's industry never lowers parity and its effect grows "
-        "with the cost advantage",
-        "no fall of parity beyond rounding (1e-6) with a larger share (0 to 10 %); CIs of "
-        "the growth of the effect from cost advantage 1 to 3 and 3 to 5 above 0",
+        "more investment in Ukraine's industry raises its output, and the parity it buys "
+        "grows with the cost advantage",
+        "no fall of output beyond rounding (1e-6) with a larger share (0 to 10 %); CIs of "
+        "the growth of the parity effect from cost advantage 1 to 3 and 3 to 5 above 0",
         investment,
         lambda c: len(INVESTMENT_SHARES) * len(COST_ADVANTAGES) * c.reps,
     ),
@@ -423,49 +362,5 @@ CHECKS: tuple[Check, ...] = (
 )
 
 
-def planned_runs(
-    *,
-    reps: int,
-    base: Scenario | None = None,
-    dataset: Dataset | None = None,
-    only: Sequence[str] | None = None,
-) -> dict[str, int]:
-    """The engine runs each chosen check makes, counted without building anything."""
-    context = Context(dataset or load_dataset(), reps, 0, base or PRESETS["baseline"])
-    return {c.name: c.runs(context) for c in CHECKS if not only or c.name in only}
-
-
-def validate(
-    *,
-    reps: int = 400,
-    seed: int = 1,
-    base: Scenario | None = None,
-    dataset: Dataset | None = None,
-    only: Sequence[str] | None = None,
-    progress: Callable[[str], Any] | None = None,
-) -> list[Result]:
-    """Run the checks (all, or those named in ``only``) and return their results."""
-    context = Context(dataset or load_dataset(), reps, seed, base or PRESETS["baseline"])
-    results = []
-    for check in CHECKS:
-        if only and check.name not in only:
-            continue
-        if progress is not None:
-            progress(check.name)
-        results.append(check.run(context))
-    return results
-
-
-def format_table(results: Sequence[Result]) -> str:
-    """The results as a table: check, estimate with its 95 % interval, verdict, detail."""
-    lines = [f"{'check':<24} {'estimate':>10} {'95 % interval':>22}  verdict"]
-    for r in results:
-        interval = "" if math.isnan(r.low) else f"[{r.low:+.3f}, {r.high:+.3f}]"
-        lines.append(
-            f"{r.name:<24} {r.estimate:>+10.3f} {interval:>22}  {'pass' if r.passed else 'FAIL'}"
-        )
-        lines.append(f"    {r.claim}")
-        lines.append(f"    rule: {r.rule}; {r.detail}")
-    failed = sum(not r.passed for r in results)
-    lines.append(f"\n{len(results) - failed} of {len(results)} checks pass")
-    return "\n".join(lines)
+def _check(name: str) -> Check:
+    return next(c for c in CHECKS if c.name == name)
