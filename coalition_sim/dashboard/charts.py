@@ -12,13 +12,15 @@ from dataclasses import dataclass
 from typing import Any
 
 import solara
-from mesa.visualization.utils import update_counter
 
 from coalition_sim.dashboard.common import model_series, simulation
 from coalition_sim.dashboard.svgplot import line_chart
 
 #: Height of one chart; charts keep their proportions inside it at any window width.
 CHART_HEIGHT_PX = 250
+
+#: The panel's rules in the page's one stylesheet (see :mod:`coalition_sim.dashboard.styles`).
+CSS = "#coalition-charts svg{width:100%;height:100%;background:#fff;border-radius:4px}"
 
 
 @dataclass(frozen=True)
@@ -89,14 +91,16 @@ def panel_svg(panel: Panel, series: dict[str, list], x_max: int | None) -> str:
 
 
 @solara.component
-def TimeSeriesCharts(model: Any) -> None:
-    """The four panels in a two-by-two grid, redrawn on every step."""
-    update_counter.get()
+def TimeSeriesCharts(model: Any, step: int = 0) -> None:
+    """The four panels in a two-by-two grid, redrawn on every step.
+
+    ``step`` is the step the run stands at: the Run page passes it, so a new step
+    redraws the panel.
+    """
     sim = simulation(model)
     series = model_series(sim)
     x_max = horizon(sim)
-    style = "#coalition-charts svg{width:100%;height:100%;background:#fff;border-radius:4px}"
-    cells = f"<style>{style}</style>" + "".join(
+    cells = "".join(
         f"<div style='min-width:0; height:{CHART_HEIGHT_PX}px'>{panel_svg(panel, series, x_max)}"
         "</div>"
         for panel in PANELS

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import solara
-from mesa.visualization.utils import update_counter
 
 from coalition_sim.dashboard.common import simulation
 
@@ -60,9 +59,12 @@ def run_zip_bytes(sim: Any) -> bytes:
 
 
 @solara.component
-def RunDownload(model: Any) -> None:
-    """A button that downloads the run as it stands at the current step."""
-    update_counter.get()
+def RunDownload(model: Any, step: int = 0) -> None:
+    """A button that downloads the run as it stands at the current step.
+
+    ``step`` is the step the run stands at: the Run page passes it, so a new step
+    redraws the panel.
+    """
     sim = simulation(model)
     step = int(getattr(sim, "steps", 0))
     solara.FileDownload(

@@ -395,6 +395,8 @@ def box_plot(
 ) -> str:
     """Vertical box plots, one per group (whiskers at min and max, a dot at the mean).
 
+    A legend under the title says what the line, the box, the whiskers and the dot are.
+
     Args:
         groups: Summaries in display order.
         title: Title drawn above the chart.
@@ -412,7 +414,7 @@ def box_plot(
         height=height,
         left=label_width,
         right=12,
-        top=28,
+        top=44,
         bottom=44,
         x_low=0,
         x_high=max(len(groups), 1),
@@ -420,6 +422,7 @@ def box_plot(
         y_high=ticks[-1],
     )
     out = _open_svg(width, height, title, css_id, keep_top=False)
+    out.append(_box_legend())
     out.append(
         f"<text transform='translate(11 {(frame.top + height - frame.bottom) / 2:.1f}) "
         f"rotate(-90)' text-anchor='middle' fill='{MUTED_TEXT}'>{escape(y_label)}</text>"
@@ -457,6 +460,29 @@ def box_plot(
         f"text-anchor='middle' fill='{MUTED_TEXT}'>{escape(x_label)}</text></svg>"
     )
     return "".join(out)
+
+
+def _box_legend() -> str:
+    """The key of a box plot, one row under the title."""
+    colour, mean = SERIES_COLOURS[0], SERIES_COLOURS[1]
+    keys = (
+        (f"<line x1='0' x2='14' y1='-4' y2='-4' stroke='{colour}' stroke-width='2.5'/>", "median"),
+        (
+            f"<rect x='0' y='-9' width='14' height='10' fill='{colour}' fill-opacity='0.25' "
+            f"stroke='{colour}'/>",
+            "middle 50 % of runs",
+        ),
+        (f"<line x1='7' x2='7' y1='-10' y2='2' stroke='{colour}'/>", "lowest to highest"),
+        (f"<circle cx='7' cy='-4' r='3' fill='{mean}'/>", "mean"),
+    )
+    parts, x = [], 4.0
+    for swatch, text in keys:
+        parts.append(
+            f"<g transform='translate({x:.1f} 33)' data-legend='{escape(text)}'>{swatch}"
+            f"<text x='19' y='0' fill='{TEXT_COLOUR}'>{escape(text)}</text></g>"
+        )
+        x += 19 + 6.0 * len(text) + 16
+    return "".join(parts)
 
 
 def _band_path(frame: Frame, low: Sequence[float], high: Sequence[float]) -> str:

@@ -11,7 +11,6 @@ import math
 from typing import Any
 
 import solara
-from mesa.visualization.utils import update_counter
 
 from coalition_sim.dashboard.common import heading, selected_state, simulation, state_names
 from coalition_sim.dashboard.palette import MUTED_TEXT, STATUS_LABELS
@@ -19,6 +18,9 @@ from coalition_sim.dashboard.svgplot import bar_chart
 
 #: Height of the bar chart on the page.
 CHART_HEIGHT_PX = 190
+
+#: The panel's rules in the page's one stylesheet (see :mod:`coalition_sim.dashboard.styles`).
+CSS = "#why-not svg{width:100%;height:100%;background:#fff;border-radius:4px}"
 
 
 def verdict(status: str, total: float, threshold: float) -> str:
@@ -71,9 +73,12 @@ def why_not_svg(sim: Any, iso3: str) -> tuple[str, str]:
 
 
 @solara.component
-def WhyNotJoining(model: Any) -> None:
-    """A state picker and the chosen state's utility against its threshold."""
-    update_counter.get()
+def WhyNotJoining(model: Any, step: int = 0) -> None:
+    """A state picker and the chosen state's utility against its threshold.
+
+    ``step`` is the step the run stands at: the Run page passes it, so a new step
+    redraws the panel.
+    """
     sim = simulation(model)
     names = state_names(sim)
     if not names:
@@ -100,7 +105,6 @@ def WhyNotJoining(model: Any) -> None:
         unsafe_innerHTML=(
             f"<p style='margin:2px 0 4px; color:{MUTED_TEXT}'>{sentence}</p>"
             f"<div style='height:{CHART_HEIGHT_PX}px'>{svg}</div>"
-            "<style>#why-not svg{width:100%;height:100%;background:#fff;border-radius:4px}</style>"
         ),
         attributes={
             "id": "why-not",
