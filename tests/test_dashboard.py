@@ -621,13 +621,29 @@ def test_a_folder_without_runs_is_refused_by_name(tmp_path):
 
 # --------------------------------------------------------------------------- components
 def _panels(rc) -> dict:
-    """Widgets with an ``id`` attribute (HTML panels and the map), by id."""
+    """Widgets with an ``id`` attribute (HTML panels, the charts' grid, the map), by id."""
+    import ipyvuetify
     from solara.widgets import HTML
 
     from coalition_sim.dashboard.map import EuropeMapWidget
 
-    widgets = [*rc.find(HTML).widgets, *rc.find(EuropeMapWidget).widgets]
-    return {w.attributes["id"]: w for w in widgets if w.attributes.get("id")}
+    widgets = [
+        *rc.find(HTML).widgets,
+        *rc.find(EuropeMapWidget).widgets,
+        *rc.find(ipyvuetify.Html, class_="cs-charts").widgets,
+    ]
+    return {w.attributes["id"]: w for w in widgets if (w.attributes or {}).get("id")}
+
+
+def _chart_markup(rc) -> str:
+    """Every layer of the time-series charts, as one string."""
+    from solara.widgets import HTML
+
+    return "".join(
+        w.unsafe_innerHTML
+        for w in rc.find(HTML).widgets
+        if "cs-layer" in (w.attributes or {}).get("class", "")
+    )
 
 
 def test_clicking_a_state_on_the_map_explains_it(run):
@@ -724,10 +740,12 @@ def test_the_run_page_renders_once_per_step_and_panels_follow_it(run_class):
         ):
             assert ids[name].attributes["data-step"] == "3", name
         assert "3 · 2026Q3" in ids["run-figures"].unsafe_innerHTML
+        charts = _chart_markup(rc)
         assert all(
-            f"id='chart-{key}'" in ids["coalition-charts"].unsafe_innerHTML
+            f"id='chart-{key}'" in charts and f"id='chart-{key}-data'" in charts
             for key in ("members", "strength", "threat", "ukraine")
         )
+        assert "parity 1" in charts or "parity 0" in charts  # the legend's current values
         assert "<style" not in "".join(
             w.unsafe_innerHTML for w in ids.values() if hasattr(w, "unsafe_innerHTML")
         )

@@ -7,7 +7,10 @@ every panel subscribed on its own: each Step re-rendered the whole page once per
 
 Here one lock serialises the steps of a session and a step past the horizon does nothing
 (:meth:`~coalition_sim.dashboard.controls.DashboardRun.step` checks it too); Play stops by
-itself at the horizon, leaving Reset to start again; and the run's ``version`` (a
+itself at the horizon, leaving Reset to start again. Play is a plain thread that ends when
+paused: ``solara.lab.use_task`` (which Mesa's controller uses) registers every task for
+good in Solara's list of session-start callbacks, so each session's run stayed in memory
+after the session ended. And the run's ``version`` (a
 per-session counter raised by every step and reset) is read by the Run page alone, which
 hands the step to its panels, so a Step is one render of the page.
 """
@@ -16,7 +19,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -85,34 +87,52 @@ def RunController(
         still = bool(getattr(run.value, "running", False))
         running.set(still)
         if not still:
-            playing.set(False)
+            stop_playing()
 
     def step() -> None:
         after_step(advance(run.value, lock))
 
     def reset() -> None:
-        playing.set(False)
+        stop_playing()
         with lock:
             run.set(build())
         version.set(version.value + 1)
         running.set(bool(getattr(run.value, "running", False)))
 
-    def play() -> None:
-        """Step while playing; stops by itself at the horizon or on a failed step."""
-        while playing.value:
-            time.sleep(max(play_interval.value, 10) / 1000)
-            if not playing.value:
-                break
-            after_step(advance(run.value, lock))
+    player = solara.use_ref(None)  # the Event that stops the current Play, if any
 
-    solara.lab.use_task(play, dependencies=[playing.value], prefer_threaded=True)
+    def stop_playing() -> None:
+        if player.current is not None:
+            player.current.set()
+            player.current = None
+        playing.set(False)
+
+    def play(stop: threading.Event) -> None:
+        """Step until stopped; stops by itself at the horizon or on a failed step."""
+        while not stop.wait(max(play_interval.value, 10) / 1000):
+            after_step(advance(run.value, lock))
+            if not running.value:
+                stop.set()
+
+    def play_pause() -> None:
+        if playing.value:
+            stop_playing()
+            return
+        stop = threading.Event()
+        player.current = stop
+        playing.set(True)
+        # Solara's threads carry the session with them; this one ends when stopped
+        threading.Thread(target=play, args=(stop,), daemon=True, name="play").start()
+
+    # a session that ends (page closed) stops its Play
+    solara.use_effect(lambda: stop_playing, [])
 
     with solara.Row(justify="space-between"):
         solara.Button(label="Reset", color="primary", on_click=reset)
         solara.Button(
             label="❚❚" if playing.value else "▶",
             color="primary",
-            on_click=lambda: playing.set(not playing.value),
+            on_click=play_pause,
             disabled=not running.value,
         )
         solara.Button(

@@ -157,6 +157,12 @@ def event_log_html(lines: list) -> str:
 
 
 @solara.component
+def LogHeading() -> None:
+    """The log's title (a component of its own: drawn once, not at every step)."""
+    heading(f"Event log: the last {STEPS_SHOWN} steps, newest first")
+
+
+@solara.component
 def EventLog(model: Any, step: int = 0) -> None:
     """The latest events, redrawn on every step.
 
@@ -165,7 +171,7 @@ def EventLog(model: Any, step: int = 0) -> None:
     """
     sim = simulation(model)
     lines = event_lines(sim)
-    heading(f"Event log: the last {STEPS_SHOWN} steps, newest first")
+    LogHeading()
     solara.HTML(
         tag="div",
         unsafe_innerHTML=event_log_html(lines),

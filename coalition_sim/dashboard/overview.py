@@ -104,27 +104,33 @@ def settings_line(sim: Any) -> str:
 
 
 @solara.component
+def RunProvenance(model: Any) -> None:
+    """What the run was built from, and a refused control's message: once per run."""
+    error = getattr(model, "error", None)
+    if error:
+        solara.Error(
+            f"Not applied: {error}. Fix the value and press Reset; the run below uses "
+            "the other controls.",
+            icon=True,
+            dense=True,
+        )
+    note(f"{provenance(model)}<br>{escape(settings_line(simulation(model)))}", html=True)
+
+
+@solara.component
 def RunOverview(model: Any, step: int = 0) -> None:
     """Key figures, provenance, a refused control's message and the download button.
 
     ``step`` is the step the run stands at: the Run page passes it, so a new step
-    redraws the panel.
+    redraws the figures; the rest belongs to the run and is drawn once per run.
     """
     sim = simulation(model)
-    error = getattr(model, "error", None)
     with solara.Column(gap="2px", style="padding: 0 8px;"):
-        if error:
-            solara.Error(
-                f"Not applied: {error}. Fix the value and press Reset; the run below uses "
-                "the other controls.",
-                icon=True,
-                dense=True,
-            )
         with solara.Row(justify="space-between", style="align-items: center; flex-wrap: wrap;"):
             solara.HTML(
                 tag="div",
                 unsafe_innerHTML=figures_html(sim),
                 attributes={"id": "run-figures", "data-step": str(getattr(sim, "steps", 0))},
             )
-            RunDownload(model, step)
-        note(f"{provenance(model)}<br>{escape(settings_line(sim))}", html=True)
+            RunDownload(model)
+        RunProvenance(model)

@@ -29,6 +29,7 @@ saves (measured: 6 % of the server's time per Step with ten sessions).
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import logging
 import os
@@ -184,6 +185,9 @@ class Guard:
         """Check a request or websocket, then serve it, hand it to Solara or refuse it."""
         kind = scope["type"]
         if kind not in ("http", "websocket"):  # lifespan
+            from coalition_sim.dashboard.memory import remember_loop
+
+            remember_loop(asyncio.get_running_loop())
             await self.app(scope, receive, send)
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
@@ -330,6 +334,10 @@ def serve(options: ServerOptions) -> None:
     import warnings
 
     import uvicorn
+
+    from coalition_sim.dashboard.memory import limit_arenas
+
+    limit_arenas()
 
     # Solara warns at every page load that its session cookie falls back to SameSite=Lax
     # on plain http: expected on a loopback server, and noise in the terminal.

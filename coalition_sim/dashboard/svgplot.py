@@ -239,6 +239,60 @@ def line_chart(
         colours: Line colours, in series order.
         css_id: Optional ``id`` attribute of the ``<svg>`` (for tests and styling).
     """
+    frame, data = _line_chart_parts(
+        series, title, x_max, y_min, y_max, reference, reference_label, x_label, width, height,
+        colours,
+    )  # fmt: skip
+    return "".join(
+        [*_open_svg(width, height, title, css_id, keep_top=True), *frame, *data, "</svg>"]
+    )
+
+
+def line_chart_layers(
+    series: Mapping[str, Sequence[float | None]],
+    *,
+    title: str,
+    x_max: int | None = None,
+    y_min: float | None = None,
+    y_max: float | None = None,
+    reference: float | None = None,
+    reference_label: str = "",
+    x_label: str = "step (quarter)",
+    width: int = 420,
+    height: int = 210,
+    colours: Sequence[str] = SERIES_COLOURS,
+    css_id: str | None = None,
+) -> tuple[str, str]:
+    """:func:`line_chart` as two ``<svg>`` layers of one size: the frame and the data.
+
+    The frame (title, grid, axes, reference line) stays the same from step to step while
+    the axes do; the data layer (lines, last points, the legend's values) is small. A page
+    that stacks the two and replaces only the data layer spares the browser parsing and
+    laying out the axes' text at every step. Arguments as for :func:`line_chart`.
+    """
+    frame, data = _line_chart_parts(
+        series, title, x_max, y_min, y_max, reference, reference_label, x_label, width, height,
+        colours,
+    )  # fmt: skip
+    bottom = _open_svg(width, height, title, css_id, keep_top=True)
+    top = _open_svg(width, height, title, f"{css_id}-data" if css_id else None, keep_top=True)
+    return "".join([*bottom, *frame, "</svg>"]), "".join([top[0], *data, "</svg>"])
+
+
+def _line_chart_parts(
+    series: Mapping[str, Sequence[float | None]],
+    title: str,
+    x_max: int | None,
+    y_min: float | None,
+    y_max: float | None,
+    reference: float | None,
+    reference_label: str,
+    x_label: str,
+    width: int,
+    height: int,
+    colours: Sequence[str],
+) -> tuple[list[str], list[str]]:
+    """The frame's elements (after the title) and the data's elements of a line chart."""
     longest = max((len(v) for v in series.values()), default=0)
     x_high = max(x_max or 0, longest - 1, 1)
     values = [v for vs in series.values() for v in _finite(vs)]
@@ -249,10 +303,12 @@ def line_chart(
     if y_max is not None and values:
         high = max(high, *values)
     legend_rows = 1 if len(series) > 1 else 0
-    frame, out = _open_time_chart(
-        (low, high), x_high, 26 + 16 * legend_rows, width, height, title, x_label, css_id
+    frame, opening = _open_time_chart(
+        (low, high), x_high, 26 + 16 * legend_rows, width, height, title, x_label, None
     )
-    out += _reference(frame, reference, reference_label)
+    back = opening[2:]  # the svg element and the title are the caller's
+    back += _reference(frame, reference, reference_label)
+    out: list[str] = []
     legend_x = 4.0
     for index, (label, vs) in enumerate(series.items()):
         colour = colours[index % len(colours)]
@@ -278,8 +334,7 @@ def line_chart(
                 f"<text x='{legend_x + 14:.1f}' y='30' fill='{TEXT_COLOUR}'>{escape(text)}</text>"
             )
             legend_x += 14 + 6.2 * len(text) + 14
-    out.append("</svg>")
-    return "".join(out)
+    return back, out
 
 
 def bar_chart(

@@ -73,11 +73,26 @@ def why_not_svg(sim: Any, iso3: str) -> tuple[str, str]:
 
 
 @solara.component
+def StatePicker(names: tuple[tuple[str, str], ...], chosen: str) -> None:
+    """The state chooser of "Why not joining?": drawn again only when the choice changes."""
+    labels = {f"{name} ({iso3})": iso3 for iso3, name in names}
+    current = next((label for label, code in labels.items() if code == chosen), None)
+    heading("Why not joining?")
+    solara.Select(
+        label="State",
+        values=list(labels),
+        value=current,
+        on_value=lambda label: selected_state.set(labels.get(label, chosen)),
+        dense=True,
+    )
+
+
+@solara.component
 def WhyNotJoining(model: Any, step: int = 0) -> None:
     """A state picker and the chosen state's utility against its threshold.
 
     ``step`` is the step the run stands at: the Run page passes it, so a new step
-    redraws the panel.
+    redraws the chart.
     """
     sim = simulation(model)
     names = state_names(sim)
@@ -85,16 +100,7 @@ def WhyNotJoining(model: Any, step: int = 0) -> None:
         solara.Text("No states in this model.")
         return
     chosen = selected_state.value if selected_state.value in names else next(iter(names))
-    labels = {f"{name} ({iso3})": iso3 for iso3, name in names.items()}
-    current_label = next(label for label, code in labels.items() if code == chosen)
-    heading("Why not joining?")
-    solara.Select(
-        label="State",
-        values=list(labels),
-        value=current_label,
-        on_value=lambda label: selected_state.set(labels[label]),
-        dense=True,
-    )
+    StatePicker(tuple(names.items()), chosen)
     try:
         svg, sentence = why_not_svg(sim, chosen)
     except (AttributeError, KeyError, ValueError) as error:
