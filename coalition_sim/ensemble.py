@@ -153,9 +153,15 @@ def check_runs(runs: object) -> int:
     allowed = f"allowed: a whole number from 1 to {MAX_RUNS}"
     if isinstance(runs, str):
         text = runs.strip().replace(",", "").replace("_", "")
-        if not text.lstrip("+").isdigit():
-            raise InputError(f"runs: '{runs}' is not a whole number; {allowed}")
-        runs = int(text)
+        digits = text.removeprefix("+")
+        # ASCII digits only ("²".isdigit() is true, int("²") fails); the length is checked
+        # before int(), which refuses more than 4,300 digits
+        if not (digits.isascii() and digits.isdigit()):
+            shown = runs if len(runs) <= 40 else f"{runs[:39]}… ({len(runs):,} characters)"
+            raise InputError(f"runs: '{shown}' is not a whole number; {allowed}")
+        if len(digits.lstrip("0")) > len(str(MAX_RUNS)):
+            raise InputError(f"runs: a number of {len(digits):,} digits is out of range; {allowed}")
+        runs = int(digits)
     if isinstance(runs, bool) or not isinstance(runs, int | np.integer):
         raise InputError(f"runs: {runs!r} is not a whole number; {allowed}")
     if not 1 <= int(runs) <= MAX_RUNS:

@@ -346,11 +346,14 @@ def test_default_run_is_the_opening_scenario(run):
     assert run.horizon == PRESETS["baseline"]["steps"]
 
 
-def test_unchanged_controls_take_the_chosen_presets_values(run_class):
-    start = dict(run_class.start_controls)
-    run = run_class(preset="us-withdrawal", **start)
+def test_controls_showing_a_preset_build_exactly_that_preset(run_class):
+    from coalition_sim.dashboard.controls import control_values
+
+    shown = control_values(run_class.controls, PRESETS["us-withdrawal"])
+    assert shown["us_withdrawal_step"] == str(PRESETS["us-withdrawal"]["us_withdrawal_step"])
+    run = run_class(**shown)
     assert run.error is None and run.changes == {}
-    assert run.sim.config["us_withdrawal_step"] == PRESETS["us-withdrawal"]["us_withdrawal_step"]
+    assert dict(run.sim.config.values) == dict(PRESETS["us-withdrawal"].values)
 
 
 def test_changed_controls_override_the_preset(run_class):
@@ -362,7 +365,7 @@ def test_changed_controls_override_the_preset(run_class):
         us_withdrawal_step="8",
         seed="7",
     )
-    run = run_class(preset="baseline", **start)
+    run = run_class(**start)
     assert run.error is None
     config = run.sim.config
     assert config["threat_initial"] == 0.9 and config["admission_rule"] == "qmv"
@@ -418,12 +421,15 @@ def test_mesas_scenario_argument_is_ignored(run_class):
 
 
 def test_run_stops_at_the_horizon(run_class):
-    run = run_class(preset="baseline")
+    run = run_class(**run_class.start_controls)
     run.sim.config = run.sim.config.with_values({"steps": 2})
     run.step()
     assert run.running
     run.step()
     assert not run.running and run.sim.steps == 2
+    for _ in range(5):  # clicks that arrive late change nothing
+        run.step()
+    assert run.sim.steps == 2 and not run.running
 
 
 def test_a_failing_step_is_reported_not_raised(run, monkeypatch):
@@ -615,20 +621,36 @@ def test_a_folder_without_runs_is_refused_by_name(tmp_path):
 
 # --------------------------------------------------------------------------- components
 def _panels(rc) -> dict:
-    """Widgets with an ``id`` attribute (HTML panels and the map), by id."""
+    """Widgets with an ``id`` attribute (HTML panels, the charts' grid, the map), by id."""
+    import ipyvuetify
     from solara.widgets import HTML
 
-    from coalition_sim.dashboard.map import ClickableSvg
+    from coalition_sim.dashboard.map import EuropeMapWidget
 
-    widgets = [*rc.find(HTML).widgets, *rc.find(ClickableSvg).widgets]
-    return {w.attributes["id"]: w for w in widgets if w.attributes.get("id")}
+    widgets = [
+        *rc.find(HTML).widgets,
+        *rc.find(EuropeMapWidget).widgets,
+        *rc.find(ipyvuetify.Html, class_="cs-charts").widgets,
+    ]
+    return {w.attributes["id"]: w for w in widgets if (w.attributes or {}).get("id")}
+
+
+def _chart_markup(rc) -> str:
+    """Every layer of the time-series charts, as one string."""
+    from solara.widgets import HTML
+
+    return "".join(
+        w.unsafe_innerHTML
+        for w in rc.find(HTML).widgets
+        if "cs-layer" in (w.attributes or {}).get("class", "")
+    )
 
 
 def test_clicking_a_state_on_the_map_explains_it(run):
     import solara
 
     from coalition_sim.dashboard.common import selected_state
-    from coalition_sim.dashboard.map import ClickableSvg, EuropeMap
+    from coalition_sim.dashboard.map import EuropeMap, EuropeMapWidget
     from coalition_sim.dashboard.why_not import WhyNotJoining
 
     @solara.component
@@ -638,47 +660,76 @@ def test_clicking_a_state_on_the_map_explains_it(run):
 
     _, rc = solara.render(Page(), handle_error=False)
     try:
-        rc.find(ClickableSvg).widget.vue_pick("POL")
+        widget = rc.find(EuropeMapWidget).widget
+        widget.selected = "POL"  # what a click in the browser sets
         assert selected_state.value == "POL"
         assert _panels(rc)["why-not"].attributes["data-iso3"] == "POL"
-        assert "data-selected='POL'" in _panels(rc)["coalition-map"].svg
-        rc.find(ClickableSvg).widget.vue_pick(None)  # a click outside any state
+        assert rc.find(EuropeMapWidget).widget.selected == "POL"
+        widget.selected = "<img src=x>"  # anything but a code of the map is dropped
         assert selected_state.value == "POL"
     finally:
         selected_state.set("DEU")
         rc.close()
 
 
-def test_components_render_and_follow_the_step_counter(run):
+def test_the_map_sends_colours_per_step_and_a_tooltip_on_hover(run):
     import solara
-    from mesa.visualization.utils import force_update
 
-    from coalition_sim.dashboard.charts import TimeSeriesCharts
-    from coalition_sim.dashboard.event_log import EventLog
-    from coalition_sim.dashboard.map import EuropeMap
-    from coalition_sim.dashboard.overview import RunOverview
-    from coalition_sim.dashboard.why_not import WhyNotJoining
+    from coalition_sim.dashboard.map import EuropeMap, EuropeMapWidget
+
+    step = solara.reactive(0)
 
     @solara.component
     def Page():
-        for component in (RunOverview, EuropeMap, WhyNotJoining, EventLog, TimeSeriesCharts):
-            component(run)
+        EuropeMap(run, step.value)
 
     _, rc = solara.render(Page(), handle_error=False)
     try:
-        ids = _panels(rc)
-        assert {
-            "coalition-map",
-            "coalition-events",
-            "coalition-charts",
-            "run-figures",
-            "why-not",
-        } <= set(ids)
-        assert ids["coalition-map"].attributes["data-step"] == "0"
-        before = ids["coalition-map"].svg
-        for _ in range(3):
+        widget = rc.find(EuropeMapWidget).widget
+        assert len(widget.paths) + len(widget.points) == 43
+        assert widget.statuses["RUS"] == widget.statuses["BLR"] == "adversary"
+        assert widget.statuses["UKR"] == "founder" and widget.tip == ""
+        assert "HUN" in widget.unreliable
+        widget.hovered = "HUN"
+        widget = rc.find(EuropeMapWidget).widget
+        assert widget.tip.startswith("Hungary (HUN): outsider · unreliable")
+        assert "utility: threat" in widget.tip and widget.tip_iso3 == "HUN"
+        changed = []
+        widget.observe(lambda change: changed.append(change["name"]), names=["paths", "fills"])
+        tip_before = widget.tip
+        for _ in range(4):
             run.step()
-        force_update()
+        step.set(4)
+        widget = rc.find(EuropeMapWidget).widget
+        assert widget.attributes["data-step"] == "4"
+        assert "paths" not in changed  # the outlines are sent once
+        assert widget.tip != tip_before  # the hovered state's tooltip follows the run
+    finally:
+        rc.close()
+
+
+def test_the_run_page_renders_once_per_step_and_panels_follow_it(run_class):
+    import ipyvuetify as v
+    import reacton.core
+    import solara
+
+    from coalition_sim.dashboard import app
+    from coalition_sim.dashboard.sweep_page import SweepCatalog
+
+    page = app.Dashboard(run_class, SweepCatalog())
+    _, rc = solara.render(solara.AppLayout(children=[page]), handle_error=False)
+    passes = []
+    render = reacton.core._RenderContext.render
+    try:
+        step = rc.find(v.Btn, children=["Step"]).widget
+        reacton.core._RenderContext.render = lambda self, *a, **k: (
+            passes.append(1),
+            render(self, *a, **k),
+        )[1]
+        for _ in range(3):
+            step.click()
+        reacton.core._RenderContext.render = render
+        assert len(passes) == 3  # one render of the page per Step, whatever the panels
         ids = _panels(rc)
         for name in (
             "coalition-map",
@@ -688,13 +739,18 @@ def test_components_render_and_follow_the_step_counter(run):
             "why-not",
         ):
             assert ids[name].attributes["data-step"] == "3", name
-        assert ids["coalition-map"].svg != before
         assert "3 · 2026Q3" in ids["run-figures"].unsafe_innerHTML
+        charts = _chart_markup(rc)
         assert all(
-            f"id='chart-{key}'" in ids["coalition-charts"].unsafe_innerHTML
+            f"id='chart-{key}'" in charts and f"id='chart-{key}-data'" in charts
             for key in ("members", "strength", "threat", "ukraine")
         )
+        assert "parity 1" in charts or "parity 0" in charts  # the legend's current values
+        assert "<style" not in "".join(
+            w.unsafe_innerHTML for w in ids.values() if hasattr(w, "unsafe_innerHTML")
+        )
     finally:
+        reacton.core._RenderContext.render = render
         rc.close()
 
 
@@ -713,18 +769,23 @@ def test_overview_shows_a_refused_control_naming_the_field(run_class):
         rc.close()
 
 
-def test_sweep_explorer_renders_a_folder(sweep_folder, monkeypatch):
+def test_sweep_explorer_renders_an_offered_sweep_labelled_in_words(sweep_folder):
     import solara
     from solara.widgets import HTML
 
-    from coalition_sim.dashboard.sweep_page import SWEEP_ENV, SweepExplorer
+    from coalition_sim.dashboard.sweep_page import SweepCatalog, SweepExplorer
 
-    monkeypatch.setenv(SWEEP_ENV, str(sweep_folder))
-    _, rc = solara.render(SweepExplorer(None), handle_error=False)
+    catalog = SweepCatalog({"rules": sweep_folder})
+    _, rc = solara.render(SweepExplorer(catalog), handle_error=False)
     try:
         html = {w.attributes.get("id"): w.unsafe_innerHTML for w in rc.find(HTML).widgets}
-        assert "final_members" in html["sweep-plot"] and "unanimity" in html["sweep-plot"]
+        plot = html["sweep-plot"]
+        assert "members at the end (states)" in plot and "unanimity" in plot
+        assert ">final_members<" not in plot  # the axis is labelled in words, not the column
+        for key in ("median", "middle 50 % of runs", "lowest to highest", "mean"):
+            assert f"data-legend='{key}'" in plot
         assert "qmv" in html["sweep-table"]
+        assert str(sweep_folder) not in " ".join(html.values())  # the page says the name
     finally:
         rc.close()
 
@@ -748,31 +809,52 @@ def test_the_page_renders_every_panel():
         rc.close()
 
 
-def test_mesas_step_and_reset_drive_the_run(run_class):
+def test_step_play_and_reset_drive_the_run_and_stop_at_the_horizon(run_class):
+    import time
+
     import ipyvuetify as v
     import solara
-    from mesa.visualization.solara_viz import ModelController
+    from solara.widgets import HTML
 
-    model = solara.reactive(run_class())
+    from coalition_sim.dashboard.controller import RunController
+
+    run = solara.reactive(run_class())
+    version = solara.reactive(0)
     controls = solara.reactive({**run_class.start_controls, "threat_initial": 0.9})
-    controller = ModelController(
-        model,
-        model_parameters=controls,
-        play_interval=solara.reactive(100),
-        render_interval=solara.reactive(1),
-        use_threads=solara.reactive(False),
-    )
+    interval = solara.reactive(10)
+    controller = RunController(run, version, lambda: run_class(**controls.value), interval)
     _, rc = solara.render(controller, handle_error=False)
+
+    def button(label):
+        return rc.find(v.Btn, children=[label]).widget
+
     try:
         for _ in range(2):
-            rc.find(v.Btn, children=["Step"]).widget.click()
-        assert model.value.sim.steps == 2
-        rc.find(v.Btn, children=["Reset"]).widget.click()
-        assert model.value.sim.steps == 0
-        assert model.value.changes == {"threat_initial": 0.9}
+            button("Step").click()
+        assert run.value.sim.steps == 2 and version.value == 2
+        button("Reset").click()
+        assert run.value.sim.steps == 0 and run.value.changes == {"threat_initial": 0.9}
+        for _ in range(50):  # fifty quick clicks: the horizon is 40
+            button("Step").click()
+        assert run.value.sim.steps == 40 and not run.value.running
+        assert button("Step").disabled and button("▶").disabled
+        status = next(w for w in rc.find(HTML).widgets if w.attributes.get("id") == "run-status")
+        assert "Step 40 of 40 (2035Q4): the run has reached its horizon" in status.unsafe_innerHTML
+        button("Reset").click()
+        run.value.sim.config = run.value.sim.config.with_values({"steps": 5})
+        run.value.running = True
+        button("▶").click()  # Play to the horizon
+        deadline = time.monotonic() + 30
+        while run.value.running and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.2)
+        assert run.value.sim.steps == 5
+        play = rc.find(v.Btn, children=["▶"]).widget  # not left showing pause
+        assert play.disabled and button("Step").disabled and not button("Reset").disabled
         controls.value = {**controls.value, "founders": "EST, 12X"}
-        rc.find(v.Btn, children=["Reset"]).widget.click()  # refused, not raised
-        assert "founders" in model.value.error
+        button("Reset").click()  # refused, not raised
+        assert "founders" in run.value.error
+        assert not button("Step").disabled
     finally:
         rc.close()
 
@@ -790,53 +872,89 @@ def test_cli_module_does_not_import_mesa_or_solara():
 
 def test_a_scenario_file_opens_the_page_and_joins_the_picker(tmp_path, cli, monkeypatch):
     from coalition_sim.cli import dashboard
+    from coalition_sim.dashboard import server
     from coalition_sim.dashboard.app import opening_scenario
     from coalition_sim.dashboard.controls import make_run_class
 
     path = tmp_path / "late-exit.toml"
     path.write_text('base = "us-withdrawal"\nthreat_initial = 0.7\n')
-    scenario = opening_scenario(str(path))
+    scenario, source = opening_scenario(str(path))
     assert scenario.name == "late-exit" and scenario["threat_initial"] == 0.7
-    run_class = make_run_class(scenario, PRESETS)
+    assert source == str(path)
+    run_class = make_run_class(scenario, PRESETS, source=source)
     assert run_class.controls["preset"]["values"][0] == "late-exit"
+    assert run_class.sources["late-exit"] == str(path)
     run = run_class()
     assert run.error is None and run.scenario_name == "late-exit"
     assert run.sim.config["us_withdrawal_step"] == PRESETS["us-withdrawal"]["us_withdrawal_step"]
-    assert opening_scenario(str(tmp_path / "missing.toml")).name == "baseline"
+    assert opening_scenario(str(tmp_path / "missing.toml"))[0].name == "baseline"
 
     seen = {}
-    monkeypatch.setattr(dashboard.os, "execve", lambda *a: seen.update(env=a[2]) or sys.exit(0))
+    monkeypatch.setattr(server, "serve", lambda options: seen.update(options=options))
+    monkeypatch.setattr(dashboard.os, "environ", {})
     monkeypatch.chdir(tmp_path)
-    with pytest.raises(SystemExit):
-        cli("dashboard", "--scenario", "late-exit.toml")
-    assert seen["env"]["COALITION_SIM_SCENARIO"] == str(path)
+    code, _, _ = cli("dashboard", "--scenario", "late-exit.toml", "--port", "0")
+    assert code == 0
+    assert dashboard.os.environ["COALITION_SIM_SCENARIO"] == str(path)
 
 
-def test_cli_refuses_a_bad_scenario_port_or_sweep(cli, tmp_path):
+def test_cli_refuses_bad_options_before_serving(cli, tmp_path):
     code, _, err = cli("dashboard", "--scenario", "nope")
     assert code == 2 and "unknown scenario 'nope'" in err
     code, _, err = cli("dashboard", "--port", "70000")
     assert code == 2 and "--port 70000" in err
     code, _, err = cli("dashboard", "--sweep", str(tmp_path))
     assert code == 2 and "--sweep" in err and "runs.parquet" in err
+    code, _, err = cli("dashboard", "--sweeps-root", str(tmp_path / "missing"))
+    assert code == 2 and "--sweeps-root" in err
+    code, _, err = cli("dashboard", "--session-timeout", "0")
+    assert code == 2 and "--session-timeout" in err
+    code, _, err = cli("dashboard", "--allow-origin", "sim.example.org")
+    assert code == 2 and "--allow-origin" in err and "https://" in err
+    code, _, err = cli("dashboard", "--allow-host", "sim.example.org:443")
+    assert code == 2 and "--allow-host" in err
 
 
-def test_cli_serves_on_loopback_by_default(cli, monkeypatch):
+def test_cli_serves_on_loopback_with_the_guard_and_sweeps_by_name(cli, monkeypatch, tmp_path):
+    import json as json_module
+
     from coalition_sim.cli import dashboard
+    from coalition_sim.dashboard import server
 
+    for name in ("a/run1", "b/run1", "other"):
+        (tmp_path / name).mkdir(parents=True)
+        (tmp_path / name / "runs.parquet").write_bytes(b"")
     seen = {}
-
-    def fake_exec(path, argv, env):
-        seen.update(path=path, argv=argv, env=env)
-        raise SystemExit(0)
-
-    monkeypatch.setattr(dashboard.os, "execve", fake_exec)
-    with pytest.raises(SystemExit):
-        cli("dashboard", "--port", "0", "--scenario", "fast-track")
-    argv = seen["argv"]
-    assert argv[argv.index("--host") + 1] == "127.0.0.1"
-    assert int(argv[argv.index("--port") + 1]) > 0
-    assert "--production" in argv and "--no-check-version" in argv
-    assert str(dashboard.app_path()) in argv
-    assert seen["env"]["COALITION_SIM_SCENARIO"] == "fast-track"
-    assert seen["env"]["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "False"
+    monkeypatch.setattr(server, "serve", lambda options: seen.update(options=options))
+    monkeypatch.setattr(dashboard.os, "environ", {})
+    code, out, _ = cli(
+        "dashboard",
+        "--port",
+        "0",
+        "--scenario",
+        "fast-track",
+        "--sweep",
+        tmp_path / "a/run1",
+        "--sweep",
+        tmp_path / "b/run1",
+        "--sweep",
+        tmp_path / "other",
+        "--allow-host",
+        "sim.example.org",
+        "--session-timeout",
+        "30",
+    )
+    assert code == 0 and "listening on http://127.0.0.1:" in out
+    options = seen["options"]
+    assert options.host == "127.0.0.1" and options.port > 0
+    assert options.allow_hosts == ("sim.example.org",) and options.session_timeout_s == 30
+    assert options.app == dashboard.app_path()
+    env = dashboard.os.environ
+    assert env["COALITION_SIM_SCENARIO"] == "fast-track"
+    assert json_module.loads(env["COALITION_SIM_SWEEPS"]) == {
+        "a/run1": str(tmp_path / "a/run1"),
+        "b/run1": str(tmp_path / "b/run1"),
+        "other": str(tmp_path / "other"),
+    }
+    assert server.solara_environment(options)["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "False"
+    assert server.solara_environment(options)["SOLARA_KERNEL_CULL_TIMEOUT"] == "30s"

@@ -46,34 +46,56 @@ def outcome(run_class, start):
     return run_from_controls(run_class, start, "30")
 
 
-def test_the_ensemble_uses_the_scenario_the_run_page_builds(run_class, start):
-    controls = {**start, "preset": "us-withdrawal", "threat_initial": 0.9, "seed": "7"}
+def test_the_ensemble_uses_the_scenario_the_run_page_builds(run_class):
+    from coalition_sim.dashboard.controls import control_values
+    from coalition_sim.dashboard.ensemble import ensemble_from_controls
+
+    shown = control_values(run_class.controls, PRESETS["us-withdrawal"])
+    controls = {**shown, "threat_initial": 0.9, "seed": "7"}
     result = run_from_controls(run_class, controls, 12)
     assert result.error is None
     run = run_class(**controls)  # what Reset builds on the Run page
-    assert dict(result.ensemble.scenario.values) == dict(run.sim.config.values)
-    assert result.ensemble.scenario["seed"] == 7 == run.seed
-    assert result.ensemble.seeds.tolist() == ensemble_seeds(7, 12).tolist()
-    assert result.scenario_name == "us-withdrawal" and result.changes == {"threat_initial": 0.9}
+    assert dict(result.summary.scenario.values) == dict(run.sim.config.values)
+    assert result.summary.master_seed == 7 == run.seed
+    ensemble, name, changes, problems = ensemble_from_controls(run_class, controls, 12)
+    assert ensemble.seeds.tolist() == ensemble_seeds(7, 12).tolist()
+    assert name == result.scenario_name == "us-withdrawal" and not problems
+    assert changes == result.changes == {"threat_initial": 0.9}
 
 
 def test_a_refused_control_is_named_and_the_others_still_apply(run_class, start):
     controls = {**start, "founders": "EST, LVA, ZZZ", "admission_rule": "qmv"}
     result = run_from_controls(run_class, controls, 5)
     assert result.error.startswith("founders:") and "ZZZ" in result.error
-    assert result.ensemble is not None and result.changes == {"admission_rule": "qmv"}
-    assert result.ensemble.scenario["admission_rule"] == "qmv"
-    assert result.ensemble.scenario["founders"] == PRESETS["baseline"]["founders"]
+    assert result.summary is not None and result.changes == {"admission_rule": "qmv"}
+    assert result.summary.scenario["admission_rule"] == "qmv"
+    assert result.summary.scenario["founders"] == PRESETS["baseline"]["founders"]
 
 
 def test_a_bad_number_of_runs_runs_nothing_and_keeps_the_last_ensemble(run_class, start, outcome):
     bad = run_from_controls(run_class, start, "0")
-    assert bad.ensemble is None and bad.error.startswith("runs: 0 is out of range")
+    assert bad.summary is None and bad.error.startswith("runs: 0 is out of range")
     shown = next_outcome(replace_number(outcome, 3), bad)
-    assert shown.ensemble is outcome.ensemble and shown.previous
+    assert shown.summary is outcome.summary and shown.previous
     assert shown.error == bad.error and shown.number == 4
     first = next_outcome(None, bad)
-    assert first.ensemble is None and first.number == 1 and not first.previous
+    assert first.summary is None and first.number == 1 and not first.previous
+
+
+@pytest.mark.parametrize(
+    ("runs", "expected"),
+    [
+        ("²", "runs: '²' is not a whole number"),
+        ("9" * 5000, "runs: a number of 5,000 digits is out of range"),
+        ("x" * 100_000, "(100,000 characters)' is not a whole number"),
+        ("1e3", "runs: '1e3' is not a whole number"),
+        ("-5", "runs: '-5' is not a whole number"),
+    ],
+)
+def test_inputs_that_escaped_are_refused_in_one_short_line(run_class, start, runs, expected):
+    bad = run_from_controls(run_class, start, runs)
+    assert bad.summary is None and expected in bad.error
+    assert len(bad.error) < 200 and "Traceback" not in bad.error and "int(" not in bad.error
 
 
 def replace_number(outcome: EnsembleOutcome, number: int) -> EnsembleOutcome:
@@ -83,7 +105,7 @@ def replace_number(outcome: EnsembleOutcome, number: int) -> EnsembleOutcome:
 
 
 def test_the_drawings_show_bands_shares_and_first_parity(outcome):
-    ensemble = outcome.ensemble
+    ensemble = outcome.summary
     bands = bands_html(ensemble)
     for metric in ("parity", "members", "credibility"):
         assert f"id='ensemble-band-{metric}'" in bands
@@ -96,14 +118,16 @@ def test_the_drawings_show_bands_shares_and_first_parity(outcome):
     histogram = histogram_html(ensemble)
     counts = [int(c) for c in re.findall(r"data-count='(\d+)'", histogram)]
     never = int(re.search(r"data-never='(\d+)'", histogram).group(1))
-    assert sum(counts) + never == 30 and never == int((ensemble.first_parity_step < 0).sum())
+    assert sum(counts) + never == 30 and never == ensemble.first_parity.never
     assert re.match(r"30 runs in \d+\.\d\d s · 40 quarters each", summary_text(ensemble))
 
 
 def test_the_sweep_command_makes_the_same_runs(cli, run_class, start, tmp_path):
+    from coalition_sim.ensemble import QUANTILES
+
     controls = {**start, "admission_rule": "qmv", "seed": "11"}
     result = run_from_controls(run_class, controls, 6)
-    command = sweep_command(result)
+    command = sweep_command(result, run_class.sources)
     assert command == (
         "coalition-sim sweep --scenario baseline --set admission_rule=qmv --reps 6 --seed 11"
     )
@@ -111,9 +135,25 @@ def test_the_sweep_command_makes_the_same_runs(cli, run_class, start, tmp_path):
     code, _, err = cli(*shlex.split(command)[1:], "--workers", "1", "--quiet", "--out", out)
     assert code == 0, err
     runs = pd.read_parquet(out / "runs.parquet")
-    assert runs["seed"].tolist() == result.ensemble.seeds.tolist()
-    assert np.array_equal(runs["final_parity"], result.ensemble.series["parity"][:, -1])
-    assert np.array_equal(runs["final_members"], result.ensemble.series["members"][:, -1])
+    summary = result.summary
+    for metric, column in (("parity", "final_parity"), ("members", "final_members")):
+        bands = summary.bands[metric]
+        last = [
+            bands.low90[-1],
+            bands.low50[-1],
+            bands.median[-1],
+            bands.high50[-1],
+            bands.high90[-1],
+        ]
+        assert np.array_equal(np.quantile(runs[column].astype(float), QUANTILES), last), metric
+    first = runs["first_parity_step"].dropna().astype(int)
+    assert first.value_counts().to_dict() == {
+        int(step): int(n)
+        for step, n in zip(
+            summary.first_parity.edges[:-1], summary.first_parity.counts, strict=True
+        )
+        if n
+    }
 
 
 def _html(rc) -> dict:

@@ -6,18 +6,25 @@ map's outlines ship in ``coalition_sim/data``, and every chart is inline SVG.
 
 Modules, one per piece of the page:
 
-- ``app``: the page: title, sidebar (Mesa's ``ModelController`` and the controls), tabs;
+- ``app``: the page: title, sidebar (the run's controller and the controls), tabs;
+- ``server``: the web server: Solara's app behind a guard (read-only assets, the
+  server's own host names, same-origin websockets, no host report), run by uvicorn;
+- ``controller``: Reset, Play/Pause and Step, stopping at the horizon; the run's version
+  that the Run page follows (one render per step);
 - ``controls``: controls generated from the scenario schema (labelled in words with their
-  unit, sliders showing their value), and ``DashboardRun``, the Mesa model that builds a
-  ``CoalitionModel`` from them and turns bad input into a message instead of an exception;
+  unit, sliders that hold every preset's value exactly), presets by name, and
+  ``DashboardRun``, the Mesa model that builds a ``CoalitionModel`` from them and turns
+  bad input into a message instead of an exception;
 - ``overview``: key figures, provenance, a refused control's message, the download button;
-- ``map`` and ``geometry``: the map of Europe (projected once, recoloured each step), by
-  status or shaded by a share;
+- ``map`` and ``geometry``: the map of Europe (outlines sent once, colours per step,
+  tooltips on hover), by status or shaded by a share;
 - ``charts``: members, parity/cohesion/credibility, threat and US commitment, Ukraine;
 - ``event_log``: the latest events, votes summed per applicant;
 - ``why_not``: a state's utility terms against its threshold;
 - ``download``: the run's result files as a zip;
 - ``ensemble``: the Ensemble tab, drawing :mod:`coalition_sim.ensemble`'s summaries;
-- ``sweep_page``: outcome distributions of a sweep by parameter;
-- ``svgplot``, ``palette``, ``layout``, ``common``: drawing helpers, colours, grid sizes.
+- ``sweep_page``: outcome distributions of the sweeps the server offers, by name;
+- ``memory``: memory given back after sessions and ensembles; ensembles take turns;
+- ``svgplot``, ``palette``, ``layout``, ``styles``, ``common``: drawing helpers, colours,
+  grid sizes, the page's one stylesheet, shared helpers.
 """

@@ -12,13 +12,21 @@ from dataclasses import dataclass
 from typing import Any
 
 import solara
-from mesa.visualization.utils import update_counter
 
 from coalition_sim.dashboard.common import model_series, simulation
-from coalition_sim.dashboard.svgplot import line_chart
+from coalition_sim.dashboard.svgplot import line_chart, line_chart_layers
 
 #: Height of one chart; charts keep their proportions inside it at any window width.
 CHART_HEIGHT_PX = 250
+
+#: The panel's rules in the page's one stylesheet (see :mod:`coalition_sim.dashboard.styles`):
+#: each chart is two layers of one size, the frame below and the data above.
+CSS = (
+    "#coalition-charts .cs-chart{position:relative;min-width:0;background:#fff;"
+    "border-radius:4px}"
+    "#coalition-charts .cs-layer{position:absolute;inset:0}"
+    "#coalition-charts svg{width:100%;height:100%}"
+)
 
 
 @dataclass(frozen=True)
@@ -88,22 +96,50 @@ def panel_svg(panel: Panel, series: dict[str, list], x_max: int | None) -> str:
     )
 
 
+def panel_layers(panel: Panel, series: dict[str, list], x_max: int | None) -> tuple[str, str]:
+    """One panel as two SVG layers: the frame (axes) and the data (lines, legend values)."""
+    drawn = {label: series[name] for name, label in panel.series.items() if name in series}
+    return line_chart_layers(
+        drawn,
+        title=panel.title,
+        x_max=x_max,
+        y_min=panel.y_min,
+        y_max=panel.y_max,
+        reference=panel.reference,
+        reference_label=panel.reference_label,
+        css_id=f"chart-{panel.key}",
+    )
+
+
 @solara.component
-def TimeSeriesCharts(model: Any) -> None:
-    """The four panels in a two-by-two grid, redrawn on every step."""
-    update_counter.get()
+def TimeSeriesCharts(model: Any, step: int = 0) -> None:
+    """The four panels in a two-by-two grid, redrawn on every step.
+
+    Each chart's frame is its own widget: it is sent to the browser again only when an
+    axis changes, and each step replaces just the small data layer above it.
+    """
     sim = simulation(model)
     series = model_series(sim)
     x_max = horizon(sim)
-    style = "#coalition-charts svg{width:100%;height:100%;background:#fff;border-radius:4px}"
-    cells = f"<style>{style}</style>" + "".join(
-        f"<div style='min-width:0; height:{CHART_HEIGHT_PX}px'>{panel_svg(panel, series, x_max)}"
-        "</div>"
-        for panel in PANELS
-    )
-    solara.HTML(
+    cells = []
+    for panel in PANELS:
+        frame, data = panel_layers(panel, series, x_max)
+        cells.append(
+            solara.v.Html(
+                tag="div",
+                class_="cs-chart",
+                style_=f"height:{CHART_HEIGHT_PX}px",
+                attributes={"data-chart": panel.key},
+                children=[
+                    solara.HTML(tag="div", unsafe_innerHTML=frame, classes=["cs-layer"]),
+                    solara.HTML(tag="div", unsafe_innerHTML=data, classes=["cs-layer"]),
+                ],
+            )
+        )
+    solara.v.Html(
         tag="div",
-        unsafe_innerHTML=cells,
-        attributes={"id": "coalition-charts", "data-step": str(getattr(sim, "steps", 0))},
-        style="display:grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 6px 18px;",
+        class_="cs-charts",
+        attributes={"id": "coalition-charts", "data-step": str(getattr(sim, "steps", step))},
+        style_="display:grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 6px 18px;",
+        children=cells,
     )

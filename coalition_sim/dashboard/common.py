@@ -44,6 +44,22 @@ def latest(series: Mapping[str, list], name: str, default: float = math.nan) -> 
     return values[-1] if values else default
 
 
+#: Longest piece of a user's input that a message repeats.
+ECHO_CHARS = 60
+
+
+def clip(text: str, limit: int = ECHO_CHARS) -> str:
+    """``text`` cut to ``limit`` characters, saying how long it was when cut.
+
+    Messages repeat what was typed so the user sees what was refused; a 100,000-character
+    input must not come back whole.
+    """
+    text = str(text)
+    if len(text) <= limit:
+        return text
+    return f"{text[: max(limit - 1, 1)]}… ({len(text):,} characters)"
+
+
 def format_value(value: Any) -> str:
     """Short text for a trait or term value in tooltips and tables."""
     if isinstance(value, bool):

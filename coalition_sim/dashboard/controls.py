@@ -1,21 +1,27 @@
 """The dashboard's controls, generated from the scenario schema, and the run they build.
 
-``model_params(scenario)`` turns :data:`coalition_sim.parameters.SCHEMA` into control specs
-(sliders for bounded numbers, selects for choices, text fields for ISO3 lists, optional
-steps and the seed), starting at the values of the scenario the dashboard was opened
-with. Each control is labelled in words with its unit (from the schema's help and unit)
-and shows the parameter's name under it, the name error messages use; a slider shows its
-value as a number. :func:`ControlPanel` draws them in the sidebar.
+``model_params(scenario, presets)`` turns :data:`coalition_sim.parameters.SCHEMA` into
+control specs (sliders for bounded numbers, selects for choices, text fields for ISO3
+lists, optional steps and the seed), and :func:`control_values` gives the values that
+show a scenario. Picking a preset in the sidebar loads its values into every control, so
+the controls always show what the run will use. Each control is labelled in words with
+its unit and shows the parameter's name under it, the name error messages use; a slider
+shows its value as a number.
 
-The Run page's Reset builds a new model with ``type(model)(**controls)`` (Mesa's
-``ModelController``). The object it builds is a :class:`DashboardRun`: it loads the chosen
-preset, applies the controls the user changed, and builds the ``CoalitionModel``. It does
-not raise on bad input: a wrong value (a bad ISO3 code, a malformed seed) is left out and
-its message, which names the field (from :class:`~coalition_sim.errors.InputError`), is
-kept in ``run.error``; the other controls still apply. The page shows the message; the
-server goes on. The Ensemble page reads the same controls the same way
-(:meth:`DashboardRun.choose` and :func:`build_with`), so both pages always agree on what
-the controls mean.
+A slider holds only the values on its grid (the browser rounds anything else and sends
+the rounded value back), so a slider's step is the coarsest round step that puts the
+value of every preset on the grid (:func:`fitting_step`): the baseline's Ukraine
+investment share of 0.003 needs a step of 0.001, where a hundred positions alone would
+have given 0.005 and a run the page did not show.
+
+The Run page's Reset builds a :class:`DashboardRun` from the controls: the chosen preset
+(by name only: a page cannot make the server open a file), with the controls whose values
+differ from that preset's applied on top. It never raises on bad input: a wrong value (a
+bad ISO3 code, a malformed seed, text too long) is left out and its message, which names
+the field (from :class:`~coalition_sim.errors.InputError`) and repeats at most a few
+dozen characters of the input, is kept in ``run.error``; the other controls still apply.
+The Ensemble page reads the same controls the same way (:meth:`DashboardRun.choose` and
+:func:`build_with`), so both pages always agree on what the controls mean.
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ from typing import Any, ClassVar
 import mesa
 import solara
 
+from coalition_sim.dashboard.common import ECHO_CHARS, clip
 from coalition_sim.errors import InputError
 
 logger = logging.getLogger(__name__)
@@ -59,6 +66,39 @@ def slider_step(low: float, high: float) -> float:
     raw = (high - low) / 100 or 0.01
     power = 10 ** math.floor(math.log10(raw))
     return next(m * power for m in (1, 2, 5, 10) if m * power >= raw * 0.999)
+
+
+#: The finest slider grid tried: this many positions between the ends.
+MAX_SLIDER_POSITIONS = 100_000
+#: The longest text a control takes; longer input is refused without being repeated.
+MAX_TEXT_CHARS = 1000
+
+
+def on_grid(value: float, low: float, step: float) -> bool:
+    """Whether ``value`` is a position of the slider from ``low`` in steps of ``step``."""
+    positions = (value - low) / step
+    return abs(positions - round(positions)) < 1e-6
+
+
+def fitting_step(low: float, high: float, values: Iterable[float]) -> float | None:
+    """The coarsest round step (1, 2 or 5 times a power of ten) that holds every value.
+
+    Starts at :func:`slider_step` (about a hundred positions) and refines; None when no
+    step up to :data:`MAX_SLIDER_POSITIONS` positions holds them all (the control is then
+    a text field, which holds any value). Steps are built from their decimal text, so the
+    browser's rounding to the step's decimals gives the value back exactly.
+    """
+    values = [float(v) for v in values]
+    coarsest = slider_step(low, high)
+    exponent = math.floor(math.log10(coarsest)) + 1
+    for power in range(exponent, exponent - 8, -1):
+        for mantissa in (5, 2, 1):
+            step = float(f"{mantissa}e{power}")
+            if step > coarsest * 1.0001 or (high - low) / step > MAX_SLIDER_POSITIONS:
+                continue
+            if all(on_grid(v, low, step) for v in values):
+                return step
+    return None
 
 
 def as_text(value: Any) -> str:
@@ -101,15 +141,23 @@ def control_label(parameter: Any) -> str:
     return f"{words(parameter)} ({unit})" if unit else words(parameter)
 
 
-def control_spec(parameter: Any, value: Any) -> dict[str, Any]:
+def control_spec(parameter: Any, value: Any, held: Iterable[Any] = ()) -> dict[str, Any]:
     """Control spec of one schema parameter, starting at ``value``.
 
     The keys are those of Mesa's ``UserInputs`` specs (``type``, ``value``, ``label``,
     ``min``, ``max``, ``step``, ``values``) plus ``name``, shown under the control.
+
+    Args:
+        parameter: The schema parameter.
+        value: The value the control starts at.
+        held: Other values a slider must be able to hold exactly (the presets').
     """
     label = control_label(parameter)
     common = {"label": label, "name": parameter.name}
-    if is_text_control(parameter):
+    step = None
+    if parameter.kind == "float" and not is_text_control(parameter):
+        step = fitting_step(parameter.low, parameter.high, [value, *held])
+    if is_text_control(parameter) or (parameter.kind == "float" and step is None):
         return {"type": "InputText", "value": as_text(value), **common}
     if parameter.kind == "choice":
         return {"type": "Select", "value": value, "values": list(parameter.choices), **common}
@@ -129,23 +177,27 @@ def control_spec(parameter: Any, value: Any) -> dict[str, Any]:
         "value": float(value),
         "min": float(parameter.low),
         "max": float(parameter.high),
-        "step": slider_step(parameter.low, parameter.high),
+        "step": step,
         **common,
     }
 
 
 def model_params(
-    scenario: Any, presets: Iterable[str], names: Iterable[str] = MAIN_PARAMETERS
+    scenario: Any,
+    presets: Mapping[str, Any] | Iterable[str],
+    names: Iterable[str] = MAIN_PARAMETERS,
 ) -> dict[str, dict[str, Any]]:
     """Control specs for the preset picker, the main parameters and the seed.
 
     Args:
         scenario: The scenario whose values the controls start at.
-        presets: Names offered by the preset picker (the scenario's own name first).
+        presets: The presets the picker offers (by name; with their scenarios, the
+            sliders' grids hold each preset's value exactly).
         names: Schema parameters to offer; names missing from the schema are skipped.
     """
     from coalition_sim.parameters import SCHEMA
 
+    scenarios = dict(presets) if isinstance(presets, Mapping) else {}
     choices = list(dict.fromkeys([scenario.name, *presets]))
     params: dict[str, dict[str, Any]] = {
         PRESET_CONTROL: {
@@ -160,11 +212,47 @@ def model_params(
         if name not in SCHEMA:
             logger.warning("dashboard control %r is not in the schema; left out", name)
             continue
-        params[name] = control_spec(SCHEMA[name], scenario.values[name])
+        held = [other.values[name] for other in scenarios.values() if name in other.values]
+        params[name] = control_spec(SCHEMA[name], scenario.values[name], held)
     seed = scenario.values.get("seed", 1) if "seed" in SCHEMA else 1
     label = control_label(SCHEMA["seed"]) if "seed" in SCHEMA else "Seed"
     params[SEED_CONTROL] = {"type": "InputText", "value": str(seed), "label": label, "name": "seed"}
     return params
+
+
+def control_value(spec: Mapping[str, Any], value: Any) -> Any:
+    """What a control of ``spec`` shows for a parameter's ``value``."""
+    if spec["type"] == "InputText":
+        return as_text(value)
+    if spec["type"] == "SliderInt":
+        return int(value)
+    if spec["type"] == "SliderFloat":
+        return float(value)
+    if spec["type"] == "Checkbox":
+        return bool(value)
+    return value
+
+
+def control_values(specs: Mapping[str, Mapping[str, Any]], scenario: Any) -> dict[str, Any]:
+    """The values of every control that show ``scenario`` (picking it as a preset)."""
+    values: dict[str, Any] = {}
+    for name, spec in specs.items():
+        if name == PRESET_CONTROL:
+            values[name] = scenario.name
+        elif name == SEED_CONTROL:
+            values[name] = str(scenario.values.get("seed", spec["value"]))
+        elif name in scenario.values:
+            values[name] = control_value(spec, scenario.values[name])
+        else:
+            values[name] = spec["value"]
+    return values
+
+
+def same_value(a: Any, b: Any) -> bool:
+    """Whether a control's parsed value is the preset's (floats within rounding)."""
+    if isinstance(a, float) and isinstance(b, float):
+        return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+    return a == b
 
 
 def parse_control(name: str, value: Any) -> Any:
@@ -178,9 +266,19 @@ def parse_control(name: str, value: Any) -> Any:
     if name not in SCHEMA:
         raise InputError(f"unknown parameter '{name}'")
     parameter = SCHEMA[name]
-    if isinstance(value, str) and parameter.kind != "choice":
-        return parameter.parse(value)
-    return parameter.validate(value)
+    if isinstance(value, str) and len(value) > MAX_TEXT_CHARS:
+        raise InputError(
+            f"{name}: {len(value):,} characters is too long; at most {MAX_TEXT_CHARS:,}"
+        )
+    try:
+        if isinstance(value, str) and parameter.kind != "choice":
+            return parameter.parse(value)
+        return parameter.validate(value)
+    except InputError as error:
+        message = str(error)
+        if isinstance(value, str) and len(value) > ECHO_CHARS:
+            message = message.replace(value, clip(value))
+        raise InputError(clip(message, 300)) from None
 
 
 @dataclass
@@ -240,10 +338,10 @@ def build_with[T](
 class DashboardRun(mesa.Model):
     """The run behind the page: a ``CoalitionModel`` built from the controls, in ``.sim``.
 
-    Subclasses made by :func:`make_run_class` fix which scenarios the preset picker knows,
-    the control specs (``controls``) and the values they started at. A
-    control still at its starting value takes the chosen preset's value; a changed control
-    overrides it.
+    Subclasses made by :func:`make_run_class` fix which scenarios the preset picker knows
+    (by name: nothing else is ever loaded), the control specs (``controls``) and the
+    values they started at. A control whose value is the chosen preset's takes it exactly;
+    a changed control overrides it.
 
     Attributes:
         sim: The ``CoalitionModel`` being shown.
@@ -253,6 +351,8 @@ class DashboardRun(mesa.Model):
     """
 
     scenarios: ClassVar[Mapping[str, Any]] = {}
+    #: How ``coalition-sim`` names each scenario: the preset's name, or the TOML file.
+    sources: ClassVar[Mapping[str, str]] = {}
     dataset: ClassVar[Any] = None  # the packaged data unless --states/--borders
     controls: ClassVar[Mapping[str, Any]] = {}
     start_controls: ClassVar[Mapping[str, Any]] = {}
@@ -263,9 +363,9 @@ class DashboardRun(mesa.Model):
 
         Args:
             **controls: Control values by name: ``preset``, ``seed`` and schema parameters.
-                Mesa also passes a ``scenario`` of its own on Reset; it is ignored.
+                A ``scenario`` keyword (Mesa passes one) is ignored.
         """
-        controls.pop("scenario", None)  # Mesa's Scenario object, not ours
+        controls.pop("scenario", None)
         super().__init__(rng=0)
         choice = self.choose(controls)
         self.scenario_name, self.seed = choice.scenario_name, choice.seed
@@ -291,20 +391,12 @@ class DashboardRun(mesa.Model):
         return horizon is None or self.sim.steps < horizon
 
     @classmethod
-    def _base_scenario(cls, name: str) -> Any:
-        from coalition_sim.parameters import load_scenario
-
-        if name in cls.scenarios:
-            return cls.scenarios[name]
-        return load_scenario(name)
-
-    @classmethod
     def choose(cls, controls: Mapping[str, Any]) -> Choice:
         """Read the controls: the preset, the changed parameters and the seed.
 
-        A control still at its starting value takes the chosen preset's value; a changed
-        one overrides it. Nothing is built and nothing raises: a bad value is left out and
-        its message kept in ``problems``.
+        A control showing the chosen preset's value takes it exactly; a control with
+        another value overrides it. Nothing is built and nothing raises: a bad value is
+        left out and its message kept in ``problems``.
         """
         problems: list[str] = []
         name, base = cls._preset(controls, problems)
@@ -313,32 +405,34 @@ class DashboardRun(mesa.Model):
 
     @classmethod
     def _preset(cls, controls: Mapping[str, Any], problems: list[str]) -> tuple[str, Any]:
-        """The chosen preset (or scenario file) by name; the opening one if it is unknown."""
-        name = str(controls.get(PRESET_CONTROL) or cls.default_scenario)
-        try:
-            return name, cls._base_scenario(name)
-        except InputError as error:
-            problems.append(str(error))
-            return cls.default_scenario, cls._base_scenario(cls.default_scenario)
+        """The chosen preset, by name only; the opening one if the name is not offered."""
+        name = controls.get(PRESET_CONTROL) or cls.default_scenario
+        if isinstance(name, str) and name in cls.scenarios:
+            return name, cls.scenarios[name]
+        offered = ", ".join(cls.scenarios)
+        problems.append(f"preset: '{clip(str(name))}' is not offered; allowed: {offered}")
+        return cls.default_scenario, cls.scenarios[cls.default_scenario]
 
     @classmethod
     def _changes(
         cls, controls: Mapping[str, Any], base: Any, problems: list[str]
     ) -> tuple[dict[str, Any], int]:
-        """The controls moved from their starting values, parsed; bad ones left out."""
+        """The controls whose values differ from the preset's, parsed; bad ones left out."""
         changes = {}
         for key, value in controls.items():
             if key in (PRESET_CONTROL, SEED_CONTROL, "scenario"):
                 continue
-            if key in cls.start_controls and value == cls.start_controls[key]:
-                continue
             try:
-                changes[key] = parse_control(key, value)
+                parsed = parse_control(key, value)
             except InputError as error:
                 problems.append(str(error))
+                continue
+            if key in base.values and same_value(parsed, base.values[key]):
+                continue
+            changes[key] = parsed
         seed = int(base.values.get("seed", 1))
         seed_text = controls.get(SEED_CONTROL)
-        if seed_text is not None and seed_text != cls.start_controls.get(SEED_CONTROL):
+        if seed_text is not None:
             try:
                 seed = int(parse_control("seed", seed_text))
             except InputError as error:
@@ -352,9 +446,12 @@ class DashboardRun(mesa.Model):
         return CoalitionModel(scenario, rng=seed, dataset=cls.dataset)
 
     def step(self) -> None:
-        """Advance the simulation one step; an error stops the run and is shown."""
-        if self.error and not getattr(self, "sim", None):
-            self.running = False
+        """Advance the simulation one step; an error stops the run and is shown.
+
+        Nothing happens once the run has stopped (its horizon, or a failed step): a click
+        that arrives late never takes it past the horizon.
+        """
+        if not self.running:
             return
         try:
             self.sim.step()
@@ -367,7 +464,7 @@ class DashboardRun(mesa.Model):
 
 
 def make_run_class(
-    scenario: Any, presets: Mapping[str, Any], dataset: Any = None
+    scenario: Any, presets: Mapping[str, Any], dataset: Any = None, source: str | None = None
 ) -> type[DashboardRun]:
     """A :class:`DashboardRun` subclass that starts from ``scenario``.
 
@@ -375,10 +472,13 @@ def make_run_class(
         scenario: The scenario the page opens with (a preset or one loaded from a file).
         presets: Every preset by name, offered by the picker besides ``scenario``.
         dataset: The states and borders every run uses (the packaged data if ``None``).
+        source: How the command line names ``scenario`` (its TOML file); its name if None.
     """
     scenarios = {**dict(presets), scenario.name: scenario}
-    params = model_params(scenario, presets)
-    start = {name: spec["value"] for name, spec in params.items() if name != PRESET_CONTROL}
+    params = model_params(scenario, scenarios)
+    start = control_values(params, scenario)
+    sources = {name: name for name in presets}
+    sources[scenario.name] = source or scenario.name
     return type(
         "CoalitionRun",
         (DashboardRun,),
@@ -386,6 +486,7 @@ def make_run_class(
             "__doc__": DashboardRun.__doc__,
             "__module__": __name__,
             "scenarios": scenarios,
+            "sources": sources,
             "dataset": dataset,
             "controls": params,
             "start_controls": start,
@@ -419,7 +520,12 @@ def SliderControl(spec: Mapping[str, Any], value: Any, on_value: Callable[[Any],
     step = float(spec.get("step") or 1)
 
     def cast(raw: Any) -> None:
-        on_value(round(float(raw)) if is_int else float(raw))
+        try:
+            number = float(raw)
+        except (TypeError, ValueError, OverflowError):
+            return  # not a number: only a page's console sends that; keep the value
+        if math.isfinite(number):
+            on_value(round(number) if is_int else number)
 
     name = spec.get("name", "")
     shown = number_text(float(value), step)
@@ -473,11 +579,23 @@ def Control(spec: Mapping[str, Any], value: Any, on_value: Callable[[Any], None]
 
 
 @solara.component
-def ControlPanel(specs: Mapping[str, Mapping[str, Any]], values: solara.Reactive) -> None:
-    """Every control of ``specs``, writing to the shared ``values`` (name -> value)."""
+def ControlPanel(
+    specs: Mapping[str, Mapping[str, Any]],
+    values: solara.Reactive,
+    scenarios: Mapping[str, Any] | None = None,
+) -> None:
+    """Every control of ``specs``, writing to the shared ``values`` (name -> value).
+
+    Picking a preset (one of ``scenarios``) loads its values into every control, so the
+    controls show what a run of that preset uses.
+    """
+    scenarios = scenarios or {}
     for name, spec in specs.items():
 
         def change(value: Any, name: str = name) -> None:
-            values.set({**values.value, name: value})
+            if name == PRESET_CONTROL and value in scenarios:
+                values.set(control_values(specs, scenarios[value]))
+            else:
+                values.set({**values.value, name: value})
 
         Control(spec, values.value.get(name, spec["value"]), change)

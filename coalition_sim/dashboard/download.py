@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import solara
-from mesa.visualization.utils import update_counter
 
 from coalition_sim.dashboard.common import simulation
 
@@ -59,15 +58,25 @@ def run_zip_bytes(sim: Any) -> bytes:
     return buffer.getvalue()
 
 
+def download_name(sim: Any) -> str:
+    """The zip's file name: the run's scenario and seed (the step is the folder inside)."""
+    config = getattr(sim, "config", None)
+    name = "".join(c if c.isalnum() or c in "-_" else "-" for c in getattr(config, "name", "run"))
+    seed = getattr(config, "values", {}).get("seed", "")
+    return f"coalition-{name}-seed{seed}.zip"
+
+
 @solara.component
 def RunDownload(model: Any) -> None:
-    """A button that downloads the run as it stands at the current step."""
-    update_counter.get()
+    """A button that downloads the run as it stands when it is pressed.
+
+    Drawn once per run: the zip and its name are made at the press, so a step changes
+    nothing here.
+    """
     sim = simulation(model)
-    step = int(getattr(sim, "steps", 0))
     solara.FileDownload(
         lambda: run_zip_bytes(sim),
-        filename=f"coalition-run-step-{step:03d}.zip",
-        label=f"Download run (step {step})",
+        filename=download_name(sim),
+        label="Download the run (zip)",
         mime_type="application/zip",
     )

@@ -14,7 +14,6 @@ from html import escape
 from typing import Any, NamedTuple
 
 import solara
-from mesa.visualization.utils import update_counter
 
 from coalition_sim.dashboard.common import heading, simulation
 from coalition_sim.dashboard.palette import EVENT_COLOURS, MUTED_TEXT
@@ -22,6 +21,15 @@ from coalition_sim.dashboard.palette import EVENT_COLOURS, MUTED_TEXT
 #: How many of the latest steps the log shows, and at most how many lines.
 STEPS_SHOWN = 4
 MAX_LINES = 80
+
+#: The panel's rules in the page's one stylesheet (see :mod:`coalition_sim.dashboard.styles`).
+CSS = (
+    "#coalition-events table{border-collapse:collapse;width:100%;font-size:12.5px}"
+    "#coalition-events td{padding:2px 6px;vertical-align:top;border-bottom:1px solid #f0f1f3}"
+    f"#coalition-events .cs-step{{color:{MUTED_TEXT};text-align:right;width:2.5em}}"
+    "#coalition-events .cs-badge{border-radius:8px;padding:0 7px;font-size:11px;"
+    "white-space:nowrap;color:#111827}"
+)
 
 
 class LogLine(NamedTuple):
@@ -145,24 +153,25 @@ def event_log_html(lines: list) -> str:
             f"{step_cell}</td><td><span class='cs-badge' style='background:{colour}'>"
             f"{escape(kind)}</span></td><td>{escape(text)}</td></tr>"
         )
-    return (
-        "<style>#coalition-events table{border-collapse:collapse;width:100%;font-size:12.5px}"
-        "#coalition-events td{padding:2px 6px;vertical-align:top;"
-        "border-bottom:1px solid #f0f1f3}"
-        f"#coalition-events .cs-step{{color:{MUTED_TEXT};text-align:right;width:2.5em}}"
-        "#coalition-events .cs-badge{border-radius:8px;padding:0 7px;font-size:11px;"
-        "white-space:nowrap;color:#111827}</style>"
-        f"<table><tr><th class='cs-step'>step</th><th></th><th></th></tr>{''.join(rows)}</table>"
-    )
+    return f"<table><tr><th class='cs-step'>step</th><th></th><th></th></tr>{''.join(rows)}</table>"
 
 
 @solara.component
-def EventLog(model: Any) -> None:
-    """The latest events, redrawn on every step."""
-    update_counter.get()
+def LogHeading() -> None:
+    """The log's title (a component of its own: drawn once, not at every step)."""
+    heading(f"Event log: the last {STEPS_SHOWN} steps, newest first")
+
+
+@solara.component
+def EventLog(model: Any, step: int = 0) -> None:
+    """The latest events, redrawn on every step.
+
+    ``step`` is the step the run stands at: the Run page passes it, so a new step
+    redraws the panel.
+    """
     sim = simulation(model)
     lines = event_lines(sim)
-    heading(f"Event log: the last {STEPS_SHOWN} steps, newest first")
+    LogHeading()
     solara.HTML(
         tag="div",
         unsafe_innerHTML=event_log_html(lines),

@@ -9,6 +9,7 @@ outlined.
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Collection, Mapping
 from html import escape
 from typing import Any
@@ -16,7 +17,6 @@ from typing import Any
 import ipyvuetify as v
 import solara
 import traitlets
-from mesa.visualization.utils import update_counter
 
 from coalition_sim.dashboard.common import format_value, selected_state, simulation
 from coalition_sim.dashboard.geometry import POINT_RADIUS, MapLayout, europe_layout
@@ -179,15 +179,26 @@ def _share_defs() -> str:
     return f"<defs><linearGradient id='cs-share'>{stops}</linearGradient></defs>"
 
 
+#: Width of a character of the legends' 11 px text, generously (Roboto averages 6 px):
+#: the legend's box is sized from it, so its title is never cut.
+LEGEND_CHAR_PX = 6.4
+
+
 @functools.cache
 def _share_legend(layout: MapLayout, title: str) -> str:
-    """Bottom-left legend of a share map: the gradient with ticks, and the adversary."""
+    """Bottom-left legend of a share map: the gradient with ticks, and the adversary.
+
+    The box is as wide as its title needs ("member at the end, share of 200 runs" did
+    not fit the gradient's width and was cut).
+    """
     x, width = 12, 150
     top = layout.height - 78
+    box = max(width + 26, math.ceil(LEGEND_CHAR_PX * len(title)) + 16)
     parts = [
         f"<g font-size='11' fill='{TEXT_COLOUR}' data-legend='share'>"
-        f"<rect x='{x - 8}' y='{top - 6}' width='{width + 26}' height='72' fill='#ffffff' "
-        f"fill-opacity='0.8' rx='4'/><text x='{x - 2}' y='{top + 8}'>{escape(title)}</text>"
+        f"<rect x='{x - 8}' y='{top - 6}' width='{box}' height='72' fill='#ffffff' "
+        f"fill-opacity='0.8' rx='4' data-legend-box='share'/>"
+        f"<text x='{x - 2}' y='{top + 8}' data-legend-title='share'>{escape(title)}</text>"
         f"<rect x='{x}' y='{top + 14}' width='{width}' height='10' fill='url(#cs-share)' "
         f"stroke='#9ca3af' stroke-width='0.5'/>"
     ]
@@ -289,7 +300,11 @@ def state_tooltip(sim: Any, iso3: str, name: str, status: str) -> str:
 
 
 def model_map_svg(sim: Any, selected: str | None = None) -> str:
-    """The map of a model's current state."""
+    """The map of a model's current state as one SVG string, tooltips included.
+
+    The page draws the same map with :class:`EuropeMapWidget`, which sends only the
+    colours per step; this string is for the download and for tests.
+    """
     statuses = dict(sim.state_status())
     names = {getattr(a, "iso3", ""): getattr(a, "name", "") for a in sim.agents}
     tooltips = {
@@ -305,56 +320,195 @@ def model_map_svg(sim: Any, selected: str | None = None) -> str:
     )
 
 
-class ClickableSvg(v.VuetifyTemplate):
-    """Inline SVG that reports a click on any shape carrying a ``data-iso3`` attribute.
+def status_colours(
+    statuses: Mapping[str, str], adversary: Collection[str]
+) -> tuple[dict[str, str], dict[str, str]]:
+    """``({iso3: status}, {iso3: fill})`` of every state of the map, the adversary included."""
+    shown, fills = {}, {}
+    for shape in europe_layout().shapes:
+        status = "adversary" if shape.iso3 in adversary else statuses.get(shape.iso3, "")
+        shown[shape.iso3] = status or "none"
+        fills[shape.iso3] = STATUS_COLOURS.get(status, UNKNOWN_COLOUR)
+    return shown, fills
 
-    Like ``solara.HTML`` it shows markup (here the map) with ``v-html``; a ten-line Vue
-    method finds the clicked state and calls :meth:`vue_pick` in Python. Nothing is
-    loaded from outside: the template travels with the widget.
-    """
 
-    template = traitlets.Unicode(
-        """<template>
-  <div v-bind="attributes" v-html="svg" @click="pick_at($event)"></div>
+@functools.cache
+def widget_shapes() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The outlines and the dots of the map, as the widget draws them (built once)."""
+    paths, points = [], []
+    for shape in europe_layout().shapes:
+        if shape.is_point:
+            x, y = shape.point
+            points.append(
+                {"iso3": shape.iso3, "name": shape.name, "x": round(x, 1), "y": round(y, 1)}
+            )
+        else:
+            paths.append({"iso3": shape.iso3, "name": shape.name, "d": shape.path})
+    return paths, points
+
+
+@functools.cache
+def widget_legend() -> str:
+    """The status legend and the source line, as SVG markup drawn once per page."""
+    _, legend, _ = _static_parts(europe_layout())
+    layout = europe_layout()
+    credit = (
+        f"<text x='{layout.width - 6:.0f}' y='{layout.height - 6:.0f}' font-size='9' "
+        f"text-anchor='end' fill='{MUTED_TEXT}'>Natural Earth 1:110m</text>"
+    )
+    return legend + credit
+
+
+_MAP_TEMPLATE = """<template>
+  <div v-bind="attributes">
+    <svg xmlns="http://www.w3.org/2000/svg" :viewBox="'0 0 ' + width + ' ' + height"
+         width="100%" height="100%" preserveAspectRatio="xMidYMin meet"
+         font-family="Roboto,Helvetica,Arial,sans-serif" role="img"
+         aria-label="Map of Europe by coalition status">
+      <defs><pattern id="cs-hatch" patternUnits="userSpaceOnUse" width="5" height="5"
+        patternTransform="rotate(45)"><rect width="2" height="5" fill="#111827"
+        fill-opacity="0.55"/></pattern></defs>
+      <rect :width="width" :height="height" fill="@SEA@"/>
+      <path v-for="s in paths" :key="s.iso3" :d="s.d" fill-rule="evenodd"
+            :data-iso3="s.iso3" :data-status="statuses[s.iso3] || 'none'"
+            :fill="fills[s.iso3] || '@UNKNOWN@'" stroke="@BORDER@" stroke-width="0.7"
+            @mouseenter="hovered = s.iso3" @click="selected = s.iso3"
+        ><title>{{ tipOf(s) }}</title></path>
+      <circle v-for="s in points" :key="s.iso3" :cx="s.x" :cy="s.y" r="@RADIUS@"
+              :data-iso3="s.iso3" :data-status="statuses[s.iso3] || 'none'"
+              :fill="fills[s.iso3] || '@UNKNOWN@'" stroke="@BORDER@" stroke-width="0.7"
+              @mouseenter="hovered = s.iso3" @click="selected = s.iso3"
+        ><title>{{ tipOf(s) }}</title></circle>
+      <template v-for="code in unreliable">
+        <path v-if="byCode[code] && byCode[code].d" :key="'u' + code" :d="byCode[code].d"
+              fill-rule="evenodd" fill="url(#cs-hatch)" stroke="#111827" stroke-width="1.6"
+              pointer-events="none" :data-unreliable="code"/>
+      </template>
+      <path v-if="byCode[selected] && byCode[selected].d" :d="byCode[selected].d"
+            fill-rule="evenodd" fill="none" stroke="#111827" stroke-width="2.6"
+            stroke-dasharray="6 2" pointer-events="none" :data-selected="selected"/>
+      <circle v-if="byCode[selected] && !byCode[selected].d" :cx="byCode[selected].x"
+              :cy="byCode[selected].y" r="@RADIUS@" fill="none" stroke="#111827"
+              stroke-width="2.6" pointer-events="none" :data-selected="selected"/>
+      <g v-html="legend"></g>
+    </svg>
+  </div>
 </template>
 <script>
 module.exports = {
+  computed: {
+    byCode() {
+      const found = {};
+      for (const s of this.paths) { found[s.iso3] = s; }
+      for (const s of this.points) { found[s.iso3] = s; }
+      return found;
+    },
+  },
   methods: {
-    pick_at(event) {
-      const shape = event.target.closest('[data-iso3]');
-      if (shape) { this.pick(shape.getAttribute('data-iso3')); }
+    tipOf(s) {
+      return s.iso3 === this.tip_iso3 && this.tip ? this.tip : s.name + ' (' + s.iso3 + ')';
     },
   },
 };
 </script>
 """
-    ).tag(sync=True)
-    svg = traitlets.Unicode("").tag(sync=True)
-    attributes = traitlets.Dict().tag(sync=True)
-    #: Called with the ISO3 code of a clicked state (not synced to the browser).
-    pick_handler = traitlets.Any(None, allow_none=True)
 
-    def vue_pick(self, iso3: Any) -> None:
-        """A state was clicked in the browser."""
-        if callable(self.pick_handler) and isinstance(iso3, str) and len(iso3) == 3:
-            self.pick_handler(iso3)
+
+def _map_template() -> str:
+    return (
+        _MAP_TEMPLATE.replace("@SEA@", SEA_COLOUR)
+        .replace("@UNKNOWN@", UNKNOWN_COLOUR)
+        .replace("@BORDER@", BORDER_COLOUR)
+        .replace("@RADIUS@", str(POINT_RADIUS))
+    )
+
+
+class EuropeMapWidget(v.VuetifyTemplate):
+    """The map in the page: outlines sent once, then only each state's colour and status.
+
+    Re-sending the whole SVG (43 KB) on every step made the browser parse, lay out and
+    paint it again, the largest part of its work per Step; here Vue changes the fill and
+    ``data-status`` of the states whose status changed. A state's tooltip (traits and
+    utility terms) is computed when the pointer enters it (``hovered``), not for all 43
+    on every step. A click sets ``selected`` (the state "Why not joining?" explains).
+    Nothing is loaded from outside: the template travels with the widget.
+    """
+
+    template = traitlets.Unicode(_map_template()).tag(sync=True)
+    width = traitlets.Float(0).tag(sync=True)
+    height = traitlets.Float(0).tag(sync=True)
+    paths = traitlets.List().tag(sync=True)
+    points = traitlets.List().tag(sync=True)
+    legend = traitlets.Unicode("").tag(sync=True)
+    statuses = traitlets.Dict().tag(sync=True)
+    fills = traitlets.Dict().tag(sync=True)
+    unreliable = traitlets.List().tag(sync=True)
+    selected = traitlets.Unicode("").tag(sync=True)
+    hovered = traitlets.Unicode("").tag(sync=True)
+    tip = traitlets.Unicode("").tag(sync=True)
+    tip_iso3 = traitlets.Unicode("").tag(sync=True)
+    attributes = traitlets.Dict().tag(sync=True)
+
+    @traitlets.validate("selected", "hovered")
+    def _a_code(self, proposal: Any) -> str:
+        """Only a code of the map is taken from the browser; anything else is dropped."""
+        value = proposal["value"]
+        known = {shape.iso3 for shape in europe_layout().shapes}
+        return value if isinstance(value, str) and value in known else ""
+
+
+def hover_text(sim: Any, iso3: str) -> str:
+    """The tooltip of one state of a model: its status, traits and utility terms."""
+    if not iso3:
+        return ""
+    names = {getattr(a, "iso3", ""): getattr(a, "name", "") for a in sim.agents}
+    shape = europe_layout().by_iso3.get(iso3)
+    name = names.get(iso3) or (shape.name if shape else iso3)
+    if iso3 in getattr(sim, "adversary", ("RUS", "BLR")):
+        return f"{name} ({iso3}): {STATUS_LABELS['adversary']}"
+    status = dict(sim.state_status()).get(iso3)
+    if status is None:
+        return f"{name} ({iso3}): not in the model"
+    return state_tooltip(sim, iso3, name, status)
 
 
 @solara.component
-def EuropeMap(model: Any) -> None:
-    """The map, redrawn on every step; clicking a state explains it in "Why not joining?"."""
-    update_counter.get()
+def EuropeMap(model: Any, step: int = 0) -> None:
+    """The map, recoloured on every step; clicking a state explains it in "Why not joining?".
+
+    Args:
+        model: The run (or a model) to draw.
+        step: The step it stands at; a new value redraws the map.
+    """
     sim = simulation(model)
-    svg = model_map_svg(sim, selected=selected_state.value)
-    ClickableSvg.element(
-        svg=svg,
+    hovered, set_hovered = solara.use_state("")
+    statuses, fills = status_colours(
+        dict(sim.state_status()), getattr(sim, "adversary", ("RUS", "BLR"))
+    )
+    paths, points = widget_shapes()
+    layout = europe_layout()
+    current = selected_state.value
+    EuropeMapWidget.element(
+        width=round(layout.width, 1),
+        height=round(layout.height, 1),
+        paths=paths,
+        points=points,
+        legend=widget_legend(),
+        statuses=statuses,
+        fills=fills,
+        unreliable=sorted(getattr(sim, "unreliable", ())),
+        selected=current if current in layout.by_iso3 else "",
+        on_selected=lambda code: selected_state.set(code) if code else None,
+        hovered=hovered,
+        on_hovered=set_hovered,
+        tip=hover_text(sim, hovered),
+        tip_iso3=hovered,
         attributes={
             "id": "coalition-map",
-            "data-step": str(getattr(sim, "steps", 0)),
+            "data-step": str(getattr(sim, "steps", step)),
             "style": (
                 f"width: 100%; height: {MAP_HEIGHT_PX}px; line-height: 0; padding: 0 6px; "
                 "cursor: pointer;"
             ),
         },
-        pick_handler=selected_state.set,
     )

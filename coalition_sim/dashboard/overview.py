@@ -12,7 +12,6 @@ from html import escape
 from typing import Any
 
 import solara
-from mesa.visualization.utils import update_counter
 
 from coalition_sim.dashboard.common import (
     format_value,
@@ -26,6 +25,14 @@ from coalition_sim.dashboard.palette import MUTED_TEXT
 
 #: Calendar of the steps: step 1 is the first quarter of this year.
 FIRST_YEAR = 2026
+
+#: The panel's rules in the page's one stylesheet (see :mod:`coalition_sim.dashboard.styles`).
+CSS = (
+    "#run-figures{display:flex;flex-wrap:wrap;gap:4px 22px;margin:2px 0 6px}"
+    ".cs-fig-v{font-size:17px;font-weight:500}"
+    f".cs-fig-l{{font-size:11px;color:{MUTED_TEXT};text-transform:uppercase;"
+    "letter-spacing:.04em}"
+)
 
 
 def quarter_label(step: int, first_year: int = FIRST_YEAR) -> str:
@@ -61,12 +68,7 @@ def figures_html(sim: Any) -> str:
         _figure("threat", float(latest(series, "threat"))),
         _figure("US commitment", float(latest(series, "us_commitment"))),
     ]
-    return (
-        "<style>#run-figures{display:flex;flex-wrap:wrap;gap:4px 22px;margin:2px 0 6px}"
-        ".cs-fig-v{font-size:17px;font-weight:500}"
-        f".cs-fig-l{{font-size:11px;color:{MUTED_TEXT};text-transform:uppercase;"
-        "letter-spacing:.04em}</style>" + "".join(cells)
-    )
+    return "".join(cells)
 
 
 def provenance(run: Any) -> str:
@@ -102,19 +104,28 @@ def settings_line(sim: Any) -> str:
 
 
 @solara.component
-def RunOverview(model: Any) -> None:
-    """Key figures, provenance, a refused control's message and the download button."""
-    update_counter.get()
-    sim = simulation(model)
+def RunProvenance(model: Any) -> None:
+    """What the run was built from, and a refused control's message: once per run."""
     error = getattr(model, "error", None)
+    if error:
+        solara.Error(
+            f"Not applied: {error}. Fix the value and press Reset; the run below uses "
+            "the other controls.",
+            icon=True,
+            dense=True,
+        )
+    note(f"{provenance(model)}<br>{escape(settings_line(simulation(model)))}", html=True)
+
+
+@solara.component
+def RunOverview(model: Any, step: int = 0) -> None:
+    """Key figures, provenance, a refused control's message and the download button.
+
+    ``step`` is the step the run stands at: the Run page passes it, so a new step
+    redraws the figures; the rest belongs to the run and is drawn once per run.
+    """
+    sim = simulation(model)
     with solara.Column(gap="2px", style="padding: 0 8px;"):
-        if error:
-            solara.Error(
-                f"Not applied: {error}. Fix the value and press Reset; the run below uses "
-                "the other controls.",
-                icon=True,
-                dense=True,
-            )
         with solara.Row(justify="space-between", style="align-items: center; flex-wrap: wrap;"):
             solara.HTML(
                 tag="div",
@@ -122,4 +133,4 @@ def RunOverview(model: Any) -> None:
                 attributes={"id": "run-figures", "data-step": str(getattr(sim, "steps", 0))},
             )
             RunDownload(model)
-        note(f"{provenance(model)}<br>{escape(settings_line(sim))}", html=True)
+        RunProvenance(model)

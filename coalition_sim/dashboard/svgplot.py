@@ -239,6 +239,60 @@ def line_chart(
         colours: Line colours, in series order.
         css_id: Optional ``id`` attribute of the ``<svg>`` (for tests and styling).
     """
+    frame, data = _line_chart_parts(
+        series, title, x_max, y_min, y_max, reference, reference_label, x_label, width, height,
+        colours,
+    )  # fmt: skip
+    return "".join(
+        [*_open_svg(width, height, title, css_id, keep_top=True), *frame, *data, "</svg>"]
+    )
+
+
+def line_chart_layers(
+    series: Mapping[str, Sequence[float | None]],
+    *,
+    title: str,
+    x_max: int | None = None,
+    y_min: float | None = None,
+    y_max: float | None = None,
+    reference: float | None = None,
+    reference_label: str = "",
+    x_label: str = "step (quarter)",
+    width: int = 420,
+    height: int = 210,
+    colours: Sequence[str] = SERIES_COLOURS,
+    css_id: str | None = None,
+) -> tuple[str, str]:
+    """:func:`line_chart` as two ``<svg>`` layers of one size: the frame and the data.
+
+    The frame (title, grid, axes, reference line) stays the same from step to step while
+    the axes do; the data layer (lines, last points, the legend's values) is small. A page
+    that stacks the two and replaces only the data layer spares the browser parsing and
+    laying out the axes' text at every step. Arguments as for :func:`line_chart`.
+    """
+    frame, data = _line_chart_parts(
+        series, title, x_max, y_min, y_max, reference, reference_label, x_label, width, height,
+        colours,
+    )  # fmt: skip
+    bottom = _open_svg(width, height, title, css_id, keep_top=True)
+    top = _open_svg(width, height, title, f"{css_id}-data" if css_id else None, keep_top=True)
+    return "".join([*bottom, *frame, "</svg>"]), "".join([top[0], *data, "</svg>"])
+
+
+def _line_chart_parts(
+    series: Mapping[str, Sequence[float | None]],
+    title: str,
+    x_max: int | None,
+    y_min: float | None,
+    y_max: float | None,
+    reference: float | None,
+    reference_label: str,
+    x_label: str,
+    width: int,
+    height: int,
+    colours: Sequence[str],
+) -> tuple[list[str], list[str]]:
+    """The frame's elements (after the title) and the data's elements of a line chart."""
     longest = max((len(v) for v in series.values()), default=0)
     x_high = max(x_max or 0, longest - 1, 1)
     values = [v for vs in series.values() for v in _finite(vs)]
@@ -249,10 +303,12 @@ def line_chart(
     if y_max is not None and values:
         high = max(high, *values)
     legend_rows = 1 if len(series) > 1 else 0
-    frame, out = _open_time_chart(
-        (low, high), x_high, 26 + 16 * legend_rows, width, height, title, x_label, css_id
+    frame, opening = _open_time_chart(
+        (low, high), x_high, 26 + 16 * legend_rows, width, height, title, x_label, None
     )
-    out += _reference(frame, reference, reference_label)
+    back = opening[2:]  # the svg element and the title are the caller's
+    back += _reference(frame, reference, reference_label)
+    out: list[str] = []
     legend_x = 4.0
     for index, (label, vs) in enumerate(series.items()):
         colour = colours[index % len(colours)]
@@ -278,8 +334,7 @@ def line_chart(
                 f"<text x='{legend_x + 14:.1f}' y='30' fill='{TEXT_COLOUR}'>{escape(text)}</text>"
             )
             legend_x += 14 + 6.2 * len(text) + 14
-    out.append("</svg>")
-    return "".join(out)
+    return back, out
 
 
 def bar_chart(
@@ -395,6 +450,8 @@ def box_plot(
 ) -> str:
     """Vertical box plots, one per group (whiskers at min and max, a dot at the mean).
 
+    A legend under the title says what the line, the box, the whiskers and the dot are.
+
     Args:
         groups: Summaries in display order.
         title: Title drawn above the chart.
@@ -412,7 +469,7 @@ def box_plot(
         height=height,
         left=label_width,
         right=12,
-        top=28,
+        top=44,
         bottom=44,
         x_low=0,
         x_high=max(len(groups), 1),
@@ -420,6 +477,7 @@ def box_plot(
         y_high=ticks[-1],
     )
     out = _open_svg(width, height, title, css_id, keep_top=False)
+    out.append(_box_legend())
     out.append(
         f"<text transform='translate(11 {(frame.top + height - frame.bottom) / 2:.1f}) "
         f"rotate(-90)' text-anchor='middle' fill='{MUTED_TEXT}'>{escape(y_label)}</text>"
@@ -457,6 +515,29 @@ def box_plot(
         f"text-anchor='middle' fill='{MUTED_TEXT}'>{escape(x_label)}</text></svg>"
     )
     return "".join(out)
+
+
+def _box_legend() -> str:
+    """The key of a box plot, one row under the title."""
+    colour, mean = SERIES_COLOURS[0], SERIES_COLOURS[1]
+    keys = (
+        (f"<line x1='0' x2='14' y1='-4' y2='-4' stroke='{colour}' stroke-width='2.5'/>", "median"),
+        (
+            f"<rect x='0' y='-9' width='14' height='10' fill='{colour}' fill-opacity='0.25' "
+            f"stroke='{colour}'/>",
+            "middle 50 % of runs",
+        ),
+        (f"<line x1='7' x2='7' y1='-10' y2='2' stroke='{colour}'/>", "lowest to highest"),
+        (f"<circle cx='7' cy='-4' r='3' fill='{mean}'/>", "mean"),
+    )
+    parts, x = [], 4.0
+    for swatch, text in keys:
+        parts.append(
+            f"<g transform='translate({x:.1f} 33)' data-legend='{escape(text)}'>{swatch}"
+            f"<text x='19' y='0' fill='{TEXT_COLOUR}'>{escape(text)}</text></g>"
+        )
+        x += 19 + 6.0 * len(text) + 16
+    return "".join(parts)
 
 
 def _band_path(frame: Frame, low: Sequence[float], high: Sequence[float]) -> str:

@@ -1,32 +1,52 @@
-"""The sweep page: open a sweep's results folder and compare outcome distributions.
+"""The sweep page: compare the outcome distributions of the sweeps the server offers.
 
 A sweep folder (written by ``coalition-sim sweep``) holds ``runs.parquet`` (one row per
-run: varied parameters, seed, outcomes, status) and ``metadata.json``. Reading, derived
-outcomes (``parity_reached``), readable labels of varied ISO3 lists, the varied parameters
-and the per-group statistics (mean, sd, Student-t 95 % interval, failed runs) come from
-:mod:`coalition_sim.analysis.compare`,
-the same code as ``coalition-sim compare``. This page adds box plots of the chosen outcome
-for each value of the chosen parameter; a sampled (continuous) parameter with many
-distinct values is cut into quantile bins first.
+run: varied parameters, seed, outcomes, status) and ``metadata.json``. The page offers
+sweeps **by name only**: those the server was started with (``dashboard --sweep DIR``,
+repeatable) and the finished sweeps under ``--sweeps-root`` (:class:`SweepCatalog`). No
+value sent by a page is ever used as a path, so a page can neither probe the server's
+files nor make it read one; an error names the sweep, not its folder, and never quotes a
+file.
+
+Reading, derived outcomes (``parity_reached``), readable labels of varied ISO3 lists, the
+varied parameters and the per-group statistics (mean, sd, Student-t 95 % interval, failed
+runs) come from :mod:`coalition_sim.analysis.compare`, the same code as ``coalition-sim
+compare``. A loaded sweep is kept in a small cache shared by every session (at most
+:data:`CACHED_SWEEPS`), so ten analysts looking at one sweep hold it once. This page adds
+box plots of the chosen outcome for each value of the chosen parameter; a sampled
+(continuous) parameter with many distinct values is cut into quantile bins first.
 """
 
 from __future__ import annotations
 
+import functools
+import json
+import logging
 import math
 import os
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 from typing import Any
 
 import solara
 
-from coalition_sim.dashboard.common import heading, note
+from coalition_sim.dashboard.common import clip, heading, note
 from coalition_sim.dashboard.svgplot import BoxStats, box_plot
 from coalition_sim.errors import InputError
 
-#: Environment variable naming the folder the page opens with (``dashboard --sweep``).
-SWEEP_ENV = "COALITION_SIM_SWEEP_DIR"
+logger = logging.getLogger(__name__)
+
+#: Environment variables set by ``coalition-sim dashboard``: ``{name: folder}`` of the
+#: ``--sweep`` folders (JSON), and the ``--sweeps-root`` folder.
+SWEEPS_ENV = "COALITION_SIM_SWEEPS"
+SWEEPS_ROOT_ENV = "COALITION_SIM_SWEEPS_ROOT"
+
+#: Loaded sweeps kept for every session together (a sweep of 40,000 runs is about 10 MB).
+CACHED_SWEEPS = 4
+#: At most this many sweeps are listed from a sweeps root.
+MAX_LISTED = 500
 
 #: Columns of runs.parquet that are bookkeeping, neither parameter nor outcome.
 BOOKKEEPING = frozenset(
@@ -35,6 +55,14 @@ BOOKKEEPING = frozenset(
 
 #: At most this many groups on the parameter axis; more distinct values are binned.
 MAX_GROUPS = 8
+
+#: The tab's rules in the page's one stylesheet (see :mod:`coalition_sim.dashboard.styles`).
+CSS = (
+    "#sweep-plot svg{background:#fff}"
+    "#sweep-table table{border-collapse:collapse;font-size:12.5px;margin-top:6px}"
+    "#sweep-table td,#sweep-table th{padding:3px 12px;border-bottom:1px solid #eee;"
+    "text-align:left}"
+)
 
 
 @dataclass(frozen=True)
@@ -46,6 +74,83 @@ class SweepResults:
     parameters: tuple[str, ...]
     outcomes: tuple[str, ...]
     failed: int
+
+
+@dataclass(frozen=True)
+class SweepCatalog:
+    """The sweeps the server offers, by name.
+
+    Attributes:
+        named: ``{name: folder}`` of the sweeps given one by one (``--sweep``).
+        root: A folder whose finished sub-folders are offered by their names
+            (``--sweeps-root``); listed again each time the names are asked for.
+    """
+
+    named: Mapping[str, Path] = field(default_factory=dict)
+    root: Path | None = None
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str] = os.environ) -> SweepCatalog:
+        """The catalog ``coalition-sim dashboard`` set up (empty when run otherwise)."""
+        try:
+            named = json.loads(environ.get(SWEEPS_ENV) or "{}")
+        except ValueError:
+            logger.error("%s is not JSON; no sweep is offered", SWEEPS_ENV)
+            named = {}
+        root = environ.get(SWEEPS_ROOT_ENV)
+        return cls({str(k): Path(v) for k, v in named.items()}, Path(root) if root else None)
+
+    def _under_root(self) -> dict[str, Path]:
+        if self.root is None:
+            return {}
+        try:
+            folders = sorted(p for p in self.root.iterdir() if (p / "runs.parquet").is_file())
+        except OSError as error:
+            logger.error("sweeps root %s: %s", self.root, error)
+            return {}
+        return {p.name: p for p in folders[:MAX_LISTED]}
+
+    def names(self) -> list[str]:
+        """Every sweep offered, the ones given by name first."""
+        return list(dict.fromkeys([*self.named, *self._under_root()]))
+
+    def folder(self, name: str) -> Path:
+        """The folder of an offered sweep.
+
+        Raises:
+            InputError: when ``name`` is not one of :meth:`names`.
+        """
+        if name in self.named:
+            return self.named[name]
+        found = self._under_root().get(name)
+        if found is None:
+            raise InputError(f"sweep '{clip(name, 80)}': not offered by this server")
+        return found
+
+
+def open_sweep(catalog: SweepCatalog, name: str) -> SweepResults:
+    """The sweep offered as ``name``, read once for every session (see :data:`CACHED_SWEEPS`).
+
+    Raises:
+        InputError: naming the sweep (not its folder) when it is unknown or unreadable.
+    """
+    folder = catalog.folder(name)
+    try:
+        stamp = (folder / "runs.parquet").stat().st_mtime_ns
+    except OSError:
+        raise InputError(f"sweep '{name}': its runs.parquet is gone") from None
+    try:
+        return _cached_sweep(folder, stamp)
+    except InputError as error:
+        logger.error("sweep %s (%s): %s", name, folder, error)
+        message = str(error).replace(str(folder), f"sweep '{name}'")
+        raise InputError(clip(message, 300)) from None
+
+
+@functools.lru_cache(maxsize=CACHED_SWEEPS)
+def _cached_sweep(folder: Path, stamp: int) -> SweepResults:
+    """A sweep read from ``folder``; ``stamp`` (the file's time) renews it when rewritten."""
+    return load_sweep(folder)
 
 
 def load_sweep(folder: str | Path) -> SweepResults:
@@ -164,51 +269,72 @@ def summary_html(table: Any, parameter: str) -> str:
         for _, row in table.iterrows()
     )
     return (
-        "<style>#sweep-table table{border-collapse:collapse;font-size:12.5px;margin-top:6px}"
-        "#sweep-table td,#sweep-table th{padding:3px 12px;border-bottom:1px solid #eee;"
-        "text-align:left}</style>"
         f"<table><tr><th>{escape(parameter)}</th><th>runs</th><th>failed</th><th>mean</th>"
         f"<th>sd</th><th>95 % interval of the mean</th></tr>{rows}</table>"
     )
 
 
+def axis_label(name: str) -> str:
+    """Words and unit of an outcome or parameter, from :mod:`coalition_sim.outcomes`."""
+    from coalition_sim.analysis.compare import label as compare_label
+    from coalition_sim.outcomes import label
+
+    words = label(name)
+    return words if words != name else compare_label(name)
+
+
+def sweep_svg(results: SweepResults, parameter: str, outcome: str) -> str:
+    """The box plot of ``outcome`` by ``parameter``, labelled in words with units."""
+    return box_plot(
+        box_stats(results.runs, parameter, outcome),
+        title=f"{axis_label(outcome)} by {parameter}",
+        x_label=axis_label(parameter),
+        y_label=axis_label(outcome),
+        css_id="sweep-boxplot",
+    )
+
+
 @solara.component
-def SweepExplorer(model: Any = None) -> None:
-    """Pick a sweep folder, a parameter and an outcome; see the distributions."""
-    folder, set_folder = solara.use_state(os.environ.get(SWEEP_ENV, ""))
+def SweepExplorer(catalog: SweepCatalog) -> None:
+    """Pick an offered sweep, a parameter and an outcome; see the distributions."""
+    names = solara.use_memo(catalog.names, [])  # listed when the tab is first opened
+    name, set_name = solara.use_state(names[0] if names else "")
     parameter, set_parameter = solara.use_state("")
     outcome, set_outcome = solara.use_state("")
 
     def load() -> SweepResults | str | None:
-        if not folder.strip():
+        if not name:
             return None
         try:
-            return load_sweep(folder)
+            return open_sweep(catalog, name)
         except InputError as error:
             return str(error)
 
-    results = solara.use_memo(load, [folder])
+    results = solara.use_memo(load, [name])
 
     heading("Sweep explorer: outcome distributions by parameter")
-    solara.InputText(
-        "sweep results folder (holds runs.parquet)",
-        value=folder,
-        on_value=set_folder,
-        continuous_update=False,
-    )
-    if results is None:
-        note("Type the path of a folder written by coalition-sim sweep and press Enter.")
+    if not names:
+        note(
+            "No sweep is offered: start the dashboard with --sweep DIR (repeatable) or "
+            "--sweeps-root DIR to compare the results of coalition-sim sweep here."
+        )
         return
-    if isinstance(results, str):
-        solara.Error(results)
+    solara.Select(
+        "sweep",
+        values=names,
+        value=name if name in names else names[0],
+        on_value=set_name,
+        style="max-width: 420px",
+    )
+    if isinstance(results, str) or results is None:
+        solara.Error(results or "no sweep chosen")
         return
     if not results.outcomes or not results.parameters:
-        solara.Warning(f"{results.folder}: no varied parameter or numeric outcome found.")
+        solara.Warning(f"sweep '{name}': no varied parameter or numeric outcome found.")
         return
-    from coalition_sim.analysis.compare import label
-
     chosen_parameter = parameter if parameter in results.parameters else results.parameters[0]
     chosen_outcome = outcome if outcome in results.outcomes else results.outcomes[0]
+    outcome_labels = {axis_label(o): o for o in results.outcomes}
     with solara.Row(style="flex-wrap: wrap; gap: 16px;"):
         solara.Select(
             "parameter",
@@ -219,25 +345,18 @@ def SweepExplorer(model: Any = None) -> None:
         )
         solara.Select(
             "outcome",
-            values=list(results.outcomes),
-            value=chosen_outcome,
-            on_value=set_outcome,
+            values=list(outcome_labels),
+            value=axis_label(chosen_outcome),
+            on_value=lambda text: set_outcome(outcome_labels.get(text, "")),
             style="min-width: 300px",
         )
-    summary = f"{len(results.runs)} runs from {results.folder}"
+    summary = f"{len(results.runs)} runs of sweep '{name}'"
     if results.failed:
         summary += f"; {results.failed} failed runs are left out of the statistics"
     note(summary)
-    svg = box_plot(
-        box_stats(results.runs, chosen_parameter, chosen_outcome),
-        title=f"{label(chosen_outcome)} by {chosen_parameter}",
-        x_label=chosen_parameter,
-        y_label=chosen_outcome,
-        css_id="sweep-boxplot",
-    )
     solara.HTML(
         tag="div",
-        unsafe_innerHTML=f"<style>#sweep-plot svg{{background:#fff}}</style>{svg}",
+        unsafe_innerHTML=sweep_svg(results, chosen_parameter, chosen_outcome),
         attributes={"id": "sweep-plot"},
         style="max-width: 900px",
     )

@@ -11,7 +11,6 @@ import math
 from typing import Any
 
 import solara
-from mesa.visualization.utils import update_counter
 
 from coalition_sim.dashboard.common import heading, selected_state, simulation, state_names
 from coalition_sim.dashboard.palette import MUTED_TEXT, STATUS_LABELS
@@ -19,6 +18,9 @@ from coalition_sim.dashboard.svgplot import bar_chart
 
 #: Height of the bar chart on the page.
 CHART_HEIGHT_PX = 190
+
+#: The panel's rules in the page's one stylesheet (see :mod:`coalition_sim.dashboard.styles`).
+CSS = "#why-not svg{width:100%;height:100%;background:#fff;border-radius:4px}"
 
 
 def verdict(status: str, total: float, threshold: float) -> str:
@@ -71,25 +73,34 @@ def why_not_svg(sim: Any, iso3: str) -> tuple[str, str]:
 
 
 @solara.component
-def WhyNotJoining(model: Any) -> None:
-    """A state picker and the chosen state's utility against its threshold."""
-    update_counter.get()
+def StatePicker(names: tuple[tuple[str, str], ...], chosen: str) -> None:
+    """The state chooser of "Why not joining?": drawn again only when the choice changes."""
+    labels = {f"{name} ({iso3})": iso3 for iso3, name in names}
+    current = next((label for label, code in labels.items() if code == chosen), None)
+    heading("Why not joining?")
+    solara.Select(
+        label="State",
+        values=list(labels),
+        value=current,
+        on_value=lambda label: selected_state.set(labels.get(label, chosen)),
+        dense=True,
+    )
+
+
+@solara.component
+def WhyNotJoining(model: Any, step: int = 0) -> None:
+    """A state picker and the chosen state's utility against its threshold.
+
+    ``step`` is the step the run stands at: the Run page passes it, so a new step
+    redraws the chart.
+    """
     sim = simulation(model)
     names = state_names(sim)
     if not names:
         solara.Text("No states in this model.")
         return
     chosen = selected_state.value if selected_state.value in names else next(iter(names))
-    labels = {f"{name} ({iso3})": iso3 for iso3, name in names.items()}
-    current_label = next(label for label, code in labels.items() if code == chosen)
-    heading("Why not joining?")
-    solara.Select(
-        label="State",
-        values=list(labels),
-        value=current_label,
-        on_value=lambda label: selected_state.set(labels[label]),
-        dense=True,
-    )
+    StatePicker(tuple(names.items()), chosen)
     try:
         svg, sentence = why_not_svg(sim, chosen)
     except (AttributeError, KeyError, ValueError) as error:
@@ -100,7 +111,6 @@ def WhyNotJoining(model: Any) -> None:
         unsafe_innerHTML=(
             f"<p style='margin:2px 0 4px; color:{MUTED_TEXT}'>{sentence}</p>"
             f"<div style='height:{CHART_HEIGHT_PX}px'>{svg}</div>"
-            "<style>#why-not svg{width:100%;height:100%;background:#fff;border-radius:4px}</style>"
         ),
         attributes={
             "id": "why-not",

@@ -233,3 +233,43 @@ def run_ensemble(page) -> float:
     """
     page.get_by_role("button", name="Run ensemble", exact=True).wait_for(timeout=30_000)
     return float(page.evaluate(RUN_ENSEMBLE_AND_WAIT, list(ENSEMBLE_PANELS)))
+
+
+# --------------------------------------------------------------------------- many sessions
+async def open_dashboard_async(browser, url: str, *, width: int = 1500, height: int = 1300):
+    """Like :func:`open_dashboard`, for Playwright's async API (many pages at once)."""
+    page = await browser.new_page(viewport={"width": width, "height": height})
+    await page.goto(url)
+    await page.get_by_role("button", name="Step", exact=True).wait_for(timeout=180_000)
+    await page.locator("#coalition-map svg").wait_for(timeout=180_000)
+    return page
+
+
+async def step_async(page) -> float:
+    """Click Step; the milliseconds until every panel shows the new step (async API)."""
+    return float(await page.evaluate(STEP_AND_WAIT, list(PANELS)))
+
+
+async def crash_async(page) -> None:
+    """End a page the way a crash or a dropped network does: no goodbye to the server.
+
+    Chromium's ``Page.crash`` kills the renderer, so the page never sends Solara's
+    close request; the server only sees the websocket drop.
+    """
+    import asyncio
+    import contextlib
+
+    session = await page.context.new_cdp_session(page)
+    # the renderer dies before it can answer: wait a moment, no more (a timeout or a
+    # closed target are both expected)
+    with contextlib.suppress(Exception):
+        await asyncio.wait_for(session.send("Page.crash"), timeout=1.0)
+    await page.close()
+
+
+def server_rss_mb(server: DashboardServer) -> float:
+    """Resident memory of the dashboard server process, in MB."""
+    import psutil
+
+    assert server.process is not None
+    return psutil.Process(server.process.pid).memory_info().rss / 1e6

@@ -102,10 +102,17 @@ def test_clicking_a_state_on_the_map_explains_it(session):
     page.locator("#coalition-map path[data-iso3='POL']").first.click()
     page.wait_for_function("() => document.querySelector('#why-not').dataset.iso3 === 'POL'")
     assert "Utility terms of POL" in page.locator("#why-not").inner_html()
-    assert page.locator("#coalition-map [data-selected='POL']").count() == 1
+    page.locator("#coalition-map [data-selected='POL']").wait_for()
+    hungary = page.locator("#coalition-map path[data-iso3='HUN']").first
+    hungary.hover()  # the tooltip is computed when the pointer enters the state
+    page.wait_for_function(
+        "() => document.querySelector(\"#coalition-map path[data-iso3='HUN'] > title\")"
+        ".textContent.includes('utility')"
+    )
     tooltip = page.locator("#coalition-map path[data-iso3='HUN'] > title").first.text_content()
     assert tooltip.startswith("Hungary (HUN)") and "unreliable" in tooltip
     assert "utility: threat" in tooltip
+    assert page.locator("#coalition-map [data-unreliable='HUN']").count() == 1
 
 
 def test_play_runs_steps_until_paused(session):
@@ -150,7 +157,7 @@ def test_a_changed_control_applies_on_reset_and_a_wrong_one_names_the_field(sess
     _type(page, SEED, "7")
     _reset(page)
     figures = page.locator("#run-figures")
-    page.wait_for_function("() => document.querySelector('#run-figures').dataset.step === '0'")
+    page.wait_for_function("() => document.querySelector('#run-figures')?.dataset.step === '0'")
     assert figures.get_attribute("data-step") == "0"
     provenance = page.get_by_text(re.compile(r"Scenario baseline, seed 7"))
     provenance.wait_for()
@@ -231,13 +238,17 @@ def test_a_bad_number_of_runs_is_shown_and_the_server_goes_on(session):
     assert alert.count() == 0
 
 
-def test_the_sweep_page_shows_outcome_distributions(session):
+def test_the_sweep_page_shows_an_offered_sweep_by_name(session, sweep_folder):
     page, _ = session
     page.get_by_role("tab", name="Sweep").click()
     plot = page.locator("#sweep-plot svg")
     plot.wait_for(timeout=30_000)
     assert "admission_rule" in plot.inner_html()
+    assert "members at the end (states)" in plot.inner_html()
+    assert plot.locator("[data-legend='mean']").count() == 1
     assert page.locator("#sweep-table tr").count() == 3
+    assert page.get_by_text(f"8 runs of sweep '{sweep_folder.name}'").count() == 1
+    assert page.get_by_label("sweep results folder (holds runs.parquet)").count() == 0
     page.get_by_role("tab", name="Run").click()
     page.locator("#coalition-map svg").wait_for()
 
@@ -249,3 +260,184 @@ def test_nothing_left_the_machine_and_no_asset_was_missing(session, server):
     assert network.cdn_not_found == []
     assert network.failures == []
     assert "Traceback" not in server.log()
+
+
+# --------------------------------------------------------------------------- issue 15 and 16
+def _shown(page, name: str) -> str:
+    return page.locator(f"[data-control='{name}']").inner_text()
+
+
+def _run_line(page) -> str:
+    return page.get_by_text(re.compile(r"Controls apply on Reset")).inner_text()
+
+
+@pytest.mark.parametrize(
+    ("preset", "shown", "applied"),
+    [("ukraine-investment", "0.050", "0.05"), ("baseline", "0.003", "0.003")],
+)
+def test_every_control_shows_and_applies_the_presets_value(session, preset, shown, applied):
+    page, _ = session
+    page.get_by_role("tab", name="Run").click()
+    _choose(page, "Scenario preset", preset)
+    page.wait_for_function(
+        "([name, text]) => document.querySelector(`[data-control='${name}']`).innerText === text",
+        arg=["ukraine_investment_share", shown],
+    )
+    page.wait_for_timeout(500)  # a slider that rounded the value would send it back now
+    assert _shown(page, "ukraine_investment_share") == shown
+    _reset(page)
+    page.wait_for_function("() => document.querySelector('#run-figures')?.dataset.step === '0'")
+    line = page.get_by_text(re.compile(rf"Scenario {preset}, seed \d+\. Controls apply on Reset"))
+    line.wait_for()
+    assert "changed:" not in line.inner_text()
+    assert page.get_by_text(f"ukraine_investment_share {applied} ·").count() == 1
+    page.get_by_role("tab", name="Ensemble").click()
+    page.get_by_label("Runs (replications of the current controls)").fill("20")
+    run_ensemble(page)
+    command = page.locator("#ensemble-command").inner_text()
+    assert re.fullmatch(rf"coalition-sim sweep --scenario {preset} --reps 20 --seed \d+", command)
+    page.get_by_role("tab", name="Run").click()
+
+
+def test_fifty_quick_clicks_stop_at_the_horizon_and_play_leaves_a_usable_page(session):
+    page, _ = session
+    page.get_by_role("tab", name="Run").click()
+    _reset(page)
+    page.wait_for_function("() => document.querySelector('#run-figures')?.dataset.step === '0'")
+    page.evaluate(
+        """() => new Promise((resolve) => {
+          const button = [...document.querySelectorAll('button')]
+            .find((b) => b.innerText.trim().toUpperCase() === 'STEP');
+          let left = 50;
+          const timer = setInterval(() => {
+            button.click();
+            if (--left === 0) { clearInterval(timer); resolve(); }
+          }, 40);
+        })"""
+    )
+    page.wait_for_function(
+        "() => document.querySelector('#run-status')?.dataset.running === 'false'",
+        timeout=60_000,
+    )
+    page.wait_for_timeout(1000)  # clicks still queued land now, or never
+    assert set(panel_steps(page).values()) == {40}
+    assert page.locator("#run-figures").inner_text().startswith("40 · 2035Q4")
+    assert "reached its horizon" in page.locator("#run-status").inner_text()
+    assert page.get_by_role("button", name="Step", exact=True).is_disabled()
+
+    _reset(page)  # Play to the horizon, as fast as the page allows
+    page.wait_for_function("() => document.querySelector('#run-figures')?.dataset.step === '0'")
+    slider = page.locator(".v-slider").first  # the pause between steps while playing
+    slider.click(position={"x": 1, "y": 5})
+    page.get_by_role("button", name="▶", exact=True).click()
+    page.wait_for_function(
+        "() => document.querySelector('#run-status')?.dataset.running === 'false'",
+        timeout=120_000,
+    )
+    assert set(panel_steps(page).values()) == {40}
+    play = page.get_by_role("button", name="▶", exact=True)  # not left on pause
+    play.wait_for()
+    assert play.is_disabled() and page.get_by_role("button", name="Step", exact=True).is_disabled()
+    _reset(page)
+    page.wait_for_function("() => document.querySelector('#run-figures')?.dataset.step === '0'")
+    assert not page.get_by_role("button", name="Step", exact=True).is_disabled()
+    step(page)
+
+
+def test_the_ensembles_legend_fits_and_the_histogram_ends_near_the_last_first_parity(session):
+    page, _ = session
+    page.get_by_role("tab", name="Ensemble").click()
+    page.get_by_label("Runs (replications of the current controls)").fill("200")
+    run_ensemble(page)
+    fits = page.evaluate(
+        """() => {
+          const title = document.querySelector('#ensemble-map [data-legend-title]');
+          const box = document.querySelector('#ensemble-map [data-legend-box]');
+          const t = title.getBBox(), b = box.getBBox();
+          return {text: title.textContent, right: t.x + t.width, box: b.x + b.width};
+        }"""
+    )
+    assert fits["text"] == "member at the end, share of 200 runs"
+    assert fits["right"] < fits["box"], fits
+    bins = page.locator("#ensemble-histogram rect[data-bin]").evaluate_all(
+        "(bars) => bars.map((b) => [b.dataset.bin, Number(b.dataset.count)])"
+    )
+    filled = [int(b.split("-")[1]) for b, n in bins if n]
+    last_shown = max(int(b.split("-")[1]) for b, _ in bins)
+    never = page.locator("#ensemble-histogram [data-never]").get_attribute("data-never")
+    if filled:  # the histogram ends two quarters after the last first parity
+        assert last_shown <= max(max(filled) + 2, 7) < 40
+    else:  # no run reaches parity (the baseline since issue 18): the shortest range
+        assert last_shown <= 7 and never == "200"
+
+
+@pytest.mark.parametrize("typed", ["²", "9" * 5000, "x" * 100_000])
+def test_inputs_that_escaped_now_get_one_short_line(session, server, typed):
+    page, _ = session
+    page.get_by_role("tab", name="Ensemble").click()
+    box = page.get_by_label("Runs (replications of the current controls)")
+    box.fill(typed)
+    box.press("Tab")
+    alert = page.locator(".v-alert").filter(has_text="runs:")
+    for _ in range(10):  # the field's value reaches the server a moment after typing
+        page.get_by_role("button", name="Run ensemble", exact=True).click()
+        try:
+            alert.wait_for(timeout=3000)
+            break
+        except Exception:
+            continue
+    assert len(alert.inner_text()) < 300
+    text = page.locator("body").inner_text()
+    assert "Traceback" not in text and "check_runs" not in text
+    assert page.get_by_role("tab", name="Sweep").count() == 1  # the page is still there
+    box.fill("50")
+    page.get_by_role("tab", name="Run").click()
+    assert "Traceback" not in server.log()
+
+
+def test_another_sites_page_gets_no_session_and_cannot_touch_the_assets(browser, server):
+    """A page of another origin (a second local server) tries what the issue describes."""
+    import http.server
+    import threading
+
+    from solara.server import settings
+
+    from .harness import free_port
+
+    html = (
+        "<html><body><script>"
+        f"const ws = new WebSocket('ws://127.0.0.1:{server.port}/jupyter/api/kernels/k/"
+        "channels?session_id=s');"
+        "ws.onopen = () => { document.title = 'opened'; };"
+        "ws.onclose = () => { if (document.title !== 'opened') document.title = 'refused'; };"
+        "</script>"
+        f"<img src='http://127.0.0.1:{server.port}/_solara/cdn/@widgetti/"
+        "solara-milkdown@6.3.0/src'></body></html>"
+    ).encode()
+
+    class Evil(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            self.wfile.write(html)
+
+        def log_message(self, *args):
+            pass
+
+    port = free_port()
+    evil = http.server.HTTPServer(("127.0.0.1", port), Evil)
+    thread = threading.Thread(target=evil.serve_forever, daemon=True)
+    thread.start()
+    folder = settings.assets.proxy_cache_dir / "@widgetti" / "solara-milkdown@6.3.0" / "src"
+    assert folder.is_dir()
+    page = browser.new_page()
+    try:
+        page.goto(f"http://127.0.0.1:{port}/")
+        page.wait_for_function("() => document.title !== ''", timeout=30_000)
+        assert page.title() == "refused"
+        page.wait_for_timeout(500)
+        assert folder.is_dir()
+    finally:
+        page.close()
+        evil.shutdown()
