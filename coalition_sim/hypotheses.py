@@ -1,9 +1,12 @@
 """The five hypotheses of the design, each decided by a rule declared here before it is run.
 
-A hypothesis is tested across the calibrated uncertainty, not at one parameter point:
-every accepted parameter set of the packaged calibration (``data/calibration.json``) is
-run under each setting the hypothesis compares, with the same seeds in every setting
-(so a difference is the settings', not luck's). A :class:`Rule` says, before any run:
+A hypothesis is tested across the full uncertainty, not at one parameter point: every
+accepted parameter set of the packaged calibration (``data/calibration.json``, the
+behaviour fitted to what states did) is paired with one draw of the judgement values of
+the military balance (a Latin hypercube over their plausible ranges:
+:mod:`coalition_sim.parameters.judgement`), and each such set is run under each setting
+the hypothesis compares, with the same seeds in every setting (so a difference is the
+settings', not luck's). A :class:`Rule` says, before any run:
 
 - the **metric** (an outcome of a run, or a statistic of the runs of one set);
 - the **comparison**: one setting against another (a contrast) or against a fixed
@@ -16,7 +19,9 @@ the stated direction, and the *opposite holds* when it is at least as large the 
 way. A rule is supported when it holds in at least its share of the sets, contradicted
 when the opposite does, and otherwise not supported (the sets disagree, or the effect is
 too small). A hypothesis is supported only when every one of its rules is. The text of
-each verdict is generated from these numbers (:func:`verdict_text`).
+each verdict is generated from these numbers (:func:`verdict_text`), with the judgement
+values that flip it (:func:`flips`): those whose lowest and highest fifths of sets give
+the rule different verdicts.
 """
 
 from __future__ import annotations
@@ -33,7 +38,7 @@ from coalition_sim.datasets import Dataset, load_dataset
 from coalition_sim.engine.engine import Engine
 from coalition_sim.engine.inputs import build
 from coalition_sim.outcomes import measure
-from coalition_sim.parameters import DEFAULT, FOUNDERS, Scenario
+from coalition_sim.parameters import DEFAULT, FOUNDERS, JUDGEMENT, Scenario, judgement_design
 
 #: Verdicts of a rule or a hypothesis.
 SUPPORTED, NOT_SUPPORTED, CONTRADICTED = "supported", "not supported", "contradicted"
@@ -75,7 +80,7 @@ class Rule:
         """The rule in words."""
         label = metric_label(self.metric)
         way = "higher" if self.direction > 0 else "lower"
-        where = f"in {self.share * 100:.0f} % of the calibrated parameter sets"
+        where = f"in {self.share * 100:.0f} % of the parameter sets"
         if self.against is not None:
             return (
                 f"{label} is {way} under *{settings[self.setting].label}* than under "
@@ -96,6 +101,7 @@ class Hypothesis:
     settings: Mapping[str, Setting]
     rules: tuple[Rule, ...]
     reading: str  # why these rules test the statement
+    reported: tuple[str, ...] = ()  # measures shown beside the rules' (not decided)
 
 
 @dataclass(frozen=True)
@@ -160,7 +166,10 @@ HYPOTHESES: tuple[Hypothesis, ...] = (
     Hypothesis(
         key="h1",
         title="Without US backing Europe lacks the strength to face Russia",
-        statement="A US withdrawal leaves the coalition short of parity with Russia.",
+        statement=(
+            "A US withdrawal leaves the coalition short of parity with Russia, and Europe "
+            "does not replace what the US brought within ten years."
+        ),
         settings={
             "stay": Setting("the US stays", NO_WITHDRAWAL),
             "leave": Setting("the US withdraws from 2027Q1 over a year", WITHDRAWAL),
@@ -168,12 +177,17 @@ HYPOTHESES: tuple[Hypothesis, ...] = (
         rules=(
             Rule("final_parity_with_us", "leave", -1, 0.1, against="stay"),
             Rule("parity_at_end", "leave", -1, 0.0, level=0.5),
+            Rule("gap_closed", "leave", -1, 0.0, level=0.5),
         ),
         reading=(
-            "The withdrawal must cost the coalition a tenth of Russia's strength or more "
-            "(what it loses net of any growth it causes), and leave fewer than half of the "
-            "runs at parity by 2035: Europe then lacks the strength, not just some of it."
+            "Usable strength counts US forces and enablers while the US stays; the "
+            "withdrawal must cost the coalition a tenth of Russia's forces or more in 2035 "
+            "(net of the spending and joining it provokes), leave fewer than half of the "
+            "runs at parity without the US, and fewer than half with the coalition "
+            "fielding alone, by 2035, what it fielded with the US before the withdrawal "
+            "began (the quarter it does so, where it does, is shown beside)."
         ),
+        reported=("gap_closed_step", "final_parity"),
     ),
     Hypothesis(
         key="h2",
@@ -201,7 +215,10 @@ HYPOTHESES: tuple[Hypothesis, ...] = (
     Hypothesis(
         key="h3",
         title="Europe reaches parity with Russia only with Ukraine inside the coalition",
-        statement="With Ukraine the coalition reaches parity; without it, it does not.",
+        statement=(
+            "With Ukraine the coalition reaches parity; without it, it does not; Ukraine's "
+            "forces count at every horizon that matters (2027, 2030, 2035)."
+        ),
         settings={
             "with": Setting("Ukraine in the core"),
             "without": Setting(
@@ -213,32 +230,45 @@ HYPOTHESES: tuple[Hypothesis, ...] = (
         rules=(
             Rule("parity_at_end", "with", +1, 0.0, level=0.5),
             Rule("parity_at_end", "without", -1, 0.0, level=0.5),
+            Rule("parity_2027", "with", +1, 0.05, against="without"),
+            Rule("parity_2030", "with", +1, 0.05, against="without"),
+            Rule("final_parity", "with", +1, 0.05, against="without"),
         ),
         reading=(
-            "Most runs must end at parity with Ukraine in the core, and fewer than half "
-            "without Ukraine (removed from the data, since left out of the core it joins)."
+            "Most runs must end at parity with Ukraine in the core and fewer than half "
+            "without it (removed from the data, since left out of the core it joins); and "
+            "Ukraine must add at least 0.05 of Russia's forces to the coalition's usable "
+            "strength at the end of 2027, of 2030 and of 2035."
         ),
     ),
     Hypothesis(
         key="h4",
         title="Investing in Ukraine's industry is the most cost-effective lever",
         statement=(
-            "Money moved from members' own forces to Ukraine's industry buys more strength "
-            "than it would at home."
+            "Money moved from members' own equipment budgets to Ukraine's industry buys "
+            "more capability by 2030 and 2035 than the same money spent at home."
         ),
         settings={
-            "home": Setting("no investment", {"ukraine_investment_share": 0.0}),
+            "home": Setting("the money spent at home", {"ukraine_investment_share": 0.0}),
             "invest": Setting(
-                "members invest 5 % of their spending in Ukraine's industry",
+                "5 % of members' spending moved to Ukraine's industry",
                 {"ukraine_investment_share": 0.05},
             ),
         },
-        rules=(Rule("final_parity", "invest", +1, 0.02, against="home"),),
-        reading=(
-            "The investment is re-allocated, not added: the same dollars spent at home "
-            "are the alternative. If parity rises by at least 0.02 the dollars buy more "
-            "in Ukraine; the comparison is with home spending only, not every policy."
+        rules=(
+            Rule("parity_2030", "invest", +1, 0.01, against="home"),
+            Rule("final_parity", "invest", +1, 0.01, against="home"),
         ),
+        reading=(
+            "Two arms with the same money: the investment is taken from the members' "
+            "equipment budgets, so each dollar either buys at home at European prices or "
+            "in Ukraine at its cost advantage, less its rising marginal cost, the capacity "
+            "it must first build and Russian strikes; what Ukraine's soldiers cannot crew "
+            "goes to the investors. The usable strength it adds (soldiers to crew it, "
+            "enablers to use it) must be at least 0.01 of Russia's forces higher at the "
+            "end of 2030 and of 2035."
+        ),
+        reported=("final_ukraine_utilisation",),
     ),
     Hypothesis(
         key="h5",
@@ -269,6 +299,18 @@ def calibrated_sets(limit: int | None = None) -> list[dict[str, float]]:
     return sets if limit is None else sets[:limit]
 
 
+def uncertainty_sets(limit: int | None = None, seed: int = 2026) -> list[dict[str, float]]:
+    """The sets the verdicts are decided over: each calibrated set with judgement values.
+
+    Set ``k`` is the ``k``-th accepted set of the calibration (the behaviour) with the
+    ``k``-th draw of a Latin hypercube over the judgement ranges (the military balance),
+    so the sets span both uncertainties; a pure function of ``seed``.
+    """
+    calibrated = calibrated_sets(limit)
+    judged = judgement_design(len(calibrated), seed)
+    return [{**c, **j} for c, j in zip(calibrated, judged, strict=True)]
+
+
 def without_states(dataset: Dataset, codes: Sequence[str]) -> Dataset:
     """A copy of the data with ``codes`` removed (their rows and their borders)."""
     gone = set(codes)
@@ -280,7 +322,18 @@ def without_states(dataset: Dataset, codes: Sequence[str]) -> Dataset:
 
 
 def _metric(engine: Engine, dataset: Dataset, name: str) -> np.ndarray:
-    return engine.outcomes([name])[name].astype(float)
+    values = engine.outcomes([name])[name].astype(float)
+    found = measure(name)
+    if found is not None and found.kind == "step":  # "never" (-1) is no quarter at all
+        values = np.where(values < 0, np.nan, values)
+    return values
+
+
+def _mean(values: np.ndarray) -> np.ndarray:
+    """Mean of each row without NaN; NaN for a row with none (no warning)."""
+    counted = np.sum(~np.isnan(values), axis=1)
+    sums = np.nansum(values, axis=1)
+    return np.where(counted > 0, sums / np.maximum(counted, 1), np.nan)
 
 
 def evaluate(
@@ -295,7 +348,7 @@ def evaluate(
 ) -> Evaluation:
     """Run every setting of a hypothesis on every set (``reps`` runs each) and decide."""
     dataset = dataset or load_dataset()
-    metrics = sorted({r.metric for r in hypothesis.rules})
+    metrics = sorted({r.metric for r in hypothesis.rules} | set(hypothesis.reported))
     means: dict[str, dict[str, np.ndarray]] = {m: {} for m in metrics}
     n = len(sets)
     sample = np.repeat(np.arange(n), reps)
@@ -310,7 +363,7 @@ def evaluate(
         engine = Engine(build(data, scenarios, seeds, sample)).run()
         for metric in metrics:
             values = _metric(engine, data, metric).reshape(n, reps)
-            means[metric][name] = np.nanmean(values, axis=1)
+            means[metric][name] = _mean(values)
     results = tuple(decide(rule, means[rule.metric]) for rule in hypothesis.rules)
     return Evaluation(hypothesis, results, means, n, reps)
 
@@ -342,13 +395,164 @@ def rule_text(result: RuleResult, settings: Mapping[str, Setting], sets: int) ->
     )
 
 
-def verdict_text(evaluation: Evaluation) -> str:
-    """The generated verdict of a hypothesis: a headline and one line per rule."""
+def verdict_text(evaluation: Evaluation, sets: Sequence[Mapping[str, float]] | None = None) -> str:
+    """The generated verdict of a hypothesis: a headline and one line per rule.
+
+    With ``sets`` (the values each set ran with), each rule also names the judgement
+    values that flip it (:func:`flips`).
+    """
     h = evaluation.hypothesis
     lines = [
-        f"**Verdict: {evaluation.verdict}** ({evaluation.sets} calibrated parameter sets, "
+        f"**Verdict: {evaluation.verdict}** ({evaluation.sets} parameter sets, "
         f"{evaluation.reps} paired runs per set and setting)."
     ]
     for i, result in enumerate(evaluation.rules, start=1):
-        lines.append(f"{i}. {rule_text(result, h.settings, evaluation.sets)}")
+        line = f"{i}. {rule_text(result, h.settings, evaluation.sets)}"
+        if sets is not None:
+            found = flips(result, sets)
+            if found:
+                line += " Flipped by " + "; ".join(f.text(result.rule.share) for f in found) + "."
+            else:
+                line += " No judgement value flips it."
+        lines.append(line)
     return "\n".join(lines)
+
+
+# --- which judgement values flip a verdict ---------------------------------------------------
+
+#: The sets are cut into this many groups by each judgement value to find what flips a rule.
+FLIP_GROUPS = 5
+#: A flip must be more than chance over all the values tried: the two end groups' shares
+#: differ by a two-proportion z beyond this two-sided level, Bonferroni-corrected for the
+#: number of judgement values.
+FLIP_LEVEL = 0.05
+
+
+@dataclass(frozen=True)
+class Flip:
+    """A judgement value that flips a rule: the rule holds at one end of its range only."""
+
+    parameter: str
+    low_share: float  # share of the sets where the rule holds, lowest fifth of the values
+    high_share: float  # ... highest fifth
+    where: float  # the value between the groups where the share crosses the rule's share
+    rho: float  # rank correlation of the value with the effect, over the sets
+
+    def text(self, needed: float) -> str:
+        """The flip in words."""
+        way = "above" if self.high_share >= needed else "below"
+        return (
+            f"`{self.parameter}` ({way} about {self.where:.3g} the rule holds: "
+            f"{self.low_share:.0%} of the sets in its lowest fifth, {self.high_share:.0%} in "
+            f"its highest; rank correlation with the effect {self.rho:+.2f})"
+        )
+
+
+def flips(
+    result: RuleResult, sets: Sequence[Mapping[str, float]], names: Sequence[str] = ()
+) -> list[Flip]:
+    """The judgement values whose range holds the rule's verdict at one end only.
+
+    For each parameter the sets are cut into :data:`FLIP_GROUPS` groups by its value; the
+    parameter flips the rule when the share of the sets in which it holds reaches the
+    rule's share in one end group and not in the other, and the two shares differ by
+    more than chance allows (:data:`FLIP_LEVEL`, Bonferroni-corrected over the values
+    tried). Sorted by the strength of the rank correlation of the value with the effect.
+    """
+    from scipy.stats import norm, spearmanr
+
+    names = list(names or JUDGEMENT)
+    if len(sets) < 2 * FLIP_GROUPS:  # too few sets to tell the ends of a range apart
+        return []
+    bound = float(norm.ppf(1.0 - FLIP_LEVEL / (2 * max(len(names), 1))))
+    needed = result.rule.share
+    holds = result.holds.astype(float)
+    found = []
+    for name in names:
+        values = np.array([s.get(name, np.nan) for s in sets], dtype=float)
+        if np.isnan(values).any() or np.ptp(values) == 0:
+            continue
+        order = np.argsort(values, kind="stable")
+        groups = np.array_split(order, FLIP_GROUPS)
+        shares = [float(holds[g].mean()) for g in groups]
+        low, high = shares[0], shares[-1]
+        if (low >= needed) == (high >= needed):
+            continue
+        n_low, n_high = len(groups[0]), len(groups[-1])
+        pooled = (low * n_low + high * n_high) / (n_low + n_high)
+        spread = np.sqrt(max(pooled * (1 - pooled), 1e-12) * (1 / n_low + 1 / n_high))
+        if abs(high - low) / spread <= bound:
+            continue
+        where = _crossing(values[order], holds[order], len(groups[0]), needed)
+        effects = result.effects
+        kept = ~np.isnan(effects)
+        rho = float(spearmanr(values[kept], effects[kept]).statistic) if kept.sum() > 2 else 0.0
+        found.append(Flip(name, low, high, where, rho))
+    return sorted(found, key=lambda f: -abs(f.rho))
+
+
+def _crossing(values: np.ndarray, holds: np.ndarray, width: int, needed: float) -> float:
+    """Where the share of holding sets crosses ``needed``: a window sliding along the values.
+
+    ``values`` are sorted and ``holds`` follow them; the answer is the median value of
+    the first window of ``width`` sets whose share is on the other side from the first's.
+    """
+    windows = np.lib.stride_tricks.sliding_window_view(holds, width).mean(axis=1)
+    side = windows >= needed
+    changed = np.flatnonzero(side != side[0])
+    first = int(changed[0]) if changed.size else len(windows) - 1
+    return float(np.median(values[first : first + width]))
+
+
+def verdicts_record(
+    evaluations: Sequence[Evaluation], sets: Sequence[Mapping[str, float]]
+) -> dict[str, Any]:
+    """The verdicts for machines (``experiments/verdicts.json``): the same numbers as the text."""
+    out: dict[str, Any] = {"sets": len(sets), "hypotheses": []}
+    for e in evaluations:
+        h = e.hypothesis
+        rules = []
+        for result in e.rules:
+            rule = result.rule
+            values = result.effects + (0.0 if rule.against is not None else rule.level)
+            low, median, high = (float(x) for x in np.nanquantile(values, [0.05, 0.5, 0.95]))
+            rules.append(
+                {
+                    "text": rule.text(h.settings),
+                    "metric": rule.metric,
+                    "setting": rule.setting,
+                    "against": rule.against,
+                    "level": None if rule.against is not None else rule.level,
+                    "direction": rule.direction,
+                    "smallest": rule.smallest,
+                    "share_needed": rule.share,
+                    "verdict": result.verdict,
+                    "holds_in": int(result.holds.sum()),
+                    "opposite_in": int(result.opposite.sum()),
+                    "median": median,
+                    "low_5pct": low,
+                    "high_95pct": high,
+                    "flipped_by": [
+                        {
+                            "parameter": f.parameter,
+                            "low_share": f.low_share,
+                            "high_share": f.high_share,
+                            "where": f.where,
+                            "rho": f.rho,
+                        }
+                        for f in flips(result, sets)
+                    ],
+                }
+            )
+        out["hypotheses"].append(
+            {
+                "key": h.key,
+                "title": h.title,
+                "statement": h.statement,
+                "verdict": e.verdict,
+                "sets": e.sets,
+                "reps": e.reps,
+                "rules": rules,
+            }
+        )
+    return out

@@ -215,7 +215,8 @@ _MEASURES: tuple[Measure, ...] = (
     _run("initial_parity", "parity at the start", "ratio", "ratio", _state("initial_parity")),
     _run("first_parity_step", "first quarter with parity", "step", "step",
          _state("first_parity_step")),
-    _run("gap_closed_step", "first quarter Europe alone fields what it did with the US",
+    _run("gap_closed_step",
+         "first quarter Europe alone fields what it did with the US before its withdrawal",
          "step", "step", _state("gap_closed_step")),
     _run("final_enabler_coverage", "enablers the members have of what they need, at the end",
          "share 0-1", "share", _state("enabler_coverage")),
@@ -223,7 +224,8 @@ _MEASURES: tuple[Measure, ...] = (
     _run("parity_reached", "parity reached", "-", "flag",
          lambda b: b.state.first_parity_step >= 0),
     # whether gap_closed_step is not missing
-    _run("gap_closed", "Europe alone fields what it did with the US, by the end", "-", "flag",
+    _run("gap_closed", "Europe alone fields what it did with the US before its withdrawal, "
+         "by the end", "-", "flag",
          lambda b: b.state.gap_closed_step >= 0),
     _run("admissions", "admissions", "states", "count", _total("admissions")),
     _run("rejections", "rejections", "decisions", "count", _total("rejections")),

@@ -84,7 +84,7 @@ class Batch:
         self._measure()  # strength first: the outlook measures protection against it
         self._outlook()
         s.initial_parity = s.parity.copy()
-        s.initial_strength_with_us = s.coalition_strength_with_us.copy()
+        s.strength_with_us_before = s.coalition_strength_with_us.copy()
         s.first_parity_step = np.where(strength.at_parity(s.parity), 0, -1).astype(np.int64)
         recorder.start(self)
 
@@ -190,7 +190,12 @@ class Batch:
             totals[name] += counters[name]
         reached = (s.first_parity_step < 0) & strength.at_parity(s.parity)
         s.first_parity_step[reached] = t
-        closed = (s.gap_closed_step < 0) & (s.coalition_strength >= s.initial_strength_with_us)
+        # what the coalition fielded with the US until its withdrawal began: the gap
+        before = t <= self.inputs.values.us_withdrawal_step
+        s.strength_with_us_before = np.where(
+            before, s.coalition_strength_with_us, s.strength_with_us_before
+        )
+        closed = (s.gap_closed_step < 0) & (s.coalition_strength >= s.strength_with_us_before)
         s.gap_closed_step[closed] = t
         if t in MILESTONES:
             getattr(s, MILESTONES[t])[:] = s.parity

@@ -126,7 +126,9 @@ class State:
     response_share: np.ndarray = per_run(fill=np.nan)
     totals: dict[str, np.ndarray] = field(metadata={"shape": "totals"})
     initial_parity: np.ndarray = per_run()
-    initial_strength_with_us: np.ndarray = per_run(doc="usable strength with the US at step 0")
+    strength_with_us_before: np.ndarray = per_run(
+        doc="usable strength with the US in the last quarter before its withdrawal began"
+    )
     first_parity_step: np.ndarray = per_run(np.int64, -1)
     gap_closed_step: np.ndarray = per_run(
         np.int64, -1, doc="first step Europe alone fields what it fielded with the US at 0"
