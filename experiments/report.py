@@ -46,8 +46,17 @@ STALE = ("h1_", "h2_", "h3_", "h4_", "h5_", "summary.md")
 
 
 def quantiles(values: np.ndarray) -> str:
-    low, mid, high = np.quantile(values, [0.05, 0.5, 0.95])
-    return f"{mid:.3g} [{low:.3g}, {high:.3g}]"
+    """Median [5 %, 95 %] over the sets; sets without a value (a quarter never reached)
+    are left out and counted."""
+    values = np.asarray(values, dtype=float)
+    known = values[~np.isnan(values)]
+    if not known.size:
+        return f"none of {len(values)} sets"
+    low, mid, high = np.quantile(known, [0.05, 0.5, 0.95])
+    text = f"{mid:.3g} [{low:.3g}, {high:.3g}]"
+    if known.size < values.size:
+        text += f" ({known.size} of {values.size} sets)"
+    return text
 
 
 def means_table(evaluation: hy.Evaluation) -> str:

@@ -78,29 +78,31 @@ class Forces:
         self.experience = np.where(self.is_ukraine, v.ukraine_experience_multiplier, 1.0)
         self.nato = data.nato
         self.warheads = mil.warheads
-        self._history(state)
-        combat = capability.combat_stock(state.land, state.air)
+        spending0 = _collapse(state.spending)  # the same in every run unless overridden
+        self._history(state, spending0)
+        combat = _collapse(capability.combat_stock(state.land, state.air))
         known = ~np.isnan(mil.personnel_k) & (mil.personnel_k > 0)
         europe = capability.per_soldier(
             total(combat, where=known), total(mil.personnel_k, where=known)
         )
         assumed = capability.per_soldier(combat, europe)  # as many soldiers as Europe's mean
         personnel = np.where(known, np.nan_to_num(mil.personnel_k), assumed)
-        state.personnel[:] = np.where(self.is_ukraine, mil.ukraine_personnel_k, personnel)
+        personnel = np.where(self.is_ukraine, mil.ukraine_personnel_k, personnel)
+        state.personnel[:] = personnel
         # a force crews equipment up to the standard of a fully equipped one (a multiple
         # of the European mean at the start), or its own ratio if it has more already
         standard = capability.crew_standard(europe, v.crew_standard)
-        self.equipment_per_soldier = np.maximum(
-            capability.per_soldier(combat, state.personnel), standard
-        )
-        self.personnel_start = state.personnel.copy()
+        self.equipment_per_soldier = np.maximum(capability.per_soldier(combat, personnel), standard)
+        self.personnel_start = personnel
         self.active_start = capability.active_stock(
-            combat, capability.manning(state.personnel, combat, self.equipment_per_soldier)
+            combat, capability.manning(personnel, combat, self.equipment_per_soldier)
         )
+        self.extra = bool(np.any(v.extra_spending_usd_bn))  # joint extra spending in a run
+        self.manned: np.ndarray | None = None  # manning after the last quarter
         # the upkeep readiness is measured against: the start's, and for Ukraine its
         # peacetime budget's (its wartime budget is no standard for after the war)
         peacetime = spending.spending_usd(v.ukraine_postwar_defence_pct, data.gdp)
-        upkeep = capability.upkeep(np.where(self.is_ukraine, peacetime, state.spending),
+        upkeep = capability.upkeep(np.where(self.is_ukraine, peacetime, spending0),
                                    self.equipment_share)  # fmt: skip
         self.upkeep_start = upkeep
         state.readiness[:] = v.readiness
@@ -125,14 +127,17 @@ class Forces:
         #: the standing disputes as an edge list: cheap to weigh by members each quarter
         self.friction = (first, second, data.friction[first, second])
 
-    def _history(self, state: State) -> None:
-        """Stocks and pipelines at the start, from the years before it (2014-2025)."""
+    def _history(self, state: State, spending0: np.ndarray) -> None:
+        """Stocks and pipelines at the start, from the years before it (2014-2025).
+
+        ``spending0`` is each state's spending at the start, one row when the runs agree.
+        """
         inputs, v, mil = self.inputs, self.inputs.values, self.inputs.military
         years = mil.years < inputs.start_year
         if not years.any():
             years = mil.years == mil.years[0]  # before 2014: the first year's steady state
         at_war = (mil.years[years] >= WAR_YEAR)[:, None, None]
-        now = capability.equipment_budget(state.spending, self.equipment_share)
+        now = capability.equipment_budget(spending0, self.equipment_share)
         reported = mil.equipment_usd_bn[years][:, None, :]
         before_war = mil.ukraine_spending_usd_bn[mil.years == WAR_YEAR - 1]  # 2021
         ukraine_spent = mil.ukraine_spending_usd_bn[years]
@@ -182,10 +187,12 @@ class Forces:
                 Ukraine's forces as far as they can crew it, the rest for the investors.
         """
         v = self.inputs.values
-        usual = state.spending - state.extra_spending
+        usual, added, short = state.spending, 0.0, False
+        if self.extra:  # what the joint extra spending buys: the missing enablers first
+            usual = state.spending - state.extra_spending
+            added = capability.equipment_budget(state.extra_spending, self.equipment_share)
+            short = state.enabler_coverage < 1.0
         budget = capability.equipment_budget(usual, self.equipment_share, invested)
-        added = capability.equipment_budget(state.extra_spending, self.equipment_share)
-        short = state.enabler_coverage < 1.0  # what the extra money buys first
         aid = np.where(self.is_ukraine, v.ukraine_aid_usd_bn, 0.0)
         from_ukraine = self._industry_deliveries(state, invested, output)
         bought = capability.orders(aid, 1.0, 1.0) + from_ukraine
@@ -193,8 +200,9 @@ class Forces:
             stock, pending = getattr(state, name), getattr(state, pipeline)
             arrived = capability.delivered(pending, self.lag[name])
             new = capability.orders(budget, self.value, self.share[name])
-            directed = capability.directed_share(self.share[name], name == "enablers", short)
-            new = new + capability.orders(added, self.value, directed)
+            if self.extra:
+                directed = capability.directed_share(self.share[name], name == "enablers", short)
+                new = new + capability.orders(added, self.value, directed)
             at_once, lost = 0.0, 0.0
             if name == "land":  # aid and Ukraine's industry: equipment that comes at once
                 at_once = bought
@@ -210,9 +218,8 @@ class Forces:
         state.personnel = capability.next_personnel(
             state.personnel, wanted, v.personnel_quarters, v.recruitment_pct
         )
-        active = capability.active_stock(
-            combat, capability.manning(state.personnel, combat, self.equipment_per_soldier)
-        )
+        self.manned = capability.manning(state.personnel, combat, self.equipment_per_soldier)
+        active = capability.active_stock(combat, self.manned)
         upkeep = capability.upkeep(state.spending, self.equipment_share)
         ready = capability.readiness_target(
             v.readiness, upkeep, self.upkeep_start, active, self.active_start,
@@ -274,7 +281,9 @@ class Forces:
         """The coalition's forces now: fielded, integrated, enabled; Russia's fielded."""
         v = self.inputs.values
         combat = capability.combat_stock(state.land, state.air)
-        manned = capability.manning(state.personnel, combat, self.equipment_per_soldier)
+        manned = self.manned  # as the quarter left it; at the start, computed here
+        if manned is None:
+            manned = capability.manning(state.personnel, combat, self.equipment_per_soldier)
         fielded = capability.fielded(combat, manned, state.readiness, self.experience)
         member = state.member
         have = total(state.enablers, where=member)
@@ -308,3 +317,16 @@ class Forces:
         """What Russia fields now (USD bn)."""
         return adversary.fielded(state.adversary_land, state.adversary_air,
                                  self.inputs.values.adversary_readiness)  # fmt: skip
+
+
+def _collapse(array: np.ndarray) -> np.ndarray:
+    """One row of ``array`` when every run's row is the same, else ``array``.
+
+    The forces of a batch start from the same history in every run unless a run
+    overrides a trait; computing them once per distinct row and broadcasting gives the
+    same numbers, element by element, at a fraction of the cost.
+    """
+    array = np.asarray(array)
+    if array.ndim < 2 or array.shape[0] < 2:
+        return array
+    return array[:1] if bool(np.all(array == array[:1])) else array
