@@ -1,11 +1,11 @@
 """One step of the model over a batch of runs that share a protocol and a horizon.
 
-Each method of :class:`Batch` is one rule of ``DESIGN.md``, in the order of the step:
-threat, outlook (perceived threat and utility), applications, negotiation, spending and
-commitments, exits, Ukraine's industry, strength. The arithmetic is in
-:mod:`coalition_sim.rules`; here the rules are applied to arrays over runs, random
-numbers are drawn by counter (:mod:`coalition_sim.streams`), protocols are asked
-for decisions, and the decisions are applied.
+Each method of :class:`Batch` is one process of ``docs/odd.md``, *Process overview and
+scheduling*, in the order of the step: threat, outlook (perceived threat and utility),
+applications, negotiation, spending and commitments, exits, Ukraine's industry, forces,
+strength. The arithmetic is in :mod:`coalition_sim.rules`; here the rules are applied to
+arrays over runs, random numbers are drawn by counter (:mod:`coalition_sim.streams`),
+protocols are asked for decisions, and the decisions are applied.
 """
 
 from __future__ import annotations
