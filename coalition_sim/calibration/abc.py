@@ -69,6 +69,9 @@ HISTORY_PRIORS: Mapping[str, tuple[float, float]] = {
 }
 #: The year the hindcast starts: forces are built from the years before it.
 HINDCAST_YEAR = 2014
+#: Ukraine's defence burden before the full-scale war, % of GDP (SIPRI 2021,
+#: ``data/ukraine_war_economy.csv``): its level in the hindcast's years of peace.
+UKRAINE_PREWAR_PCT = 3.2
 #: Quarters of the hindcast: 2014Q1 is step 0, 2022Q1 step 32, 2025Q4 step 47.
 INVASION_STEP = 32
 YEARS = {2024: range(40, 44), 2025: range(44, 48)}
@@ -133,7 +136,9 @@ def hindcast_scenario(targets: Targets, dataset: Dataset) -> Scenario:
     """2014: the states at their 2014 burdens; the Allies of 2014 pledged to 2 % by 2024.
 
     The Allies that joined later (Montenegro, North Macedonia, Finland, Sweden) take no
-    pledge in the hindcast: their spending follows their perceived threat alone.
+    pledge in the hindcast: their spending follows their perceived threat alone. The war
+    in Ukraine runs from February 2022 to the end (the engine starts it at step 32 of a
+    run that starts in 2014); Ukraine spends its pre-war burden before it.
     """
     data = dataset.arrays
     allies = [
@@ -153,7 +158,12 @@ def hindcast_scenario(targets: Targets, dataset: Dataset) -> Scenario:
         "threat_volatility": 0.0,
         "steps": HINDCAST_STEPS,
         "ukraine_investment_share": 0.0,
+        # the war from February 2022 (step 32) through 2025: no ceasefire in the history
+        "ukraine_ceasefire_step": None,
+        "ukraine_postwar_defence_pct": UKRAINE_PREWAR_PCT,
     }
+    if "UKR" in data.index:
+        changes["state.UKR.defence_pct_gdp"] = UKRAINE_PREWAR_PCT
     for code in data.codes:  # every state with a 2014 figure starts from it
         value = targets.spending_2014.get(code, math.nan)
         if not math.isnan(value):

@@ -75,6 +75,7 @@ class Batch:
         self._set_path(founders, s.phase_in_quarters[founders])
         s.member_neighbours = inputs.borders.member_neighbours(s.member)
         self.ukraine = inputs.data.index.get("UKR")
+        self.is_ukraine = np.arange(states) == (-1 if self.ukraine is None else self.ukraine)
         self._constants(inputs)
         self.forces = Forces(inputs, s, self.ukraine)
         s.ukraine_capacity_usd_bn[:] = v.ukraine_capacity_usd_bn
@@ -123,16 +124,14 @@ class Batch:
         self._eligible_step = -1  # step at which `self._eligible` was computed
 
     def _grow(self, t: int) -> None:
-        """GDP now: Ukraine's grows (``ukraine_gdp_growth_pct``), the others' stay at 2024.
+        """GDP now: Ukraine's grows at its rate, the rest of Europe's at Europe's.
 
-        Capability and strength per point of GDP scale with it.
+        Spending and the burdens it is measured against scale with it.
         """
-        _tr, data = self.inputs.traits, self.inputs.data
-        if self.ukraine is None:
-            self.gdp_factor = np.ones((1, len(data)))
-        else:
-            growth = economy.growth_factor(self.inputs.values.ukraine_gdp_growth_pct, t)
-            self.gdp_factor = economy.gdp_factor(growth, np.arange(len(data)) == self.ukraine)
+        v, data = self.inputs.values, self.inputs.data
+        ukraine = economy.growth_factor(v.ukraine_gdp_growth_pct, t)
+        europe = economy.growth_factor(v.europe_gdp_growth_pct, t)
+        self.gdp_factor = economy.gdp_factor(ukraine, europe, self.is_ukraine)
         self.gdp = economy.scaled(data.gdp, self.gdp_factor)
 
     def situation(self, **extra: Any) -> Situation:
@@ -152,7 +151,9 @@ class Batch:
             member=s.member,
             utility=s.utility,
             terms=s.terms,
-            own_strength=s.own_strength,
+            own_strength=s.usable,
+            coalition_strength=s.coalition_strength,
+            power=s.power,
             pct=s.pct,
             adversary_strength=s.adversary_strength,
             negotiated=s.negotiated,
@@ -168,8 +169,7 @@ class Batch:
         s.step += 1
         t = s.step
         s.reset_counters()
-        if self.ukraine is not None:
-            self._grow(t)
+        self._grow(t)
         # "applicant" marks the step a state applied; a veto stays until it applies again.
         s.label[s.label == st.APPLICANT] = st.OUTSIDER
         self._threat(t)
@@ -183,7 +183,7 @@ class Batch:
         self._commitments(t, committed)
         self._exits(t)
         invested, output = self._industry(war)
-        self.forces.quarter(s, war, invested, output)
+        self.forces.quarter(s, war, invested, output, started=t >= self.war_start)
         self._measure()
         totals, counters = s.totals, s.counters
         for name in ("admissions", "rejections", "exits", "aggression_events", "vetoes"):
@@ -288,12 +288,12 @@ class Batch:
             self.exposure = threat.exposure(tr.proximity, s.us_commitment, self.nato_shield)
             self._exposure_us = s.us_commitment.copy()
         s.advantage = threat.advantage(s.adversary_strength, total(s.own_strength))
-        power = threat.power_factor(s.advantage, v.power_weight)
-        s.perceived = threat.perceived_threat(s.threat, self.exposure, power)
+        s.power = threat.power_factor(s.advantage, v.power_weight)
+        s.perceived = threat.perceived_threat(s.threat, self.exposure, s.power)
         # what each state's forces field, and the coalition's usable strength without it:
         # the balance the last quarter ended with (forces change at the end of a step)
-        own = s.own_strength
-        others = strength.without_own(s.coalition_strength, self.contribution, s.member)
+        own = s.usable  # what its forces would add, integrated and enabled as the others'
+        others = strength.without_own(s.coalition_strength, s.usable, s.member)
         s.terms = utility.utility_terms(
             v.w_threat,
             s.perceived,
@@ -536,7 +536,7 @@ class Batch:
         s, v, tr = self.state, self.inputs.values, self.inputs.traits
         coalition = self.forces.measure(s)
         s.own_strength = coalition.fielded
-        self.contribution = coalition.contribution
+        s.usable = coalition.contribution
         s.adversary_strength = self.forces.adversary_fielded(s)
         s.coalition_strength = coalition.usable
         s.coalition_strength_with_us = coalition.usable_with_us

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from coalition_sim.parameters.kinds import NEVER_STEP
 from coalition_sim.rules import adversary, capability, economy, industry, spending, strength
 from coalition_sim.rules.sums import total
 
@@ -106,7 +107,13 @@ class Forces:
                                    self.equipment_share)  # fmt: skip
         self.upkeep_start = upkeep
         state.readiness[:] = v.readiness
-        state.integration[:] = np.where(data.nato, v.integration_nato, v.integration_other)
+        #: each state's interoperability outside the coalition, where it starts
+        self.integration_base = np.where(data.nato, v.integration_nato, v.integration_other)
+        state.integration[:] = self.integration_base
+        #: whether procurement can shift to enablers: a US that may leave, and adaptation
+        self.adapts = bool(np.any(v.enabler_adaptation)) and bool(
+            np.any(np.asarray(v.us_withdrawal_step) < NEVER_STEP)
+        )
         everyone = total(combat)
         required = total(self.required_enablers)
         # enablers serve the forces soldiers crew, not equipment in storage
@@ -176,12 +183,20 @@ class Forces:
         state.adversary_pct[:] = v.adversary_war_defence_pct
 
     # ------------------------------------------------------------------ a quarter
-    def quarter(self, state: State, war: np.ndarray, invested: np.ndarray, output: np.ndarray):
+    def quarter(
+        self,
+        state: State,
+        war: np.ndarray,
+        invested: np.ndarray,
+        output: np.ndarray,
+        started: bool = True,
+    ):
         """Orders, deliveries, wear, war losses, recruits, readiness, integration; Russia.
 
         Args:
             state: the batch's state after this quarter's spending.
             war: whether the war in Ukraine still goes on, ``(runs, 1)``.
+            started: whether the full-scale war has begun (aid flows from then on).
             invested: what each state invests in Ukraine's industry (USD bn/yr).
             output: what that investment produces (USD bn/yr at European prices): for
                 Ukraine's forces as far as they can crew it, the rest for the investors.
@@ -193,15 +208,16 @@ class Forces:
             added = capability.equipment_budget(state.extra_spending, self.equipment_share)
             short = state.enabler_coverage < 1.0
         budget = capability.equipment_budget(usual, self.equipment_share, invested)
-        aid = np.where(self.is_ukraine, v.ukraine_aid_usd_bn, 0.0)
+        aid = np.where(self.is_ukraine & started, v.ukraine_aid_usd_bn, 0.0)
         from_ukraine = self._industry_deliveries(state, invested, output)
         bought = capability.orders(aid, 1.0, 1.0) + from_ukraine
+        shares = self._shares(state)
         for name, pipeline, _, _, _ in CATEGORIES:
             stock, pending = getattr(state, name), getattr(state, pipeline)
             arrived = capability.delivered(pending, self.lag[name])
-            new = capability.orders(budget, self.value, self.share[name])
+            new = capability.orders(budget, self.value, shares[name])
             if self.extra:
-                directed = capability.directed_share(self.share[name], name == "enablers", short)
+                directed = capability.directed_share(shares[name], name == "enablers", short)
                 new = new + capability.orders(added, self.value, directed)
             at_once, lost = 0.0, 0.0
             if name == "land":  # aid and Ukraine's industry: equipment that comes at once
@@ -212,7 +228,9 @@ class Forces:
                 stock, self.depreciation[name], arrived + at_once, lost
             ))  # fmt: skip
         combat = capability.combat_stock(state.land, state.air)
-        wanted = capability.crews(combat, self.equipment_per_soldier)
+        wanted = capability.personnel_target(
+            capability.crews(combat, self.equipment_per_soldier), self.personnel_start
+        )
         ukraine = np.where(war, self.personnel_start, v.ukraine_postwar_personnel_k)
         wanted = np.where(self.is_ukraine, ukraine, wanted)
         state.personnel = capability.next_personnel(
@@ -228,9 +246,25 @@ class Forces:
         state.readiness = capability.towards(state.readiness, ready, v.readiness_quarters)
         state.integration = capability.next_integration(
             state.integration, state.member, v.integration_rate_pct,
-            v.joint_procurement_share, v.joint_procurement_weight,
+            v.joint_procurement_share, v.joint_procurement_weight, self.integration_base,
         )  # fmt: skip
         self._adversary(state, war)
+
+    def _shares(self, state: State) -> dict[str, np.ndarray]:
+        """The procurement shares now: more enablers as the US commitment falls."""
+        v = self.inputs.values
+        if not self.adapts:
+            return self.share
+        withdrawn = capability.us_withdrawn(state.us_commitment, v.us_commitment)
+        enablers = capability.adapted_enabler_share(
+            v.enabler_share, v.enabler_need_share, v.enabler_adaptation, withdrawn
+        )
+        combat = v.land_share + v.air_share
+        return {
+            "land": capability.rescaled_share(v.land_share, combat, v.enabler_share, enablers),
+            "air": capability.rescaled_share(v.air_share, combat, v.enabler_share, enablers),
+            "enablers": enablers,
+        }
 
     def _industry_deliveries(self, state: State, invested, output) -> np.ndarray:
         """A quarter of Ukraine's industry output, by who receives it (USD bn per state).

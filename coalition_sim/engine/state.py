@@ -79,8 +79,12 @@ class State:
     label: np.ndarray = per_state(np.int8, OUTSIDER, doc="OUTSIDER, APPLICANT or VETOED")
     # the outlook, computed once a step after the threat moves
     advantage: np.ndarray = per_run(doc="Russia's fielded forces over all of Europe's")
+    power: np.ndarray = per_run(doc="how Russia's power scales the threat (advantage ** w)")
     perceived: np.ndarray = per_state()
     own_strength: np.ndarray = per_state(doc="what each state's forces field (USD bn)")
+    usable: np.ndarray = per_state(
+        doc="what each state's forces add to the coalition's usable strength (USD bn)"
+    )
     terms: Terms = field(metadata={"shape": "terms"})
     utility: np.ndarray = per_state()
     # forces: equipment stocks and orders not yet delivered (USD bn at 2024 European

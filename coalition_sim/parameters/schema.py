@@ -553,11 +553,13 @@ class ModelParameters(ParameterSet):
         high=10.0,
     )
     vote_gain_scale = RealParameter(
-        default=0.05,
-        unit="parity",
+        default=0.01,
+        unit="chance",
         group="negotiation",
-        help="gain to parity that counts as a full gain (1) in a member's vote",
-        source="modelling assumption: a mid-sized state adds about 0.05 to parity",
+        help="gain in the coalition's chance of holding off Russia (times the power factor) "
+        "that counts as a full gain (1) in a member's vote",
+        source="modelling assumption: a mid-sized state (the Netherlands) adds about 0.01, "
+        "the median applicant a few thousandths",
         low=0.001,
         high=1.0,
     )
@@ -979,6 +981,20 @@ class ModelParameters(ParameterSet):
         high=50.0,
         plausible=(2.0, 8.0),
     )
+    enabler_adaptation = RealParameter(
+        default=0.5,
+        unit="share 0-1",
+        group="capability",
+        help="how far states move their procurement toward a self-reliant force's enabler "
+        "share as the US commitment falls below its start (0: not at all, 1: all the way "
+        "once the US is gone)",
+        source="judgement: enablers are the first priority of the EU's 2025 White Paper on "
+        "European Defence (air defence, strategic enablers, ISR, lift) and of NATO's 2025 "
+        "capability targets; budgets move slowly",
+        low=0.0,
+        high=1.0,
+        plausible=(0.2, 0.8),
+    )
     enabler_need_share = RealParameter(
         default=0.33,
         unit="share of equipment spending",
@@ -1334,6 +1350,18 @@ class ModelParameters(ParameterSet):
         low=1.0,
         high=40.0,
     )
+    europe_gdp_growth_pct = RealParameter(
+        default=1.2,
+        unit="% per year",
+        group="spending",
+        help="real growth of the GDP of the European states other than Ukraine (their "
+        "burdens are shares of it)",
+        source="IMF World Economic Outlook (Oct 2025): euro area about 1.2 % in 2026, "
+        "advanced Europe 1 to 1.5 %",
+        low=-5.0,
+        high=5.0,
+        plausible=(0.5, 2.0),
+    )
     ukraine_gdp_growth_pct = RealParameter(
         default=2.5,
         unit="% per year",
@@ -1379,12 +1407,12 @@ class ModelParameters(ParameterSet):
         plausible=(0.20, 0.40),
     )
     ukraine_aid_usd_bn = RealParameter(
-        default=round(float(MILITARY.ukraine_aid_usd_bn[8:11].mean()), 1),
+        default=round(float(MILITARY.ukraine_aid_usd_bn[-1]), 1),
         unit="USD bn a year",
         group="ukraine",
-        help="military aid Ukraine receives a year, as equipment",
-        source="Kiel Ukraine Support Tracker: all donors together about EUR 41.6 bn a year over "
-        "2022-2024 (data/ukraine_aid.csv)",
+        help="military aid Ukraine receives a year from the war's start on, as equipment",
+        source="Kiel Ukraine Support Tracker, 2025: Europe USD 37.4 bn, the US 0.5 bn (its new "
+        "aid stopped; 2022-2024 averaged 45 bn from all donors; data/ukraine_aid.csv)",
         low=0.0,
         high=200.0,
         plausible=(25.0, 60.0),

@@ -122,7 +122,7 @@ class Situation:
     eligible: np.ndarray
     utility: np.ndarray
     terms: Terms
-    own_strength: np.ndarray
+    own_strength: np.ndarray  # what each state's forces add to the coalition's usable strength
     pct: np.ndarray
     adversary_strength: np.ndarray
     negotiated: np.ndarray
@@ -130,6 +130,8 @@ class Situation:
     committed: np.ndarray | None = None
     context: Any = None
     vote_pairs: np.ndarray | None = None  # the batch's pair table, when it has one
+    coalition_strength: np.ndarray | None = None  # the members' usable strength, (runs, 1)
+    power: np.ndarray | None = None  # how Russia's power scales the threat, (runs, 1)
 
     @property
     def founder(self) -> np.ndarray:
@@ -167,9 +169,10 @@ class Situation:
         tr = self.traits
         reliability = at(tr.reliability, runs, applicants)
         parity_gain = voting.parity_gain(
-            reliability,
             at(self.own_strength, runs, applicants),
+            per_run(self.coalition_strength, runs),
             per_run(self.adversary_strength, runs),
+            per_run(self.power, runs),
         )
         weights = voting.VoteWeights(
             *(

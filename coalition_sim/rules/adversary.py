@@ -38,11 +38,6 @@ def spending(gdp, pct):
     return gdp * pct / 100.0
 
 
-def orders(spending_usd_bn, equipment_share, ppp_factor, category_share):
-    """Equipment ordered a quarter, valued at European prices (USD bn)."""
-    return spending_usd_bn * equipment_share * ppp_factor * category_share / 4.0
-
-
 def war_losses(land_stock, war, loss_pct):
     """Land equipment lost in a quarter of war (none in peace)."""
     return land_stock * loss_pct / 400.0 * war

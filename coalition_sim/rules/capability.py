@@ -66,6 +66,33 @@ def orders(budget, value_per_dollar, category_share):
     return budget * value_per_dollar * category_share / 4.0
 
 
+def us_withdrawn(us_commitment, start):
+    """How much of the US commitment at the start has gone, in [0, 1]."""
+    safe = np.where(start > 0, start, 1.0)
+    return np.where(start > 0, np.clip((start - us_commitment) / safe, 0.0, 1.0), 0.0)
+
+
+def adapted_enabler_share(enabler_share, need_share, adaptation, withdrawn):
+    """The enabler share of procurement as the US leaves: toward a self-reliant force's.
+
+    States move ``adaptation`` of the way from their own share to ``need_share`` in
+    proportion to how much of the US commitment has gone (``withdrawn``).
+    """
+    return enabler_share + adaptation * withdrawn * np.maximum(need_share - enabler_share, 0.0)
+
+
+def rescaled_share(category_share, combat_shares, enabler_base, enabler_now):
+    """A combat category's share once enablers take ``enabler_now`` instead of ``enabler_base``.
+
+    The money for land, air and enablers together stays the same; land and air give up
+    what enablers take, each in proportion to its share (``combat_shares`` is theirs
+    together).
+    """
+    safe = np.where(combat_shares > 0, combat_shares, 1.0)
+    moved = category_share * np.maximum(combat_shares + enabler_base - enabler_now, 0.0) / safe
+    return np.where(enabler_now == enabler_base, category_share, moved)  # exact when unmoved
+
+
 def directed_share(category_share, is_enablers, short_of_enablers):
     """Share of the joint extra spending's equipment money a category gets.
 
@@ -163,6 +190,15 @@ def crew_standard(europe_per_soldier, multiple):
 def crews(combat, equipment_per_soldier):
     """The personnel a combat stock needs at the state's equipment per soldier."""
     return combat / np.where(equipment_per_soldier > 0, equipment_per_soldier, np.inf)
+
+
+def personnel_target(crews_needed, personnel_start):
+    """The personnel a state aims for: the crews its equipment needs, at least its own.
+
+    Armies recruit to crew new equipment but do not shed soldiers when they have more
+    than their equipment needs (those soldiers man what the model does not count).
+    """
+    return np.maximum(crews_needed, personnel_start)
 
 
 def next_personnel(personnel, target, quarters, recruitment_pct):
@@ -266,15 +302,18 @@ def herfindahl(forces, member):
     return np.where(everyone > 0, total(shares * shares), 0.0)
 
 
-def next_integration(integration, member, rate_pct, joint_share, joint_weight):
-    """Interoperability of each member a quarter on: it grows with time together.
+def next_integration(integration, member, rate_pct, joint_share, joint_weight, base):
+    """Interoperability of each state a quarter on: it grows with time together.
 
     Members close ``rate`` (% a year) of their gap to full integration, faster with the
-    share of procurement done jointly (``1 + joint_weight * joint_share``); outsiders
-    keep theirs.
+    share of procurement done jointly (``1 + joint_weight * joint_share``); a state
+    outside (one that left) loses it again at the base rate, back toward ``base``, its
+    level outside the coalition.
     """
-    step = rate_pct / 400.0 * (1.0 + joint_weight * joint_share)
-    return integration + member * np.minimum(1.0, step) * (1.0 - integration)
+    step = np.minimum(1.0, rate_pct / 400.0 * (1.0 + joint_weight * joint_share))
+    inside = integration + step * (1.0 - integration)
+    outside = integration + np.minimum(1.0, rate_pct / 400.0) * (base - integration)
+    return np.where(member, inside, outside)
 
 
 def integrated_each(forces, integration):

@@ -23,9 +23,13 @@ def scaled(per_gdp, gdp_factor):
     return per_gdp * gdp_factor
 
 
-def gdp_factor(growth, grows):
-    """Each state's GDP relative to 2024: ``growth`` (per run) where ``grows``, else 1."""
-    return np.where(grows, growth.reshape(-1, 1), 1.0)
+def gdp_factor(growth, others, grows):
+    """Each state's GDP relative to 2024: ``growth`` (per run) where ``grows``, else ``others``.
+
+    ``grows`` marks Ukraine, whose economy grows at its own rate; ``others`` is the
+    growth factor of the rest of Europe.
+    """
+    return np.where(grows, growth.reshape(-1, 1), others.reshape(-1, 1))
 
 
 def years(quarters_):

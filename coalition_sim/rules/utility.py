@@ -42,19 +42,24 @@ class Terms(NamedTuple):
 
 
 def protection_gain(own_strength, others_strength, adversary_strength):
-    """How much nearer parity with the adversary a state comes by joining, in [0, 1].
+    """How much likelier a state is to hold off the adversary by joining, in [0, 1).
 
-    ``min(1, (S_-i + s_i) / S_adv) - min(1, s_i / S_adv)``: the protection a state has in
-    the coalition, measured against the adversary's strength (parity, capped at 1), less
-    what its own forces give it alone. ``others_strength`` is the coalition's strength
-    without the state (for an outsider, the whole coalition); ``own_strength`` what its
-    own forces field. A small state joining a strong coalition gains nearly the
-    coalition's parity; a large one less, since it is less exposed alone; nobody gains
-    from a coalition that adds nothing.
+    The chance of holding off an attack with forces ``F`` against the adversary's ``A``
+    is a ratio-form contest, ``F / (F + A)`` (Hirshleifer 1989; Skaperdas 1996): the
+    gain is that chance with the coalition's forces and its own, less with its own
+    alone. ``others_strength`` is the coalition's usable strength without the state (for
+    an outsider, the whole coalition); ``own_strength`` what its own forces add. A
+    small state joining a strong coalition gains most; nobody gains from a coalition
+    that adds nothing. Against a stronger adversary the gain of a small state falls
+    less than in proportion, so a threat that grows with the adversary's power draws
+    states in (balancing).
     """
-    alone = np.minimum(1.0, own_strength / adversary_strength)
-    together = np.minimum(1.0, (others_strength + own_strength) / adversary_strength)
-    return together - alone
+    together = own_strength + others_strength
+    alone = own_strength / np.where(own_strength + adversary_strength > 0,
+                                    own_strength + adversary_strength, 1.0)  # fmt: skip
+    joined = together / np.where(together + adversary_strength > 0,
+                                 together + adversary_strength, 1.0)  # fmt: skip
+    return joined - alone
 
 
 def burden(defence_pct, floor_pct):

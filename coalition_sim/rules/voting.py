@@ -65,9 +65,22 @@ def vote_score(applicant, pair):
     return applicant + pair
 
 
-def parity_gain(applicant_reliability, applicant_strength, adversary_strength):
-    """What an applicant adds to parity: its own strength at its reliability, over Russia's."""
-    return (applicant_reliability * applicant_strength) / adversary_strength
+def parity_gain(applicant_usable, coalition_usable, adversary_strength, power):
+    """What an applicant adds to the coalition's chance of holding off the adversary.
+
+    The chance is a ratio-form contest, ``S / (S + A)`` (as in the utility of joining,
+    :func:`coalition_sim.rules.utility.protection_gain`); the gain is that chance with the
+    applicant's usable forces added, less without, times ``power``, how much Russia's
+    power scales the threat (:func:`coalition_sim.rules.threat.power_factor`): members
+    value a new member's forces more against a stronger Russia. Its reliability is
+    weighed apart (:func:`applicant_part`): whether it would respond to an attack is not
+    a discount of the forces it brings.
+    """
+    before = coalition_usable + adversary_strength
+    after = before + applicant_usable
+    chance_before = coalition_usable / np.where(before > 0, before, 1.0)
+    chance_after = (coalition_usable + applicant_usable) / np.where(after > 0, after, 1.0)
+    return (chance_after - chance_before) * power
 
 
 def applicant_part(weights: VoteWeights, parity_gain, applicant_reliability):
