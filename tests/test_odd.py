@@ -134,12 +134,12 @@ def test_the_checks_catch_a_missing_name(page):
     # `next_stock` named only outside its module's paragraphs does not count
     without = page.replace("`next_stock`", "next_stock") + "\n\nAlso `next_stock`.\n"
     assert missing_functions(without) == ["capability.next_stock"]
-    # `orders` of the adversary is its own rule, apart from capability's `orders`
+    # a rule counts only where its own module's paragraph names it
     blocks = [
-        b.replace("`orders`", "orders") if "coalition_sim/rules/adversary.py" in b else b
+        b.replace("`war_losses`", "war_losses") if "coalition_sim/rules/adversary.py" in b else b
         for b in paragraphs(page)
     ]
-    assert missing_functions("\n\n".join(blocks)) == ["adversary.orders"]
+    assert missing_functions("\n\n".join(blocks)) == ["adversary.war_losses"]
     assert missing_measures(page.replace("`gap_closed_step`", "gap closed")) == ["gap_closed_step"]
 
 
