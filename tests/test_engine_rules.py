@@ -556,6 +556,110 @@ def test_each_phase_of_the_step_is_the_design_formula(mix):
     assert checked == len(CHECKS) * 12 * len(engine.groups)
 
 
+def _inventory(flows, depreciation_pct, lag_quarters, loss_pct=None):
+    """A perpetual inventory over yearly flows, written out: stock and pipeline at the end.
+
+    It starts from the steady state of the first year's flow (stock = flow / rate, a
+    pipeline of ``lag`` quarters of orders), then orders a quarter of each year's flow a
+    quarter, delivers 1/lag of the pipeline, wears the stock down and takes war losses.
+    """
+    stock = flows[0] / (depreciation_pct / 100.0)
+    pipeline = flows[0] / 4.0 * lag_quarters
+    for year, flow in enumerate(flows):
+        for _ in range(4):
+            arrived = pipeline / lag_quarters
+            pipeline = pipeline + flow / 4.0 - arrived
+            lost = 0.0 if loss_pct is None else stock * loss_pct[year] / 400.0
+            stock = np.maximum(stock * (1.0 - depreciation_pct / 400.0) + arrived - lost, 0.0)
+    return stock, pipeline
+
+
+def test_the_books_at_the_start_are_the_history_of_spending():
+    scenario = DEFAULT.with_values({"steps": 1, "industry_weight": 0.3})
+    batch = Engine(build(DATASET, [scenario], [3])).groups[0].batch
+    s, v, data, mil = batch.state, scenario.values, batch.inputs.data, batch.inputs.military
+    k = data.index["UKR"]
+    ukraine = np.arange(len(data)) == k
+    years = mil.years[mil.years < 2026]
+    assert years.tolist() == list(range(2014, 2026))
+    # equipment spending each year: NATO's series where an Ally reports it, else today's
+    # spending at the equipment share (non-Allies: a steady history); Ukraine's own
+    # budget (2021's before its series) at its share, and the aid, all of it land
+    share = np.where(np.isnan(mil.equipment_share), v["equipment_share_default"],
+                     np.nan_to_num(mil.equipment_share))  # fmt: skip
+    share[k] = v["ukraine_equipment_share"]
+    now = data.defence_pct_gdp * data.gdp / 100.0 * share
+    budget = np.where(np.isnan(mil.equipment_usd_bn), now, mil.equipment_usd_bn)
+    ukraine_spent = mil.ukraine_spending_usd_bn.copy()
+    ukraine_spent[np.isnan(ukraine_spent)] = ukraine_spent[years == 2021][0]
+    budget[:, k] = ukraine_spent * share[k]
+    industry = batch.inputs.traits.industry[0]
+    value = (1.0 + v["industry_weight"] * industry) * np.where(ukraine, v["ukraine_ppp_factor"], 1)
+    losses = np.where(years >= 2022, v["ukraine_war_loss_pct"], 0.0)
+    for name, key in (("land", "land"), ("air", "air"), ("enablers", "enabler")):
+        pipe = "enabler_pipeline" if name == "enablers" else f"{name}_pipeline"
+        for i, code in enumerate(data.codes):
+            flows = budget[:, i] * value[i] * v[f"{key}_share"]
+            if name == "land" and i == k:
+                flows = flows + mil.ukraine_aid_usd_bn
+            loss = losses if name == "land" and i == k else None
+            stock, pending = _inventory(
+                flows, v[f"{key}_depreciation_pct"], 4 * v[f"{key}_lag_years"], loss
+            )
+            assert s_value(s, name, i) == pytest.approx(stock, rel=1e-9), (name, code)
+            assert s_value(s, pipe, i) == pytest.approx(pending, rel=1e-9), (pipe, code)
+    # Russia: SIPRI's series at its equipment share and purchasing power, losing land
+    # equipment from 2022
+    spent = (
+        mil.adversary_spending_usd_bn * v["adversary_equipment_share"] * v["adversary_ppp_factor"]
+    )
+    losses = np.where(years >= 2022, v["adversary_war_loss_pct"], 0.0)
+    for name in ("land", "air"):
+        stock, pending = _inventory(
+            spent * v[f"adversary_{name}_share"], v[f"{name}_depreciation_pct"],
+            4 * v[f"{name}_lag_years"], losses if name == "land" else None,
+        )  # fmt: skip
+        assert getattr(s, f"adversary_{name}")[0, 0] == pytest.approx(stock, rel=1e-9)
+        assert getattr(s, f"adversary_{name}_pipeline")[0, 0] == pytest.approx(pending, rel=1e-9)
+    assert s.adversary_strength[0, 0] == pytest.approx(
+        (s.adversary_land + s.adversary_air)[0, 0] * v["adversary_readiness"], rel=1e-12
+    )
+    # people: NATO's count (or personnel.csv's), else as many per unit of equipment as
+    # Europe's mean; Ukraine's army as it stands
+    combat = (s.land + s.air)[0]
+    known = ~np.isnan(mil.personnel_k) & (mil.personnel_k > 0)
+    europe = combat[known].sum() / mil.personnel_k[known].sum()
+    personnel = np.where(known, np.nan_to_num(mil.personnel_k), combat / europe)
+    personnel[k] = mil.ukraine_personnel_k
+    np.testing.assert_allclose(s.personnel[0], personnel, rtol=1e-12)
+    # every army crews its equipment at the start: its own equipment per soldier, or the
+    # fuller standard
+    own = np.divide(combat, personnel, out=np.zeros_like(combat), where=personnel > 0)
+    per_soldier = np.maximum(own, v["crew_standard"] * europe)  # Iceland: no army, the standard
+    np.testing.assert_allclose(batch.forces.equipment_per_soldier[0], per_soldier, rtol=1e-12)
+    assert (s.personnel[0] * per_soldier >= combat * (1 - 1e-12)).all()
+    experience = np.where(ukraine, v["ukraine_experience_multiplier"], 1.0)
+    np.testing.assert_allclose(s.own_strength[0], combat * v["readiness"] * experience, rtol=1e-12)
+    assert (s.readiness == v["readiness"]).all()
+    np.testing.assert_array_equal(
+        s.integration[0], np.where(data.nato, v["integration_nato"], v["integration_other"])
+    )
+    # the enablers a self-reliant force would have bought with the same budgets: what a
+    # unit of combat stock needs, and what the US fills at the start
+    required = 0.0
+    for i in range(len(data)):
+        required += _inventory(
+            budget[:, i] * value[i] * v["enabler_need_share"], v["enabler_depreciation_pct"],
+            4 * v["enabler_lag_years"],
+        )[0]  # fmt: skip
+    assert batch.forces.enabler_need == pytest.approx(required / combat.sum(), rel=1e-9)
+    assert batch.forces.us_enablers == pytest.approx(required - s.enablers.sum(), rel=1e-9)
+
+
+def s_value(state, name, i):
+    return getattr(state, name)[0, i]
+
+
 def test_a_phase_that_departs_from_its_formula_is_caught(monkeypatch):
     # negative control: the engine's spending computed with a different formula
     engine = Engine(build(DATASET, [DEFAULT.with_values({"steps": 2})], [5]))
