@@ -63,6 +63,11 @@ class StateAgent(mesa.Agent):
         """Defence spending, USD bn per year."""
         return float(self.model.spending[self.index])
 
+    @property
+    def fielded_usd_bn(self) -> float:
+        """What the state fields: its combat stock, manned and ready (USD bn)."""
+        return float(self.model.fielded[self.index])
+
     def utility_terms(self) -> dict[str, float]:
         """The terms of this state's utility, their total and the threshold it is held to."""
         terms = self.model.terms_of(self.index)
@@ -95,4 +100,5 @@ STATE_REPORTERS = {
     "perceived_threat": "perceived_threat",
     "defence_pct_gdp": "defence_pct_gdp",
     "spending_usd_bn": "spending_usd_bn",
+    "fielded_usd_bn": "fielded_usd_bn",
 }

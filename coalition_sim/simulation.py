@@ -162,9 +162,9 @@ RAW_COLUMNS = (
 def states_table(scenario: Scenario, dataset: Dataset | None = None) -> pd.DataFrame:
     """Every state's raw data and derived traits at step 0, as the model sees them.
 
-    Derived: proximity, alignment, reliability, industry, the equipment stocks built from
-    2014-2025 (USD bn at 2024 prices), personnel and what each state fields, the
-    scenario's overrides applied, and the status at step 0.
+    Derived: proximity, alignment, reliability, commitment keeping, industry, the
+    equipment stocks built from 2014-2025 (USD bn at 2024 prices), personnel and what
+    each state fields, the scenario's overrides applied, and the status at step 0.
     """
     dataset = dataset or load_dataset()
     inputs = build(dataset, [scenario], [scenario["seed"]])
@@ -186,6 +186,7 @@ def states_table(scenario: Scenario, dataset: Dataset | None = None) -> pd.DataF
                 "proximity": float(first(tr.proximity)[i]),
                 "alignment": float(first(tr.alignment)[i]),
                 "reliability": float(first(tr.reliability)[i]),
+                "commitment_keeping": float(first(tr.keeping)[i]),
                 "industry": float(first(tr.industry)[i]),
                 "land_usd_bn": float(start.land[0, i]),
                 "air_usd_bn": float(start.air[0, i]),

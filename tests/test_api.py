@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import doctest
 import json
+import math
 import subprocess
 import sys
 
@@ -73,7 +74,16 @@ def test_a_run_gives_the_tables_of_coalition_sim_run(run_result, cli, tmp_path):
         expected = pd.read_parquet(out / f"{name}.parquet")
         pd.testing.assert_frame_equal(getattr(run_result, name), expected, check_dtype=False)
     meta = json.loads((out / "metadata.json").read_text())
-    assert run_result.outcomes == meta["outcomes"]
+    # the same outcomes; the file writes "never" (-1) and a milestone beyond the horizon
+    # (NaN: twelve quarters end before 2030's, step 20) as null
+    outcomes = run_result.outcomes
+    assert math.isnan(outcomes["parity_2030"]) and not math.isnan(outcomes["parity_2027"])
+    nulls = {"parity_2030"} | {
+        name for name in ("first_parity_step", "gap_closed_step") if outcomes[name] == -1
+    }
+    assert meta["outcomes"] == {
+        name: None if name in nulls else value for name, value in outcomes.items()
+    }
     assert run_result.seed == 7 and run_result.scenario["admission_rule"] == "qmv"
     assert [list(pair) for pair in run_result.join_order] == [
         [row["iso3"], row["step"]] for row in meta["join_order"]

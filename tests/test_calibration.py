@@ -238,9 +238,11 @@ def test_the_check_compares_an_older_file_without_ids_by_its_values(small):
 
     def moved(data):
         data.pop("accepted_ids")
-        data["accepted"][1]["reliability"] += 0.01
+        data["accepted"][1]["commitment_keeping"] += 0.01
 
-    assert not check.compare(perturbed(small, moved), small).reproduced
+    comparison = check.compare(perturbed(small, moved), small)
+    assert not comparison.reproduced
+    assert comparison.differences[0].startswith("accepted[1]['commitment_keeping']")
 
 
 def test_calibrate_check_exits_1_and_names_the_difference(small, monkeypatch, capsys):

@@ -14,7 +14,11 @@ import pytest
 from coalition_sim.simulation import RAW_COLUMNS
 
 DATA = Path(__file__).resolve().parents[1] / "coalition_sim" / "data"
-DERIVED = ("proximity", "alignment", "reliability", "industry", "capability_usd_bn", "status")
+DERIVED = (
+    "proximity", "alignment", "reliability", "commitment_keeping", "industry",
+    "land_usd_bn", "air_usd_bn", "enablers_usd_bn", "personnel_k", "fielded_usd_bn", "status",
+)  # fmt: skip
+STOCKS = ("land_usd_bn", "air_usd_bn", "enablers_usd_bn")
 
 
 def edit_states(path, iso3, **changes):
@@ -89,7 +93,10 @@ def test_table_is_readable(cli):
     assert len(lines) == 42  # header and 41 states
     header = lines[0].split()
     assert header[0] == "iso3"
-    for column in ("proximity", "alignment", "reliability", "industry", "capability", "status"):
+    for column in (
+        "proximity", "alignment", "reliability", "keeping", "industry",
+        "land", "air", "enablers", "personnel_k", "fielded", "status",
+    ):  # fmt: skip
         assert column in header
     assert any(line.split()[0] == "UKR" and line.split()[-1] == "founder" for line in lines)
 
@@ -97,11 +104,16 @@ def test_table_is_readable(cli):
 def test_scenario_and_overrides_change_the_table(cli):
     table = states_csv(
         cli, "--scenario", "unanimity-veto", "--set", "state.HUN.reliability=0.1",
-        "--set", "reliability=0.9",
+        "--set", "reliability=0.9", "--set", "state.HUN.commitment_keeping=0.2",
+        "--set", "commitment_keeping=0.95",
     )  # fmt: skip
     assert table.loc["HUN", "status"] == "founder"
     assert table.loc["HUN", "reliability"] == 0.1
     assert table.loc["SVK", "reliability"] == 0.35
+    # keeping a spending path is its own trait: the unreliable set's, or a state's own
+    assert table.loc["HUN", "commitment_keeping"] == 0.2
+    assert table.loc["SVK", "commitment_keeping"] == 0.5
+    assert table.loc["POL", "commitment_keeping"] == 0.95
     # Presets change rules, not data: Slovakia keeps its graded alignment.
     assert table.loc["SVK", "alignment"] == states_csv(cli).loc["SVK", "alignment"]
     assert table.loc["POL", "reliability"] == 0.9
@@ -171,31 +183,42 @@ def test_csv_keeps_the_raw_figures_exactly(cli, real_dataset):
             assert table.loc[row["iso3"], column] == row[column], (row["iso3"], column)
 
 
-def test_capability_follows_the_share_of_gdp_not_the_dollar_figure(cli, tmp_path):
-    # By design, spending is the latest share of GDP (NATO's 2025 estimate where there
-    # is one: NATO's definition, the one pledges are made in) times GDP; the SIPRI
-    # dollar figures are shown for reference only.
+def test_stocks_are_built_from_the_dollar_history_not_this_years_share(cli, tmp_path):
+    # Equipment stocks are a perpetual inventory of NATO's yearly equipment spending
+    # 2014-2025, put at 2024 prices by the state's own 2024 dollar figure (SIPRI) and
+    # ending with its 2025 figure: doubling both doubles every year's orders, and the
+    # stocks are linear in the orders (no war losses for Poland).
     path = tmp_path / "states.csv"
     twice = lambda v: str(2 * float(v))  # noqa: E731
     edit_states(path, "POL", defence_spend_usd_bn_2024=twice, defence_spend_usd_bn_2025=twice)
     packaged = states_csv(cli)
     mine = states_csv(cli, "--states", path)
-    assert (
-        mine.loc["POL", "defence_spend_usd_bn_2024"]
-        == 2 * packaged.loc["POL", "defence_spend_usd_bn_2024"]
-    )
-    assert mine.loc["POL", "capability_usd_bn"] == packaged.loc["POL", "capability_usd_bn"]
-    # The 2024 share is not the latest for Poland: doubling it changes nothing.
-    edit_states(path, "POL", defence_pct_gdp_2024=twice)
-    assert (
-        states_csv(cli, "--states", path).loc["POL", "capability_usd_bn"]
-        == (packaged.loc["POL", "capability_usd_bn"])
-    )
+    for column in (*STOCKS, "fielded_usd_bn"):
+        assert mine.loc["POL", column] == pytest.approx(
+            2 * packaged.loc["POL", column], rel=1e-12
+        ), column
+    # Poland's personnel is NATO's count, not money: it does not move.
+    assert mine.loc["POL", "personnel_k"] == packaged.loc["POL", "personnel_k"]
+    others = packaged.index != "POL"
+    stocks = list(STOCKS)
+    pd.testing.assert_frame_equal(mine.loc[others, stocks], packaged.loc[others, stocks])
+    # This year's share of GDP sets spending from now on, not the stock already built:
+    # doubling Poland's 2025 burden leaves its stocks at the start unchanged ...
     edit_states(path, "POL", defence_pct_gdp_2025=twice)
     doubled = states_csv(cli, "--states", path)
-    assert doubled.loc["POL", "capability_usd_bn"] == pytest.approx(
-        2 * packaged.loc["POL", "capability_usd_bn"]
-    )
+    for column in (*STOCKS, "fielded_usd_bn", "personnel_k"):
+        assert doubled.loc["POL", column] == packaged.loc["POL", column], column
+    # ... and doubles what it spends in the first quarter's books (spending = pct x GDP).
+    from coalition_sim.datasets import load_dataset
+    from coalition_sim.parameters import DEFAULT
+    from coalition_sim.simulation import simulate
+
+    spent = {}
+    for name, dataset in (("packaged", load_dataset()), ("doubled", load_dataset(path))):
+        states = simulate(DEFAULT, steps=1, collect_states=True, dataset=dataset).states
+        start = states[(states.step == 0) & (states.iso3 == "POL")]
+        spent[name] = start.spending_usd_bn.item()
+    assert spent["doubled"] == pytest.approx(2 * spent["packaged"], rel=1e-12)
 
 
 # --- issue 15: the CSV is a states file ------------------------------------------------------

@@ -314,11 +314,22 @@ def test_discover_end_to_end(real_sweep, tmp_path, cli):
 
 
 def test_discover_box_and_no_paste(real_sweep, cli):
-    code, out, _ = cli("discover", real_sweep, "--where", QUERY, "--box", "3", "--no-paste")
-    assert code == 0 and "chosen box 3, as asked" in out
+    # the trajectory's length depends on the model's numbers: ask for a box it has
+    # that the default choice (the first dense enough) does not pick
+    code, _, err = cli("discover", real_sweep, "--where", QUERY, "--no-paste")
+    assert code == 0, err
+    default = json.loads((real_sweep / "discovery.json").read_text())
+    last = len(default["boxes"]) - 1
+    assert last >= 2, "too few boxes for this test to mean much"
+    box = last if default["chosen"]["index"] != last else last - 1
+    code, out, _ = cli("discover", real_sweep, "--where", QUERY, "--box", box, "--no-paste")
+    assert code == 0 and f"chosen box {box}, as asked" in out
     saved = json.loads((real_sweep / "discovery.json").read_text())
-    assert saved["chosen"]["index"] == 3 and not saved["paste"] and saved["choice"] == "--box"
-    assert saved["chosen"]["n"] == saved["boxes"][3]["n"]
+    assert saved["chosen"]["index"] == box and not saved["paste"] and saved["choice"] == "--box"
+    assert saved["chosen"]["n"] == saved["boxes"][box]["n"]
+    assert saved["boxes"] == default["boxes"]  # the same trajectory, another choice in it
+    code, _, err = cli("discover", real_sweep, "--where", QUERY, "--box", last + 1)
+    assert code == 2 and f"the trajectory has boxes 0 to {last}" in err
 
 
 def test_discover_falls_back_to_the_densest_box(tmp_path, cli):

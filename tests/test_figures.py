@@ -64,8 +64,9 @@ def test_count_outcomes_have_whole_number_ticks(tmp_path, figures):
     plots.plot_distributions(
         _grid_runs(), ["admission_rule", "state.HUN.reliability"], metrics, tmp_path / "d.png"
     )
-    titles = {ax.get_title(): ax for ax in figures[-1].axes if ax.get_visible()}
-    axes = {metric: titles[words(metric)] for metric in metrics}  # panels titled in words
+    # panels titled in words, long titles wrapped over lines
+    titles = {ax.get_title().replace("\n", " "): ax for ax in figures[-1].axes if ax.get_visible()}
+    axes = {metric: titles[words(metric)] for metric in metrics}
     for metric in ("final_members", "vetoes_unreliable"):
         ticks = _ticks_in_view(axes[metric])
         assert len(ticks) >= 2 and np.allclose(ticks, np.round(ticks)), (metric, ticks)
@@ -179,8 +180,13 @@ def test_calibration_labels_do_not_cover_each_other(calibration_figure):
 
 def test_calibration_posteriors_count_on_a_shared_axis(calibration_figure):
     fig = calibration_figure
+    from coalition_sim.calibration import stored
+
+    result = stored.load()
     posterior = [ax for ax in fig.axes[3:] if ax.patches]
-    assert len(posterior) == 14
+    # one panel per fitted parameter and per threat of the hindcast's history
+    assert len(result.parameters) == 13 and len(result.history) == 2
+    assert len(posterior) == len(result.parameters) + len(result.history)
     labelled = [ax for ax in posterior if ax.get_ylabel() == "accepted sets"]
     assert len(labelled) == 2  # the first panel of each row
     assert all(len(ax.get_yticklabels()) > 1 for ax in labelled)

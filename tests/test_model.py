@@ -10,14 +10,30 @@ BBB   100    4.0  10    0       1    founder
 HHH   100    2.0  1     0       1    founder, unreliable (alignment -> 0)
 CCC   100    3.5  10    0       1    outsider that applies
 DDD   100    0.0  10    6000    0    outsider that does not
-RUS   1000   10   140   -       -1   adversary (spending 100)
-BLR   100    1    9     -       -1   adversary (spending 1)
 ====  =====  ===  ====  ======  ===  ====================================
 
 Borders: CCC-AAA and CCC-DDD. With the parameters of :data:`PAPER` the threat is
 frozen at 0.5 (no noise, no reversion, no deterrence, no aggression), the US gives no
-guarantee, capability equals spending (no industry bonus) and the founders' votes are
-all yes (vote_threshold -1 lies below any score), so only vetoes decide.
+guarantee and no forces, Russia's power does not scale the threat (``power_weight``
+0), equipment costs the same everywhere (no industry bonus), members keep their
+spending paths (the unreliable HHH half the time) and the founders' votes are all yes
+(vote_threshold -1 lies below any score), so only vetoes decide.
+
+Forces on paper. None of the synthetic states has a NATO series, so each bought
+equipment at the default share of its spending (``s``, USD bn: GDP 100, so ``s`` is
+its burden) in every year of the history: a steady flow, whose stock is the flow over
+the depreciation rate. Land: ``s * 0.25 * 0.4 / 0.08 = 1.25 s``; air: ``s * 0.25 * 0.3
+/ 0.06 = 1.25 s``; enablers: ``s * 0.25 * 0.1 / 0.06``; combat ``2.5 s``. No personnel
+figures: every army crews its equipment; readiness 0.8, so each fields ``2 s``: AAA 8,
+BBB 8, HHH 4, CCC 7, DDD 0. A self-reliant force would hold enablers at 0.2 of its
+equipment spending, twice what they hold: enabler coverage ``0.1 / 0.2 = 0.5``, factor
+``0.5 + 0.5 * 0.5 = 0.75``. The members' forces integrated at 0.5: ``(8 + 8 + 4) * 0.5 =
+10``; their Herfindahl index ``0.4**2 + 0.4**2 + 0.2**2 = 0.36``, fragmentation ``1 -
+0.25 * (1 - 0.36) = 0.84``. Usable strength ``10 * 0.75 * 0.84 = 6.3``.
+
+Russia is not in the synthetic files' hands: its forces are built from the packaged
+history of its spending (``adversary_spending.csv``), the same in every world; ``A``
+below is what it fields at the start.
 """
 
 from __future__ import annotations
@@ -32,6 +48,7 @@ from coalition_sim.errors import InputError
 from coalition_sim.model import METRICS, CoalitionModel
 from coalition_sim.parameters import DEFAULT, PRESETS
 from coalition_sim.rules.utility import TERMS
+from coalition_sim.simulation import result_of
 
 ROWS = [
     state_row(
@@ -102,25 +119,57 @@ PAPER = {
     "application_noise": 0.001,
     "threat_response": 3.0,
     "ramp_rate": 0.25,
+    # keeping a spending path: members always, the unreliable HHH half the time
+    "commitment_keeping": 1.0,
+    "unreliable_commitment_keeping": 0.5,
+    # Russia's power does not scale the threat: theta = T * p * (1 - u * g * nato)
+    "power_weight": 0.0,
+    # the forces on paper (see the module docstring), pinned as the weights are
+    "equipment_share_default": 0.25,
+    "land_share": 0.4,
+    "air_share": 0.3,
+    "enabler_share": 0.1,
+    "land_depreciation_pct": 8.0,
+    "air_depreciation_pct": 6.0,
+    "enabler_depreciation_pct": 6.0,
+    "enabler_need_share": 0.2,
+    "enabler_floor": 0.5,
+    "readiness": 0.8,
+    "integration_other": 0.5,
+    "fragmentation_penalty": 0.25,
+    "cohesion_friction_weight": 1.0,
+    "cohesion_alignment_weight": 0.5,
 }
 
-# Members' strength at step 1: 1*4 + 1*4 + 0.5*2 = 9 against (100 + 1) * 3 = 303.
-# U of CCC at step 1, term by term:
-#   threat:     w_threat * theta * gain = 1.5 * 0.5 * ((9 + 3.5) / 303 - 3.5 / 303)
-#               (theta = T * p * (1 - 0) = 0.5; the way to parity CCC gains by joining)
+#: What each state fields at the start (USD bn), and the members' usable strength.
+FIELDED = {"AAA": 8.0, "BBB": 8.0, "HHH": 4.0, "CCC": 7.0, "DDD": 0.0}
+USABLE = 10.0 * 0.75 * 0.84
+
+# U of CCC at step 1, term by term, against Russia's A (the forces of step 0):
+#   threat:     w_threat * theta * gain = 1.5 * 0.5 * (min(1, (6.3 + 7) / A) - min(1, 7 / A))
+#               = 0.75 * 6.3 / A (theta = T * p = 0.5; A is far above 13.3)
 #   cost:       burden = (3.5 - 3.5) / 3.5 = 0                                 -> 0
 #   affinity:   w_affinity * (1/2 + (1 - |1 - 2/3| / 2) + 0 ties) / 3 = 0.5 * 4/9
 #               (one of two neighbours is a member; members' mean alignment 2/3)
 #   alignment:  w_align * 1 = 0.3
 #   entrapment: w_entrap * (1 - p) = 0.6 * 0                                  -> 0
 #   neutrality: not neutral                                                   -> 0
-THREAT_CCC = 1.5 * 0.5 * 9 / 303
-U_CCC = THREAT_CCC + 0.0 + 0.5 * 4 / 9 + 0.3 - 0.0
-# U of DDD: p = exp(-10); theta = 0.5 p; no forces of its own, so it gains 9 / 303;
+# U of DDD: p = exp(-10); theta = 0.5 p; no forces of its own, so it gains 6.3 / A;
 #   burden (3.5 - 0) / 3.5 = 1; affinity 0.5 * (0 + (1 - (2/3) / 2) + 0) / 3 = 1/9;
 #   alignment 0 (abstained twice); entrapment 0.6 * (1 - p).
 P_DDD = math.exp(-10.0)
-U_DDD = 1.5 * 0.5 * P_DDD * 9 / 303 - 1.0 + 1.0 / 9.0 + 0.0 - 0.6 * (1.0 - P_DDD)
+
+
+def threat_ccc(adversary: float) -> float:
+    return 1.5 * 0.5 * USABLE / adversary
+
+
+def u_ccc(adversary: float) -> float:
+    return threat_ccc(adversary) + 0.0 + 0.5 * 4 / 9 + 0.3 - 0.0
+
+
+def u_ddd(adversary: float) -> float:
+    return 1.5 * 0.5 * P_DDD * USABLE / adversary - 1.0 + 1.0 / 9.0 + 0.0 - 0.6 * (1.0 - P_DDD)
 
 
 @pytest.fixture
@@ -155,15 +204,32 @@ def test_founders_are_members_at_step_0(world):
         "DDD": "outsider",
     }
     assert model.join_order == [("AAA", 0), ("BBB", 0), ("HHH", 0)]
-    # Strength 9 against (100 + 1) * 3 = 303.
-    assert model.coalition_strength == pytest.approx(9.0)
-    assert model.adversary_strength == pytest.approx(303.0)
-    assert model.parity == pytest.approx(9.0 / 303.0)
-    # Cohesion: reliability-weighted share (4 + 4 + 0.5*2) / (4 + 4 + 2) = 0.9; the
-    # deterrent balance of parity 9/303 is 1 - exp(-9/303); no nuclear member and no US
-    # umbrella, so credibility is discounted by 0.8.
-    assert model.cohesion == pytest.approx(0.9)
-    assert model.credibility == pytest.approx((1 - math.exp(-9.0 / 303.0)) * 0.9 * 0.8)
+    # The stocks of a steady history, and what each state fields (module docstring).
+    spent = np.array([4.0, 4.0, 2.0, 3.5, 0.0])
+    np.testing.assert_allclose(model.land, 1.25 * spent, rtol=1e-12)
+    np.testing.assert_allclose(model.air, 1.25 * spent, rtol=1e-12)
+    np.testing.assert_allclose(model.enablers, spent * 0.25 * 0.1 / 0.06, rtol=1e-12)
+    np.testing.assert_allclose(model.fielded, list(FIELDED.values()), rtol=1e-12)
+    assert model.enabler_coverage == pytest.approx(0.5, rel=1e-12)
+    assert model.integration == pytest.approx(0.5, rel=1e-12)
+    assert model.coalition_strength == pytest.approx(USABLE, rel=1e-12)
+    # No US forces or enablers (commitment 0): the same with the US.
+    assert model.coalition_strength_with_us == pytest.approx(USABLE, rel=1e-12)
+    # Russia is the packaged one, whatever the states file says of it.
+    adversary = model.adversary_strength
+    same = {k: v for k, v in PAPER.items() if k not in ("founders", "unreliable") and "." not in k}
+    packaged = CoalitionModel(DEFAULT.with_values(same), collect_states=False)
+    assert adversary == pytest.approx(packaged.adversary_strength, rel=1e-12)
+    assert model.parity == pytest.approx(USABLE / adversary, rel=1e-12)
+    # Cohesion: integration 0.5, no frictions, the members' alignments 1, 1, 0 weighted
+    # by their forces 8, 8, 4 (mean 0.8, standard deviation 0.4):
+    #   0.5 * (1 - 1 * 0) * (1 - 0.5 * 0.4) = 0.4.
+    # The deterrent balance of parity 6.3/A is 1 - exp(-6.3/A); no nuclear member and no
+    # US umbrella, so credibility is discounted by 0.8.
+    assert model.cohesion == pytest.approx(0.4, rel=1e-12)
+    assert model.credibility == pytest.approx(
+        (1 - math.exp(-USABLE / adversary)) * 0.4 * 0.8, rel=1e-12
+    )
 
 
 def test_overrides_and_derived_traits(world):
@@ -189,25 +255,27 @@ def test_defence_pct_gdp_override(world):
 
 def test_utility_of_step_1_matches_the_paper(world):
     model = build(world)
+    adversary = model.adversary_strength  # the forces the outlook of step 1 measures
     model.step()
     (application,) = events(model, "application", 1)
     assert application.actor == "CCC"
-    assert application.value == pytest.approx(U_CCC)
+    assert application.value == pytest.approx(u_ccc(adversary))
     terms = model.utility_terms("CCC")
-    assert terms["threat"] == pytest.approx(THREAT_CCC)
+    assert terms["threat"] == pytest.approx(threat_ccc(adversary))
     assert terms["cost"] == pytest.approx(0.0)
     assert terms["affinity"] == pytest.approx(2 / 9)
     assert terms["alignment"] == pytest.approx(0.3)
     assert terms["entrapment"] == pytest.approx(0.0)
     assert terms["neutrality"] == pytest.approx(0.0)
-    assert terms["total"] == pytest.approx(U_CCC)
-    assert model.utility_terms("DDD")["total"] == pytest.approx(U_DDD)
+    assert terms["total"] == pytest.approx(u_ccc(adversary))
+    assert model.utility_terms("DDD")["total"] == pytest.approx(u_ddd(adversary))
     assert model.threat == 0.5  # frozen
 
 
-@pytest.mark.parametrize(("threshold", "applies"), [(U_CCC - 0.02, True), (U_CCC + 0.02, False)])
-def test_a_state_beyond_the_threshold_applies_and_one_below_does_not(world, threshold, applies):
-    model = build(world, application_threshold=threshold)
+@pytest.mark.parametrize(("offset", "applies"), [(-0.02, True), (0.02, False)])
+def test_a_state_beyond_the_threshold_applies_and_one_below_does_not(world, offset, applies):
+    adversary = build(world).adversary_strength
+    model = build(world, application_threshold=u_ccc(adversary) + offset)
     model.step()
     applicants = {e.actor for e in events(model, "application", 1)}
     # DDD (U = -1.49) is far below either threshold and never applies.
@@ -287,7 +355,8 @@ def _core_or_majority_world(world, rule):
     #   = 0.25 for AAA, BBB and CCC (a = 1, p = 1) and 0.5 for HHH (a = 0),
     # none above vote_threshold 0.5: DDD is rejected at step 1 and, with no reapply
     # delay, applies again at step 2, when CCC (admitted at step 1) is a member.
-    # CCC scores 0.231 + 0.5 - 0 + 0.5 = 1.23 with AAA and BBB: admitted at step 1.
+    # CCC scores min(1, (7 / A) / 0.05) + 0.5 - 0 + 0.5 = 1.18 with AAA and BBB (it
+    # fields 7 against Russia's A of about 780): admitted at step 1.
     model = build(
         world,
         admission_rule=rule,
@@ -326,12 +395,15 @@ def _binomial_tolerance(n: int, p: float, sds: float = 4.0) -> float:
 def attacked_world(tmp_path_factory):
     """400 quarters of attacks on AAA or BBB; HHH (reliability 0.35) is called on each.
 
+    Responding (reliability) and keeping a spending path (commitment keeping) are two
+    traits: HHH responds at 0.35 and keeps its path at 0.6, the others at 0.75 and 0.9.
+
     Threat frozen at 1 and credibility 0 (no nuclear member, nuclear_discount 0), so an
     aggression event happens every quarter (probability 1 * 1 * (1 - 0)). HHH, CCC and
     DDD have proximity 0: only AAA and BBB are ever targeted. No one applies (threshold
     5). HHH starts at 0 % of GDP, is committed to a 10 % floor after one quarter and
-    ramps 0.01 point per quarter when it honours its commitment: after 400 quarters its
-    burden is 0.01 times the number of quarters it honoured.
+    ramps 0.01 point per quarter when it keeps its path: after 400 quarters its burden
+    is 0.01 times the number of quarters it kept it.
     """
     rows = [dict(r) for r in ROWS]
     rows[2]["defence_pct_gdp_2024"] = rows[2]["defence_spend_usd_bn_2024"] = "0"
@@ -343,6 +415,8 @@ def attacked_world(tmp_path_factory):
             "steps": n,
             "reliability": 0.75,
             "unreliable_reliability": 0.35,
+            "commitment_keeping": 0.9,
+            "unreliable_commitment_keeping": 0.6,
             "threat_initial": 1.0,
             "base_aggression": 1.0,
             "nuclear_discount": 0.0,
@@ -384,10 +458,15 @@ def test_an_unreliable_member_honours_its_commitment_at_its_rate(attacked_world)
     model, n = attacked_world
     honoured = model.pct[model.index["HHH"]] / 0.01
     assert honoured == pytest.approx(round(honoured))
-    assert abs(honoured / n - 0.35) < _binomial_tolerance(n, 0.35), honoured / n
-    # AAA and BBB also ramp toward the floor (from 4 %) at their own rate 0.75.
+    # its commitment keeping (0.6), not its reliability (0.35)
+    assert abs(honoured / n - 0.6) < _binomial_tolerance(n, 0.6), honoured / n
+    # AAA and BBB also ramp toward the floor (from 4 %) at their own keeping, 0.9.
     aaa = (model.pct[model.index["AAA"]] - 4.0) / 0.01
-    assert abs(aaa / n - 0.75) < _binomial_tolerance(n, 0.75)
+    assert abs(aaa / n - 0.9) < _binomial_tolerance(n, 0.9)
+    # the outcome counts every member's quarterly commitment, honoured or not
+    bbb = (model.pct[model.index["BBB"]] - 4.0) / 0.01
+    outcomes = result_of(model).outcomes
+    assert outcomes["commitments_honoured"] == pytest.approx((honoured + aaa + bbb) / (3 * n))
 
 
 @pytest.mark.parametrize(("rate", "expected"), [(0.0, 0), (1.0, 30)])
@@ -524,7 +603,7 @@ def test_an_unhappy_member_leaves_after_its_patience_and_may_reapply(world):
     # qmv admits CCC at step 1 (see above). With exit_threshold 5 (the largest allowed)
     # every non-founder member is unhappy: CCC's discontent is 1 at step 1 and 2 at
     # step 2, when it reaches exit_patience 2 and leaves. It may apply again from step
-    # 2 + 1 + reapply_delay 4 = 7, and does (its U of joining, 0.54, is above 0.2).
+    # 2 + 1 + reapply_delay 4 = 7, and does (its U of joining, 0.53, is above 0.2).
     model = build(world, admission_rule="qmv", exit_threshold=5.0, exit_patience=2)
     model.step()
     assert "CCC" in members(model)
@@ -595,7 +674,7 @@ def test_a_failed_response_raises_the_threat_further(world, reliability, expecte
 def test_spending_moves_on_paper(world):
     # Step 1, threat 0.5, theta = 0.5 for the states at the border (p = 1):
     #   desired = 2024 share + threat_response 3 * 0.5 = share + 1.5, ramp 0.25 a quarter.
-    #   AAA, BBB (members, reliability 1, committed to max(4, 3.5) = 4): 4 -> 4.25.
+    #   AAA, BBB (members keeping their paths, committed to max(4, 3.5) = 4): 4 -> 4.25.
     #   CCC (rejected outsider, always moves): 3.5 -> 3.75.
     #   DDD (theta = 0.5 * exp(-10)): 0 -> 1.5 * exp(-10).
     model = build(world)
@@ -605,12 +684,32 @@ def test_spending_moves_on_paper(world):
     assert model.pct[i["BBB"]] == pytest.approx(4.25)
     assert model.pct[i["CCC"]] == pytest.approx(3.75)
     assert model.pct[i["DDD"]] == pytest.approx(1.5 * P_DDD)
-    assert model.pct[i["HHH"]] in (pytest.approx(2.0), pytest.approx(2.25))  # honours or not
+    assert model.pct[i["HHH"]] in (pytest.approx(2.0), pytest.approx(2.25))  # keeps or not
     hhh = model.pct[i["HHH"]]
-    # Strength: members' reliability * spending (GDP 100, so spending = share).
-    assert model.coalition_strength == pytest.approx(4.25 + 4.25 + 0.5 * hhh)
     assert model.coalition_spending_usd_bn == pytest.approx(4.25 + 4.25 + hhh)
     assert model.coalition_spending_pct_gdp == pytest.approx((8.5 + hhh) / 3)
+    # Strength. New orders wait in the pipeline: this quarter's deliveries are the
+    # steady history's, so the stocks do not move. Upkeep (spending less equipment)
+    # grows with spending while the stock it keeps ready does not, so readiness moves
+    # 1/8 of the way toward 0.8 * (new spending / old) ** 0.5; members integrate,
+    # closing 10 % a year * (1 + 2 * 0.18 joint procurement) of the gap to 1.
+    v = model.config
+    spent = np.array([4.25, 4.25, hhh])
+    combat = 2.5 * np.array([4.0, 4.0, 2.0])
+    np.testing.assert_allclose(model.land[:3] + model.air[:3], combat, rtol=1e-12)
+    target = 0.8 * (spent / np.array([4.0, 4.0, 2.0])) ** v["readiness_elasticity"]
+    ready = 0.8 + (target - 0.8) / v["readiness_quarters"]
+    fielded = combat * ready
+    np.testing.assert_allclose(model.fielded[:3], fielded, rtol=1e-12)
+    joint = 1 + v["joint_procurement_weight"] * v["joint_procurement_share"]
+    rate = v["integration_rate_pct"] / 400 * joint
+    integration = 0.5 + rate * 0.5
+    assert model.integration == pytest.approx(integration, rel=1e-12)
+    shares = fielded / fielded.sum()
+    fragmentation = 1 - 0.25 * (1 - (shares**2).sum())
+    usable = fielded.sum() * integration * 0.75 * fragmentation
+    assert model.coalition_strength == pytest.approx(usable, rel=1e-12)
+    assert model.coalition_strength > USABLE  # more spending, more ready
 
 
 def test_base_by_name_or_file_and_keyword_overrides(real_dataset, tmp_path):

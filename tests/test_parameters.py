@@ -88,12 +88,20 @@ def test_documented_defaults():
     assert d["unreliable"] == ("HUN", "SVK")
     # Fitted parameters default to the packaged calibration's posterior median, and say so.
     fitted = calibrated_defaults()
-    assert {"reliability", "w_threat", "application_threshold", "veto_propensity"} <= set(fitted)
+    assert {
+        "commitment_keeping", "power_weight", "w_threat", "application_threshold",
+        "veto_propensity",
+    } <= set(fitted)  # fmt: skip
     for name, (value, _note) in fitted.items():
         assert d[name] == value, name
         assert SCHEMA[name].source.startswith("calibrated: posterior median of "), name
         assert SCHEMA[name].low <= value <= SCHEMA[name].high, name
+    # Reliability is the chance of responding to an attack: Leeds et al.'s share, not fitted.
+    assert "reliability" not in fitted
+    assert d["reliability"] == 0.745
+    assert SCHEMA["reliability"].source.startswith("Leeds, Long and Mitchell (2000)")
     assert d["unreliable_reliability"] == 0.35
+    assert d["unreliable_commitment_keeping"] == 0.5
     assert d["proximity_scale_km"] == 600.0
     assert d["steps"] == 40
     assert d["spending_floor_pct"] == 3.5
@@ -225,8 +233,12 @@ def test_set_per_state_overrides():
 
 def test_parse_state_key():
     assert parse_state_key("state.hun.reliability") == ("HUN", "reliability")
-    assert set(STATE_TRAITS) == {"alignment", "reliability", "proximity", "defence_pct_gdp"}
+    assert parse_state_key("state.hun.commitment_keeping") == ("HUN", "commitment_keeping")
+    assert set(STATE_TRAITS) == {
+        "alignment", "reliability", "commitment_keeping", "proximity", "defence_pct_gdp",
+    }  # fmt: skip
     assert parse_value("state.HUN.alignment", "-1") == -1.0
+    assert parse_value("state.HUN.commitment_keeping", "0.25") == 0.25
 
 
 @pytest.mark.parametrize(

@@ -20,9 +20,9 @@ from coalition_sim.parameters import DEFAULT, SCHEMA, Parameter, reference_markd
 #: What a parameter needs to act at all: the protocol or the rule it belongs to.
 CONTEXT = {
     **{name: {"protocol": "bargaining"} for name in SCHEMA if name.startswith("bargaining_")},
-    # breaches of a negotiated path are rare at the calibrated reliability
+    # breaches of a negotiated path are rare at the calibrated commitment keeping
     **{
-        name: {"protocol": "bargaining", "reliability": 0.3}
+        name: {"protocol": "bargaining", "commitment_keeping": 0.3}
         for name in SCHEMA
         if name.startswith("breach_")
     },
@@ -30,7 +30,12 @@ CONTEXT = {
     "us_commitment_after": {"us_withdrawal_step": 4},
     "us_withdrawal_quarters": {"us_withdrawal_step": 4},
     "qmv_member_share": {"admission_rule": "qmv"},
-    "qmv_population_share": {"admission_rule": "qmv"},
+    # at the calibrated vote threshold every member votes yes on nearly every applicant
+    # and neither qmv clause binds; a stricter threshold splits the votes
+    "qmv_population_share": {"admission_rule": "qmv", "vote_threshold": 0.6},
+    # new capacity is built only by investment that idle capacity cannot absorb (about
+    # USD 23 bn a year): the Danish model's 0.3 % of spending never exceeds it
+    "ukraine_capacity_growth": {"ukraine_investment_share": 0.05},
     # a failed response needs attacks on members and allies that do not come
     "failed_response_jump": {"reliability": 0.2, "base_aggression": 0.5},
     # vetoes need the unreliable inside

@@ -450,12 +450,14 @@ HAND = {
     "founders": ["AAA", "BBB"],
     "unreliable": [],
     "reliability": 1.0,
+    "commitment_keeping": 1.0,
     "w_threat": 0.0,
     "w_affinity": 0.0,
     "w_entrap": 0.0,
     "w_align": 0.5,
     "w_cost": 0.1,
     "application_threshold": 0.46,
+    "application_noise": 0.001,  # the calibrated default may move: applications all but sure
     "vote_gain_weight": 0.0,
     "vote_similarity_weight": 0.0,
     "vote_unreliability_weight": 0.0,
@@ -503,10 +505,11 @@ def test_a_bargain_computed_by_hand(hand_world):
 
 
 def test_a_breach_computed_by_hand(hand_world):
-    # CCC never honours its path (reliability 0) and stays at 1.75 % of GDP. Its path
-    # rises by (3.5 - 1.75) / 26 = 0.0673 points a quarter from step 1, so it is more
-    # than 0.25 points behind from step 5 (4 * 0.0673 = 0.269): one breach, at step 5.
-    model = CoalitionModel("baseline", dataset=hand_world, **HAND, **{"state.CCC.reliability": 0.0})
+    # CCC never keeps its path (commitment keeping 0) and stays at 1.75 % of GDP. Its
+    # path rises by (3.5 - 1.75) / 26 = 0.0673 points a quarter from step 1, so it is
+    # more than 0.25 points behind from step 5 (4 * 0.0673 = 0.269): one breach, at step 5.
+    never = {"state.CCC.commitment_keeping": 0.0}
+    model = CoalitionModel("baseline", dataset=hand_world, **HAND, **never)
     penalties = []
     for _ in range(9):
         model.step()

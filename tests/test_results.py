@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import numpy as np
@@ -146,11 +147,17 @@ def test_run_metadata(small_run):
     assert meta["command"] == "coalition-sim run"
     assert meta["join_order"][0] == {"iso3": "EST", "step": 0}
     assert set(meta["timings_s"]) >= {"build_s", "run_s"}
-    never = small_run.outcomes["first_parity_step"] == -1
-    assert meta["outcomes"] == {
-        **small_run.outcomes,
-        "first_parity_step": None if never else small_run.outcomes["first_parity_step"],
+    # "never" (-1) and figures of a step beyond the horizon (NaN) are written as null:
+    # six quarters end before 2027's milestone (step 8) and 2030's (step 20)
+    outcomes = small_run.outcomes
+    assert math.isnan(outcomes["parity_2027"]) and math.isnan(outcomes["parity_2030"])
+    nulls = {"parity_2027", "parity_2030"} | {
+        name for name in ("first_parity_step", "gap_closed_step") if outcomes[name] == -1
     }
+    assert meta["outcomes"] == {
+        name: None if name in nulls else value for name, value in outcomes.items()
+    }
+    assert not any(isinstance(v, float) and math.isnan(v) for v in meta["outcomes"].values())
     json.dumps(meta, default=str)
 
 

@@ -12,64 +12,90 @@ from hypothesis.extra.numpy import arrays
 
 from coalition_sim.rules import strength
 
-CAP = np.array([10.0, 20.0, 5.0, 100.0])
-REL = np.array([1.0, 0.5, 0.35, 0.75])
+FIELDED = np.array([10.0, 20.0, 5.0, 100.0])
 MEMBER = np.array([True, True, True, False])
 
 
-def test_coalition_strength_sums_members_reliable_strength():
-    # 1*10 + 0.5*20 + 0.35*5 = 21.75 (the outsider's 100 does not count)
-    reliable = strength.reliable_strength(CAP, REL)
-    assert strength.coalition_strength(reliable, MEMBER, 0.0) == pytest.approx(21.75)
-    # industry output at Ukraine's reliability and readiness: 0.8 * 10 * 0.5 = 4
-    industry = strength.industry_strength(0.8, 10.0, 0.5)
-    assert strength.coalition_strength(reliable, MEMBER, industry) == pytest.approx(25.75)
-    assert strength.coalition_strength(reliable, np.zeros(4, bool), 0.0) == 0.0
-    # each state's strength without it: the members' total less its own contribution
-    others = strength.without_own(21.75, reliable, MEMBER)
-    assert others == pytest.approx([11.75, 11.75, 20.0, 21.75])
-
-
-def test_investment_in_ukraine_is_taken_from_home_forces_at_the_same_reliability():
-    # diverted: share 0.1 of spending 50 at readiness 0.8 = 4 for the investor only
-    diverted = strength.diverted(0.1, np.array([True, False]), np.array([50.0, 50.0]), 0.8)
-    assert diverted == pytest.approx([4.0, 0.0])
-    reliable = strength.reliable_strength(np.array([40.0, 40.0]), np.array([0.5, 0.5]))
-    out = strength.contributions(reliable, np.array([0.5, 0.5]), diverted)
-    assert out == pytest.approx([18.0, 20.0])
-
-
-def test_parity_with_and_without_us_forces():
-    # US: u 0.5 * share 0.1 * 800 * readiness 0.75 = 30
-    us = strength.us_forces(0.5, 0.1, 800.0, 0.75)
-    assert us == pytest.approx(30.0)
+def test_parity_is_usable_strength_over_russias():
     assert strength.parity(300.0, 400.0) == pytest.approx(0.75)
-    assert strength.parity_with_us(300.0, us, 400.0) == pytest.approx(0.825)
+    assert strength.at_parity(np.array([0.99, 1.0, 1.5])).tolist() == [False, True, True]
+
+
+def test_us_forces_are_its_troops_at_european_equipment_times_its_ratio():
+    # 80 thousand stationed and 20 planned reinforcements; a European soldier has
+    # USD 0.2 bn per thousand, a US soldier 1.5 times that; commitment 0.5:
+    #   0.5 * 100 * 0.2 * 1.5 = 15
+    troops = strength.us_troops(80.0, 20.0)
+    assert troops == 100.0
+    assert strength.us_forces(0.5, troops, 0.2, 1.5) == pytest.approx(15.0)
+    assert strength.us_forces(0.0, troops, 0.2, 1.5) == 0.0  # withdrawn
+
+
+def test_each_states_strength_without_it():
+    # the members' usable total 30 less each member's own part; an outsider's is whole
+    contribution = np.array([10.0, 15.0, 5.0, 80.0])
+    others = strength.without_own(30.0, contribution, MEMBER)
+    assert others == pytest.approx([20.0, 15.0, 25.0, 30.0])
+
+
+def test_friction_load_weighs_disputes_by_the_two_members_forces():
+    # members 10, 20, 5 (the fourth is out); a dispute of grade 1 between the first two
+    # weighs 10 * 20 = 200 of the pairs' 10*20 + 10*5 + 20*5 = 350
+    first, second, grade = np.array([0]), np.array([1]), np.array([1.0])
+    load = strength.friction_load(FIELDED, MEMBER, first, second, grade)
+    assert load == pytest.approx(200 / 350)
+    # a dispute with an outsider does not count; half a dispute weighs half
+    assert strength.friction_load(FIELDED, MEMBER, np.array([0]), np.array([3]), grade) == 0.0
+    half = strength.friction_load(FIELDED, MEMBER, first, second, np.array([0.5]))
+    assert half == pytest.approx(100 / 350)
+    # one member: no pair, no load
+    one = np.array([True, False, False, False])
+    assert strength.friction_load(FIELDED, one, first, second, grade) == 0.0
+
+
+def test_alignment_spread_and_integration_are_weighted_by_forces():
+    alignment = np.array([1.0, 1.0, 0.0, -1.0])
+    # members 10, 20, 5: mean (10 + 20) / 35 = 6/7; variance 30/35 * (1/7)**2 +
+    # 5/35 * (6/7)**2 = 6/49
+    spread = strength.alignment_spread(alignment, FIELDED, MEMBER)
+    assert spread == pytest.approx(math.sqrt(6 / 49))
+    one = np.array([True, False, False, False])
+    assert strength.alignment_spread(alignment, FIELDED, one) == 0.0
+    integration = np.array([0.85, 0.85, 0.6, 0.1])
+    mean = strength.integration_mean(integration, FIELDED, MEMBER)
+    assert mean == pytest.approx((0.85 * 30 + 0.6 * 5) / 35)
+    assert strength.integration_mean(integration, np.zeros(4), MEMBER) == 0.0
+
+
+def test_cohesion_is_integration_less_frictions_and_differences_less_breaches():
+    # 0.8 * (1 - 1 * 0.25) * (1 - 0.5 * 0.4) = 0.8 * 0.75 * 0.8 = 0.48, less 0.08
+    assert strength.cohesion(0.8, 0.25, 0.4, 1.0, 0.5, 0.0) == pytest.approx(0.48)
+    assert strength.cohesion(0.8, 0.25, 0.4, 1.0, 0.5, 0.08) == pytest.approx(0.40)
+    assert strength.cohesion(0.8, 0.25, 0.4, 1.0, 0.5, 0.9) == 0.0  # never below 0
+    # nothing to hold it apart: the members' integration
+    assert strength.cohesion(0.7, 0.0, 0.0, 1.0, 0.5, 0.0) == pytest.approx(0.7)
+    # a weight above 1 cannot make it negative
+    assert strength.cohesion(0.7, 1.0, 0.0, 5.0, 0.5, 0.0) == 0.0
 
 
 def test_breaches_cost_cohesion_that_fades():
     # 0.1 fades by half, two new breaches at 0.05 each: 0.05 + 0.1
     assert strength.breach_penalty(0.1, 0.5, 2, 0.05) == pytest.approx(0.15)
     assert strength.breach_penalty(0.1, 0.5, None, 0.05) == pytest.approx(0.05)
-    assert strength.cohesion_after_breaches(0.1, 0.3) == 0.0
-    assert strength.nuclear_cover(np.array([True, False]), 0.4).tolist() == [1.0, 0.4]
 
 
-def test_adversary_strength_with_ppp_and_growth():
-    assert strength.adversary_strength(150.0, 3.0, 0.0, 40) == pytest.approx(450.0)
-    # 10 % a year: after 8 quarters 1.1 ** 2 = 1.21
-    assert strength.adversary_strength(100.0, 2.0, 10.0, 8) == pytest.approx(242.0)
-    assert strength.adversary_strength(100.0, 1.0, -20.0, 4) == pytest.approx(80.0)
-
-
-def test_cohesion_is_the_reliability_weighted_share():
-    # (10 + 10 + 1.75) / (10 + 20 + 5) = 21.75 / 35
-    assert strength.cohesion(CAP, REL, MEMBER) == pytest.approx(21.75 / 35)
-    assert strength.cohesion(CAP, REL, np.zeros(4, bool)) == 0.0
-    # No capability among members: the mean reliability.
-    zero = np.zeros(4)
-    assert strength.cohesion(zero, REL, MEMBER) == pytest.approx((1 + 0.5 + 0.35) / 3)
-    assert 0.0 <= strength.cohesion(CAP, REL, np.ones(4, bool)) <= 1.0
+def test_nuclear_cover_is_the_us_umbrella_and_graded_european_arsenals():
+    # France 290 warheads, the UK 225; the UK inside: 225 / 515 of the arsenals
+    warheads = np.array([290.0, 225.0, 0.0])
+    share = strength.arsenal_share(warheads, np.array([False, True, True]))
+    assert share == pytest.approx(225 / 515)
+    assert strength.arsenal_share(np.zeros(3), np.array([True, True, True])) == 0.0
+    # no US: the European share at most 0.5 of the umbrella
+    assert strength.nuclear_cover(0.0, 0.5, share) == pytest.approx(0.5 * 225 / 515)
+    assert strength.nuclear_cover(0.0, 0.5, 1.0) == pytest.approx(0.5)
+    # the US umbrella whole: full cover whoever is inside; half of it: half the rest
+    assert strength.nuclear_cover(1.0, 0.5, 0.0) == 1.0
+    assert strength.nuclear_cover(0.5, 0.5, 1.0) == pytest.approx(0.5 + 0.5 * 0.5)
 
 
 def test_deterrent_balance_rises_with_diminishing_returns():
@@ -103,19 +129,29 @@ AMOUNTS = st.floats(0.0, 1e4)
 
 @settings(max_examples=50, deadline=None)
 @given(
-    n=st.integers(1, 8),
+    n=st.integers(2, 8),
     data=st.data(),
     parity=st.floats(0.0, 100.0),
     nuclear=st.floats(0.0, 1.0),
     discount=FRACTIONS,
+    weights=st.tuples(st.floats(0.0, 5.0), st.floats(0.0, 5.0)),
+    penalty=st.floats(0.0, 1.0),
 )
-def test_cohesion_and_credibility_stay_in_the_unit_interval(n, data, parity, nuclear, discount):
-    capability = data.draw(arrays(float, n, elements=AMOUNTS))
-    reliability = data.draw(arrays(float, n, elements=FRACTIONS))
+def test_cohesion_and_credibility_stay_in_the_unit_interval(
+    n, data, parity, nuclear, discount, weights, penalty
+):
+    fielded = data.draw(arrays(float, n, elements=AMOUNTS))
+    integration = data.draw(arrays(float, n, elements=FRACTIONS))
+    alignment = data.draw(arrays(float, n, elements=st.floats(-1.0, 1.0)))
     member = data.draw(arrays(bool, n))
-    value = strength.cohesion(capability, reliability, member)
-    assert 0.0 <= value <= 1.0 + 1e-12
-    assert 0.0 <= strength.credibility(parity, min(1.0, value), nuclear, discount) <= 1.0
-    reliable = strength.reliable_strength(capability, reliability)
-    total = strength.coalition_strength(reliable, member, 0.0)
-    assert total >= 0.0
+    grades = data.draw(arrays(float, n - 1, elements=FRACTIONS))
+    first, second = np.arange(n - 1), np.arange(1, n)
+    load = strength.friction_load(fielded, member, first, second, grades)
+    spread = strength.alignment_spread(alignment, fielded, member)
+    mean = strength.integration_mean(integration, fielded, member)
+    assert 0.0 <= load <= 1.0 + 1e-12
+    assert 0.0 <= spread <= 1.0 + 1e-12  # alignments lie in [-1, 1]
+    assert 0.0 <= mean <= 1.0 + 1e-12
+    value = strength.cohesion(mean, load, spread, *weights, penalty)
+    assert 0.0 <= value <= 1.0
+    assert 0.0 <= strength.credibility(parity, value, nuclear, discount) <= 1.0

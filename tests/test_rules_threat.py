@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -65,14 +67,40 @@ def test_target_weights():
 
 
 def test_perceived_threat_is_shielded_by_the_us_for_nato_members():
-    # theta = T * p * (1 - u * g * nato) = 0.5 * 0.8 * (1 - 1 * 0.6) = 0.16 for NATO,
-    # 0.5 * 0.8 = 0.4 outside it.
+    # theta = T * p * (1 - u * g * nato) * P = 0.5 * 0.8 * (1 - 1 * 0.6) = 0.16 for NATO,
+    # 0.5 * 0.8 = 0.4 outside it, with Russia's power factor P = 1 (forces even).
     shield = threat.us_shield(0.6, np.array([True, False]))
-    out = threat.perceived_threat(0.5, threat.exposure(np.array([0.8, 0.8]), 1.0, shield))
+    even = threat.power_factor(threat.advantage(500.0, 500.0), 1.79)
+    assert even == 1.0
+    out = threat.perceived_threat(0.5, threat.exposure(np.array([0.8, 0.8]), 1.0, shield), even)
     assert out == pytest.approx([0.16, 0.4])
     # Withdrawal (u = 0) removes the shield.
-    out = threat.perceived_threat(0.5, threat.exposure(np.array([0.8, 0.8]), 0.0, shield))
+    out = threat.perceived_threat(0.5, threat.exposure(np.array([0.8, 0.8]), 0.0, shield), even)
     assert out == pytest.approx([0.4, 0.4])
+
+
+def test_russias_advantage_scales_the_threat_by_a_power():
+    # Russia fields 800 against Europe's 400: advantage 2, and with weight 0.5 the
+    # threat is sqrt(2) times greater; half of Europe's: 1 / sqrt(2).
+    assert threat.advantage(800.0, 400.0) == 2.0
+    assert threat.power_factor(2.0, 0.5) == pytest.approx(math.sqrt(2))
+    assert threat.power_factor(0.5, 0.5) == pytest.approx(1 / math.sqrt(2))
+    assert threat.perceived_threat(0.5, 0.8, threat.power_factor(2.0, 1.0)) == pytest.approx(0.8)
+    # weight 0: power does not matter
+    assert threat.power_factor(5.0, 0.0) == 1.0
+    # per run and per state: Europe's total is one column per run
+    advantage = threat.advantage(np.array([[900.0], [300.0]]), np.array([[300.0], [300.0]]))
+    assert advantage.tolist() == [[3.0], [1.0]]
+    # no forces on one side: held to a finite factor
+    assert np.isfinite(threat.power_factor(np.inf, 2.0))
+    assert threat.power_factor(0.0, 1.0) == pytest.approx(1e-6)
+
+
+@given(a=st.floats(0.0, 1e6), b=st.floats(0.0, 1e6), weight=st.floats(0.0, 5.0))
+def test_the_power_factor_is_finite_and_grows_with_the_advantage(a, b, weight):
+    low, high = sorted((a, b))
+    assert 0.0 < threat.power_factor(low, weight) <= threat.power_factor(high, weight)
+    assert np.isfinite(threat.power_factor(high, weight))
 
 
 def test_protection_is_credibility_inside_and_the_us_guarantee_for_nato_outside():

@@ -21,14 +21,18 @@ examples:
 
 --format csv writes a states file that --states reads back: every row of the data
 (Russia, Belarus and the United States included) with every column of the states
-file, then the derived traits (proximity, alignment, reliability, industry,
-capability_usd_bn, status) for reading. Those are computed, not read: an edited
-derived column is ignored; change a trait with --set state.ISO3.TRAIT=VALUE or a
-scenario file instead.
+file, then the derived traits (proximity, alignment, reliability,
+commitment_keeping, industry, the equipment stocks land_usd_bn, air_usd_bn and
+enablers_usd_bn, personnel_k, fielded_usd_bn, status) for reading. Those are
+computed, not read: an edited derived column is ignored; change a trait with
+--set state.ISO3.TRAIT=VALUE or a scenario file instead.
 """
 
 #: The traits the model derives, written after the states file's own columns.
-DERIVED = ("proximity", "alignment", "reliability", "industry", "capability_usd_bn", "status")
+DERIVED = (
+    "proximity", "alignment", "reliability", "commitment_keeping", "industry",
+    "land_usd_bn", "air_usd_bn", "enablers_usd_bn", "personnel_k", "fielded_usd_bn", "status",
+)  # fmt: skip
 
 #: The exit codes this command can give (listed at the end of its --help).
 EXIT_CODES = (
@@ -44,8 +48,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="print the table of states with their raw and derived traits",
         description=(
             "Print every European state of the data with its raw figures and the derived "
-            "traits the model uses (proximity, alignment, reliability, industry, "
-            "capability), under the chosen scenario's overrides."
+            "traits the model uses (proximity, alignment, reliability, commitment keeping, "
+            "industry, equipment stocks, personnel, fielded forces), under the chosen "
+            "scenario's overrides."
         ),
         epilog=EPILOG,
     )
@@ -84,7 +89,12 @@ def handle(args: argparse.Namespace) -> int:
                 "defence_pct_gdp_2024": "pct_gdp",
                 "km_capital_to_russia_or_belarus": "km_rus",
                 "arms_industry_revenue_usd_bn_2023": "arms_bn",
-                "capability_usd_bn": "capability",
+                "commitment_keeping": "keeping",
+                "land_usd_bn": "land",
+                "air_usd_bn": "air",
+                "enablers_usd_bn": "enablers",
+                "personnel_k": "personnel_k",
+                "fielded_usd_bn": "fielded",
             }
         )
         with pd.option_context(
