@@ -23,11 +23,11 @@ actors (the European states of the model plus Russia and Belarus):
 - co-membership of the EU and of NATO (Russia and Belarus are in neither);
 - ``f_ij``, the standing friction between two European states (``frictions.csv``).
 
-Sizes are strengths in USD bn a year: what a European state's own forces field as the
-model computes it (spending raised by its arms industry, at its purchasing power), and
-for Russia and Belarus their spending times the purchasing-power factor and readiness,
-as in the model's adversary strength; a state without armed forces (Iceland) gets a
-token size of
+Sizes are forces in USD bn of equipment fielded: what a European state's own forces add
+to the coalition's usable strength as the model computes it (its crewed, ready stocks at
+its purchasing power, judged like its allies'), and for Russia and Belarus their fielded
+forces in the same unit, shared by spending; a state without armed forces (Iceland) gets
+a token size of
 :data:`MIN_SIZE`. Russia and Belarus are pinned to side 1, so side 0 is the
 coalition. The weights are scenario parameters (``landscape_*_weight``).
 """
@@ -50,7 +50,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from coalition_sim.parameters import ModelParameters
     from coalition_sim.parameters.kinds import Number
 
-#: Smallest size of an actor, USD bn a year: landscape theory needs sizes above zero, and
+#: Smallest size of an actor, USD bn: landscape theory needs sizes above zero, and
 #: Iceland has no armed forces of its own (its capability is 0).
 MIN_SIZE = 0.01
 #: Side of the adversary; the coalition is side 0.

@@ -25,7 +25,7 @@ from coalition_sim.parameters import (
     scenario_from_mapping,
 )
 
-#: Names users type (DESIGN.md, "Names users type"): part of the interface.
+#: Names users type (scenario files, `--set`, sweeps): part of the interface.
 USER_NAMES = (
     "steps", "seed", "founders", "unreliable", "reliability", "unreliable_reliability",
     "threat_initial", "us_commitment", "us_withdrawal_step", "us_commitment_after",

@@ -1,0 +1,101 @@
+"""A single run through ``CoalitionModel`` against the pre-engine model, both measured now.
+
+The pre-engine model (commit ``bdfe2e6`` by default, ``--anchor REV``) is checked out
+into a temporary git worktree and timed in a subprocess with that checkout first on
+``PYTHONPATH``, interleaved with this checkout, so both meet the same load on the
+machine. Each side builds and steps ``CoalitionModel`` for the baseline scenario, 40
+quarters, ``collect_states=False`` and then ``True``; figures are milliseconds per step
+including the model's set-up (the best of ``--trials`` rounds of ``--runs`` runs, in CPU
+time of the subprocess). The anchor is a fixed revision, so a slower change on this side
+cannot make the ratio look better.
+
+The two models are not the same model: this one carries forces (stocks, pipelines,
+crews, enablers, Russia's forces, Ukraine's industry) that the anchor did not have. The
+ratio says what a single run costs now, not what the engine's overhead is; the engine's
+own cost per run-step is in ``benchmarks/step.py``.
+
+    python benchmarks/single.py [--anchor bdfe2e6] [--runs 30] [--trials 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import textwrap
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+PROBE = textwrap.dedent(
+    """
+    import json, sys, time
+    from coalition_sim.model import CoalitionModel
+    from coalition_sim.parameters import load_scenario
+    runs, trials = int(sys.argv[1]), int(sys.argv[2])
+    scenario = load_scenario("baseline")
+    out = {}
+    for collect in (False, True):
+        best = float("inf")
+        for _ in range(trials):
+            start, steps = time.process_time(), 0
+            for seed in range(runs):
+                model = CoalitionModel(scenario, rng=seed, collect_states=collect)
+                while model.running:
+                    model.step()
+                    steps += 1
+            best = min(best, (time.process_time() - start) / steps)
+        out[str(collect)] = best * 1e3
+    print(json.dumps(out))
+    """
+)
+
+
+def measure(checkout: Path, runs: int, trials: int) -> dict[str, float]:
+    """Milliseconds per step of ``CoalitionModel`` in ``checkout``, by ``collect_states``."""
+    env = {**os.environ, "PYTHONPATH": str(checkout)}
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, str(runs), str(trials)],
+        cwd=checkout,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--anchor", default="bdfe2e6", help="git revision of the anchor")
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--trials", type=int, default=3)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        anchor = Path(tmp) / "anchor"
+        subprocess.run(
+            ["git", "-C", str(REPO), "worktree", "add", "--detach", "-q", str(anchor), args.anchor],
+            check=True,
+        )
+        try:
+            then = measure(anchor, args.runs, args.trials)
+            now = measure(REPO, args.runs, args.trials)
+        finally:
+            subprocess.run(
+                ["git", "-C", str(REPO), "worktree", "remove", "--force", str(anchor)],
+                check=False,
+            )
+    print(f"CoalitionModel, baseline, 40 quarters, ms per step incl. set-up ({args.runs} runs)")
+    header = f"{'collect_states':>15} {'anchor ' + args.anchor:>16} {'this checkout':>14}"
+    print(f"{header} {'ratio':>7}")
+    for key in ("False", "True"):
+        print(f"{key:>15} {then[key]:16.3f} {now[key]:14.3f} {now[key] / then[key]:7.2f}")
+    print("goal (issue 17): at most 0.2 ms a step with collect_states=False")
+    print(f"ratio: {now['False'] / then['False']:.2f}")
+
+
+if __name__ == "__main__":
+    main()
