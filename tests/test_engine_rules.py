@@ -193,10 +193,11 @@ def _column(value):
 
 def _gdp_factor(batch, t):
     data, v = batch.inputs.data, batch.inputs.values
-    factor = np.ones((1, len(data)))
+    europe = (1.0 + _column(v["europe_gdp_growth_pct"]) / 100.0) ** (t / 4)
+    factor = np.ones((1, len(data))) * europe
     if "UKR" in data.index:
         growth = (1.0 + _column(v["ukraine_gdp_growth_pct"]) / 100.0) ** (t / 4)
-        factor = np.where(np.arange(len(data)) == data.index["UKR"], growth, 1.0)
+        factor = np.where(np.arange(len(data)) == data.index["UKR"], growth, factor)
     return factor
 
 
@@ -231,7 +232,8 @@ def _fielded_and_usable(batch, s):
     fielded = combat * manned * s.readiness * experience
     member = s.member
     have = (s.enablers * member).sum(axis=1, keepdims=True)
-    need = forces.enabler_need * (combat * member).sum(axis=1, keepdims=True)
+    # enablers are needed for the stock the soldiers crew (the active stock)
+    need = forces.enabler_need * (combat * manned * member).sum(axis=1, keepdims=True)
     safe = np.where(need > 0, need, 1.0)
     coverage = np.minimum(1.0, have / safe)
     coverage_us = np.minimum(1.0, (have + forces.us_enablers * s.us_commitment) / safe)
@@ -270,10 +272,13 @@ def _check_outlook(batch, t, before, after, args, out):
     u, g = after.us_commitment, _column(v["us_guarantee_weight"])
     perceived = after.threat * tr.proximity * (1.0 - u * g * data.nato) * power
     np.testing.assert_allclose(after.perceived, perceived, rtol=RTOL, atol=1e-15)
-    own = forces["fielded"]
+    # a state's own forces judged as its allies': integrated, enabled, unfragmented
+    own = forces["contribution"]
+    np.testing.assert_allclose(after.usable, own, rtol=RTOL)
     member = after.member
-    others = forces["usable"] - forces["contribution"] * member
-    gain = np.minimum(1, (others + own) / adversary) - np.minimum(1, own / adversary)
+    others = forces["usable"] - own * member
+    # the gain of joining is a ratio-form contest: F / (F + A) with and without the others
+    gain = (others + own) / (others + own + adversary) - own / (own + adversary)
     floor = _column(v["spending_floor_pct"])
     safe = np.where(floor > 0, floor, 1.0)
     burden = np.where(floor > 0, np.clip(1.0 - after.pct / safe, 0.0, 1.0), 0.0)
@@ -372,11 +377,39 @@ def _check_quarter(batch, t, before, after, args, out):
     _, war, invested, output = args
     ukraine = _ukraine(batch)
     share = _equipment_share(batch)
-    budget = np.maximum(before.spending * share - invested, 0.0)  # spending already moved
+    # spending already moved; the joint extra spending apart: it buys missing enablers first
+    extra = before.extra_spending if np.any(v["extra_spending_usd_bn"]) else 0.0
+    budget = np.maximum((before.spending - extra) * share - invested, 0.0)
+    added = extra * share
+    short = before.enabler_coverage < 1.0
     industry = batch.inputs.traits.industry
     power = np.where(ukraine, _column(v["ukraine_ppp_factor"]), 1.0)
     value = power * (1.0 + _column(v["industry_weight"]) * industry)
     at_war = war & ukraine
+    # procurement turns toward enablers as the US leaves: from the enabler share toward
+    # the need of a self-reliant force, land and air giving up theirs in proportion
+    u0 = _column(v["us_commitment"])
+    gone = np.where(u0 > 0, np.clip((u0 - before.us_commitment) / np.where(u0 > 0, u0, 1), 0, 1),
+                    0.0)  # fmt: skip
+    base_enablers = _column(v["enabler_share"])
+    enablers_now = base_enablers + _column(v["enabler_adaptation"]) * gone * np.maximum(
+        _column(v["enabler_need_share"]) - base_enablers, 0.0
+    )
+    combat_share = _column(v["land_share"]) + _column(v["air_share"])
+    scale = (combat_share + base_enablers - enablers_now) / combat_share
+    shares = {"land": _column(v["land_share"]) * scale, "air": _column(v["air_share"]) * scale,
+              "enablers": enablers_now}  # fmt: skip
+    # Ukraine's industry: its forces take what their soldiers can crew beyond what they
+    # have, the investors share the rest by what each invested
+    made = output / 4.0
+    k = batch.inputs.data.index["UKR"]
+    ukr_combat = before.land[:, k : k + 1] + before.air[:, k : k + 1]
+    per_soldier = np.broadcast_to(forces.equipment_per_soldier, before.land.shape)[:, k : k + 1]
+    room = np.maximum(0.0, before.personnel[:, k : k + 1] * per_soldier - ukr_combat)
+    kept = np.minimum(made, room)
+    everyone = invested.sum(axis=1, keepdims=True)
+    shared = (made - kept) * invested / np.where(everyone > 0, everyone, np.inf)
+    delivered = np.where(ukraine, kept, shared)
     for name, pipe in (("land", "land_pipeline"), ("air", "air_pipeline"),
                        ("enablers", "enabler_pipeline")):  # fmt: skip
         key = "enabler" if name == "enablers" else name
@@ -384,41 +417,57 @@ def _check_quarter(batch, t, before, after, args, out):
         wear = _column(v[f"{key}_depreciation_pct"]) / 400.0
         stock, pending = getattr(before, name), getattr(before, pipe)
         arrived = pending / lag
-        ordered = budget * value * _column(v[f"{key}_share"]) / 4.0
+        directed = np.where(short, 1.0 if name == "enablers" else 0.0, shares[name])
+        ordered = (budget * shares[name] + added * directed) * value / 4.0
         np.testing.assert_allclose(getattr(after, pipe), pending + ordered - arrived,
                                    rtol=RTOL, atol=1e-12)  # fmt: skip
         at_once = lost = 0.0
         if name == "land":  # aid and Ukraine's industry arrive at once, war losses go
-            at_once = np.where(ukraine, _column(v["ukraine_aid_usd_bn"]) + output, 0.0) / 4.0
+            aid = np.where(ukraine, _column(v["ukraine_aid_usd_bn"]), 0.0) / 4.0
+            at_once = aid + delivered
             lost = stock * _column(v["ukraine_war_loss_pct"]) / 400.0 * at_war
         expected = np.maximum(stock * (1.0 - wear) + arrived + at_once - lost, 0.0)
         np.testing.assert_allclose(getattr(after, name), expected, rtol=RTOL, atol=1e-12)
     combat = after.land + after.air
-    wanted = combat / forces.equipment_per_soldier
+    # armies recruit to crew their equipment and keep the soldiers they have
+    wanted = np.maximum(combat / forces.equipment_per_soldier, forces.personnel_start)
     postwar = _column(v["ukraine_postwar_personnel_k"])
     wanted = np.where(ukraine, np.where(war, forces.personnel_start, postwar), wanted)
     p = before.personnel
     personnel = p + np.minimum((wanted - p) / _column(v["personnel_quarters"]),
                                p * _column(v["recruitment_pct"]) / 400.0)  # fmt: skip
     np.testing.assert_allclose(after.personnel, personnel, rtol=RTOL, atol=1e-12)
+    # readiness: upkeep against the stock the soldiers crew (the active stock)
+    needed = combat / forces.equipment_per_soldier
+    manned = np.where(needed > 0, np.minimum(1.0, personnel / np.where(needed > 0, needed, 1)),
+                      1.0)  # fmt: skip
+    active = combat * manned
     upkeep = before.spending * (1.0 - share)
     start = forces.upkeep_start
     funding = np.where(start > 0, upkeep / np.where(start > 0, start, 1.0), upkeep) / np.where(
-        forces.combat_start > 0,
-        combat / np.where(forces.combat_start > 0, forces.combat_start, 1),
+        forces.active_start > 0,
+        active / np.where(forces.active_start > 0, forces.active_start, 1),
         1.0,
     )
     base = _column(v["readiness"])
     target = np.minimum(1.0, base * np.maximum(funding, 0.0) ** _column(v["readiness_elasticity"]))
     ready = before.readiness + (target - before.readiness) / _column(v["readiness_quarters"])
     np.testing.assert_allclose(after.readiness, ready, rtol=RTOL, atol=1e-12)
+    # integration: members close the gap to 1, faster with joint procurement; a state
+    # outside drifts back to its level outside (NATO's or the others')
     speed = (
         _column(v["integration_rate_pct"])
         / 400.0
         * (1.0 + _column(v["joint_procurement_weight"]) * _column(v["joint_procurement_share"]))
     )
-    integration = before.integration + before.member * np.minimum(1.0, speed) * (
-        1.0 - before.integration
+    outside = np.where(batch.inputs.data.nato, _column(v["integration_nato"]),
+                       _column(v["integration_other"]))  # fmt: skip
+    integration = np.where(
+        before.member,
+        before.integration + np.minimum(1.0, speed) * (1.0 - before.integration),
+        before.integration
+        + np.minimum(1.0, _column(v["integration_rate_pct"]) / 400.0)
+        * (outside - before.integration),
     )
     np.testing.assert_allclose(after.integration, integration, rtol=RTOL, atol=1e-12)
     # Russia: its burden toward the war's or the peace's, its GDP growing from 2025's

@@ -139,29 +139,42 @@ PAPER = {
     "fragmentation_penalty": 0.25,
     "cohesion_friction_weight": 1.0,
     "cohesion_alignment_weight": 0.5,
+    # the paper economy does not grow (tests/test_security_logic.py checks that it does)
+    "europe_gdp_growth_pct": 0.0,
 }
 
 #: What each state fields at the start (USD bn), and the members' usable strength.
 FIELDED = {"AAA": 8.0, "BBB": 8.0, "HHH": 4.0, "CCC": 7.0, "DDD": 0.0}
 USABLE = 10.0 * 0.75 * 0.84
 
+#: What CCC's own forces would add: its 7 fielded at an outsider's integration (0.5),
+#: under the coalition's enablers (0.75) and fragmentation (0.84), as the others' are.
+OWN_CCC = 7.0 * 0.5 * 0.75 * 0.84
+
+
+def contest(forces: float, adversary: float) -> float:
+    """The chance of holding off the adversary, a ratio-form contest."""
+    return forces / (forces + adversary)
+
+
 # U of CCC at step 1, term by term, against Russia's A (the forces of step 0):
-#   threat:     w_threat * theta * gain = 1.5 * 0.5 * (min(1, (6.3 + 7) / A) - min(1, 7 / A))
-#               = 0.75 * 6.3 / A (theta = T * p = 0.5; A is far above 13.3)
+#   threat:     w_threat * theta * gain, gain = contest(6.3 + own) - contest(own)
+#               with own = OWN_CCC (theta = T * p = 0.5; power_weight 0)
 #   cost:       burden = (3.5 - 3.5) / 3.5 = 0                                 -> 0
 #   affinity:   w_affinity * (1/2 + (1 - |1 - 2/3| / 2) + 0 ties) / 3 = 0.5 * 4/9
 #               (one of two neighbours is a member; members' mean alignment 2/3)
 #   alignment:  w_align * 1 = 0.3
 #   entrapment: w_entrap * (1 - p) = 0.6 * 0                                  -> 0
 #   neutrality: not neutral                                                   -> 0
-# U of DDD: p = exp(-10); theta = 0.5 p; no forces of its own, so it gains 6.3 / A;
+# U of DDD: p = exp(-10); theta = 0.5 p; no forces of its own, so it gains contest(6.3);
 #   burden (3.5 - 0) / 3.5 = 1; affinity 0.5 * (0 + (1 - (2/3) / 2) + 0) / 3 = 1/9;
 #   alignment 0 (abstained twice); entrapment 0.6 * (1 - p).
 P_DDD = math.exp(-10.0)
 
 
 def threat_ccc(adversary: float) -> float:
-    return 1.5 * 0.5 * USABLE / adversary
+    gain = contest(USABLE + OWN_CCC, adversary) - contest(OWN_CCC, adversary)
+    return 1.5 * 0.5 * gain
 
 
 def u_ccc(adversary: float) -> float:
@@ -169,7 +182,8 @@ def u_ccc(adversary: float) -> float:
 
 
 def u_ddd(adversary: float) -> float:
-    return 1.5 * 0.5 * P_DDD * USABLE / adversary - 1.0 + 1.0 / 9.0 + 0.0 - 0.6 * (1.0 - P_DDD)
+    threat = 1.5 * 0.5 * P_DDD * contest(USABLE, adversary)
+    return threat - 1.0 + 1.0 / 9.0 + 0.0 - 0.6 * (1.0 - P_DDD)
 
 
 @pytest.fixture

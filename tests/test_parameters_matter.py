@@ -38,12 +38,16 @@ CONTEXT = {
     "ukraine_capacity_growth": {"ukraine_investment_share": 0.05},
     # a failed response needs attacks on members and allies that do not come
     "failed_response_jump": {"reliability": 0.2, "base_aggression": 0.5},
-    # vetoes need the unreliable inside
+    # vetoes and the unreliable's commitments need the unreliable inside
     "veto_propensity": {"founders": [*DEFAULT["founders"], "HUN", "SVK"]},
+    "unreliable_commitment_keeping": {"founders": [*DEFAULT["founders"], "HUN", "SVK"]},
+    # procurement turns to enablers only as the US leaves
+    "enabler_adaptation": {"us_withdrawal_step": 4},
 }
 #: Where the far end of the range is not the informative one.
-#: (at 0 the qmv population clause still binds; the spending ceiling binds when low)
-MOVED = {"qmv_member_share": 1.0, "max_defence_pct": 4.0}
+#: (at 0 the qmv population clause still binds; the spending ceiling binds when low;
+#: frictions that attract, at -10, change no side in the landscape, strong ones do)
+MOVED = {"qmv_member_share": 1.0, "max_defence_pct": 4.0, "landscape_friction_weight": 10.0}
 
 
 def moved(parameter: Parameter):

@@ -104,6 +104,13 @@ def our_slab_quantile(data, quantile):
     return high
 
 
+def _excludes(values: pd.Series, limits: pd.Series) -> bool:
+    """Whether an EMA box limit (two bounds, or a set of categories) leaves out a run."""
+    if isinstance(limits.iloc[0], set):
+        return not values.isin(limits.iloc[0]).all()
+    return not values.between(limits.iloc[0], limits.iloc[1]).all()
+
+
 @dataclass
 class EmaResult:
     """EMA's first box: the peeling part of its trajectory and its pasted end."""
@@ -372,7 +379,12 @@ def test_a_real_sweep_discover_and_ema_agree(real_sweep):
     chosen = found.boxes[found.chosen.index]
     for statistic in ("coverage", "density", "mass"):
         assert getattr(chosen, statistic) == pytest.approx(row[statistic], abs=BOX_STATISTIC)
-    assert set(chosen.restricted) == plain.restricted(j)
+    # EMA's own slab quantiles (not ours, unlike the step-by-step comparison above) can
+    # peel a dimension we leave whole on the way to a box of the same statistics: what
+    # we restrict, EMA restricts too
+    x = sweep.runs[sweep.parameters]
+    effective = {name for name in plain.restricted(j) if _excludes(x[name], limits[name])}
+    assert set(chosen.restricted) <= effective
     for limit in chosen.restrictions:
         if limit.values is None:
             width = experiments[limit.name].max() - experiments[limit.name].min()

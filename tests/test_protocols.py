@@ -392,8 +392,9 @@ class TestLandscape(ProtocolContract):
         gains = model.protocol.gains(model.engine.groups[0].batch.situation())[0]
         sides = np.concatenate([np.where(model.member, 0, 1), np.ones(view.sizes.size - n)])
         sizes = view.sizes.copy()
-        # A state weighs its own strength: its forces, at its readiness and purchasing power.
-        sizes[:n] = np.maximum(model.state.own_strength[0], 0.01)
+        # A state weighs what its forces add to the coalition's usable strength: its
+        # fielded forces at its integration, under the coalition's enablers and frictions.
+        sizes[:n] = np.maximum(model.state.usable[0], 0.01)
         spending = model.dataset.arrays.adversary_spending
         sizes[n:] = spending / spending.sum() * model.adversary_strength
         now = landscape.frustration(sizes, view.propensity, sides)

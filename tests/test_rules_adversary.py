@@ -56,17 +56,6 @@ def test_spending_over_gdp_is_the_burden(spent, pct, other):
     assert adversary.spending(gdp, other) / gdp == pytest.approx(other / 100, rel=1e-12)
 
 
-def test_orders_at_russian_prices():
-    # 186 a year, 45 % on equipment, roubles buying 3 times what euros do, half of it
-    # land: 186 * 0.45 * 3 * 0.5 / 4 a quarter
-    assert adversary.orders(186.0, 0.45, 3.0, 0.5) == pytest.approx(31.3875)
-    # the same as the capability rule with the purchasing power as the value of a dollar
-    budget = capability.equipment_budget(186.0, 0.45)
-    assert adversary.orders(186.0, 0.45, 3.0, 0.5) == pytest.approx(
-        capability.orders(budget, 3.0, 0.5)
-    )
-
-
 def test_war_losses_only_in_war():
     # 15 % of 800 a year of land equipment: 30 a quarter
     assert adversary.war_losses(800.0, True, 15.0) == pytest.approx(30.0)

@@ -277,17 +277,23 @@ def test_fragmentation_lies_between_one_minus_the_penalty_and_one(forces, member
     assert ((cost >= 1.0 - penalty - 1e-12) & (cost <= 1.0 + 1e-12)).all()
 
 
-def test_members_integrate_faster_with_joint_procurement():
+def test_members_integrate_faster_with_joint_procurement_and_leavers_fall_back():
     # 10 % of the gap a year, 2.5 % a quarter; joint procurement of 18 % at weight 2
-    # makes it 1.36 times faster
+    # makes it 1.36 times faster; a state outside drifts back toward its base level (0.5)
+    # at the base rate
     integration = np.array([[0.6, 0.6]])
     member = np.array([[True, False]])
-    after = capability.next_integration(integration, member, 10.0, 0.0, 2.0)
-    assert after == pytest.approx(np.array([[0.6 + 0.025 * 0.4, 0.6]]))
-    after = capability.next_integration(integration, member, 10.0, 0.18, 2.0)
-    assert after == pytest.approx(np.array([[0.6 + 0.025 * 1.36 * 0.4, 0.6]]))
+    after = capability.next_integration(integration, member, 10.0, 0.0, 2.0, 0.5)
+    assert after == pytest.approx(np.array([[0.6 + 0.025 * 0.4, 0.6 - 0.025 * 0.1]]))
+    after = capability.next_integration(integration, member, 10.0, 0.18, 2.0, 0.5)
+    assert after == pytest.approx(np.array([[0.6 + 0.025 * 1.36 * 0.4, 0.6 - 0.025 * 0.1]]))
+    # an outsider already at its base stays there
+    at_base = capability.next_integration(
+        np.array([[0.5]]), np.array([[False]]), 10.0, 0.5, 2.0, 0.5
+    )
+    assert at_base[0, 0] == 0.5
     # a step never passes full integration
-    assert capability.next_integration(integration, member, 400.0, 1.0, 10.0)[0, 0] == 1.0
+    assert capability.next_integration(integration, member, 400.0, 1.0, 10.0, 0.5)[0, 0] == 1.0
 
 
 def test_usable_strength_is_integrated_forces_enabled_and_unfragmented():

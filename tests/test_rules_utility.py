@@ -22,18 +22,37 @@ def affinity(adjacency, member, alignment, ties=0.0, ties_weight=0.0):
     )
 
 
-def test_protection_gain_is_the_way_to_parity_the_others_bring():
-    # Adversary 100. Own 10, others 90: from 0.1 alone to parity, 0.9. Own 0, others 50:
-    # 0.5. Nobody else: 0. Own 120: at parity alone, nothing to gain. Own 60, others 60:
-    # capped at parity, 0.4.
+def test_protection_gain_is_the_contest_won_by_joining():
+    # Adversary 100; the chance of holding off is F / (F + 100). Own 10, others 90: from
+    # 10/110 alone to 100/200 together. Own 0, others 50: 0 to 1/3. Nobody else, or no
+    # forces at all: nothing. Own 120, others 30: 120/220 to 150/250. Own 60, others 60:
+    # 60/160 to 120/220.
     own = np.array([10.0, 0.0, 10.0, 0.0, 120.0, 60.0])
     others = np.array([90.0, 50.0, 0.0, 0.0, 30.0, 60.0])
     gain = utility.protection_gain(own, others, 100.0)
-    assert gain == pytest.approx([0.9, 0.5, 0.0, 0.0, 0.0, 0.4])
+    expected = [0.5 - 10 / 110, 1 / 3, 0.0, 0.0, 0.6 - 120 / 220, 120 / 220 - 60 / 160]
+    assert gain == pytest.approx(expected, rel=1e-12)
     # A scalar coalition strength is broadcast to every outsider.
-    assert utility.protection_gain(np.array([1.0, 3.0]), 9.0, 10.0) == pytest.approx([0.9, 0.7])
-    # A stronger adversary makes the same coalition worth less to a small state.
-    assert utility.protection_gain(10.0, 90.0, 200.0) == pytest.approx(0.45)
+    assert utility.protection_gain(np.array([1.0, 3.0]), 9.0, 10.0) == pytest.approx(
+        [0.5 - 1 / 11, 12 / 22 - 3 / 13], rel=1e-12
+    )
+    # A stronger adversary makes the same coalition worth less to this small state...
+    assert utility.protection_gain(10.0, 90.0, 200.0) == pytest.approx(100 / 300 - 10 / 210)
+    assert utility.protection_gain(10.0, 90.0, 200.0) < utility.protection_gain(10.0, 90.0, 100.0)
+    # ...but less than in proportion to its power: doubling the adversary does not halve it
+    assert (
+        utility.protection_gain(10.0, 90.0, 200.0) > utility.protection_gain(10.0, 90.0, 100.0) / 2
+    )
+
+
+@given(
+    own=st.floats(0.0, 1e3), others=st.floats(0.0, 1e3), more=st.floats(0.0, 1e3),
+    adversary=st.floats(1e-3, 1e3),
+)  # fmt: skip
+def test_protection_gain_lies_in_0_1_and_grows_with_the_coalition(own, others, more, adversary):
+    gain = utility.protection_gain(own, others, adversary)
+    assert -1e-12 <= gain < 1.0
+    assert utility.protection_gain(own, others + more, adversary) >= gain - 1e-12
 
 
 def test_burden_is_the_gap_to_the_floor_as_a_share_of_it():
