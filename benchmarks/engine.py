@@ -7,15 +7,24 @@ over an engine of one run). The engine runs the same scenario as batches of 1, 1
 (inputs, traits) is included, writing files is not. Each figure is the best of
 ``--trials``. Goal: 10,000 runs through the engine at least 50 times the model loop.
 
-    python benchmarks/engine.py [--trials 3]
+The model loop of today is a view over an engine of one run and carries the forces the
+pre-engine model lacked, so it is a moving baseline. ``--anchor REV`` (default the
+pre-engine commit ``bdfe2e6``) also times that commit's model loop, checked out in a
+temporary worktree and run in a subprocess in the same run, with ``collect_states`` off
+and on, and prints the engine's ratio against it and against the 61 runs/s the issue
+states for it.
+
+    python benchmarks/engine.py [--trials 3] [--anchor bdfe2e6 | --no-anchor]
 """
 
 from __future__ import annotations
 
 import argparse
+import textwrap
 import time
 
 import numpy as np
+from anchor import PRE_ENGINE, checkout, probe
 
 from coalition_sim.datasets import load_dataset
 from coalition_sim.engine.engine import Engine
@@ -46,9 +55,37 @@ def engine(runs: int, chunk: int) -> float:
     return runs / (time.perf_counter() - start)
 
 
+#: The pre-engine model's loop as the issue measured it on its last commit (runs/s).
+STATED_ANCHOR = 61.0
+
+ANCHOR_LOOP = textwrap.dedent(
+    """
+    import json, sys, time
+    from coalition_sim.model import CoalitionModel
+    from coalition_sim.parameters import load_scenario
+    runs, trials = int(sys.argv[1]), int(sys.argv[2])
+    scenario = load_scenario("baseline")
+    out = {}
+    for collect in (False, True):
+        best = 0.0
+        for _ in range(trials):
+            start = time.perf_counter()
+            for seed in range(runs):
+                model = CoalitionModel(scenario, rng=seed, collect_states=collect)
+                while model.running:
+                    model.step()
+            best = max(best, runs / (time.perf_counter() - start))
+        out[str(collect)] = best
+    print(json.dumps(out))
+    """
+)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trials", type=int, default=3)
+    parser.add_argument("--anchor", default=PRE_ENGINE, help="git revision of the anchor")
+    parser.add_argument("--no-anchor", action="store_true", help="skip the anchor's loop")
     args = parser.parse_args()
     best = lambda f, *a: max(f(*a) for _ in range(args.trials))  # noqa: E731
     loop = best(model_loop, 50)
@@ -62,6 +99,16 @@ def main() -> None:
         )
     rate = best(engine, 10_000, 4096)
     print(f"   engine, 10,000 runs in chunks of 4,096:        {rate:9.0f}   {rate / loop:6.1f}x")
+    if not args.no_anchor:
+        with checkout(args.anchor) as folder:
+            then = probe(folder, ANCHOR_LOOP, 50, args.trials)
+        for key, words in (("False", "collect_states=False"), ("True", "collect_states=True")):
+            print(
+                f"   anchor {args.anchor} model loop, {words}: {then[key]:9.0f}   "
+                f"engine {rate / then[key]:6.1f}x"
+            )
+        print(f"   the issue's figure for the anchor: {STATED_ANCHOR:9.0f}   "
+              f"engine {rate / STATED_ANCHOR:6.1f}x")  # fmt: skip
     print(f"ratio: {rate / loop:.1f}")
 
 

@@ -20,15 +20,10 @@ own cost per run-step is in ``benchmarks/step.py``.
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import subprocess
-import sys
-import tempfile
 import textwrap
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from anchor import PRE_ENGINE, REPO, checkout, probe
 
 PROBE = textwrap.dedent(
     """
@@ -54,40 +49,20 @@ PROBE = textwrap.dedent(
 )
 
 
-def measure(checkout: Path, runs: int, trials: int) -> dict[str, float]:
-    """Milliseconds per step of ``CoalitionModel`` in ``checkout``, by ``collect_states``."""
-    env = {**os.environ, "PYTHONPATH": str(checkout)}
-    done = subprocess.run(
-        [sys.executable, "-c", PROBE, str(runs), str(trials)],
-        cwd=checkout,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return json.loads(done.stdout.strip().splitlines()[-1])
+def measure(folder: Path, runs: int, trials: int) -> dict[str, float]:
+    """Milliseconds per step of ``CoalitionModel`` in ``folder``, by ``collect_states``."""
+    return probe(folder, PROBE, runs, trials)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--anchor", default="bdfe2e6", help="git revision of the anchor")
+    parser.add_argument("--anchor", default=PRE_ENGINE, help="git revision of the anchor")
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--trials", type=int, default=3)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        anchor = Path(tmp) / "anchor"
-        subprocess.run(
-            ["git", "-C", str(REPO), "worktree", "add", "--detach", "-q", str(anchor), args.anchor],
-            check=True,
-        )
-        try:
-            then = measure(anchor, args.runs, args.trials)
-            now = measure(REPO, args.runs, args.trials)
-        finally:
-            subprocess.run(
-                ["git", "-C", str(REPO), "worktree", "remove", "--force", str(anchor)],
-                check=False,
-            )
+    with checkout(args.anchor) as anchor:
+        then = measure(anchor, args.runs, args.trials)
+        now = measure(REPO, args.runs, args.trials)
     print(f"CoalitionModel, baseline, 40 quarters, ms per step incl. set-up ({args.runs} runs)")
     header = f"{'collect_states':>15} {'anchor ' + args.anchor:>16} {'this checkout':>14}"
     print(f"{header} {'ratio':>7}")

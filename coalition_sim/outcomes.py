@@ -51,6 +51,12 @@ class Measure:
     scope: Scope
     compute: Callable[[Batch], np.ndarray]
     stored: bool = True
+    short: str = ""  # a legend's words, where the label is too long for one
+
+    @property
+    def legend(self) -> str:
+        """Words for a chart's legend: the short form if there is one, else the label."""
+        return self.short or self.label
 
     @property
     def axis_label(self) -> str:
@@ -62,8 +68,10 @@ class Measure:
         return np.asarray(self.compute(batch)).reshape(-1)
 
 
-def _step(name: str, label: str, unit: str, kind: Kind, compute) -> Measure:
-    return Measure(name=name, label=label, unit=unit, kind=kind, scope="step", compute=compute)
+def _step(name: str, label: str, unit: str, kind: Kind, compute, *, short: str = "") -> Measure:
+    return Measure(
+        name=name, label=label, unit=unit, kind=kind, scope="step", compute=compute, short=short
+    )
 
 
 def _run(name: str, label: str, unit: str, kind: Kind, compute, *, stored=True) -> Measure:
@@ -158,7 +166,7 @@ _MEASURES: tuple[Measure, ...] = (
     _step("vetoes", "vetoes", "vetoes", "count", _counter("vetoes")),
     _step("exits", "exits", "states", "count", _counter("exits")),
     _step("parity", "usable parity with Russia (no US forces or enablers)", "ratio", "ratio",
-          _state("parity")),
+          _state("parity"), short="parity"),
     _step("parity_with_us", "usable parity with Russia, US forces and enablers counted",
           "ratio", "ratio", _state("parity_with_us")),
     _step("cohesion", "cohesion", "share 0-1", "share", _state("cohesion")),
@@ -184,12 +192,12 @@ _MEASURES: tuple[Measure, ...] = (
     _step("ukraine_investment_usd_bn", "investment in Ukraine's industry", "USD bn", "amount",
           _state("ukraine_investment_usd_bn")),
     _step("ukraine_utilisation", "Ukraine's industrial utilisation", "share 0-1", "share",
-          _state("ukraine_utilisation")),
+          _state("ukraine_utilisation"), short="utilisation (0-1)"),
     _step("ukraine_industry_output_usd_bn", "output bought in Ukraine",
           "USD bn at European prices", "amount",
           _state("ukraine_industry_output_usd_bn")),
     _step("ukraine_drone_output_m", "Ukraine's drone output", "million a year", "amount",
-          _state("ukraine_drone_output_m")),
+          _state("ukraine_drone_output_m"), short="drones (M/yr)"),
     _step("aggression_events", "aggression events", "events", "count",
           _counter("aggression_events")),
     _step("aggression_chance", "chance of an aggression event", "per quarter", "share",

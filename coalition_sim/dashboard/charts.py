@@ -15,6 +15,7 @@ import solara
 
 from coalition_sim.dashboard.common import model_series, simulation
 from coalition_sim.dashboard.svgplot import line_chart, line_chart_layers
+from coalition_sim.outcomes import METRICS
 
 #: Height of one chart; charts keep their proportions inside it at any window width.
 CHART_HEIGHT_PX = 250
@@ -31,11 +32,11 @@ CSS = (
 
 @dataclass(frozen=True)
 class Panel:
-    """One chart: the series it draws (collector name -> legend label) and its axis."""
+    """One chart: the measures it draws (legends from the outcome registry) and its axis."""
 
     key: str
     title: str
-    series: dict[str, str]
+    names: tuple[str, ...]
     y_min: float | None = None
     y_max: float | None = None
     reference: float | None = None
@@ -43,11 +44,11 @@ class Panel:
 
 
 PANELS: tuple[Panel, ...] = (
-    Panel("members", "Coalition size", {"members": "members", "applicants": "applicants"}, 0),
+    Panel("members", "Coalition size", ("members", "applicants"), 0),
     Panel(
         "strength",
         "Parity, cohesion, credibility",
-        {"parity": "parity", "cohesion": "cohesion", "credibility": "credibility"},
+        ("parity", "cohesion", "credibility"),
         0,
         1,
         reference=1.0,
@@ -56,14 +57,14 @@ PANELS: tuple[Panel, ...] = (
     Panel(
         "threat",
         "Threat and US commitment",
-        {"threat": "threat", "us_commitment": "US commitment"},
+        ("threat", "us_commitment"),
         0,
         1,
     ),
     Panel(
         "ukraine",
         "Ukraine's industry",
-        {"ukraine_utilisation": "utilisation (0-1)", "ukraine_drone_output_m": "drones (M/yr)"},
+        ("ukraine_utilisation", "ukraine_drone_output_m"),
         0,
     ),
 )
@@ -81,9 +82,14 @@ def horizon(sim: Any) -> int | None:
     return None
 
 
+def _drawn(panel: Panel, series: dict[str, list]) -> dict[str, list]:
+    """The panel's series present in ``series``, keyed by their legend words."""
+    return {METRICS[name].legend: series[name] for name in panel.names if name in series}
+
+
 def panel_svg(panel: Panel, series: dict[str, list], x_max: int | None) -> str:
     """One panel's SVG from the collector's series; absent series are left out."""
-    drawn = {label: series[name] for name, label in panel.series.items() if name in series}
+    drawn = _drawn(panel, series)
     return line_chart(
         drawn,
         title=panel.title,
@@ -98,7 +104,7 @@ def panel_svg(panel: Panel, series: dict[str, list], x_max: int | None) -> str:
 
 def panel_layers(panel: Panel, series: dict[str, list], x_max: int | None) -> tuple[str, str]:
     """One panel as two SVG layers: the frame (axes) and the data (lines, legend values)."""
-    drawn = {label: series[name] for name, label in panel.series.items() if name in series}
+    drawn = _drawn(panel, series)
     return line_chart_layers(
         drawn,
         title=panel.title,
