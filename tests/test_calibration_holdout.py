@@ -251,3 +251,31 @@ def test_calibrate_holdout_takes_no_store_or_check(capsys):
     assert main(["calibrate", "--holdout", "--check", "--quiet"]) == 2
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and "--holdout" in err
+
+
+def test_the_verdict_follows_the_numbers(fake):
+    from coalition_sim.calibration.report import holdout_markdown, holdout_verdict
+
+    runs, observed, traits = fake
+    result = holdout.holdout(runs, observed, traits, accept=0.1)
+    # a perfect model out of sample beats every baseline; a reversed one beats none
+    result.burdens["out of sample"]["model"] = observed.burdens.copy()
+    result.joins["out of sample"]["model"] = observed.took_part.astype(float)
+    words = holdout_verdict(result)
+    assert (
+        "**Out of sample**, burdens 2022-2025: against the rule it beats it in rank and "
+        "error, against the regression it beats it in rank and error; taking part: its AUC "
+        "(1.00) is above that of alignment alone"
+    ) in words
+    result.burdens["leave one country out"]["model"] = 100.0 - 10.0 * observed.burdens
+    result.joins["leave one country out"]["model"] = np.zeros(len(observed.join_states))
+    words = holdout_verdict(result)
+    assert "**Leave one country out**, burdens 2015-2021: against the rule it does not" in words
+    assert "burdens 2022-2025: against the rule it does not beat it" in words
+    assert "taking part: its AUC (0.50) is not above" in words
+    table = holdout_markdown(result)
+    rows = [line for line in table.splitlines() if line.startswith("| ")]
+    assert len(rows) == 1 + len(holdout.SETTINGS) * len(holdout.PREDICTORS)
+    # the out-of-sample fits of the training years are marked as fits, the rule's not
+    lines = [line for line in table.splitlines() if line.startswith("| out of sample")]
+    assert [line.count("(fit)") for line in lines] == [2, 0, 2]

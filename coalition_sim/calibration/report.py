@@ -354,7 +354,8 @@ def holdout_note(result: Any) -> str:
         f"{len(result.observed.states)} European Allies, the mean over the years; RMSE "
         "in points of GDP over every state-year; AUC of taking part in the coalition's "
         f"meetings over {len(result.observed.join_states)} outsiders (for the baselines: "
-        "alignment alone). (fit): scored on the data it was fitted to."
+        f"alignment alone); {len(result.accepted['leave one country out'])} states left "
+        "out in turn. (fit): scored on the data it was fitted to."
     )
 
 
@@ -371,7 +372,9 @@ def format_holdout(result: Any) -> str:
         lines.append("  " + "  ".join(cells))
         if k == 0:
             lines.append("  " + "  ".join("-" * w for w in widths))
-    return "\n".join([*lines, "", holdout_note(result)])
+    return "\n".join(
+        [*lines, "", holdout_note(result), "", holdout_verdict(result).replace("**", "")]
+    )
 
 
 def holdout_markdown(result: Any) -> str:
@@ -381,4 +384,45 @@ def holdout_markdown(result: Any) -> str:
         "|" + "---|" * 2 + "---:|" * (len(HOLDOUT_HEADER) - 2),
     ]
     lines += ["| " + " | ".join(row) + " |" for row in holdout_rows(result)]
-    return "\n".join([*lines, "", holdout_note(result)])
+    return "\n".join([*lines, "", holdout_note(result), "", holdout_verdict(result)])
+
+
+def holdout_verdict(result: Any) -> str:
+    """Whether the model beats the baselines in each check, in words, from the numbers.
+
+    Out of sample only the held-out years count (2022-2025); leaving a country out,
+    both periods, each on its own.
+    """
+    scores = {(r["setting"], r["predictor"]): r for r in result.table()}
+    sentences = []
+    for setting, periods in (
+        ("out of sample", ("2022_2025",)),
+        ("leave one country out", ("2015_2021", "2022_2025")),
+    ):
+        model = scores[(setting, "model")]
+        clauses = []
+        for period in periods:
+            parts = []
+            for predictor in ("rule", "regression"):
+                other = scores[(setting, predictor)]
+                ranks = model[f"rho_{period}"] > other[f"rho_{period}"]
+                errors = model[f"rmse_{period}"] < other[f"rmse_{period}"]
+                verdict = (
+                    "beats it in rank and error"
+                    if ranks and errors
+                    else "ranks better but errs more"
+                    if ranks
+                    else "errs less but does not rank better"
+                    if errors
+                    else "does not beat it"
+                )
+                parts.append(f"against the {predictor} it {verdict}")
+            clauses.append(f"burdens {period.replace('_', '-')}: " + ", ".join(parts))
+        auc, align = model["auc"], scores[(setting, "rule")]["auc"]
+        clauses.append(
+            f"taking part: its AUC ({auc:.2f}) is "
+            + ("above" if auc > align else "not above")
+            + f" that of alignment alone ({align:.2f})"
+        )
+        sentences.append(f"**{setting.capitalize()}**, " + "; ".join(clauses) + ".")
+    return " ".join(sentences)
