@@ -9,19 +9,20 @@ hypercube design draws parameter sets from them; for each set the engine runs
    burdens, committed to the Wales pledge (2 % of GDP within ten years), under a given
    threat history (a level after Crimea from 2014, another after the full-scale
    invasion from 2022; both levels are drawn too), with the US fully committed; its
-   burdens in 2024 and 2025 (quarterly means) are compared with NATO's figures, and the
-   share of members' quarterly commitments honoured with Leeds et al.'s 74.5 %;
+   yearly burdens (the mean of each year's quarters) are compared with NATO's figures
+   in two periods, 2015-2021 and 2022-2025, and the share of members' quarterly
+   commitments honoured with Leeds et al.'s 74.5 %;
 2. the **start of the model** (2026): which outsiders apply within four quarters,
-   compared with who took part in the London meeting of the coalition of the willing
-   (March 2025) and who stayed out.
+   compared with who took part in the coalition of the willing's leaders' meetings
+   (March 2025 to January 2026) and who stayed out.
 
-Each set gets summary statistics (rank correlations and errors of the spending
-hindcast, the Brier score and AUC of the willingness to join, the gap in commitments
-honoured); each statistic's distance from a perfect fit is scaled by its spread over the
-design (median absolute deviation), and the sets closest to the data, the ``accept``
-share of them, are the posterior sample (rejection ABC: Pritchard et al. 1999, Beaumont
-et al. 2002). Everything is a pure function of the seed: the same seed gives the same
-accepted sets.
+Each set gets summary statistics (per period, the mean of the years' rank correlations
+and the error of the spending hindcast; the Brier score and AUC of taking part; the gap
+in commitments honoured); each statistic's distance from a perfect fit is scaled by its
+spread over the design (median absolute deviation), and the sets closest to the data,
+the ``accept`` share of them, are the posterior sample (rejection ABC: Pritchard et al.
+1999, Beaumont et al. 2002). Everything is a pure function of the seed: the same seed
+gives the same accepted sets.
 """
 
 from __future__ import annotations
