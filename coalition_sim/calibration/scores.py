@@ -15,7 +15,8 @@ def rank_correlation(simulated: np.ndarray, observed: np.ndarray) -> np.ndarray:
     """Spearman's rank correlation of each row of ``simulated`` with ``observed``.
 
     Pearson's correlation of the average ranks (ties share their mean rank), over the
-    last axis; 0 where either side has no spread (nothing to rank).
+    last axis; 0 where either side has no spread (nothing to rank); NaN where a value is
+    NaN (not simulated).
     """
     from scipy.stats import rankdata
 
@@ -26,7 +27,7 @@ def rank_correlation(simulated: np.ndarray, observed: np.ndarray) -> np.ndarray:
     scale = np.sqrt(np.sum(sim**2, axis=-1) * np.sum(obs**2))
     with np.errstate(invalid="ignore", divide="ignore"):
         rho = np.sum(sim * obs, axis=-1) / scale
-    return np.where(scale > 0, rho, 0.0)
+    return np.where(np.isnan(scale), np.nan, np.where(scale > 0, rho, 0.0))
 
 
 def burden_scores(simulated: np.ndarray, observed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
