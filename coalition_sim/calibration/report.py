@@ -304,20 +304,22 @@ SETTING_WORDS = {
 }
 
 
-def holdout_rows(result: Any) -> list[list[str]]:
+def holdout_rows(result: Any, *, short: bool = False) -> list[list[str]]:
     """The out-of-sample table's cells: check, predictor, the scores of each period, AUC.
 
     A score of data the predictor was fitted to is marked ``(fit)``; the rule fits
-    nothing, and the baselines' AUC is that of alignment alone.
+    nothing, and the baselines' AUC is that of alignment alone. ``short`` names the
+    checks and predictors in a word (the terminal's table, with a legend).
     """
     rows = []
     for row in result.table():
         trained = row["setting"] == "out of sample" and row["predictor"] != "rule"
         mark = " (fit)" if trained else ""
+        setting, predictor = row["setting"], row["predictor"]
         rows.append(
             [
-                SETTING_WORDS[row["setting"]],
-                PREDICTOR_WORDS[row["predictor"]],
+                setting if short else SETTING_WORDS[setting],
+                predictor if short else PREDICTOR_WORDS[predictor],
                 f"{row['rho_2015_2021']:.2f}{mark}",
                 f"{row['rmse_2015_2021']:.2f}{mark}",
                 f"{row['rho_2022_2025']:.2f}",
@@ -361,8 +363,9 @@ def holdout_note(result: Any) -> str:
 
 def format_holdout(result: Any) -> str:
     """The out-of-sample table as text for the terminal."""
-    rows = [HOLDOUT_HEADER, *holdout_rows(result)]
-    widths = [max(len(r[k]) for r in rows) for k in range(len(HOLDOUT_HEADER))]
+    header = ["check", "predictor", "rho 15-21", "RMSE 15-21", "rho 22-25", "RMSE 22-25", "AUC"]
+    rows = [header, *holdout_rows(result, short=True)]
+    widths = [max(len(r[k]) for r in rows) for k in range(len(header))]
     lines = ["in sample, out of sample and leave one country out, model against baselines:"]
     for k, row in enumerate(rows):
         cells = [
@@ -372,8 +375,18 @@ def format_holdout(result: Any) -> str:
         lines.append("  " + "  ".join(cells))
         if k == 0:
             lines.append("  " + "  ".join("-" * w for w in widths))
+    legend = [
+        "",
+        "  in sample: fitted to 2015-2025 and the meetings; out of sample: fitted to "
+        "2015-2021 only; leave one country out: each state predicted with all its "
+        "observations left out",
+        "  model: median of the accepted sets; rule: max(2014 burden, 2 %) + 1.5 x "
+        "proximity; regression: on proximity and the 2014 burden",
+        "  rho: rank correlation; 15-21, 22-25: the years 2015-2021, 2022-2025; AUC: of "
+        "taking part in the coalition's meetings",
+    ]
     return "\n".join(
-        [*lines, "", holdout_note(result), "", holdout_verdict(result).replace("**", "")]
+        [*lines, *legend, "", holdout_note(result), "", holdout_verdict(result).replace("**", "")]
     )
 
 
