@@ -35,9 +35,9 @@ def test_every_fitted_parameter_is_a_schema_parameter_with_its_prior_inside_the_
 
 def test_the_distance_is_zero_for_a_perfect_fit_and_grows_with_each_gap():
     perfect = {**abc.PERFECT, "honoured": HONOURED_SHARE}
-    worse = {**perfect, "rmse_2024": 0.5}
+    worse = {**perfect, "rmse_2022_2025": 0.5}
     worst = {**worse, "auc": 0.5}
-    spread = {**perfect, "rmse_2024": 0.25, "auc": 0.75}
+    spread = {**perfect, "rmse_2022_2025": 0.25, "auc": 0.75}
     d = abc.distances([perfect, worse, worst, spread], HONOURED_SHARE)
     assert d[0] == 0.0
     assert d[0] < d[1] < d[2]
@@ -45,8 +45,8 @@ def test_the_distance_is_zero_for_a_perfect_fit_and_grows_with_each_gap():
 
 def test_a_statistic_that_cannot_be_computed_counts_as_the_worst_not_as_perfect():
     perfect = {**abc.PERFECT, "honoured": HONOURED_SHARE}
-    bad = {**perfect, "rmse_2025": 1.0}
-    unknown = {**perfect, "rmse_2025": float("nan")}
+    bad = {**perfect, "rmse_2015_2021": 1.0}
+    unknown = {**perfect, "rmse_2015_2021": float("nan")}
     d = abc.distances([perfect, bad, unknown], HONOURED_SHARE)
     assert d[2] == pytest.approx(d[1]) and d[2] > 0
 
@@ -62,11 +62,49 @@ def test_rank_statistics_on_hand_cases():
 
 def test_the_targets_are_the_observed_behaviour():
     targets = load_targets()
-    assert targets.spending_2014["POL"] == pytest.approx(1.86, abs=0.05)
-    assert targets.spending_2025["POL"] == pytest.approx(4.3, abs=0.2)
-    assert targets.joined_london["GBR"] and targets.joined_london["TUR"]
-    assert not targets.joined_london["HUN"] and not targets.joined_london["AUT"]
+    assert targets.spending_2014["POL"] == pytest.approx(1.88)
+    assert targets.burdens[2021]["POL"] == pytest.approx(2.22)
+    assert targets.burdens[2025]["POL"] == pytest.approx(4.3)
+    # every yearly burden of NATO's series, the European Allies with all twelve years
+    assert len(targets.scored_states()) == 29
+    assert "USA" not in targets.spending_2014 and "ISL" not in targets.scored_states()
+    # taking part: the share of the four meetings with a known record
+    assert targets.attendance["GBR"] == 1.0 and targets.attendance["HUN"] == 0.0
+    assert targets.attendance["AUT"] == 0.75  # not in London; Paris three times
+    assert targets.attendance["ALB"] == 0.5 and targets.took_part["ALB"]
+    assert targets.attendance["CYP"] == pytest.approx(2 / 3)  # January 2026 unknown
+    assert targets.attendance["MNE"] == pytest.approx(1 / 3) and not targets.took_part["MNE"]
     assert targets.honoured_share == 0.745
+
+
+def test_the_burdens_agree_with_observed_behaviour_where_both_report():
+    """The yearly series and the older targets' file are the same NATO figures."""
+    import csv
+
+    from coalition_sim.datasets import DATA_DIR
+
+    targets = load_targets()
+    with open(DATA_DIR / "observed_behaviour.csv", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    compared = 0
+    for row in rows:
+        for year, column in ((2014, "nato_pct_gdp_2014"), (2024, "nato_pct_gdp_2024_est")):
+            if row[column]:
+                assert targets.burdens[year][row["iso3"]] == pytest.approx(float(row[column]))
+                compared += 1
+    assert compared == 2 * 29
+
+
+def test_the_hindcast_is_causal_so_a_run_to_2021_is_a_prefix_of_a_run_to_2025():
+    sets = abc.design(6, seed=8)
+    full = abc.simulate_statistics(sets, seed=8, hindcast_reps=2, join_reps=1)
+    short = abc.simulate_statistics(sets, seed=8, hindcast_reps=2, join_reps=1, steps=31)
+    for one, other in zip(full, short, strict=True):
+        np.testing.assert_array_equal(one["burdens"][:8], other["burdens"][:8])
+        assert np.isnan(other["burdens"][8:]).all() and not np.isnan(one["burdens"]).any()
+        # the statistics of the years not reached are not computed, never a perfect fit
+        assert one["rho_2015_2021"] == other["rho_2015_2021"]
+        assert np.isnan(other["rho_2022_2025"]) and np.isnan(other["rmse_2022_2025"])
 
 
 @pytest.fixture(scope="module")
@@ -108,7 +146,7 @@ def test_the_cli_prints_the_fit_and_writes_the_files(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert code == 0
     assert "24 parameter sets" in printed and "6 accepted" in printed
-    assert "rank correlation with NATO's figures" in printed
+    assert "spending 2022-2025, rank correlation with NATO's figures" in printed
     assert "posterior (median, 90 % interval" in printed
     assert json.loads(out.read_text())["samples"] == 24
     assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -182,7 +220,7 @@ def test_the_check_accepts_rounding_and_states_its_tolerance(small):
     def nudge(data):  # last-digit changes, as a new numpy gives
         data["distances"] = [d * (1 + 4e-16) for d in data["distances"]]
         data["statistics"][0]["brier"] += 1e-16
-        data["fit"]["rho_2024"]["median"] *= 1 + 1e-12
+        data["fit"]["rho_2022_2025"]["median"] *= 1 + 1e-12
 
     comparison = check.compare(perturbed(small, nudge), small)
     assert comparison.reproduced, comparison.differences

@@ -65,6 +65,7 @@ def test_the_readme_marks_its_excerpts_and_the_sweeps_they_read():
     tables = [b.command for b in readme.blocks if b.markdown]
     assert tables == [
         "python experiments/report.py --calibration-table",
+        "python experiments/report.py --holdout-table",
         "python experiments/report.py --hypotheses-table",
     ]
 

@@ -9,19 +9,20 @@ hypercube design draws parameter sets from them; for each set the engine runs
    burdens, committed to the Wales pledge (2 % of GDP within ten years), under a given
    threat history (a level after Crimea from 2014, another after the full-scale
    invasion from 2022; both levels are drawn too), with the US fully committed; its
-   burdens in 2024 and 2025 (quarterly means) are compared with NATO's figures, and the
-   share of members' quarterly commitments honoured with Leeds et al.'s 74.5 %;
+   yearly burdens (the mean of each year's quarters) are compared with NATO's figures
+   in two periods, 2015-2021 and 2022-2025, and the share of members' quarterly
+   commitments honoured with Leeds et al.'s 74.5 %;
 2. the **start of the model** (2026): which outsiders apply within four quarters,
-   compared with who took part in the London meeting of the coalition of the willing
-   (March 2025) and who stayed out.
+   compared with who took part in the coalition of the willing's leaders' meetings
+   (March 2025 to January 2026) and who stayed out.
 
-Each set gets summary statistics (rank correlations and errors of the spending
-hindcast, the Brier score and AUC of the willingness to join, the gap in commitments
-honoured); each statistic's distance from a perfect fit is scaled by its spread over the
-design (median absolute deviation), and the sets closest to the data, the ``accept``
-share of them, are the posterior sample (rejection ABC: Pritchard et al. 1999, Beaumont
-et al. 2002). Everything is a pure function of the seed: the same seed gives the same
-accepted sets.
+Each set gets summary statistics (per period, the mean of the years' rank correlations
+and the error of the spending hindcast; the Brier score and AUC of taking part; the gap
+in commitments honoured); each statistic's distance from a perfect fit is scaled by its
+spread over the design (median absolute deviation), and the sets closest to the data,
+the ``accept`` share of them, are the posterior sample (rejection ABC: Pritchard et al.
+1999, Beaumont et al. 2002). Everything is a pure function of the seed: the same seed
+gives the same accepted sets.
 """
 
 from __future__ import annotations
@@ -37,8 +38,15 @@ from typing import Any
 import numpy as np
 
 from coalition_sim import streams
+from coalition_sim.calibration import scores
 from coalition_sim.calibration.check import versions
-from coalition_sim.calibration.targets import LATER_ALLIES, Targets, auc, load_targets, spearman
+from coalition_sim.calibration.targets import (
+    BURDEN_YEARS,
+    FIRST_YEAR,
+    LATER_ALLIES,
+    Targets,
+    load_targets,
+)
 from coalition_sim.datasets import Dataset, load_dataset
 from coalition_sim.engine import state as engine_state
 from coalition_sim.engine.engine import Engine
@@ -74,14 +82,53 @@ HINDCAST_YEAR = 2014
 UKRAINE_PREWAR_PCT = 3.2
 #: Quarters of the hindcast: 2014Q1 is step 0, 2022Q1 step 32, 2025Q4 step 47.
 INVASION_STEP = 32
-YEARS = {2024: range(40, 44), 2025: range(44, 48)}
 HINDCAST_STEPS = 47
+#: The quarters (steps) of each year of the hindcast, whose mean is its burden.
+QUARTERS = {
+    year: range(4 * (year - FIRST_YEAR), 4 * (year - FIRST_YEAR) + 4) for year in BURDEN_YEARS
+}
+#: The years scored, in two periods: the Wales pledge under the threat after Crimea,
+#: and the full-scale war with the Hague pledge. 2014, the start, is not scored.
+PERIODS = {"2015_2021": tuple(range(2015, 2022)), "2022_2025": tuple(range(2022, 2026))}
 #: Quarters in which an outsider's willingness to join is observed.
 JOIN_QUARTERS = 4
 #: The summary statistics, in order, and the value each takes at a perfect fit.
-STATISTICS = ("rho_2024", "rho_2025", "rmse_2024", "rmse_2025", "brier", "auc", "honoured")
-PERFECT = {"rho_2024": 1.0, "rho_2025": 1.0, "rmse_2024": 0.0, "rmse_2025": 0.0,
-           "brier": 0.0, "auc": 1.0}  # fmt: skip
+STATISTICS = ("rho_2015_2021", "rmse_2015_2021", "rho_2022_2025", "rmse_2022_2025",
+              "brier", "auc", "honoured")  # fmt: skip
+PERFECT = {"rho_2015_2021": 1.0, "rmse_2015_2021": 0.0, "rho_2022_2025": 1.0,
+           "rmse_2022_2025": 0.0, "brier": 0.0, "auc": 1.0}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Observations:
+    """The targets as arrays, in the order in which the runs are scored."""
+
+    years: tuple[int, ...]  # the hindcast's years, 2014-2025
+    states: tuple[str, ...]  # the Allies whose burdens are scored
+    burdens: np.ndarray  # (years, states) NATO's burdens, % of GDP
+    join_states: tuple[str, ...]  # the outsiders whose taking part is scored
+    took_part: np.ndarray  # (join_states,) bool: took part in the coalition's meetings
+    honoured: float
+
+    def rows(self, years: Sequence[int]) -> list[int]:
+        """Rows of :attr:`burdens` of ``years``."""
+        return [self.years.index(y) for y in years]
+
+
+def observations(targets: Targets, dataset: Dataset) -> Observations:
+    """The scored burdens and the outsiders' taking part, as arrays (see :class:`Observations`)."""
+    data = dataset.arrays
+    states = tuple(c for c in targets.scored_states() if c in data.index)
+    founders = set(PRESETS["baseline"]["founders"])
+    joins = {c: y for c, y in targets.took_part.items() if c in data.index and c not in founders}
+    return Observations(
+        years=BURDEN_YEARS,
+        states=states,
+        burdens=np.array([[targets.burdens[y][c] for c in states] for y in BURDEN_YEARS]),
+        join_states=tuple(joins),
+        took_part=np.array(list(joins.values()), dtype=bool),
+        honoured=targets.honoured_share,
+    )
 
 
 @dataclass
@@ -186,20 +233,70 @@ def simulate_statistics(
     targets: Targets | None = None,
     chunk: int = 4096,
     progress: Any = None,
-) -> list[dict[str, float]]:
-    """The summary statistics of each parameter set (see the module docstring)."""
+    steps: int = HINDCAST_STEPS,
+) -> list[dict[str, Any]]:
+    """What each parameter set does, and its summary statistics (see the module docstring).
+
+    Each set's dict holds the statistics of :data:`STATISTICS`, its simulated yearly
+    burdens (``burdens``: years x scored states, the mean over its runs and each year's
+    quarters) and each scored outsider's chance of applying within a year
+    (``join_chance``). ``steps`` shortens the hindcast (31 ends it in 2021Q4); the
+    years it does not reach are NaN, and so are their statistics.
+    """
     dataset = dataset or load_dataset()
     targets = targets or load_targets()
-    data = dataset.arrays
-    base_h = hindcast_scenario(targets, dataset)
-    out: list[dict[str, float]] = [{} for _ in sets]
+    observed = observations(targets, dataset)
+    base_h = hindcast_scenario(targets, dataset).with_values({"steps": steps})
+    out: list[dict[str, Any]] = [{} for _ in sets]
     per_chunk = max(1, chunk // max(hindcast_reps, join_reps))
     for block in _chunks(len(sets), per_chunk):
         chosen = [sets[k] for k in block]
-        _hindcast(out, block, chosen, base_h, targets, data, dataset, seed, hindcast_reps)
-        _join(out, block, chosen, targets, data, dataset, seed, join_reps)
+        _hindcast(out, block, chosen, base_h, observed, dataset, seed, hindcast_reps)
+        _join(out, block, chosen, observed, dataset, seed, join_reps)
         if progress is not None:
             progress(len(block))
+    if sets:
+        columns = fit_statistics(
+            np.array([s["burdens"] for s in out]),
+            np.array([s["join_chance"] for s in out]),
+            observed,
+        )
+        for k, stats in enumerate(out):
+            stats.update({name: float(values[k]) for name, values in columns.items()})
+    return out
+
+
+def fit_statistics(
+    burdens: np.ndarray,
+    chance: np.ndarray,
+    observed: Observations,
+    *,
+    periods: Mapping[str, Sequence[int]] = PERIODS,
+    states: np.ndarray | None = None,
+    joins: np.ndarray | None = None,
+) -> dict[str, np.ndarray]:
+    """The statistics of every set, from its burdens and chances of joining.
+
+    Args:
+        burdens: ``(sets, years, states)`` simulated burdens, in ``observed``'s order.
+        chance: ``(sets, join states)`` simulated chances of applying within a year.
+        observed: what they are scored against.
+        periods: the burden statistics, by label: ``rho_<label>`` and ``rmse_<label>``
+            are scored over those years.
+        states: boolean mask of the Allies whose burdens are scored (default all).
+        joins: boolean mask of the outsiders whose taking part is scored (default all);
+            the out-of-sample checks leave some out.
+    """
+    states = np.ones(len(observed.states), bool) if states is None else np.asarray(states)
+    joins = np.ones(len(observed.join_states), bool) if joins is None else np.asarray(joins)
+    out: dict[str, np.ndarray] = {}
+    for label, years in periods.items():
+        rows = observed.rows(years)
+        simulated = burdens[:, rows][:, :, states]
+        rho, rmse = scores.burden_scores(simulated, observed.burdens[rows][:, states])
+        out[f"rho_{label}"], out[f"rmse_{label}"] = rho, rmse
+    out["brier"] = scores.brier(chance[:, joins], observed.took_part[joins])
+    out["auc"] = scores.auc(chance[:, joins], observed.took_part[joins])
     return out
 
 
@@ -207,12 +304,14 @@ def _model_values(values: Mapping[str, float]) -> dict[str, float]:
     return {k: v for k, v in values.items() if k in PRIORS}
 
 
-def _hindcast(out, block, chosen, base, targets, data, dataset, seed, reps) -> None:
+def _hindcast(out, block, chosen, base, observed, dataset, seed, reps) -> None:
+    data = dataset.arrays
     scenarios = [base.with_values(_model_values(v)) for v in chosen]
     sample = np.repeat(np.arange(len(chosen)), reps)
     ids = np.asarray(block)[sample]
     seeds = streams.run_seeds(seed, ids, np.tile(np.arange(reps), len(chosen)))
-    path = np.empty((len(sample), HINDCAST_STEPS + 1))
+    steps = base["steps"]
+    path = np.empty((len(sample), steps + 1))
     for row, k in enumerate(sample.tolist()):
         path[row, :INVASION_STEP] = chosen[k]["threat_2014"]
         path[row, INVASION_STEP:] = chosen[k]["threat_2022"]
@@ -221,31 +320,34 @@ def _hindcast(out, block, chosen, base, targets, data, dataset, seed, reps) -> N
     )
     (group,) = engine.groups
     batch = group.batch
-    sums = {year: np.zeros((len(sample), len(data))) for year in YEARS}
+    columns = [data.index[c] for c in observed.states]
+    sums = np.zeros((len(sample), len(observed.years), len(columns)))
+    counts = np.zeros(len(observed.years))
+    step_year = {q: row for row, y in enumerate(observed.years) for q in QUARTERS[y]}
+
+    def record() -> None:
+        row = step_year.get(batch.step_number)
+        if row is not None:
+            sums[:, row] += batch.state.pct[:, columns]
+            counts[row] += 1
+
+    record()
     while batch.step_number < batch.horizon:
         batch.step()
-        for year, quarters in YEARS.items():
-            if batch.step_number in quarters:
-                sums[year] += batch.state.pct
+        record()
     honoured = batch.state.totals["honoured"][:, 0] / np.maximum(
         batch.state.totals["commitments"][:, 0], 1
     )
-    for year, quarters in YEARS.items():
-        observed = targets.scored_spending(year)
-        columns = [data.index[c] for c in observed]
-        truth = np.array(list(observed.values()))
-        simulated = sums[year] / len(quarters)
-        for k, index in enumerate(block):
-            rows = sample == k
-            mean = simulated[rows][:, columns].mean(axis=0)
-            out[index][f"rho_{year}"] = spearman(mean, truth)
-            out[index][f"rmse_{year}"] = float(np.sqrt(np.mean((mean - truth) ** 2)))
-            out[index][f"spending_{year}"] = mean.tolist()
+    with np.errstate(invalid="ignore"):
+        yearly = sums / np.where(counts == 4, 4.0, np.nan)[None, :, None]
     for k, index in enumerate(block):
-        out[index]["honoured"] = float(honoured[sample == k].mean())
+        rows = sample == k
+        out[index]["burdens"] = yearly[rows].mean(axis=0)
+        out[index]["honoured"] = float(honoured[rows].mean())
 
 
-def _join(out, block, chosen, targets, data, dataset, seed, reps) -> None:
+def _join(out, block, chosen, observed, dataset, seed, reps) -> None:
+    data = dataset.arrays
     base = PRESETS["baseline"].with_values({"steps": JOIN_QUARTERS})
     scenarios = [base.with_values(_model_values(v)) for v in chosen]
     sample = np.repeat(np.arange(len(chosen)), reps)
@@ -259,22 +361,18 @@ def _join(out, block, chosen, targets, data, dataset, seed, reps) -> None:
     while batch.step_number < batch.horizon:
         batch.step()
         applied |= (batch.state.label == engine_state.APPLICANT) | (batch.state.member & ~founder)
-    scored = {c: y for c, y in targets.joined_london.items() if c in data.index}
-    scored = {c: y for c, y in scored.items() if not founder[0, data.index[c]]}
-    columns = [data.index[c] for c in scored]
-    truth = np.array(list(scored.values()), dtype=bool)
+    columns = [data.index[c] for c in observed.join_states]
     for k, index in enumerate(block):
-        chance = applied[sample == k][:, columns].mean(axis=0)
-        out[index]["brier"] = float(np.mean((chance - truth) ** 2))
-        out[index]["auc"] = auc(chance, truth)
-        out[index]["join_chance"] = chance.tolist()
+        out[index]["join_chance"] = applied[sample == k][:, columns].mean(axis=0)
 
 
-def distances(statistics: Sequence[Mapping[str, float]], honoured: float) -> np.ndarray:
-    """Each set's distance from a perfect fit, each statistic scaled by its spread (MAD)."""
+def scaled_distances(
+    columns: Mapping[str, np.ndarray], honoured: float, names: Sequence[str] = STATISTICS
+) -> np.ndarray:
+    """Each set's distance from a perfect fit over ``names``, each scaled by its spread (MAD)."""
     gaps = []
-    for name in STATISTICS:
-        values = np.array([s[name] for s in statistics], dtype=float)
+    for name in names:
+        values = np.asarray(columns[name], dtype=float)
         target = honoured if name == "honoured" else PERFECT[name]
         gap = np.abs(values - target)
         # a statistic that cannot be computed for a set (no commitments, no spread) is
@@ -284,6 +382,12 @@ def distances(statistics: Sequence[Mapping[str, float]], honoured: float) -> np.
         spread = np.median(np.abs(gap - np.median(gap)))
         gaps.append(gap / (spread if spread > 0 else max(gap.std(), 1e-12)))
     return np.sqrt(np.sum(np.square(gaps), axis=0))
+
+
+def distances(statistics: Sequence[Mapping[str, float]], honoured: float) -> np.ndarray:
+    """Each set's distance from a perfect fit, each statistic scaled by its spread (MAD)."""
+    columns = {name: np.array([s[name] for s in statistics], dtype=float) for name in STATISTICS}
+    return scaled_distances(columns, honoured)
 
 
 def calibrate(
@@ -299,6 +403,7 @@ def calibrate(
     """Run the calibration (see the module docstring); deterministic in ``seed``."""
     started = time.perf_counter()
     targets = load_targets()
+    dataset = dataset or load_dataset()
     sets = design(samples, seed)
     stats = simulate_statistics(
         sets,
@@ -326,7 +431,7 @@ def calibrate(
         accepted=accepted,
         distances=[float(distance[k]) for k in order.tolist()],
         statistics=[{k: s[k] for k in STATISTICS} for s in chosen],
-        fit=fit_summary(chosen, targets, dataset or load_dataset()),
+        fit=fit_summary(chosen, observations(targets, dataset)),
         accepted_ids=order.tolist(),
         provenance={
             "package": "coalition-sim",
@@ -334,17 +439,17 @@ def calibrate(
             "versions": versions(),
             "created": datetime.now(UTC).isoformat(timespec="seconds"),
             "method": "rejection ABC over a Latin hypercube of uniform priors",
-            "targets": "observed_behaviour.csv: NATO % of GDP 2014, 2024, 2025; London "
-            "meeting of the coalition of the willing (Mar 2025) and states staying out; "
-            "74.5 % of commitments honoured (Leeds, Long and Mitchell 2000)",
+            "targets": "nato_spending_series.csv: NATO % of GDP of the European Allies, "
+            "2014 (start) and 2015-2025 (scored); coalition_meetings.csv: who took part in "
+            "the coalition of the willing's meetings (London, Mar 2025; Paris, Mar and Sep "
+            "2025, Jan 2026); 74.5 % of commitments honoured (Leeds, Long and Mitchell 2000)",
             "seconds": round(time.perf_counter() - started, 1),
         },
     )
 
 
-def fit_summary(chosen: Sequence[Mapping[str, Any]], targets: Targets, dataset: Dataset):
+def fit_summary(chosen: Sequence[Mapping[str, Any]], observed: Observations) -> dict[str, Any]:
     """Goodness of fit of the accepted sets: statistics, and simulated against observed."""
-    data = dataset.arrays
     summary: dict[str, Any] = {}
     for name in STATISTICS:
         values = np.array([s[name] for s in chosen], dtype=float)
@@ -353,24 +458,23 @@ def fit_summary(chosen: Sequence[Mapping[str, Any]], targets: Targets, dataset: 
             "low": float(np.nanpercentile(values, 5)),
             "high": float(np.nanpercentile(values, 95)),
         }
-    for year in YEARS:
-        observed = targets.scored_spending(year)
-        simulated = np.array([s[f"spending_{year}"] for s in chosen])
+    burdens = np.array([s["burdens"] for s in chosen])
+    for row, year in enumerate(observed.years):
+        if year == FIRST_YEAR:
+            continue  # the start, not scored
+        simulated = burdens[:, row]
         summary[f"spending_{year}"] = {
             code: {
-                "observed": value,
+                "observed": float(observed.burdens[row, k]),
                 "simulated": float(np.median(simulated[:, k])),
                 "low": float(np.percentile(simulated[:, k], 5)),
                 "high": float(np.percentile(simulated[:, k], 95)),
             }
-            for k, (code, value) in enumerate(observed.items())
+            for k, code in enumerate(observed.states)
         }
-    scored = {c: y for c, y in targets.joined_london.items() if c in data.index}
-    founders = set(PRESETS["baseline"]["founders"])
-    scored = {c: y for c, y in scored.items() if c not in founders}
     chance = np.array([s["join_chance"] for s in chosen])
     summary["join"] = {
         code: {"observed": bool(y), "simulated": float(np.median(chance[:, k]))}
-        for k, (code, y) in enumerate(scored.items())
+        for k, (code, y) in enumerate(zip(observed.join_states, observed.took_part, strict=True))
     }
     return summary

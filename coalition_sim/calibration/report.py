@@ -8,15 +8,16 @@ from typing import Any
 import numpy as np
 
 from coalition_sim.calibration.abc import Calibration
+from coalition_sim.calibration.targets import spearman
 
 #: Statistics as the report names them.
 NAMES = {
-    "rho_2024": "spending 2024, rank correlation with NATO's figures",
-    "rho_2025": "spending 2025, rank correlation with NATO's figures",
-    "rmse_2024": "spending 2024, root mean square error (points of GDP)",
-    "rmse_2025": "spending 2025, root mean square error (points of GDP)",
-    "brier": "willingness to join, Brier score (0 is perfect)",
-    "auc": "willingness to join, AUC (1 is perfect, 0.5 chance)",
+    "rho_2015_2021": "spending 2015-2021, rank correlation with NATO's figures",
+    "rmse_2015_2021": "spending 2015-2021, root mean square error (points of GDP)",
+    "rho_2022_2025": "spending 2022-2025, rank correlation with NATO's figures",
+    "rmse_2022_2025": "spending 2022-2025, root mean square error (points of GDP)",
+    "brier": "taking part in the coalition's meetings, Brier score (0 is perfect)",
+    "auc": "taking part in the coalition's meetings, AUC (1 is perfect, 0.5 chance)",
     "honoured": "commitments honoured (target 0.745)",
 }
 
@@ -56,7 +57,7 @@ def format_report(result: Calibration) -> str:
     for key, label in NAMES.items():
         stats = result.fit[key]
         lines.append(
-            f"  {label:<58} {stats['median']:6.3f}  [{stats['low']:.3f}, {stats['high']:.3f}]"
+            f"  {label:<72} {stats['median']:6.3f}  [{stats['low']:.3f}, {stats['high']:.3f}]"
         )
     lines += ["", "posterior (median, 90 % interval; narrowed = interval / prior range):"]
     for row in posterior_table(result):
@@ -67,7 +68,7 @@ def format_report(result: Calibration) -> str:
             f"prior [{p_low:g}, {p_high:g}]  narrowed {row['narrowed']:.2f}"
         )
     lines += ["", "spending, % of GDP: observed (NATO) against simulated (median of the accepted):"]
-    for year in (2024, 2025):
+    for year in PANEL_YEARS:
         table = result.fit[f"spending_{year}"]
         worst = sorted(table.items(), key=lambda kv: -abs(kv[1]["simulated"] - kv[1]["observed"]))
         text = ", ".join(
@@ -76,8 +77,8 @@ def format_report(result: Calibration) -> str:
         lines.append(f"  {year}, largest gaps first: {text}")
     joined = result.fit["join"]
     lines.append(
-        "  willingness to join (London meeting yes/no: simulated chance of applying within "
-        "a year): "
+        "  taking part (at half the coalition's meetings or more, yes/no: simulated chance "
+        "of applying within a year): "
         + ", ".join(
             f"{code} {'yes' if v['observed'] else 'no'} {v['simulated']:.2f}"
             for code, v in sorted(joined.items(), key=lambda kv: -kv[1]["simulated"])
@@ -103,6 +104,9 @@ WORDS = {
     "threat_2014": "threat after 2014",
     "threat_2022": "threat after 2022",
 }
+#: The years of the spending panels and the report's largest gaps: the last before the
+#: full-scale war (the end of the training years out of sample) and the last observed.
+PANEL_YEARS = (2021, 2025)
 #: States labelled in each spending panel: those the hindcast misses most.
 LABELLED = 12
 
@@ -174,7 +178,7 @@ def _label_largest_gaps(ax, codes, observed, simulated) -> int:
 
 
 def plot(result: Calibration, path: Path) -> Path:
-    """Observed against simulated: spending 2024 and 2025, willingness to join, posterior.
+    """Observed against simulated: spending 2021 and 2025, taking part, posterior.
 
     The spending panels label the states the hindcast misses most (a label never covers
     another); the posterior histograms count accepted sets on a shared axis, with the
@@ -190,7 +194,7 @@ def plot(result: Calibration, path: Path) -> Path:
     per_row = (len(rows) + 1) // 2
     fig = plt.figure(figsize=(13, 10.5), layout="constrained")
     grid = fig.add_gridspec(2, 3, height_ratios=[1.25, 1])
-    for column, year in enumerate((2024, 2025)):
+    for column, year in enumerate(PANEL_YEARS):
         ax = fig.add_subplot(grid[0, column])
         table = result.fit[f"spending_{year}"]
         codes = list(table)
@@ -210,7 +214,7 @@ def plot(result: Calibration, path: Path) -> Path:
             elinewidth=0.8,
             label="median of the accepted sets, 90 % of them",
         )
-        rho = result.fit[f"rho_{year}"]["median"]
+        rho = spearman(simulated, observed)
         ax.set(
             xlabel=f"observed defence spending {year}, % of GDP (NATO)",
             ylabel="simulated (hindcast from 2014), % of GDP",
@@ -220,7 +224,7 @@ def plot(result: Calibration, path: Path) -> Path:
         ax.legend(loc="lower right", fontsize=7, frameon=False)
         shown = _label_largest_gaps(ax, codes, observed, simulated)
         ax.set_title(
-            f"Spending {year}: rank correlation {rho:.2f}\n"
+            f"Spending {year}: rank correlation {rho:.2f} (medians)\n"
             f"({len(codes)} Allies; labelled: the {shown} the hindcast misses most)",
             fontsize=10,
         )
@@ -235,11 +239,13 @@ def plot(result: Calibration, path: Path) -> Path:
         xlabel="simulated chance of applying within a year",
         xlim=(0, 1.1),
     )
-    ax.set_title(f"Willingness to join: AUC {result.fit['auc']['median']:.2f}", fontsize=10)
+    ax.set_title(
+        f"Taking part in the coalition: AUC {result.fit['auc']['median']:.2f}", fontsize=10
+    )
     ax.legend(
         handles=[
-            Patch(color="tab:blue", label="at the London meeting (March 2025)"),
-            Patch(color="tab:red", label="stayed out"),
+            Patch(color="tab:blue", label="at half the meetings or more (Mar 2025-Jan 2026)"),
+            Patch(color="tab:red", label="at fewer or none"),
         ],
         loc="lower right",
         fontsize=7,
@@ -274,7 +280,7 @@ def plot(result: Calibration, path: Path) -> Path:
         frameon=False,
     )
     fig.suptitle(
-        f"Calibration against 2014-2025: {len(result.accepted)} of {result.samples} parameter "
+        f"Calibration against 2015-2025: {len(result.accepted)} of {result.samples} parameter "
         "sets accepted; below, the posterior of each parameter over its prior range",
         fontsize=11,
     )
@@ -282,3 +288,154 @@ def plot(result: Calibration, path: Path) -> Path:
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return path
+
+
+#: The predictors of the out-of-sample table, in words.
+PREDICTOR_WORDS = {
+    "model": "model (median of the accepted sets)",
+    "rule": "rule: max(2014 burden, 2 %) + 1.5 x proximity",
+    "regression": "regression on proximity and the 2014 burden",
+}
+#: The checks of the out-of-sample table, in words: what each is fitted to.
+SETTING_WORDS = {
+    "in sample": "in sample (fitted to 2015-2025 and the meetings)",
+    "out of sample": "out of sample (fitted to 2015-2021 only)",
+    "leave one country out": "leave one country out (each state predicted unseen)",
+}
+
+
+def holdout_rows(result: Any, *, short: bool = False) -> list[list[str]]:
+    """The out-of-sample table's cells: check, predictor, the scores of each period, AUC.
+
+    A score of data the predictor was fitted to is marked ``(fit)``; the rule fits
+    nothing, and the baselines' AUC is that of alignment alone. ``short`` names the
+    checks and predictors in a word (the terminal's table, with a legend).
+    """
+    rows = []
+    for row in result.table():
+        trained = row["setting"] == "out of sample" and row["predictor"] != "rule"
+        mark = " (fit)" if trained else ""
+        setting, predictor = row["setting"], row["predictor"]
+        rows.append(
+            [
+                setting if short else SETTING_WORDS[setting],
+                predictor if short else PREDICTOR_WORDS[predictor],
+                f"{row['rho_2015_2021']:.2f}{mark}",
+                f"{row['rmse_2015_2021']:.2f}{mark}",
+                f"{row['rho_2022_2025']:.2f}",
+                f"{row['rmse_2022_2025']:.2f}",
+                f"{row['auc']:.2f}",
+            ]
+        )
+    return rows
+
+
+HOLDOUT_HEADER = [
+    "check",
+    "predictor",
+    "rank corr. 2015-2021",
+    "RMSE 2015-2021",
+    "rank corr. 2022-2025",
+    "RMSE 2022-2025",
+    "AUC taking part",
+]
+
+
+def holdout_note(result: Any) -> str:
+    """What the table's numbers are, in one paragraph."""
+    settings = result.settings
+    design = (
+        f"{settings['samples']:,} parameter sets, {settings['hindcast_reps']} hindcast and "
+        f"{settings['join_reps']} join runs each, seed {settings['seed']}; "
+        if "samples" in settings
+        else ""
+    )
+    kept = max(1, round(settings["accept"] * result.sets))
+    return (
+        f"{design}{kept} accepted in each check. Rank correlation: Spearman's across the "
+        f"{len(result.observed.states)} European Allies, the mean over the years; RMSE "
+        "in points of GDP over every state-year; AUC of taking part in the coalition's "
+        f"meetings over {len(result.observed.join_states)} outsiders (for the baselines: "
+        f"alignment alone); {len(result.accepted['leave one country out'])} states left "
+        "out in turn. (fit): scored on the data it was fitted to."
+    )
+
+
+def format_holdout(result: Any) -> str:
+    """The out-of-sample table as text for the terminal."""
+    header = ["check", "predictor", "rho 15-21", "RMSE 15-21", "rho 22-25", "RMSE 22-25", "AUC"]
+    rows = [header, *holdout_rows(result, short=True)]
+    widths = [max(len(r[k]) for r in rows) for k in range(len(header))]
+    lines = ["in sample, out of sample and leave one country out, model against baselines:"]
+    for k, row in enumerate(rows):
+        cells = [
+            cell.ljust(w) if c < 2 else cell.rjust(w)
+            for c, (cell, w) in enumerate(zip(row, widths, strict=True))
+        ]
+        lines.append("  " + "  ".join(cells))
+        if k == 0:
+            lines.append("  " + "  ".join("-" * w for w in widths))
+    legend = [
+        "",
+        "  in sample: fitted to 2015-2025 and the meetings; out of sample: fitted to "
+        "2015-2021 only; leave one country out: each state predicted with all its "
+        "observations left out",
+        "  model: median of the accepted sets; rule: max(2014 burden, 2 %) + 1.5 x "
+        "proximity; regression: on proximity and the 2014 burden",
+        "  rho: rank correlation; 15-21, 22-25: the years 2015-2021, 2022-2025; AUC: of "
+        "taking part in the coalition's meetings",
+    ]
+    return "\n".join(
+        [*lines, *legend, "", holdout_note(result), "", holdout_verdict(result).replace("**", "")]
+    )
+
+
+def holdout_markdown(result: Any) -> str:
+    """The out-of-sample table in Markdown (the README shows it)."""
+    lines = [
+        "| " + " | ".join(HOLDOUT_HEADER) + " |",
+        "|" + "---|" * 2 + "---:|" * (len(HOLDOUT_HEADER) - 2),
+    ]
+    lines += ["| " + " | ".join(row) + " |" for row in holdout_rows(result)]
+    return "\n".join([*lines, "", holdout_note(result), "", holdout_verdict(result)])
+
+
+def holdout_verdict(result: Any) -> str:
+    """Whether the model beats the baselines in each check, in words, from the numbers.
+
+    Out of sample only the held-out years count (2022-2025); leaving a country out,
+    both periods, each on its own.
+    """
+    scores = {(r["setting"], r["predictor"]): r for r in result.table()}
+    sentences = []
+    for setting, periods in (
+        ("out of sample", ("2022_2025",)),
+        ("leave one country out", ("2015_2021", "2022_2025")),
+    ):
+        model = scores[(setting, "model")]
+        clauses = []
+        for period in periods:
+            parts = []
+            for predictor in ("rule", "regression"):
+                other = scores[(setting, predictor)]
+                ranks = model[f"rho_{period}"] > other[f"rho_{period}"]
+                errors = model[f"rmse_{period}"] < other[f"rmse_{period}"]
+                verdict = (
+                    "beats it in rank and error"
+                    if ranks and errors
+                    else "ranks better but errs more"
+                    if ranks
+                    else "errs less but does not rank better"
+                    if errors
+                    else "does not beat it"
+                )
+                parts.append(f"against the {predictor} it {verdict}")
+            clauses.append(f"burdens {period.replace('_', '-')}: " + ", ".join(parts))
+        auc, align = model["auc"], scores[(setting, "rule")]["auc"]
+        clauses.append(
+            f"taking part: its AUC ({auc:.2f}) is "
+            + ("above" if auc > align else "not above")
+            + f" that of alignment alone ({align:.2f})"
+        )
+        sentences.append(f"**{setting.capitalize()}**, " + "; ".join(clauses) + ".")
+    return " ".join(sentences)
