@@ -202,7 +202,8 @@ class Forces:
                 Ukraine's forces as far as they can crew it, the rest for the investors.
         """
         v = self.inputs.values
-        usual, added, short = state.spending, 0.0, False
+        usual, added = state.spending, 0.0
+        short: np.ndarray | bool = False
         if self.extra:  # what the joint extra spending buys: the missing enablers first
             usual = state.spending - state.extra_spending
             added = capability.equipment_budget(state.extra_spending, self.equipment_share)

@@ -13,13 +13,14 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from coalition_sim.parameters.kinds import NumberParameter
 from coalition_sim.parameters.schema import SCHEMA
 
 #: The judgement parameters and their plausible ranges, in schema order.
 JUDGEMENT: Mapping[str, tuple[float, float]] = {
-    name: tuple(parameter.plausible)
+    name: parameter.plausible
     for name, parameter in SCHEMA.items()
-    if getattr(parameter, "plausible", None) is not None
+    if isinstance(parameter, NumberParameter) and parameter.plausible is not None
 }
 
 

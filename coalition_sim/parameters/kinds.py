@@ -25,7 +25,7 @@ import json
 import math
 import numbers
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar, overload
 
 import numpy as np
@@ -82,10 +82,11 @@ class Parameter[T]:
 
     #: The kind's name in tables (``docs/parameters.md``).
     kind: ClassVar[str] = ""
-    # What the other kinds have, absent here (kinds that have them declare fields).
-    optional = False
-    low = None
-    high = None
+    # What the other kinds have, absent here: not arguments of this kind (kinds that
+    # have them declare them as fields of their own).
+    optional: bool = field(default=False, init=False, repr=False)
+    low: float | None = field(default=None, init=False, repr=False)
+    high: float | None = field(default=None, init=False, repr=False)
     choices: tuple[str, ...] = ()
     min_items = 0
 
