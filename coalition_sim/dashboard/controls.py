@@ -112,13 +112,7 @@ def as_text(value: Any) -> str:
 
 def is_text_control(parameter: Any) -> bool:
     """Whether a parameter is edited as text (lists, optional or unbounded numbers)."""
-    if parameter.kind == "iso3_list" or parameter.optional:
-        return True
-    if parameter.kind in ("int", "float"):
-        return (
-            parameter.low is None or parameter.high is None or parameter.high - parameter.low > 1e6
-        )
-    return False
+    return parameter.control().widget == "text"
 
 
 def words(parameter: Any) -> str:
@@ -154,32 +148,21 @@ def control_spec(parameter: Any, value: Any, held: Iterable[Any] = ()) -> dict[s
     """
     label = control_label(parameter)
     common = {"label": label, "name": parameter.name}
-    step = None
-    if parameter.kind == "float" and not is_text_control(parameter):
-        step = fitting_step(parameter.low, parameter.high, [value, *held])
-    if is_text_control(parameter) or (parameter.kind == "float" and step is None):
-        return {"type": "InputText", "value": as_text(value), **common}
-    if parameter.kind == "choice":
-        return {"type": "Select", "value": value, "values": list(parameter.choices), **common}
-    if parameter.kind == "bool":
+    control = parameter.control()  # the kind decides the widget; the page, the presets' grid
+    if control.widget == "slider" and not control.integer:
+        step = fitting_step(control.low, control.high, [value, *held])
+        if step is None:  # no grid holds every value exactly: type it
+            return {"type": "InputText", "value": as_text(value), **common}
+        return {"type": "SliderFloat", "value": float(value), "min": control.low,
+                "max": control.high, "step": step, **common}  # fmt: skip
+    if control.widget == "slider":
+        return {"type": "SliderInt", "value": int(value), "min": int(control.low),
+                "max": int(control.high), "step": 1, **common}  # fmt: skip
+    if control.widget == "select":
+        return {"type": "Select", "value": value, "values": list(control.choices), **common}
+    if control.widget == "checkbox":
         return {"type": "Checkbox", "value": bool(value), **common}
-    if parameter.kind == "int":
-        return {
-            "type": "SliderInt",
-            "value": int(value),
-            "min": int(parameter.low),
-            "max": int(parameter.high),
-            "step": 1,
-            **common,
-        }
-    return {
-        "type": "SliderFloat",
-        "value": float(value),
-        "min": float(parameter.low),
-        "max": float(parameter.high),
-        "step": step,
-        **common,
-    }
+    return {"type": "InputText", "value": as_text(value), **common}
 
 
 def model_params(

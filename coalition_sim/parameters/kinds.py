@@ -307,7 +307,12 @@ class RealParameter(NumberParameter[Number]):
         return number
 
     def control(self) -> Control:
-        """A slider whose step can hold the default and every tenth of the range."""
+        """A slider whose step can hold the default and every tenth of the range.
+
+        Text for an optional value ("never") or a range too wide to slide.
+        """
+        if self.optional or self.high - self.low > 1e6:
+            return Control(widget="text")
         return Control(
             widget="slider",
             low=float(self.low),
