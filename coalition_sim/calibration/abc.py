@@ -392,10 +392,10 @@ def distances(statistics: Sequence[Mapping[str, float]], honoured: float) -> np.
 
 def calibrate(
     *,
-    samples: int = 16384,
+    samples: int = 131072,
     seed: int = 2026,
-    hindcast_reps: int = 4,
-    join_reps: int = 8,
+    hindcast_reps: int = 1,
+    join_reps: int = 1,
     accept: float = 0.01,
     dataset: Dataset | None = None,
     progress: Any = None,
