@@ -21,6 +21,8 @@ examples:
   coalition-sim calibrate                           # the stored configuration, about a minute
   coalition-sim calibrate --samples 512 --out cal.json --plot cal.png
   coalition-sim calibrate --check                   # rerun the stored one: same result?
+  coalition-sim calibrate --coverage 200            # 90 % intervals on 200 known answers
+  coalition-sim calibrate --stability 2027          # the posterior with another seed
 
 Targets (observed_behaviour.csv): NATO's figures for the European Allies' spending in
 2024 and 2025, hindcast from their 2014 burdens under the Wales pledge and a threat
@@ -38,6 +40,13 @@ scipy do not promise the same last digits across versions (a fresh install chang
 distances by 3.6e-15). Every result records the versions of Python, coalition-sim,
 numpy, pandas, scipy and SALib that produced it. A design is counted before it is run:
 more than --max-runs runs (sets x (hindcast + join runs)) is refused with its size.
+
+--coverage N draws N parameter sets from the priors, runs each once as if it were the
+observed data, calibrates on it with the same reference table and acceptance, and
+prints how often each parameter's 90 % interval covers its true value, for plain
+rejection and for regression-adjusted ABC (Beaumont et al. 2002); --stability SEED
+reruns the calibration with another seed and compares the posteriors (see
+docs/calibration.md). Both use the settings given, else the stored ones.
 """
 
 #: Default of --max-runs: ten times the stored calibration (16,384 sets x 12 runs, about
@@ -103,6 +112,22 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="rerun the stored calibration's settings and compare: accepted ids exactly, "
         "numbers within 1e-9 relative plus 1e-12 absolute; exit 1 when they differ",
+    )
+    parser.add_argument(
+        "--coverage",
+        type=int,
+        metavar="N",
+        help="check the method on N known answers (simulation-based calibration): print "
+        "how often each parameter's 90 %% interval covers the truth, for rejection and "
+        "regression-adjusted ABC (N >= 100 for the issue's criterion)",
+    )
+    parser.add_argument(
+        "--stability",
+        type=int,
+        metavar="SEED",
+        help="rerun the calibration with seed SEED and compare the posteriors: medians "
+        "within 5 %% of each prior's range, overlap of the accepted mass at least 0.90; "
+        "exit 1 when the accepted sets' (rejection) posteriors differ more",
     )
     parser.add_argument(
         "--max-runs",
@@ -176,6 +201,10 @@ def handle(args: argparse.Namespace) -> int:
         raise InputError("--check: reruns the stored settings; give no other settings")
     settings = _settings(args, stored)
     check_size(settings, args.max_runs)
+    if args.coverage is not None or args.stability is not None:
+        from coalition_sim.cli.calibrate_checks import run_checks
+
+        return run_checks(args, settings, stored)
     check_target("--out", args.out)
     check_target("--plot", args.plot)
     bar = None
