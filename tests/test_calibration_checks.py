@@ -151,3 +151,16 @@ def test_bad_check_options_are_one_line_errors(capsys, args, message):
     assert main(["calibrate", *args, "--quiet"]) == 2
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and message in err
+
+
+def test_the_predictive_checks_draw_one_figure_per_target(tmp_path):
+    from coalition_sim.calibration import predictive
+
+    small = abc.calibrate(samples=24, hindcast_reps=1, join_reps=1, accept=0.25, seed=3)
+    pred = predictive.simulate(small, draws=3)
+    assert len(pred.table.sets) == 6 * 3
+    # each run is one data set: applied or not, not a chance between
+    assert set(np.unique(pred.table.join_chance)) <= {0.0, 1.0}
+    written = predictive.draw(pred, tmp_path)
+    assert [p.name for p in written] == list(predictive.FIGURES)
+    assert all(p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for p in written)
