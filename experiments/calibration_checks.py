@@ -161,7 +161,8 @@ def identification_record(calibration) -> dict[str, Any]:
     sets = hy.uncertainty_sets()
     print(f"identification: {len(sets)} sets x {IDENTIFICATION_REPS} runs", flush=True)
     evaluations = [hy.evaluate(h, sets, reps=IDENTIFICATION_REPS, seed=2026) for h in hy.HYPOTHESES]
-    posteriors = reference.stored_posteriors(calibration)
+    # the accepted sets: the calibration's method (docs/calibration.md says why)
+    posteriors = {"rejection": reference.stored_posteriors(calibration)["rejection"]}
     rows = identification.identify(posteriors, reference.bounds(), evaluations, sets)
     used = list(calibration.parameters)
     return {

@@ -123,7 +123,7 @@ def test_a_verdict_that_holds_above_the_median_only_is_named():
     flat = identification.identify(posteriors, BOUNDS, [_evaluation(values >= 0)], sets)
     assert all(r.moved == () for r in flat)
     text = identification.table(rows, used=["x"])
-    assert "HX rule 1: not supported below the median (holds in 0%)" in text
+    assert "HX rule 1: not supported below the median (holds in 0 % of the sets)" in text
     assert "(not a parameter of the experiments)" in text
 
 

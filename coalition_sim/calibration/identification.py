@@ -45,8 +45,9 @@ class Moved:
     def text(self) -> str:
         """The move in words."""
         return (
-            f"{self.rule}: {self.below[0]} below the median (holds in {self.below[1]:.0%}), "
-            f"{self.above[0]} above ({self.above[1]:.0%})"
+            f"{self.rule}: {self.below[0]} below the median (holds in "
+            f"{self.below[1] * 100:.0f} % of the sets), {self.above[0]} above "
+            f"({self.above[1] * 100:.0f} %)"
         )
 
 
