@@ -185,7 +185,8 @@ def stored_posteriors(result: abc.Calibration) -> dict[str, Posterior]:
     names = [*result.parameters, *result.history]
     values = np.array([[s[n] for n in names] for s in result.accepted])
     stats = np.array([[s[n] for n in abc.STATISTICS] for s in result.statistics])
-    observed = np.array([abc.PERFECT.get(n, load_targets().honoured_share) for n in abc.STATISTICS])
+    honoured = load_targets().honoured_share
+    observed = np.array([abc.PERFECT.get(n, honoured) for n in abc.STATISTICS])
     priors = np.array([result.priors[n] for n in names], dtype=float)
     distance = np.asarray(result.distances, dtype=float)
     return {

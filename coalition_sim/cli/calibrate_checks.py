@@ -29,6 +29,14 @@ def run_checks(args: argparse.Namespace, settings: dict[str, Any], stored: Any) 
             "--coverage and --stability print a check; give no --check, --store, --out or "
             "--plot with them"
         )
+    if args.coverage is not None and not 1 <= args.coverage <= MOST_CASES:
+        raise InputError(f"--coverage: {args.coverage} must be between 1 and {MOST_CASES:,}")
+    if args.stability is not None and args.stability < 0:
+        raise InputError(f"--stability: {args.stability} must be >= 0")
+    if args.stability == settings["seed"]:
+        raise InputError(
+            f"--stability: {args.stability} is the calibration's own seed; give another"
+        )
     per_set = settings["hindcast_reps"] + settings["join_reps"]
     runs = settings["samples"] * per_set * (1 if args.stability is None else 2)
     runs += 2 * (args.coverage or 0)
@@ -49,8 +57,6 @@ def coverage(args: argparse.Namespace, settings: dict[str, Any]) -> int:
     """Print the coverage table of both methods."""
     from coalition_sim.calibration import reference
 
-    if not 1 <= args.coverage <= MOST_CASES:
-        raise InputError(f"--coverage: {args.coverage} must be between 1 and {MOST_CASES:,}")
     bar = _bar(settings["samples"], "reference table", args.quiet)
     try:
         result, seconds = reference.engine_coverage(
@@ -82,13 +88,6 @@ def stability(args: argparse.Namespace, settings: dict[str, Any], stored: Any) -
     from coalition_sim.calibration import reference
     from coalition_sim.calibration import stability as stab
     from coalition_sim.calibration.abc import calibrate
-
-    if args.stability < 0:
-        raise InputError(f"--stability: {args.stability} must be >= 0")
-    if args.stability == settings["seed"]:
-        raise InputError(
-            f"--stability: {args.stability} is the calibration's own seed; give another"
-        )
 
     def run(seed: int):
         same = stored is not None and all(
