@@ -185,9 +185,10 @@ def identification_record(calibration) -> dict[str, Any]:
 
 
 def _design_words(design: dict[str, Any]) -> str:
+    runs = "run" if design["join_reps"] == 1 else "runs"
     return (
         f"{design['samples']:,} parameter sets, {design['hindcast_reps']} hindcast and "
-        f"{design['join_reps']} join run(s) a set, {design['accept']:.0%} accepted"
+        f"{design['join_reps']} join {runs} a set, {design['accept'] * 100:g} % accepted"
     )
 
 
