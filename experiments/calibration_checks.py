@@ -166,6 +166,7 @@ def identification_record(calibration) -> dict[str, Any]:
     rows = identification.identify(posteriors, reference.bounds(), evaluations, sets)
     used = list(calibration.parameters)
     return {
+        "calibration": calibration.provenance.get("created", "unknown"),
         "sets": len(sets),
         "reps": IDENTIFICATION_REPS,
         "verdicts": {e.hypothesis.key: [r.verdict for r in e.rules] for e in evaluations},
@@ -223,7 +224,8 @@ def identification_markdown(record: dict[str, Any]) -> str:
     """The identification table and the parameters the data do not pin, in Markdown."""
     entry = record["identification"]
     lines = [
-        f"Over the stored calibration's {entry['sets']} sets, each hypothesis evaluated with "
+        f"Over the {entry['sets']} sets of the stored calibration (created "
+        f"{entry.get('calibration', 'unknown')}), each hypothesis evaluated with "
         f"{entry['reps']} runs per set and setting:\n",
         entry["table"],
         "",

@@ -112,7 +112,7 @@ def test_a_verdict_that_holds_above_the_median_only_is_named():
     evaluation = _evaluation(values > 0.5)
     rows = identification.identify(posteriors, BOUNDS, [evaluation], sets)
     by_name = {r.name: r for r in rows}
-    assert [m.rule for m in by_name["x"].moved] == ["HX rule 1"]
+    assert [m.rule for m in by_name["x"].moved] == ["HX rule 1 (members at the end)"]
     assert by_name["x"].moved[0].below == ("not supported", 0.0)
     assert by_name["x"].moved[0].above == ("supported", 1.0)
     assert by_name["y"].moved == ()  # y does not vary: nothing moves with it
@@ -123,7 +123,7 @@ def test_a_verdict_that_holds_above_the_median_only_is_named():
     flat = identification.identify(posteriors, BOUNDS, [_evaluation(values >= 0)], sets)
     assert all(r.moved == () for r in flat)
     text = identification.table(rows, used=["x"])
-    assert "HX rule 1: not supported below the median (holds in 0 % of the sets)" in text
+    assert "HX rule 1 (members at the end): not supported below the median (holds in 0 %" in text
     assert "(not a parameter of the experiments)" in text
 
 

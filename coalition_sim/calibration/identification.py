@@ -38,7 +38,7 @@ NOT_PINNED = 0.8
 class Moved:
     """A rule whose verdict differs between the sets below and above a parameter's median."""
 
-    rule: str  # "H1 rule 2"
+    rule: str  # "H1 rule 2 (members at the end)"
     below: tuple[str, float]  # verdict and share of sets where the rule holds, lower half
     above: tuple[str, float]
 
@@ -99,14 +99,22 @@ def moved_rules(
             q1, q2 = float(low.opposite.mean()), float(high.opposite.mean())
             n1, n2 = int(below.sum()), int(above.sum())
             if _differs(p1, p2, n1, n2, bound) or _differs(q1, q2, n1, n2, bound):
+                name = f"{e.hypothesis.key.upper()} rule {i} ({_metric_words(result.rule.metric)})"
                 found.append(
                     Moved(
-                        f"{e.hypothesis.key.upper()} rule {i}",
+                        name,
                         (low.verdict, p1),
                         (high.verdict, p2),
                     )
                 )
     return tuple(found)
+
+
+def _metric_words(name: str) -> str:
+    from coalition_sim.outcomes import measure
+
+    found = measure(name)
+    return found.label if found is not None else name
 
 
 def _differs(p1: float, p2: float, n1: int, n2: int, bound: float) -> bool:
