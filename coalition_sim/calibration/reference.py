@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -91,7 +91,7 @@ def simulate(
         sets, seed=seed, hindcast_reps=hindcast_reps, join_reps=join_reps, progress=progress
     )
     table = from_outputs(sets, outputs)
-    return Table(**{**table.__dict__, "seconds": time.perf_counter() - started})
+    return replace(table, seconds=time.perf_counter() - started)
 
 
 def real_data(targets: Targets | None = None) -> Data:
