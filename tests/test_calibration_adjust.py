@@ -64,18 +64,13 @@ def test_weighted_quantiles_on_hand_cases():
 def test_the_distance_is_the_calibrations_own():
     """The coverage check must judge the method the calibration uses: same distances."""
     rng = np.random.default_rng(1)
+    ranges = {"rho": (-1, 1), "rmse": (0, 2), "brier": (0, 1), "auc": (0, 1), "honoured": (0.3, 1)}
     stats = [
-        {
-            "rho_2024": rng.uniform(-1, 1),
-            "rho_2025": rng.uniform(-1, 1),
-            "rmse_2024": rng.uniform(0, 2),
-            "rmse_2025": rng.uniform(0, 2),
-            "brier": rng.uniform(0, 1),
-            "auc": rng.uniform(0, 1) if k % 7 else float("nan"),
-            "honoured": rng.uniform(0.3, 1),
-        }
+        {name: rng.uniform(*ranges[name.split("_")[0]]) for name in abc.STATISTICS}
         for k in range(60)
     ]
+    for k in range(0, 60, 7):  # an AUC not computed (outsiders of one kind)
+        stats[k]["auc"] = float("nan")
     matrix = np.array([[s[n] for n in abc.STATISTICS] for s in stats])
     observed = np.array([abc.PERFECT.get(n, HONOURED_SHARE) for n in abc.STATISTICS])
     assert np.allclose(scaled_distances(matrix, observed), abc.distances(stats, HONOURED_SHARE))

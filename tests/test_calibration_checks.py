@@ -3,6 +3,8 @@ identification; ``calibrate --coverage`` and ``--stability`` end to end (small s
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -24,25 +26,47 @@ def test_the_statistics_against_the_real_data_are_the_calibrations(outputs):
     stats, observed = reference.statistics_against(table, reference.real_data())
     expected = np.array([[o[n] for n in abc.STATISTICS] for o in raw])
     assert np.allclose(stats, expected, rtol=0, atol=1e-12, equal_nan=True)
-    assert observed.tolist() == [1.0, 1.0, 0.0, 0.0, 0.0, 1.0, 0.745]
+    assert dict(zip(abc.STATISTICS, observed.tolist(), strict=True)) == {
+        "rho_2015_2021": 1.0,
+        "rmse_2015_2021": 0.0,
+        "rho_2022_2025": 1.0,
+        "rmse_2022_2025": 0.0,
+        "brier": 0.0,
+        "auc": 1.0,
+        "honoured": 0.745,
+    }
 
 
 def test_a_row_scored_against_its_own_data_fits_best_in_spending(outputs):
-    """A set's spending is its own perfect fit: rank correlation 1, error 0."""
+    """A set's yearly burdens are their own perfect fit: rank correlation 1, error 0."""
     sets, raw = outputs
     table = reference.from_outputs(sets, raw)
-    stats, _ = reference.statistics_against(table, reference.case_data(table, 7))
+    stats, observed = reference.statistics_against(table, reference.case_data(table, 7))
     columns = {n: k for k, n in enumerate(abc.STATISTICS)}
-    assert stats[7, columns["rmse_2024"]] == 0.0
-    assert stats[7, columns["rho_2025"]] == pytest.approx(1.0)
-    assert np.argmin(stats[:, columns["rmse_2025"]]) == 7
+    assert stats[7, columns["rmse_2015_2021"]] == 0.0
+    assert stats[7, columns["rho_2022_2025"]] == pytest.approx(1.0)
+    assert np.argmin(stats[:, columns["rmse_2022_2025"]]) == 7
+    # its taking part is its own applying; its share honoured is the one to match
+    assert observed[columns["honoured"]] == table.honoured[7]
+    if 0 < (table.join_chance[7] >= 0.5).sum() < len(table.join_chance[7]):
+        assert stats[7, columns["auc"]] == 1.0
+
+
+def test_the_cases_data_are_one_row_of_the_table_in_the_real_datas_order(outputs):
+    sets, raw = outputs
+    table = reference.from_outputs(sets, raw)
+    real, case = reference.real_data(), reference.case_data(table, 3)
+    assert case.states == real.states and case.join_states == real.join_states
+    assert np.array_equal(case.burdens, table.burdens[3])
+    assert case.burdens.shape == real.burdens.shape
+    assert case.took_part.dtype == bool
 
 
 def test_data_with_outsiders_of_one_kind_leave_the_auc_out(outputs):
     sets, raw = outputs
     table = reference.from_outputs(sets, raw)
     data = reference.real_data()
-    everyone = reference.Data(data.spending, np.ones_like(data.joined), data.honoured)
+    everyone = replace(data, took_part=np.ones_like(data.took_part))
     stats, observed = reference.statistics_against(table, everyone)
     auc = abc.STATISTICS.index("auc")
     assert np.isnan(observed[auc]) and np.isnan(stats[:, auc]).all()
@@ -161,6 +185,41 @@ def test_the_predictive_checks_draw_one_figure_per_target(tmp_path):
     assert len(pred.table.sets) == 6 * 3
     # each run is one data set: applied or not, not a chance between
     assert set(np.unique(pred.table.join_chance)) <= {0.0, 1.0}
+    assert set(pred.attendance) == set(pred.observed.join_states)
     written = predictive.draw(pred, tmp_path)
     assert [p.name for p in written] == list(predictive.FIGURES)
+    assert [p.name for p in written] == [
+        "ppc_burdens_2015_2021.png",
+        "ppc_burdens_2022_2025.png",
+        "ppc_taking_part.png",
+        "ppc_honoured.png",
+    ]
     assert all(p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for p in written)
+    assert sorted(tmp_path.iterdir()) == sorted(written)  # no temporary left behind
+
+
+def test_the_burden_bands_count_the_observed_inside_by_hand(outputs):
+    """Observed at the simulated median: all inside; moved far above the runs: none."""
+    from coalition_sim.calibration import predictive
+
+    sets, raw = outputs
+    table = reference.from_outputs(sets, raw)
+    pred = predictive.Predictive(table, {}, draws=1)
+    years = abc.PERIODS["2022_2025"]
+    bands = predictive.burden_bands(pred, years)
+    assert bands["observed"].shape == (len(years), len(table.observed.states))
+    assert np.all(bands["low"] <= bands["median"]) and np.all(bands["median"] <= bands["high"])
+    rows = table.observed.rows(years)
+    at_median = table.observed.burdens.copy()
+    at_median[rows] = bands["median"]
+    inside = predictive.burden_bands(
+        replace(pred, table=replace(table, observed=replace(table.observed, burdens=at_median))),
+        years,
+    )["inside"]
+    assert inside.all()
+    far = table.observed.burdens + table.burdens.max() + 1.0
+    outside = predictive.burden_bands(
+        replace(pred, table=replace(table, observed=replace(table.observed, burdens=far))),
+        years,
+    )["inside"]
+    assert not outside.any()

@@ -1,13 +1,15 @@
 """The engine's reference table, scored against any data: the real or a pseudo-observed one.
 
 :func:`coalition_sim.calibration.abc.simulate_statistics` runs each parameter set and
-keeps, beside its statistics, what they are computed from: the simulated spending of
-each scored Ally in 2024 and 2025, each scored outsider's chance of applying, the share
-of commitments honoured. :func:`statistics_against` recomputes the calibration's
+keeps, beside its statistics, what they are computed from: the simulated yearly burdens
+of each scored Ally (2014-2025), each scored outsider's chance of applying, the share of
+commitments honoured. :func:`statistics_against` recomputes the calibration's
 statistics (:data:`~coalition_sim.calibration.abc.STATISTICS`) from those outputs
-against any observed data, for a whole table at once. With the real targets it gives
-the calibration's own numbers; with one run of a known parameter set as the data, it
-gives the pseudo-observed case of the coverage check, with no new runs of the table.
+against any observed data, for a whole table at once, with the calibration's own
+arithmetic (:func:`~coalition_sim.calibration.abc.fit_statistics`). With the real
+targets it gives the calibration's own numbers; with one run of a known parameter set
+as the data, it gives the pseudo-observed case of the coverage check, with no new runs
+of the table.
 """
 
 from __future__ import annotations
@@ -30,25 +32,18 @@ CASE_SEED_OFFSET = 1000
 
 
 @dataclass(frozen=True)
-class Data:
-    """Observed data in the form the statistics compare with.
+class Table:
+    """A reference table: the parameter sets and what each one's runs gave.
 
-    The Allies and the outsiders are in the calibration's order.
+    The columns are in the order of :attr:`observed` (the real data the runs were
+    scored against): its years, its scored Allies, its scored outsiders.
     """
 
-    spending: dict[int, np.ndarray]  # year -> % of GDP per scored Ally
-    joined: np.ndarray  # bool per scored outsider
-    honoured: float
-
-
-@dataclass(frozen=True)
-class Table:
-    """A reference table: the parameter sets and what each one's runs gave."""
-
     sets: list[dict[str, float]]
-    spending: dict[int, np.ndarray]  # year -> (sets, Allies), mean over the runs
+    burdens: np.ndarray  # (sets, years, Allies) % of GDP, mean over the runs
     join_chance: np.ndarray  # (sets, outsiders)
     honoured: np.ndarray  # (sets,)
+    observed: abc.Observations
     seconds: float = 0.0
 
     @property
@@ -67,13 +62,18 @@ def bounds() -> np.ndarray:
     return np.array([priors[n] for n in priors], dtype=float)
 
 
-def from_outputs(sets: Sequence[Mapping[str, float]], outputs: Sequence[Mapping[str, Any]]):
+def from_outputs(
+    sets: Sequence[Mapping[str, float]],
+    outputs: Sequence[Mapping[str, Any]],
+    observed: abc.Observations | None = None,
+) -> Table:
     """A :class:`Table` from :func:`abc.simulate_statistics`'s outputs."""
     return Table(
         sets=[dict(s) for s in sets],
-        spending={y: np.array([o[f"spending_{y}"] for o in outputs]) for y in abc.YEARS},
-        join_chance=np.array([o["join_chance"] for o in outputs]),
+        burdens=np.array([o["burdens"] for o in outputs], dtype=float),
+        join_chance=np.array([o["join_chance"] for o in outputs], dtype=float),
         honoured=np.array([o["honoured"] for o in outputs], dtype=float),
+        observed=observed if observed is not None else real_data(),
     )
 
 
@@ -86,88 +86,59 @@ def simulate(
     progress: Callable[[int], object] | None = None,
 ) -> Table:
     """Run the parameter sets on the engine as the calibration does."""
+    from coalition_sim.datasets import load_dataset
+
     started = time.perf_counter()
+    dataset, targets = load_dataset(), load_targets()
     outputs = abc.simulate_statistics(
-        sets, seed=seed, hindcast_reps=hindcast_reps, join_reps=join_reps, progress=progress
+        sets,
+        seed=seed,
+        hindcast_reps=hindcast_reps,
+        join_reps=join_reps,
+        dataset=dataset,
+        targets=targets,
+        progress=progress,
     )
-    table = from_outputs(sets, outputs)
+    table = from_outputs(sets, outputs, abc.observations(targets, dataset))
     return replace(table, seconds=time.perf_counter() - started)
 
 
-def real_data(targets: Targets | None = None) -> Data:
-    """What was observed: NATO's figures, the London meeting, Leeds et al.'s share."""
+def real_data(targets: Targets | None = None) -> abc.Observations:
+    """What was observed, in the calibration's order (:func:`abc.observations`).
+
+    NATO's yearly burdens, who took part in the coalition's meetings, Leeds et al.'s
+    share of commitments honoured.
+    """
     from coalition_sim.datasets import load_dataset
-    from coalition_sim.parameters import PRESETS
 
-    targets = targets or load_targets()
-    index = load_dataset().arrays.index
-    founders = set(PRESETS["baseline"]["founders"])
-    joined = [y for c, y in targets.joined_london.items() if c in index and c not in founders]
-    return Data(
-        spending={y: np.array(list(targets.scored_spending(y).values())) for y in abc.YEARS},
-        joined=np.array(joined, dtype=bool),
-        honoured=targets.honoured_share,
-    )
+    return abc.observations(targets or load_targets(), load_dataset())
 
 
-def case_data(table: Table, row: int) -> Data:
-    """One row of a table (simulated with one run each) as if it had been observed."""
-    return Data(
-        spending={y: table.spending[y][row] for y in abc.YEARS},
-        joined=table.join_chance[row] >= 0.5,
+def case_data(table: Table, row: int) -> abc.Observations:
+    """One row of a table (simulated with one run each) as if it had been observed.
+
+    Its yearly burdens, the outsiders that applied as those that took part, its share
+    of commitments honoured.
+    """
+    return replace(
+        table.observed,
+        burdens=table.burdens[row],
+        took_part=table.join_chance[row] >= 0.5,
         honoured=float(table.honoured[row]),
     )
 
 
-def _rank_rows(matrix: np.ndarray) -> np.ndarray:
-    from scipy.stats import rankdata
-
-    return rankdata(matrix, axis=-1)
-
-
-def _spearman_rows(simulated: np.ndarray, observed: np.ndarray) -> np.ndarray:
-    """Spearman's rho of each row with ``observed``; 0 where either is constant.
-
-    As :func:`coalition_sim.calibration.targets.spearman`, for a whole table at once.
-    """
-    if simulated.shape[1] < 3 or np.all(observed == observed[0]):
-        return np.zeros(len(simulated))
-    x = _rank_rows(simulated)
-    y = _rank_rows(observed)
-    x = x - x.mean(axis=1, keepdims=True)
-    y = y - y.mean()
-    norm = np.sqrt(np.sum(x * x, axis=1) * np.sum(y * y))
-    constant = np.all(simulated == simulated[:, :1], axis=1)
-    return np.where(constant | (norm == 0), 0.0, (x @ y) / np.where(norm == 0, 1.0, norm))
-
-
-def _auc_rows(chance: np.ndarray, truth: np.ndarray) -> np.ndarray:
-    """AUC of each row's chances against ``truth`` (NaN when one class is empty)."""
-    pos, neg = chance[:, truth], chance[:, ~truth]
-    if not pos.shape[1] or not neg.shape[1]:
-        return np.full(len(chance), np.nan)
-    greater = (pos[:, :, None] > neg[:, None, :]).mean(axis=(1, 2))
-    ties = (pos[:, :, None] == neg[:, None, :]).mean(axis=(1, 2))
-    return greater + ties / 2
-
-
-def statistics_against(table: Table, data: Data) -> tuple[np.ndarray, np.ndarray]:
+def statistics_against(table: Table, data: abc.Observations) -> tuple[np.ndarray, np.ndarray]:
     """Every set's statistics against ``data``, and the values at a perfect fit.
 
     Columns in the order of :data:`abc.STATISTICS`; the observed value of ``honoured``
     is the data's share, the others :data:`abc.PERFECT`; the AUC's is NaN (left out of
     the distance) when the data have outsiders of one kind only.
     """
-    columns = {}
-    for year in abc.YEARS:
-        simulated, truth = table.spending[year], data.spending[year]
-        columns[f"rho_{year}"] = _spearman_rows(simulated, truth)
-        columns[f"rmse_{year}"] = np.sqrt(np.mean((simulated - truth) ** 2, axis=1))
-    truth = np.asarray(data.joined, dtype=bool)
-    columns["brier"] = np.mean((table.join_chance - truth) ** 2, axis=1)
-    columns["auc"] = _auc_rows(table.join_chance, truth)
+    columns = abc.fit_statistics(table.burdens, table.join_chance, data)
     columns["honoured"] = table.honoured
     observed = {**abc.PERFECT, "honoured": data.honoured}
+    truth = np.asarray(data.took_part, dtype=bool)
     if truth.all() or not truth.any():
         observed["auc"] = np.nan
     return (
