@@ -169,6 +169,8 @@ def test_calibrate_coverage_and_stability_end_to_end(capsys):
         (["--coverage", "0"], "--coverage: 0 must be between 1 and 100,000"),
         (["--stability", "2026"], "--stability: 2026 is the calibration's own seed"),
         (["--coverage", "5", "--check"], "give no --check, --store, --out or --plot"),
+        (["--holdout", "--coverage", "5"], "--holdout: runs alone; give --coverage or"),
+        (["--holdout", "--stability", "7"], "--holdout: runs alone; give --coverage or"),
     ],
 )
 def test_bad_check_options_are_one_line_errors(capsys, args, message):
