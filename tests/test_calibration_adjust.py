@@ -121,3 +121,11 @@ def test_the_check_fails_a_model_that_is_wrong_about_its_noise():
     gives intervals far too narrow, and the check says so."""
     result = _toy_coverage(NOISE / 5)
     assert np.all(result.share("regression") < 0.7)
+
+
+def test_the_chance_band_of_few_cases_stays_within_zero_and_one():
+    few = _toy_coverage(NOISE, cases=20)
+    assert few.binomial_band() == (pytest.approx(0.9 - 1.96 * np.sqrt(0.09 / 20)), 1.0)
+    assert "in 77-100 % by chance alone" in few.table()
+    many = _toy_coverage(NOISE, cases=200)
+    assert many.binomial_band() == pytest.approx((0.9 - 0.0416, 0.9 + 0.0416), abs=1e-3)

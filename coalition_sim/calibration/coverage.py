@@ -50,9 +50,12 @@ class Coverage:
         return self.covered[method] / self.cases
 
     def binomial_band(self) -> tuple[float, float]:
-        """Where 95 % of the shares fall when the true coverage is exactly ``level``."""
+        """Where 95 % of the shares fall when the true coverage is exactly ``level``.
+
+        The normal approximation, cut to [0, 1]: a share is never above one.
+        """
         half = 1.96 * np.sqrt(self.level * (1 - self.level) / self.cases)
-        return self.level - half, self.level + half
+        return max(0.0, self.level - half), min(1.0, self.level + half)
 
     def table(self) -> str:
         """The coverage per parameter and method, as a Markdown table."""
