@@ -9,6 +9,11 @@ Usage (from the repository root)::
     python experiments/report.py --calibration-table   # the README's tables, printed
     python experiments/report.py --holdout-table       # out of sample, about 80 s
     python experiments/report.py --hypotheses-table
+    python experiments/report.py --predictive-figures  # only figures/ppc_*.png (seconds)
+    python experiments/report.py --calibration-checks  # coverage, stability, identification
+    python experiments/report.py --coverage-table      # docs/calibration.md's tables, from
+    python experiments/report.py --stability-table     #   figures/calibration_checks.json
+    python experiments/report.py --identification-table
 
 Every verdict comes from the rules declared in ``coalition_sim/hypotheses.py`` before
 the runs; this script only runs them, draws the effects and writes the text from the
@@ -39,6 +44,9 @@ from coalition_sim.folders import atomic_write
 from coalition_sim.validation import format_table, validate
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+import calibration_checks as checks_record  # noqa: E402  (a sibling script module)
+
 FIGURES = HERE / "figures"
 README = HERE / "README.md"
 VERDICTS = HERE / "verdicts.json"
@@ -363,7 +371,10 @@ def main() -> None:
         action="store_true",
         help="only print the verdicts of the last full run (figures/hypotheses.csv) as a table",
     )
+    checks_record.add_arguments(parser)
     args = parser.parse_args()
+    if checks_record.handle(args, FIGURES):
+        return
     if args.calibration_table:
         print(calibration_table(stored.load()))
         return
@@ -401,6 +412,7 @@ def main() -> None:
     results = validate(reps=args.validate_reps)
     calibration = stored.load()
     plot(calibration, FIGURES / "calibration.png")
+    checks_record.predictive_figures(calibration, FIGURES)
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"],
         check=False,

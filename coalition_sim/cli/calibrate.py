@@ -22,6 +22,8 @@ examples:
   coalition-sim calibrate --samples 512 --out cal.json --plot cal.png
   coalition-sim calibrate --check                   # rerun the stored one: same result?
   coalition-sim calibrate --holdout                 # out of sample, against baselines
+  coalition-sim calibrate --coverage 200            # 90 % intervals on 200 known answers
+  coalition-sim calibrate --stability 2027          # the posterior with another seed
 
 Targets: NATO's yearly figures for the European Allies' spending, 2015-2021 and
 2022-2025 (nato_spending_series.csv), hindcast from their 2014 burdens under the Wales
@@ -46,6 +48,13 @@ max(2014 burden, 2 %) + 1.5 x proximity, and a least-squares regression on proxi
 the 2014 burden; alignment alone for taking part), the fit in sample, out of sample
 (fitted to 2015-2021, scored on 2022-2025 and the meetings) and leaving each country
 out (see coalition_sim/calibration/holdout.py). It writes nothing.
+
+--coverage N draws N parameter sets from the priors, runs each once as if it were the
+observed data, calibrates on it with the same reference table and acceptance, and
+prints how often each parameter's 90 % interval covers its true value, for plain
+rejection and for regression-adjusted ABC (Beaumont et al. 2002); --stability SEED
+reruns the calibration with another seed and compares the posteriors (see
+docs/calibration.md). Both use the settings given, else the stored ones.
 """
 
 #: Default of --max-runs: about eight times the stored calibration (131,072 sets x 2 runs,
@@ -118,6 +127,22 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="print the fit in sample, out of sample (fitted to 2015-2021) and leaving each "
         "country out, for the model and two baselines; writes nothing",
+    )
+    parser.add_argument(
+        "--coverage",
+        type=int,
+        metavar="N",
+        help="check the method on N known answers (simulation-based calibration): print "
+        "how often each parameter's 90 %% interval covers the truth, for rejection and "
+        "regression-adjusted ABC (N >= 100 for the issue's criterion)",
+    )
+    parser.add_argument(
+        "--stability",
+        type=int,
+        metavar="SEED",
+        help="rerun the calibration with seed SEED and compare the posteriors: medians "
+        "within 5 %% of each prior's range, overlap of the accepted mass at least 0.90; "
+        "exit 1 when the accepted sets' (rejection) posteriors differ more",
     )
     parser.add_argument(
         "--max-runs",
@@ -193,8 +218,14 @@ def handle(args: argparse.Namespace) -> int:
         given = [n for n in ("check", "store", "out", "plot") if getattr(args, n)]
         if given:
             raise InputError(f"--holdout: prints its table and writes nothing; drop --{given[0]}")
+        if args.coverage is not None or args.stability is not None:
+            raise InputError("--holdout: runs alone; give --coverage or --stability separately")
     settings = _settings(args, stored)
     check_size(settings, args.max_runs)
+    if args.coverage is not None or args.stability is not None:
+        from coalition_sim.cli.calibrate_checks import run_checks
+
+        return run_checks(args, settings, stored)
     check_target("--out", args.out)
     check_target("--plot", args.plot)
     bar = None
