@@ -39,7 +39,7 @@ CHECKS = "calibration_checks.json"
 DESIGNS = ((16384, 4, 8), (131072, 1, 1))
 COVERAGE_CASES = 200
 STABILITY_SEED = 2027
-IDENTIFICATION_REPS = 50
+IDENTIFICATION_REPS = 25  # as the experiments run each calibrated set
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
