@@ -66,6 +66,9 @@ def test_the_readme_marks_its_excerpts_and_the_sweeps_they_read():
     assert tables == [
         "python experiments/report.py --calibration-table",
         "python experiments/report.py --holdout-table",
+        "python experiments/report.py --coverage-table",
+        "python experiments/report.py --stability-table",
+        "python experiments/report.py --identification-table",
         "python experiments/report.py --hypotheses-table",
     ]
 
