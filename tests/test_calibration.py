@@ -306,9 +306,10 @@ def test_calibrate_check_exits_1_and_names_the_difference(small, monkeypatch, ca
     ("args", "message"),
     [
         (["--samples", "1000000000"],
-         "the calibration has 12,000,000,000 runs (1,000,000,000 sets x 12 runs), more than "
+         "the calibration has 2,000,000,000 runs (1,000,000,000 sets x 2 runs), more than "
          "--max-runs 2,000,000"),
-        (["--samples", "100", "--max-runs", "1000"], "1,200 runs (100 sets x 12 runs)"),
+        (["--samples", "100", "--hindcast-reps", "4", "--join-reps", "8", "--max-runs", "1000"],
+         "1,200 runs (100 sets x 12 runs)"),
         (["--hindcast-reps", "5000"], "--hindcast-reps: 5,000 is more than 4,096"),
         (["--max-runs", "0"], "--max-runs: 0 must be >= 1"),
     ],
