@@ -87,34 +87,27 @@ def _drawn(panel: Panel, series: dict[str, list]) -> dict[str, list]:
     return {METRICS[name].legend: series[name] for name in panel.names if name in series}
 
 
+def _axes(panel: Panel, x_max: int | None) -> dict[str, Any]:
+    """The panel's title, axis limits, reference line and element id, as the charts take them."""
+    return {
+        "title": panel.title,
+        "x_max": x_max,
+        "y_min": panel.y_min,
+        "y_max": panel.y_max,
+        "reference": panel.reference,
+        "reference_label": panel.reference_label,
+        "css_id": f"chart-{panel.key}",
+    }
+
+
 def panel_svg(panel: Panel, series: dict[str, list], x_max: int | None) -> str:
     """One panel's SVG from the collector's series; absent series are left out."""
-    drawn = _drawn(panel, series)
-    return line_chart(
-        drawn,
-        title=panel.title,
-        x_max=x_max,
-        y_min=panel.y_min,
-        y_max=panel.y_max,
-        reference=panel.reference,
-        reference_label=panel.reference_label,
-        css_id=f"chart-{panel.key}",
-    )
+    return line_chart(_drawn(panel, series), **_axes(panel, x_max))
 
 
 def panel_layers(panel: Panel, series: dict[str, list], x_max: int | None) -> tuple[str, str]:
     """One panel as two SVG layers: the frame (axes) and the data (lines, legend values)."""
-    drawn = _drawn(panel, series)
-    return line_chart_layers(
-        drawn,
-        title=panel.title,
-        x_max=x_max,
-        y_min=panel.y_min,
-        y_max=panel.y_max,
-        reference=panel.reference,
-        reference_label=panel.reference_label,
-        css_id=f"chart-{panel.key}",
-    )
+    return line_chart_layers(_drawn(panel, series), **_axes(panel, x_max))
 
 
 @solara.component
