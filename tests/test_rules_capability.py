@@ -7,6 +7,8 @@ what a state fields (manning, recruitment, readiness), and what the coalition ca
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -245,6 +247,13 @@ def test_coverage_lies_in_the_unit_interval_and_the_factor_above_its_floor(
     assert 0.0 <= alone <= helped <= 1.0  # the US can only add
     factor = capability.enabler_factor(alone, floor)
     assert floor - 1e-12 <= factor <= 1.0 + 1e-12
+
+
+def test_coverage_of_a_vanishing_requirement_is_full_without_a_warning():
+    # need x combat is a subnormal number: own enablers over it overflow to inf
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert capability.enabler_coverage(1.0, 0.0, 1e-160, 1e-160) == 1.0
 
 
 # ------------------------------------------------------------------ the coalition

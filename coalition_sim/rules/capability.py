@@ -273,7 +273,8 @@ def enabler_coverage(own_enablers, us_enablers, need, combat):
     """
     required = need * combat
     have = own_enablers + us_enablers
-    return np.minimum(1.0, have / np.where(required > 0, required, 1.0))
+    with np.errstate(over="ignore"):  # a requirement near zero gives inf, capped at 1
+        return np.minimum(1.0, have / np.where(required > 0, required, 1.0))
 
 
 def enabler_factor(coverage, floor):
