@@ -7,7 +7,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from coalition_sim.errors import Face, Remedy
+from coalition_sim.errors import EXIT_BAD_INPUT, EXIT_OK, EXIT_OUTPUT, Face, Remedy
+
+#: The exit codes of a command that reads a sweep and writes a table and figures.
+READS_A_SWEEP = (EXIT_OK, EXIT_BAD_INPUT, EXIT_OUTPUT)
 
 
 def add_data_options(parser: argparse.ArgumentParser) -> None:
@@ -15,6 +18,33 @@ def add_data_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("data")
     group.add_argument("--states", metavar="FILE", help="states CSV (default: the packaged data)")
     group.add_argument("--borders", metavar="FILE", help="borders CSV (default: the packaged data)")
+
+
+def add_sweep_folder(parser: argparse.ArgumentParser, help: str) -> None:
+    """The positional ``DIR``: the sweep a command reads."""
+    parser.add_argument("folder", metavar="DIR", help=help)
+
+
+def add_metric_option(parser: argparse.ArgumentParser, help: str) -> None:
+    """``--metric NAME ...``: the outcomes to analyse (repeatable, extends)."""
+    parser.add_argument(
+        "--metric", nargs="+", action="extend", default=None, metavar="NAME", help=help
+    )
+
+
+def add_table_option(parser: argparse.ArgumentParser, help: str) -> None:
+    """``--csv FILE``: where the command writes its table."""
+    parser.add_argument("--csv", type=Path, metavar="FILE", help=help)
+
+
+def add_plot_option(parser: argparse.ArgumentParser, help: str) -> None:
+    """``--plot FILE.png``: where the command draws its figure."""
+    parser.add_argument("--plot", type=Path, metavar="FILE.png", help=help)
+
+
+def add_title_option(parser: argparse.ArgumentParser, figures: str = "the figure's title") -> None:
+    """``--title``: the first line of the title of the figures the command draws."""
+    parser.add_argument("--title", default="", help=f"first line of {figures}")
 
 
 def add_scenario_options(parser: argparse.ArgumentParser, *, run_options: bool = True) -> None:

@@ -6,14 +6,17 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from coalition_sim.errors import EXIT_BAD_INPUT, EXIT_OK, EXIT_OUTPUT
+from coalition_sim.cli.common import (
+    READS_A_SWEEP,
+    add_metric_option,
+    add_plot_option,
+    add_sweep_folder,
+    add_table_option,
+    add_title_option,
+)
 
 #: The exit codes this command can give (listed at the end of its --help).
-EXIT_CODES = (
-    EXIT_OK,
-    EXIT_BAD_INPUT,
-    EXIT_OUTPUT,
-)
+EXIT_CODES = READS_A_SWEEP
 
 
 def register(subparsers: Any) -> None:
@@ -29,7 +32,7 @@ def register(subparsers: Any) -> None:
             "the sweep kept its steps)."
         ),
     )
-    parser.add_argument("folder", metavar="DIR", help="a sweep folder (with runs.parquet)")
+    add_sweep_folder(parser, "a sweep folder (with runs.parquet)")
     parser.add_argument(
         "--by",
         nargs="+",
@@ -38,27 +41,13 @@ def register(subparsers: Any) -> None:
         metavar="PARAM",
         help="group by these columns (default: the varied parameters)",
     )
-    parser.add_argument(
-        "--metric",
-        nargs="+",
-        action="extend",
-        default=None,
-        metavar="NAME",
-        help="outcomes to compare (default: members, parity, cohesion, "
+    add_metric_option(
+        parser,
+        "outcomes to compare (default: members, parity, cohesion, "
         "credibility, parity reached, first parity step, vetoes)",
     )
-    parser.add_argument(
-        "--csv",
-        type=Path,
-        metavar="FILE",
-        help="where to write the table (default DIR/compare.csv)",
-    )
-    parser.add_argument(
-        "--plot",
-        type=Path,
-        metavar="FILE.png",
-        help="draw the distributions here; with kept steps also FILE-timecourse.png",
-    )
+    add_table_option(parser, "where to write the table (default DIR/compare.csv)")
+    add_plot_option(parser, "draw the distributions here; with kept steps also FILE-timecourse.png")
     parser.add_argument(
         "--bins",
         type=int,
@@ -67,7 +56,7 @@ def register(subparsers: Any) -> None:
         help="lhs/sobol/morris sweeps: cut each numeric parameter into K quantile bins "
         "(default 3, terciles)",
     )
-    parser.add_argument("--title", default="", help="first line of the figures' titles")
+    add_title_option(parser, "the figures' titles")
     parser.set_defaults(handler=handle)
 
 

@@ -6,7 +6,12 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from coalition_sim.errors import EXIT_BAD_INPUT, EXIT_OK, EXIT_OUTPUT
+from coalition_sim.cli.common import (
+    READS_A_SWEEP,
+    add_plot_option,
+    add_sweep_folder,
+    add_title_option,
+)
 
 EPILOG = """\
 examples:
@@ -34,11 +39,7 @@ nothing written.
 """
 
 #: The exit codes this command can give (listed at the end of its --help).
-EXIT_CODES = (
-    EXIT_OK,
-    EXIT_BAD_INPUT,
-    EXIT_OUTPUT,
-)
+EXIT_CODES = READS_A_SWEEP
 
 
 def register(subparsers: Any) -> None:
@@ -56,7 +57,7 @@ def register(subparsers: Any) -> None:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("folder", metavar="DIR", help="a sweep folder (with runs.parquet)")
+    add_sweep_folder(parser, "a sweep folder (with runs.parquet)")
     parser.add_argument(
         "--where",
         required=True,
@@ -103,10 +104,8 @@ def register(subparsers: Any) -> None:
         "default; fair to categorical parameters, whose slabs are large) or the one that "
         "raises it most (original, Friedman and Fisher)",
     )
-    parser.add_argument(
-        "--plot", type=Path, metavar="FILE.png", help="draw the trade-off and the box here"
-    )
-    parser.add_argument("--title", default="", help="first line of the figure's title")
+    add_plot_option(parser, "draw the trade-off and the box here")
+    add_title_option(parser)
     parser.set_defaults(handler=handle)
 
 

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
 
-from coalition_sim.errors import EXIT_BAD_INPUT, EXIT_OK, EXIT_OUTPUT
+from coalition_sim.cli.common import (
+    READS_A_SWEEP,
+    add_plot_option,
+    add_sweep_folder,
+    add_table_option,
+    add_title_option,
+)
 
 EPILOG = """\
 examples:
@@ -34,11 +39,7 @@ numeric, a bad query, too few runs) gives one line on stderr and nothing written
 """
 
 #: The exit codes this command can give (listed at the end of its --help).
-EXIT_CODES = (
-    EXIT_OK,
-    EXIT_BAD_INPUT,
-    EXIT_OUTPUT,
-)
+EXIT_CODES = READS_A_SWEEP
 
 
 def register(subparsers: Any) -> None:
@@ -54,7 +55,7 @@ def register(subparsers: Any) -> None:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("folder", metavar="DIR", help="a sweep folder (with runs.parquet)")
+    add_sweep_folder(parser, "a sweep folder (with runs.parquet)")
     what = parser.add_mutually_exclusive_group(required=True)
     what.add_argument(
         "--outcome", metavar="NAME", help="a numeric outcome of runs.parquet, e.g. final_parity"
@@ -67,14 +68,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--seed", type=int, default=0, help="random state of split, forest, shuffles (default 0)"
     )
-    parser.add_argument(
-        "--csv",
-        type=Path,
-        metavar="FILE",
-        help="write the table here (rank, parameter, importance, importance_sd)",
-    )
-    parser.add_argument("--plot", type=Path, metavar="FILE.png", help="draw a bar chart here")
-    parser.add_argument("--title", default="", help="first line of the figure's title")
+    add_table_option(parser, "write the table here (rank, parameter, importance, importance_sd)")
+    add_plot_option(parser, "draw a bar chart here")
+    add_title_option(parser)
     parser.set_defaults(handler=handle)
 
 

@@ -6,14 +6,17 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from coalition_sim.errors import EXIT_BAD_INPUT, EXIT_OK, EXIT_OUTPUT
+from coalition_sim.cli.common import (
+    READS_A_SWEEP,
+    add_metric_option,
+    add_plot_option,
+    add_sweep_folder,
+    add_table_option,
+    add_title_option,
+)
 
 #: The exit codes this command can give (listed at the end of its --help).
-EXIT_CODES = (
-    EXIT_OK,
-    EXIT_BAD_INPUT,
-    EXIT_OUTPUT,
-)
+EXIT_CODES = READS_A_SWEEP
 
 
 def register(subparsers: Any) -> None:
@@ -27,23 +30,14 @@ def register(subparsers: Any) -> None:
             "sigma). Outcomes are averaged over replications first."
         ),
     )
-    parser.add_argument("folder", metavar="DIR", help="a sobol or morris sweep folder")
-    parser.add_argument(
-        "--metric",
-        nargs="+",
-        action="extend",
-        default=None,
-        metavar="NAME",
-        help="outcomes to analyse (default: the main outcomes)",
+    add_sweep_folder(parser, "a sobol or morris sweep folder")
+    add_metric_option(
+        parser,
+        "outcomes to analyse (default: the main outcomes)",
     )
-    parser.add_argument(
-        "--csv",
-        type=Path,
-        metavar="FILE",
-        help="where to write the table (default DIR/sensitivity.csv)",
-    )
-    parser.add_argument("--plot", type=Path, metavar="FILE.png", help="draw a bar chart here")
-    parser.add_argument("--title", default="", help="first line of the figure's title")
+    add_table_option(parser, "where to write the table (default DIR/sensitivity.csv)")
+    add_plot_option(parser, "draw a bar chart here")
+    add_title_option(parser)
     parser.set_defaults(handler=handle)
 
 
