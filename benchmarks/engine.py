@@ -20,11 +20,11 @@ states for it.
 from __future__ import annotations
 
 import argparse
-import textwrap
 import time
 
+import anchor
 import numpy as np
-from anchor import PRE_ENGINE, checkout, probe
+from anchor import PRE_ENGINE, checkout
 
 from coalition_sim.datasets import load_dataset
 from coalition_sim.engine.engine import Engine
@@ -58,28 +58,6 @@ def engine(runs: int, chunk: int) -> float:
 #: The pre-engine model's loop as the issue measured it on its last commit (runs/s).
 STATED_ANCHOR = 61.0
 
-ANCHOR_LOOP = textwrap.dedent(
-    """
-    import json, sys, time
-    from coalition_sim.model import CoalitionModel
-    from coalition_sim.parameters import load_scenario
-    runs, trials = int(sys.argv[1]), int(sys.argv[2])
-    scenario = load_scenario("baseline")
-    out = {}
-    for collect in (False, True):
-        best = 0.0
-        for _ in range(trials):
-            start = time.perf_counter()
-            for seed in range(runs):
-                model = CoalitionModel(scenario, rng=seed, collect_states=collect)
-                while model.running:
-                    model.step()
-            best = max(best, runs / (time.perf_counter() - start))
-        out[str(collect)] = best
-    print(json.dumps(out))
-    """
-)
-
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -101,11 +79,11 @@ def main() -> None:
     print(f"   engine, 10,000 runs in chunks of 4,096:        {rate:9.0f}   {rate / loop:6.1f}x")
     if not args.no_anchor:
         with checkout(args.anchor) as folder:
-            then = probe(folder, ANCHOR_LOOP, 50, args.trials)
+            then = anchor.model_loop(folder, 50, args.trials)
         for key, words in (("False", "collect_states=False"), ("True", "collect_states=True")):
             print(
-                f"   anchor {args.anchor} model loop, {words}: {then[key]:9.0f}   "
-                f"engine {rate / then[key]:6.1f}x"
+                f"   anchor {args.anchor} model loop, {words}: "
+                f"{then[key]['runs_per_s']:9.0f}   engine {rate / then[key]['runs_per_s']:6.1f}x"
             )
         print(f"   the issue's figure for the anchor: {STATED_ANCHOR:9.0f}   "
               f"engine {rate / STATED_ANCHOR:6.1f}x")  # fmt: skip

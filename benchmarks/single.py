@@ -20,38 +20,14 @@ own cost per run-step is in ``benchmarks/step.py``.
 from __future__ import annotations
 
 import argparse
-import textwrap
 from pathlib import Path
 
-from anchor import PRE_ENGINE, REPO, checkout, probe
-
-PROBE = textwrap.dedent(
-    """
-    import json, sys, time
-    from coalition_sim.model import CoalitionModel
-    from coalition_sim.parameters import load_scenario
-    runs, trials = int(sys.argv[1]), int(sys.argv[2])
-    scenario = load_scenario("baseline")
-    out = {}
-    for collect in (False, True):
-        best = float("inf")
-        for _ in range(trials):
-            start, steps = time.process_time(), 0
-            for seed in range(runs):
-                model = CoalitionModel(scenario, rng=seed, collect_states=collect)
-                while model.running:
-                    model.step()
-                    steps += 1
-            best = min(best, (time.process_time() - start) / steps)
-        out[str(collect)] = best * 1e3
-    print(json.dumps(out))
-    """
-)
+from anchor import PRE_ENGINE, REPO, checkout, model_loop
 
 
 def measure(folder: Path, runs: int, trials: int) -> dict[str, float]:
     """Milliseconds per step of ``CoalitionModel`` in ``folder``, by ``collect_states``."""
-    return probe(folder, PROBE, runs, trials)
+    return {key: timing["ms_per_step"] for key, timing in model_loop(folder, runs, trials).items()}
 
 
 def main() -> None:

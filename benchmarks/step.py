@@ -22,6 +22,13 @@ therefore also prices (2) with operands taken in turn from a pool of arrays as l
 the engine's state (the floor from memory), and times the engine at smaller batches,
 whose state fits in cache but which pay numpy's per-call overhead on fewer runs.
 
+A single run (R = 1; goal of issue 17: at most 0.2 ms a step) pays numpy's cost per call,
+not per element. The benchmark prices the two designs a single run could take, at their
+best: the numpy path (the numpy calls counted in (1) times the cost of one call on one
+run's arrays) and a scalar path in plain Python (the element operations of (1) times
+pure Python's cost per element on lists of the states' floats). Only compiled code could
+go below both.
+
     python benchmarks/step.py [--runs 4096] [--trials 5]
 """
 
@@ -83,6 +90,7 @@ def _count(args, result) -> None:
     if isinstance(result, np.ndarray):
         sizes.append(result.size)
     OPS["elements"] += max(sizes, default=0)
+    OPS["calls"] += 1
 
 
 def _count_arrays_of(holder) -> None:
@@ -93,8 +101,11 @@ def _count_arrays_of(holder) -> None:
             object.__setattr__(holder, field.name, value.view(Counted))
 
 
-def element_ops_per_run_step(runs: int = 512, steps: int = 20) -> float:
-    """Elements touched by numpy operations per run and step (state arrays instrumented)."""
+def element_ops_per_run_step(runs: int = 512, steps: int = 20) -> tuple[float, float]:
+    """Elements touched by numpy operations per run-step, and numpy calls per step.
+
+    The state's arrays are instrumented; the calls do not depend on the batch's size.
+    """
     engine = _engine(runs)
     batch = engine.groups[0].batch
     _count_arrays_of(batch.state)
@@ -106,7 +117,7 @@ def element_ops_per_run_step(runs: int = 512, steps: int = 20) -> float:
     OPS.clear()
     for _ in range(steps):
         batch.step()
-    return OPS["elements"] / runs / steps
+    return OPS["elements"] / runs / steps, OPS["calls"] / steps
 
 
 def ns_per_element(runs: int, states: int, repeats: int = 30) -> float:
@@ -137,6 +148,47 @@ def ns_per_element_from_memory(runs: int, states: int, pool_bytes: int) -> float
             for i in range(count):
                 op(pool[i], pool[i - 1])
         best.append((time.process_time() - start) / (len(ops) * count * runs * states) * 1e9)
+    return min(best)
+
+
+def ns_per_numpy_call(states: int, repeats: int = 2000) -> float:
+    """numpy's cost of one allocating operation on a single run's (1, states) floats."""
+    rng = np.random.default_rng(0)
+    a, b = rng.random((1, states)), rng.random((1, states))
+    ops = (np.add, np.multiply, np.subtract, np.maximum, np.minimum, np.greater)
+    best = []
+    for _ in range(5):
+        start = time.process_time()
+        for _ in range(repeats):
+            for op in ops:
+                op(a, b)
+        best.append((time.process_time() - start) / (repeats * len(ops)) * 1e9)
+    return min(best)
+
+
+def ns_per_python_element(states: int, repeats: int = 2000) -> float:
+    """Pure Python's cost per element of the same operations on lists of ``states`` floats.
+
+    What a scalar path for a single run (plain Python over the states, no numpy) would
+    pay per element operation, at best.
+    """
+    rng = np.random.default_rng(0)
+    a, b = rng.random(states).tolist(), rng.random(states).tolist()
+    kinds = (
+        lambda: [x + y for x, y in zip(a, b, strict=True)],
+        lambda: [x * y for x, y in zip(a, b, strict=True)],
+        lambda: [x - y for x, y in zip(a, b, strict=True)],
+        lambda: [max(x, y) for x, y in zip(a, b, strict=True)],
+        lambda: [min(x, y) for x, y in zip(a, b, strict=True)],
+        lambda: [x > y for x, y in zip(a, b, strict=True)],
+    )
+    best = []
+    for _ in range(5):
+        start = time.process_time()
+        for _ in range(repeats):
+            for op in kinds:
+                op()
+        best.append((time.process_time() - start) / (repeats * len(kinds) * states) * 1e9)
     return min(best)
 
 
@@ -198,7 +250,7 @@ def main() -> None:
     parser.add_argument("--trials", type=int, default=5)
     args = parser.parse_args()
     states = len(load_dataset().arrays)
-    ops = element_ops_per_run_step()
+    ops, calls = element_ops_per_run_step()
     ns = ns_per_element(args.runs, states)
     floor_us = ops * ns / 1000
     held = state_bytes(args.runs)
@@ -223,6 +275,13 @@ def main() -> None:
         label = f"engine at R = {r} (state {nbytes / 2**20:.1f} MB):"
         print(f"{label:<43}{us:9.3f} us per run-step")
     print(f"engine at R = 1 (a single run):            {one_us:9.1f} us per step")
+    call_ns, python_ns = ns_per_numpy_call(states), ns_per_python_element(states)
+    print("what a single run could cost at best (goal of issue 17: 200 us a step):")
+    print(f"   numpy calls per step (counted):          {calls:9.0f}")
+    print(f"   numpy's cost of a call on one run:       {call_ns:9.0f} ns")
+    print(f"   numpy path (calls x cost):               {calls * call_ns / 1000:9.1f} us per step")
+    print(f"   pure Python's cost per element:          {python_ns:9.1f} ns")
+    print(f"   scalar Python path (elements x cost):    {ops * python_ns / 1000:9.1f} us per step")
     print("cost of other kinds of operation the engine does, ns per element:")
     for name, cost in other_kinds(args.runs, states).items():
         print(f"   {name:<34} {cost:6.2f}  ({cost / ns:4.1f} x the floor's)")
