@@ -190,29 +190,30 @@ def holdout(
     def regression_burdens(coef: np.ndarray) -> np.ndarray:
         return np.broadcast_to(baselines.predict_regression(coef, prox, start), shape)
 
-    # in sample: the calibration's own selection and a regression on every scored year
-    ids = select(runs, observed, accept, periods=everything)
-    coef = regression(ALL_YEARS, np.ones(n_states, bool))
-    accepted["in sample"], coefficients["in sample"] = ids, coef
-    burdens["in sample"] = {
-        "model": np.median(runs.burdens[ids], axis=0),
-        "rule": rule,
-        "regression": regression_burdens(coef),
-    }
-    joins["in sample"] = {"model": np.median(runs.chance[ids], axis=0)}
+    def fitted(setting: str, ids: np.ndarray, coef: np.ndarray) -> None:
+        """The accepted sets' median and the regression of one whole-sample check."""
+        accepted[setting], coefficients[setting] = ids, coef
+        burdens[setting] = {
+            "model": np.median(runs.burdens[ids], axis=0),
+            "rule": rule,
+            "regression": regression_burdens(coef),
+        }
+        joins[setting] = {"model": np.median(runs.chance[ids], axis=0)}
 
-    # out of sample: selected and fitted on 2015-2021 alone, no taking part
-    ids = select(
-        runs, observed, accept, periods={"2015_2021": TRAINING}, joins=np.zeros(n_joins, bool)
+    # in sample: the calibration's own selection and a regression on every scored year
+    fitted(
+        "in sample",
+        select(runs, observed, accept, periods=everything),
+        regression(ALL_YEARS, np.ones(n_states, bool)),
     )
-    coef = regression(TRAINING, np.ones(n_states, bool))
-    accepted["out of sample"], coefficients["out of sample"] = ids, coef
-    burdens["out of sample"] = {
-        "model": np.median(runs.burdens[ids], axis=0),
-        "rule": rule,
-        "regression": regression_burdens(coef),
-    }
-    joins["out of sample"] = {"model": np.median(runs.chance[ids], axis=0)}
+    # out of sample: selected and fitted on 2015-2021 alone, no taking part
+    fitted(
+        "out of sample",
+        select(
+            runs, observed, accept, periods={"2015_2021": TRAINING}, joins=np.zeros(n_joins, bool)
+        ),
+        regression(TRAINING, np.ones(n_states, bool)),
+    )
 
     # leave one country out: every observation of the state out of the selection and fit
     model = np.full(shape, np.nan)
