@@ -113,9 +113,13 @@ class CoalitionModel(mesa.Model):
         self.running = self._batch.step_number < self.config["steps"]
 
     def _read(self) -> None:
-        self._metrics = {
-            name: values[0].item() for name, values in metric_values(self._batch).items()
-        }
+        recorder = self._batch.recorder
+        if recorder.keep_steps:  # the engine has just recorded them: read, not recompute
+            self._metrics = {name: kept[-1][0].item() for name, kept in recorder.metrics.items()}
+        else:
+            self._metrics = {
+                name: values[0].item() for name, values in metric_values(self._batch).items()
+            }
 
     def __getattr__(self, name: str) -> Any:
         # The model-level metrics (parity, members, threat, ...) as attributes.
