@@ -109,7 +109,7 @@ class Parameter[T]:
     def __get__(self, obj: ParameterSet | None, owner: type | None = None) -> Any:
         if obj is None:
             return self
-        return obj[self.name]
+        return obj._values[self.name]  # as obj[name], one call fewer: the engine reads often
 
     # --- what differs by kind --------------------------------------------------------------
     def describe_allowed(self) -> str:
