@@ -42,9 +42,9 @@ def add_plot_option(parser: argparse.ArgumentParser, help: str) -> None:
     parser.add_argument("--plot", type=Path, metavar="FILE.png", help=help)
 
 
-def add_title_option(parser: argparse.ArgumentParser, figures: str = "the figure's title") -> None:
+def add_title_option(parser: argparse.ArgumentParser, titles: str = "the figure's title") -> None:
     """``--title``: the first line of the title of the figures the command draws."""
-    parser.add_argument("--title", default="", help=f"first line of {figures}")
+    parser.add_argument("--title", default="", help=f"first line of {titles}")
 
 
 def add_scenario_options(parser: argparse.ArgumentParser, *, run_options: bool = True) -> None:
