@@ -6,9 +6,23 @@ generators live in ``tests/strategies.py``.
 
 from __future__ import annotations
 
+import signal
+
 import pytest
 
 from coalition_sim.datasets import load_dataset
+
+
+def pytest_configure(config):
+    """Let the children of the Ctrl-C tests receive SIGINT wherever the suite was started.
+
+    A shell without job control starts background jobs with SIGINT ignored, and an ignored
+    signal stays ignored in every process started from it: a sweep or a dashboard under
+    test would then never see the Ctrl-C the test sends. A handled signal is reset to the
+    default in a child, so handling it here gives the children Python's usual Ctrl-C.
+    """
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture(scope="session")
