@@ -151,19 +151,9 @@ def ns_per_element_from_memory(runs: int, states: int, pool_bytes: int) -> float
     return min(best)
 
 
-def ns_per_numpy_call(states: int, repeats: int = 2000) -> float:
+def ns_per_numpy_call(states: int) -> float:
     """numpy's cost of one allocating operation on a single run's (1, states) floats."""
-    rng = np.random.default_rng(0)
-    a, b = rng.random((1, states)), rng.random((1, states))
-    ops = (np.add, np.multiply, np.subtract, np.maximum, np.minimum, np.greater)
-    best = []
-    for _ in range(5):
-        start = time.process_time()
-        for _ in range(repeats):
-            for op in ops:
-                op(a, b)
-        best.append((time.process_time() - start) / (repeats * len(ops)) * 1e9)
-    return min(best)
+    return ns_per_element(1, states, repeats=2000) * states
 
 
 def ns_per_python_element(states: int, repeats: int = 2000) -> float:
